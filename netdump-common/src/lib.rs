@@ -1,0 +1,132 @@
+//! The records and settings that netdump's kernel programs and its userspace both read.
+//!
+//! Every type here is `#[repr(C)]` with explicit padding, and its size is pinned by a
+//! compile-time assertion, so the two sides can never disagree on a layout.
+#![no_std]
+
+/// Which hook produced a sample.
+pub mod hook {
+    /// The TC classifier (TCX link or clsact filter).
+    pub const TC: u8 = 1;
+    /// The socket filter on the AF_PACKET tap (`ptype_all`).
+    pub const SOCKET: u8 = 2;
+}
+
+/// Which way a packet was going when a hook saw it.
+pub mod direction {
+    /// Received by the interface.
+    pub const INGRESS: u8 = 1;
+    /// Sent by the interface.
+    pub const EGRESS: u8 = 2;
+}
+
+/// Bits of [`SampleHeader::flags`].
+pub mod sample_flags {
+    /// The kernel had moved an 802.1Q/802.1ad tag into skb metadata;
+    /// [`SampleHeader::vlan_tci`](super::SampleHeader::vlan_tci) and
+    /// [`SampleHeader::vlan_proto`](super::SampleHeader::vlan_proto) hold it and the copied bytes
+    /// lack it.
+    pub const VLAN_OFFLOADED: u8 = 1;
+}
+
+/// Snapshot length used when `-s` is not given: a full Ethernet frame plus one 802.1Q tag.
+pub const DEFAULT_SNAPLEN: u32 = 1518;
+
+/// The largest number of packet bytes a sample can carry: a 9000-byte jumbo frame with its
+/// Ethernet header and two VLAN tags fits.
+pub const MAX_SNAPLEN: u32 = 9216;
+
+/// Sizes of packet data a ring-buffer record can carry. `bpf_ringbuf_reserve` needs a size the
+/// verifier knows, so the kernel picks the smallest class that holds the bytes it copies: a
+/// 60-byte packet costs a 64-byte data area, not [`MAX_SNAPLEN`].
+pub const DATA_CLASSES: [u32; 9] = [64, 128, 256, 512, 1024, 1536, 2048, 4096, MAX_SNAPLEN];
+
+/// What the kernel writes in front of the packet bytes of every sample.
+///
+/// In the ring buffer a record is this header followed by a data area of one of the
+/// [`DATA_CLASSES`]; in the perf buffer, this header followed by exactly `cap_len` bytes.
+/// Either way the packet bytes start at `size_of::<SampleHeader>()` and `cap_len` says how
+/// many are valid.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SampleHeader {
+    /// `bpf_ktime_get_ns()`: CLOCK_MONOTONIC nanoseconds.
+    pub ts_ns: u64,
+    /// The interface the packet crossed.
+    pub ifindex: u32,
+    /// `skb->len`: the packet's length on the wire (less an offloaded VLAN tag).
+    pub orig_len: u32,
+    /// How many packet bytes follow the header.
+    pub cap_len: u32,
+    /// `skb->protocol`, in host byte order.
+    pub protocol: u16,
+    /// The offloaded VLAN TCI, valid with [`sample_flags::VLAN_OFFLOADED`].
+    pub vlan_tci: u16,
+    /// The offloaded VLAN TPID (0x8100 or 0x88a8), host byte order.
+    pub vlan_proto: u16,
+    /// One of the [`hook`] constants.
+    pub hook: u8,
+    /// One of the [`direction`] constants.
+    pub direction: u8,
+    /// [`sample_flags`] bits.
+    pub flags: u8,
+    /// `skb->pkt_type` (PACKET_HOST, _BROADCAST, _MULTICAST, _OTHERHOST, _OUTGOING).
+    pub pkt_type: u8,
+    pub _pad: [u8; 2],
+}
+
+const _: () = assert!(core::mem::size_of::<SampleHeader>() == 32);
+
+/// Per-CPU packet counters kept by the kernel programs; userspace sums them over CPUs.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Packets a hook ran on.
+    pub seen: u64,
+    /// Packets that passed the direction selection (`-Q`): tcpdump's "received by filter".
+    pub matched: u64,
+    /// Samples written to the ring or perf buffer.
+    pub captured: u64,
+    /// Samples lost because the ring or perf buffer was full.
+    pub dropped: u64,
+}
+
+const _: () = assert!(core::mem::size_of::<Counters>() == 32);
+
+impl Counters {
+    /// Adds `other` field by field (summing the per-CPU values).
+    pub fn add(&mut self, other: &Counters) {
+        self.seen += other.seen;
+        self.matched += other.matched;
+        self.captured += other.captured;
+        self.dropped += other.dropped;
+    }
+}
+
+/// Names of the maps and globals in the BPF object, used by both sides.
+pub mod names {
+    /// The BPF_MAP_TYPE_RINGBUF (ring object) or BPF_MAP_TYPE_PERF_EVENT_ARRAY (perf object).
+    pub const EVENTS: &str = "EVENTS";
+    /// The per-CPU [`Counters`](super::Counters) array, one entry.
+    pub const COUNTERS: &str = "COUNTERS";
+    /// Snapshot length, a `u32` global.
+    pub const SNAPLEN: &str = "SNAPLEN";
+    /// Direction bitmask, a `u8` global of [`direction`](super::direction) bits.
+    pub const DIRECTIONS: &str = "DIRECTIONS";
+    /// Pending ring-buffer bytes at which the reader is woken, a `u64` global.
+    pub const WAKEUP_BYTES: &str = "WAKEUP_BYTES";
+    /// Non-zero enables aya-log messages, a `u8` global.
+    pub const LOG_ENABLED: &str = "LOG_ENABLED";
+    /// Program names; the netdump prefix lets a later run recognise its own stale
+    /// netlink filters.
+    pub const PROG_TC_INGRESS: &str = "netdump_tc_ingress";
+    pub const PROG_TC_EGRESS: &str = "netdump_tc_egress";
+    pub const PROG_SOCKET: &str = "netdump_socket";
+}
+
+#[cfg(feature = "user")]
+mod user {
+    // SAFETY: plain-old-data, repr(C), no implicit padding (asserted sizes above).
+    unsafe impl aya::Pod for super::Counters {}
+    unsafe impl aya::Pod for super::SampleHeader {}
+}

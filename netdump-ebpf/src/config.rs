@@ -1,0 +1,24 @@
+//! Settings userspace writes into `.rodata` before load (`EbpfLoader::override_global`).
+//!
+//! The verifier treats these as constants, so a disabled feature costs no instructions.
+//! Anything that must change while programs run belongs in a map instead.
+
+use aya_ebpf::Global;
+use netdump_common::{direction, DEFAULT_SNAPLEN};
+
+/// Packet bytes to copy per sample, at most [`netdump_common::MAX_SNAPLEN`].
+#[unsafe(no_mangle)]
+pub static SNAPLEN: Global<u32> = Global::new(DEFAULT_SNAPLEN);
+
+/// Directions to capture: [`direction`] bits (`-Q`).
+#[unsafe(no_mangle)]
+pub static DIRECTIONS: Global<u8> = Global::new(direction::INGRESS | direction::EGRESS);
+
+/// Wake the ring reader only once this many bytes are pending; a userspace timer drains
+/// the rest.
+#[unsafe(no_mangle)]
+pub static WAKEUP_BYTES: Global<u64> = Global::new(0);
+
+/// Non-zero: emit aya-log debug messages (`--bpf-log`).
+#[unsafe(no_mangle)]
+pub static LOG_ENABLED: Global<u8> = Global::new(0);

@@ -1,0 +1,128 @@
+//! Where samples go: a BPF ring buffer, or a perf event array on kernels before 5.8.
+
+use aya_ebpf::{
+    bindings::{__sk_buff, BPF_F_CURRENT_CPU, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
+    helpers::bpf_perf_event_output,
+    maps::{PerfEventByteArray, RingBuf},
+    EbpfContext,
+};
+use netdump_common::{SampleHeader, DATA_CLASSES, MAX_SNAPLEN};
+
+use crate::config;
+
+/// Writes one sample: `header` followed by the first `cap` bytes of the packet.
+/// Returns false when the buffer had no room (the caller counts a drop).
+pub trait Sink {
+    fn emit<C: EbpfContext>(ctx: &C, skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool;
+}
+
+/// `bpf_skb_load_bytes` with a 64-bit length: with a u32 length LLVM zero-extends into a
+/// fresh register, so a bounds check narrows one register and the helper gets another.
+#[inline(always)]
+unsafe fn skb_load_bytes(skb: *mut __sk_buff, to: *mut u8, len: u64) -> i64 {
+    // SAFETY: BPF_FUNC_skb_load_bytes (26) has this signature; the verifier checks the rest.
+    let f: unsafe extern "C" fn(*mut __sk_buff, u32, *mut u8, u64) -> i64 =
+        unsafe { core::mem::transmute(26usize) };
+    unsafe { f(skb, 0, to, len) }
+}
+
+/// A ring-buffer record whose data area holds up to `N` packet bytes.
+#[repr(C)]
+pub struct Record<const N: usize> {
+    pub header: SampleHeader,
+    pub data: [u8; N],
+}
+
+/// Names the ring-buffer map of one object.
+pub trait RingMap {
+    fn ring() -> &'static RingBuf;
+}
+
+/// Samples into a BPF_MAP_TYPE_RINGBUF, one reservation per packet, sized by
+/// [`DATA_CLASSES`] so the verifier sees a constant size.
+pub struct Ring<M>(core::marker::PhantomData<M>);
+
+impl<M: RingMap> Sink for Ring<M> {
+    #[inline(always)]
+    fn emit<C: EbpfContext>(_ctx: &C, skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool {
+        let ring = M::ring();
+        const _: () = assert!(DATA_CLASSES.len() == 9);
+        if cap <= DATA_CLASSES[0] as u64 {
+            reserve_copy::<64>(ring, skb, header, cap)
+        } else if cap <= DATA_CLASSES[1] as u64 {
+            reserve_copy::<128>(ring, skb, header, cap)
+        } else if cap <= DATA_CLASSES[2] as u64 {
+            reserve_copy::<256>(ring, skb, header, cap)
+        } else if cap <= DATA_CLASSES[3] as u64 {
+            reserve_copy::<512>(ring, skb, header, cap)
+        } else if cap <= DATA_CLASSES[4] as u64 {
+            reserve_copy::<1024>(ring, skb, header, cap)
+        } else if cap <= DATA_CLASSES[5] as u64 {
+            reserve_copy::<1536>(ring, skb, header, cap)
+        } else if cap <= DATA_CLASSES[6] as u64 {
+            reserve_copy::<2048>(ring, skb, header, cap)
+        } else if cap <= DATA_CLASSES[7] as u64 {
+            reserve_copy::<4096>(ring, skb, header, cap)
+        } else {
+            reserve_copy::<{ MAX_SNAPLEN as usize }>(ring, skb, header, cap)
+        }
+    }
+}
+
+#[inline(always)]
+fn reserve_copy<const N: usize>(ring: &RingBuf, skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool {
+    let Some(mut entry) = ring.reserve::<Record<N>>(0) else {
+        return false;
+    };
+    let rec = entry.as_mut_ptr();
+    // SAFETY: `rec` points at a reserved record of the right size.
+    unsafe {
+        (*rec).header = *header;
+        if cap > 0 && cap <= N as u64 {
+            if skb_load_bytes(skb, (*rec).data.as_mut_ptr(), cap) != 0 {
+                (*rec).header.cap_len = 0;
+            }
+        } else {
+            (*rec).header.cap_len = 0;
+        }
+    }
+    let wake = config::WAKEUP_BYTES.load();
+    let flags = if wake == 0 || ring.query(BPF_RB_AVAIL_DATA as u64) >= wake {
+        BPF_RB_FORCE_WAKEUP
+    } else {
+        BPF_RB_NO_WAKEUP
+    };
+    entry.submit(flags as u64);
+    true
+}
+
+/// Names the perf-event-array map of one object.
+pub trait PerfMap {
+    fn perf() -> &'static PerfEventByteArray;
+}
+
+/// Samples into a BPF_MAP_TYPE_PERF_EVENT_ARRAY: the header from the stack, and the packet
+/// bytes copied by the kernel itself (`bpf_skb_event_output`'s BPF_F_CTXLEN_MASK).
+pub struct Perf<M>(core::marker::PhantomData<M>);
+
+impl<M: PerfMap> Sink for Perf<M> {
+    #[inline(always)]
+    fn emit<C: EbpfContext>(ctx: &C, _skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool {
+        let map = M::perf() as *const PerfEventByteArray as *mut core::ffi::c_void;
+        let mut hdr = *header;
+        let cap = cap & 0xffff_f; // BPF_F_CTXLEN_MASK holds 20 bits; cap <= MAX_SNAPLEN anyway
+        hdr.cap_len = cap as u32;
+        let flags = (cap << 32) | BPF_F_CURRENT_CPU as u64;
+        // SAFETY: the helper reads `hdr` (on our stack) and `cap` bytes of the skb.
+        let ret = unsafe {
+            bpf_perf_event_output(
+                ctx.as_ptr(),
+                map,
+                flags,
+                &mut hdr as *mut SampleHeader as *mut core::ffi::c_void,
+                core::mem::size_of::<SampleHeader>() as u64,
+            )
+        };
+        ret == 0
+    }
+}

@@ -1,0 +1,344 @@
+//! The command line: tcpdump's flags as clap parses them ([`Args`]), then one step that
+//! checks them and turns them into a [`Config`].
+
+use clap::{ArgAction, Parser, ValueEnum};
+use netdump_common::{direction, DEFAULT_SNAPLEN, MAX_SNAPLEN};
+use thiserror::Error;
+
+use crate::print::{DissectOptions, Dump, PrintOptions, TimeFormat};
+
+/// Capture packets with eBPF and print them the way tcpdump does.
+#[derive(Debug, Parser)]
+#[command(name = "netdump", version, disable_version_flag = true)]
+pub struct Args {
+    /// Interface to capture on (default: the first up, non-loopback interface).
+    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
+    pub interface: Option<String>,
+
+    /// Exit after printing COUNT packets.
+    #[arg(short = 'c', value_name = "COUNT")]
+    pub count: Option<u64>,
+
+    /// Snapshot length: bytes of each packet to capture (0 or 262144 = as much as netdump
+    /// supports, 9216).
+    #[arg(short = 's', long = "snapshot-length", value_name = "SNAPLEN")]
+    pub snaplen: Option<u32>,
+
+    /// Ring buffer size in KiB (rounded up to a power of two).
+    #[arg(short = 'B', long = "buffer-size", value_name = "KIB")]
+    pub buffer_kib: Option<u32>,
+
+    /// Capture only packets going this way: in, out or inout (applied in the kernel).
+    #[arg(short = 'Q', long = "direction", value_name = "DIR")]
+    pub direction: Option<QDirection>,
+
+    /// Do not resolve addresses or ports (netdump never does; accepted for tcpdump habits).
+    #[arg(short = 'n', action = ArgAction::Count)]
+    pub numeric: u8,
+
+    /// Print the link-level header on each line.
+    #[arg(short = 'e')]
+    pub link_header: bool,
+
+    /// Print each packet in hex (-xx: including its link-level header).
+    #[arg(short = 'x', action = ArgAction::Count)]
+    pub hex: u8,
+
+    /// Print each packet in hex and ASCII (-XX: including its link-level header).
+    #[arg(short = 'X', action = ArgAction::Count)]
+    pub hex_ascii: u8,
+
+    /// Print each packet in ASCII (-AA: including its link-level header).
+    #[arg(short = 'A', action = ArgAction::Count)]
+    pub ascii: u8,
+
+    /// Timestamps: -t none, -tt epoch seconds, -ttt since previous, -tttt date, -ttttt since
+    /// first.
+    #[arg(short = 't', action = ArgAction::Count)]
+    pub time: u8,
+
+    /// More protocol detail (-vv, -vvv for more).
+    #[arg(short = 'v', action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Less protocol detail.
+    #[arg(short = 'q')]
+    pub quiet: bool,
+
+    /// Print absolute TCP sequence numbers.
+    #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
+    pub absolute_seq: bool,
+
+    /// List the interfaces netdump can capture on, and exit.
+    #[arg(short = 'D', long = "list-interfaces")]
+    pub list_interfaces: bool,
+
+    /// Line-buffer standard output.
+    #[arg(short = 'l')]
+    pub line_buffered: bool,
+
+    /// Flush output after every packet.
+    #[arg(short = 'U', long = "packet-buffered")]
+    pub packet_buffered: bool,
+
+    /// Hooks to capture on: tc, socket, or tc,socket.
+    #[arg(long = "hook", value_name = "HOOKS", default_value = "tc")]
+    pub hook: String,
+
+    /// How to attach the TC programs.
+    #[arg(long = "tc-attach", value_enum, default_value_t = TcAttach::Auto)]
+    pub tc_attach: TcAttach,
+
+    /// How samples reach userspace (auto: ring buffer where the kernel has one).
+    #[arg(long = "transport", value_enum, default_value_t = TransportArg::Auto)]
+    pub transport: TransportArg,
+
+    /// Print the kernel programs' debug messages (aya-log) to stderr.
+    #[arg(long = "bpf-log")]
+    pub bpf_log: bool,
+
+    /// Print the version and exit.
+    #[arg(long = "version", action = ArgAction::Version)]
+    pub version: (),
+
+    /// A filter expression (not supported yet).
+    #[arg(value_name = "EXPRESSION", trailing_var_arg = true)]
+    pub expression: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QDirection {
+    In,
+    Out,
+    Inout,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TcAttach {
+    /// TCX links where the kernel has them (6.6+), else clsact + netlink.
+    Auto,
+    Tcx,
+    Netlink,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TransportArg {
+    Auto,
+    Ring,
+    Perf,
+}
+
+/// Which hooks run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hooks {
+    pub tc: bool,
+    pub socket: bool,
+}
+
+/// A checked configuration for a live capture.
+#[derive(Debug)]
+pub struct Config {
+    pub interface: Option<String>,
+    pub count: Option<u64>,
+    pub snaplen: u32,
+    pub ring_bytes: u32,
+    pub directions: u8,
+    pub hooks: Hooks,
+    pub tc_attach: TcAttach,
+    pub transport: TransportArg,
+    pub bpf_log: bool,
+    pub print: PrintOptions,
+    pub flush_each_packet: bool,
+    /// One-line notes to print before capturing (values adjusted).
+    pub notes: Vec<String>,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Command {
+    ListInterfaces,
+    Capture(Config),
+}
+
+#[derive(Debug, Error)]
+pub enum CliError {
+    #[error("snapshot length {0} is out of range: use 1 to 262144 (0 means the largest, {MAX_SNAPLEN})")]
+    Snaplen(u32),
+    #[error("buffer size {0} KiB is out of range: use 4 to 1048576")]
+    Buffer(u32),
+    #[error("packet count must be at least 1")]
+    Count,
+    #[error("unknown hook '{0}': use tc, socket or tc,socket")]
+    Hook(String),
+    #[error("filter expressions are not supported yet ('{0}'): remove it to capture everything")]
+    Expression(String),
+    #[error("interface name '{0}' is not valid: at most 15 characters, no '/', ':' or spaces")]
+    InterfaceName(String),
+    #[error("-i any is not supported: name one interface (netdump -D lists them)")]
+    AnyInterface,
+}
+
+pub const DEFAULT_RING_KIB: u32 = 4096;
+
+impl Args {
+    pub fn into_command(self) -> Result<Command, CliError> {
+        if self.list_interfaces {
+            return Ok(Command::ListInterfaces);
+        }
+        if !self.expression.is_empty() {
+            return Err(CliError::Expression(self.expression.join(" ")));
+        }
+        let mut notes = Vec::new();
+        let snaplen = match self.snaplen {
+            None => DEFAULT_SNAPLEN,
+            Some(0) => {
+                notes.push(format!("snapshot length 0 means the largest netdump supports: {MAX_SNAPLEN} bytes"));
+                MAX_SNAPLEN
+            }
+            Some(s) if s > 262_144 => return Err(CliError::Snaplen(s)),
+            Some(s) if s > MAX_SNAPLEN => {
+                notes.push(format!(
+                    "snapshot length {s} is more than netdump supports: capturing {MAX_SNAPLEN} bytes"
+                ));
+                MAX_SNAPLEN
+            }
+            Some(s) => s,
+        };
+        let kib = self.buffer_kib.unwrap_or(DEFAULT_RING_KIB);
+        if !(4..=1_048_576).contains(&kib) {
+            return Err(CliError::Buffer(kib));
+        }
+        let rounded = kib.next_power_of_two();
+        if rounded != kib {
+            notes.push(format!("buffer size {kib} KiB rounded up to {rounded} KiB"));
+        }
+        if self.count == Some(0) {
+            return Err(CliError::Count);
+        }
+        let hooks = parse_hooks(&self.hook)?;
+        if let Some(name) = &self.interface {
+            if name == "any" {
+                return Err(CliError::AnyInterface);
+            }
+            if name.is_empty()
+                || name.len() > 15
+                || name.chars().any(|c| c == '/' || c == ':' || c.is_whitespace() || c.is_control())
+            {
+                return Err(CliError::InterfaceName(name.clone()));
+            }
+        }
+        let directions = match self.direction.unwrap_or(QDirection::Inout) {
+            QDirection::In => direction::INGRESS,
+            QDirection::Out => direction::EGRESS,
+            QDirection::Inout => direction::INGRESS | direction::EGRESS,
+        };
+        let dump = if self.hex_ascii > 0 {
+            Dump::HexAscii { link: self.hex_ascii > 1 }
+        } else if self.hex > 0 {
+            Dump::Hex { link: self.hex > 1 }
+        } else if self.ascii > 0 {
+            Dump::Ascii { link: self.ascii > 1 }
+        } else {
+            Dump::None
+        };
+        let print = PrintOptions {
+            dissect: DissectOptions {
+                link_header: self.link_header,
+                verbose: self.verbose,
+                quiet: self.quiet,
+                absolute_seq: self.absolute_seq,
+            },
+            time: TimeFormat::from_count(self.time),
+            dump,
+            iface_prefix: true,
+            hook_tag: hooks.tc && hooks.socket,
+        };
+        Ok(Command::Capture(Config {
+            interface: self.interface,
+            count: self.count,
+            snaplen,
+            ring_bytes: rounded * 1024,
+            directions,
+            hooks,
+            tc_attach: self.tc_attach,
+            transport: self.transport,
+            bpf_log: self.bpf_log,
+            print,
+            flush_each_packet: self.packet_buffered || self.line_buffered,
+            notes,
+        }))
+    }
+}
+
+fn parse_hooks(s: &str) -> Result<Hooks, CliError> {
+    let mut hooks = Hooks { tc: false, socket: false };
+    for part in s.split(',') {
+        match part.trim() {
+            "tc" => hooks.tc = true,
+            "socket" => hooks.socket = true,
+            _ => return Err(CliError::Hook(s.to_string())),
+        }
+    }
+    Ok(hooks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, CliError> {
+        let mut v = vec!["netdump"];
+        v.extend_from_slice(args);
+        Args::try_parse_from(v).unwrap().into_command()
+    }
+
+    fn config(args: &[&str]) -> Config {
+        match parse(args).unwrap() {
+            Command::Capture(c) => c,
+            Command::ListInterfaces => panic!("expected a capture"),
+        }
+    }
+
+    #[test]
+    fn defaults_fit_a_full_frame() {
+        let c = config(&["-i", "eth0"]);
+        assert_eq!(c.snaplen, 1518);
+        assert_eq!(c.ring_bytes, 4096 * 1024);
+        assert_eq!(c.hooks, Hooks { tc: true, socket: false });
+        assert_eq!(c.directions, direction::INGRESS | direction::EGRESS);
+    }
+
+    #[test]
+    fn snaplen_zero_and_max_mean_the_largest() {
+        assert_eq!(config(&["-s", "0"]).snaplen, MAX_SNAPLEN);
+        let c = config(&["-s", "262144"]);
+        assert_eq!(c.snaplen, MAX_SNAPLEN);
+        assert_eq!(c.notes.len(), 1);
+        assert!(matches!(parse(&["-s", "262145"]), Err(CliError::Snaplen(262145))));
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        assert!(matches!(parse(&["-B", "1"]), Err(CliError::Buffer(1))));
+        assert!(matches!(parse(&["-c", "0"]), Err(CliError::Count)));
+        assert!(matches!(parse(&["--hook", "xdp"]), Err(CliError::Hook(_))));
+        assert!(matches!(parse(&["-i", "a/b"]), Err(CliError::InterfaceName(_))));
+        assert!(matches!(parse(&["-i", "any"]), Err(CliError::AnyInterface)));
+        assert!(matches!(parse(&["tcp"]), Err(CliError::Expression(_))));
+    }
+
+    #[test]
+    fn direction_and_hooks() {
+        assert_eq!(config(&["-Q", "in"]).directions, direction::INGRESS);
+        assert_eq!(config(&["-Q", "out"]).directions, direction::EGRESS);
+        let c = config(&["--hook", "tc,socket"]);
+        assert!(c.hooks.tc && c.hooks.socket && c.print.hook_tag);
+    }
+
+    #[test]
+    fn buffer_rounds_up() {
+        let c = config(&["-B", "3000"]);
+        assert_eq!(c.ring_bytes, 4096 * 1024);
+        assert_eq!(c.notes.len(), 1);
+    }
+}

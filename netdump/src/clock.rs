@@ -1,0 +1,60 @@
+//! Kernel timestamps (`bpf_ktime_get_ns`, CLOCK_MONOTONIC) to wall-clock time.
+
+use crate::print::Timestamp;
+
+fn now_ns(clock: libc::clockid_t) -> i128 {
+    // SAFETY: clock_gettime writes the timespec we pass.
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    unsafe { libc::clock_gettime(clock, &mut ts) };
+    i128::from(ts.tv_sec) * 1_000_000_000 + i128::from(ts.tv_nsec)
+}
+
+/// The offset between CLOCK_REALTIME and CLOCK_MONOTONIC, taken when [`WallClock::sync`]
+/// last ran (once per batch of samples, so a clock step is followed within one batch).
+#[derive(Clone, Copy, Debug)]
+pub struct WallClock {
+    offset_ns: i128,
+}
+
+impl WallClock {
+    pub fn new() -> WallClock {
+        let mut c = WallClock { offset_ns: 0 };
+        c.sync();
+        c
+    }
+
+    pub fn sync(&mut self) {
+        let mono = now_ns(libc::CLOCK_MONOTONIC);
+        let real = now_ns(libc::CLOCK_REALTIME);
+        self.offset_ns = real - mono;
+    }
+
+    /// The wall-clock time of a monotonic kernel timestamp.
+    pub fn wall(&self, mono_ns: u64) -> Timestamp {
+        let ns = i128::from(mono_ns) + self.offset_ns;
+        Timestamp {
+            sec: ns.div_euclid(1_000_000_000) as i64,
+            nsec: ns.rem_euclid(1_000_000_000) as u32,
+        }
+    }
+}
+
+impl Default for WallClock {
+    fn default() -> Self {
+        WallClock::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kernel_timestamp_taken_now_is_now() {
+        let c = WallClock::new();
+        let ts = c.wall(now_ns(libc::CLOCK_MONOTONIC) as u64);
+        let real = now_ns(libc::CLOCK_REALTIME);
+        let got = i128::from(ts.sec) * 1_000_000_000 + i128::from(ts.nsec);
+        assert!((real - got).abs() < 50_000_000, "off by {} ns", real - got);
+    }
+}

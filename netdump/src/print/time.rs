@@ -1,0 +1,153 @@
+//! Timestamps as tcpdump prints them (`-t`, `-tt`, `-ttt`, `-tttt`, `-ttttt`).
+
+use std::fmt::Write as _;
+
+/// A wall-clock instant: seconds and nanoseconds since the Unix epoch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp {
+    pub sec: i64,
+    pub nsec: u32,
+}
+
+impl Timestamp {
+    fn as_nanos(self) -> i128 {
+        i128::from(self.sec) * 1_000_000_000 + i128::from(self.nsec)
+    }
+}
+
+/// Which `-t` form to print; the count of `t`s, as tcpdump counts them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeFormat {
+    /// No `-t`: local `HH:MM:SS.uuuuuu`.
+    #[default]
+    Local,
+    /// `-t`: nothing.
+    None,
+    /// `-tt`: seconds since the epoch.
+    Unix,
+    /// `-ttt`: time since the previous packet.
+    SincePrevious,
+    /// `-tttt`: local date and time.
+    LocalDate,
+    /// `-ttttt`: time since the first packet.
+    SinceFirst,
+}
+
+impl TimeFormat {
+    pub fn from_count(count: u8) -> TimeFormat {
+        match count {
+            0 => TimeFormat::Local,
+            1 => TimeFormat::None,
+            2 => TimeFormat::Unix,
+            3 => TimeFormat::SincePrevious,
+            4 => TimeFormat::LocalDate,
+            _ => TimeFormat::SinceFirst,
+        }
+    }
+}
+
+/// Formats timestamps, remembering the reference the relative forms need.
+#[derive(Debug, Default)]
+pub struct Clock {
+    format: TimeFormat,
+    reference: Option<Timestamp>,
+}
+
+impl Clock {
+    pub fn new(format: TimeFormat) -> Clock {
+        Clock { format, reference: None }
+    }
+
+    /// Appends the timestamp with its trailing space (nothing for `-t`).
+    pub fn write(&mut self, out: &mut String, ts: Timestamp) {
+        match self.format {
+            TimeFormat::None => {}
+            TimeFormat::Local => {
+                let tm = local_time(ts.sec);
+                let _ = write!(
+                    out,
+                    "{:02}:{:02}:{:02}.{:06} ",
+                    tm.tm_hour,
+                    tm.tm_min,
+                    tm.tm_sec,
+                    ts.nsec / 1000
+                );
+            }
+            TimeFormat::LocalDate => {
+                let tm = local_time(ts.sec);
+                let _ = write!(
+                    out,
+                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06} ",
+                    tm.tm_year + 1900,
+                    tm.tm_mon + 1,
+                    tm.tm_mday,
+                    tm.tm_hour,
+                    tm.tm_min,
+                    tm.tm_sec,
+                    ts.nsec / 1000
+                );
+            }
+            TimeFormat::Unix => {
+                let _ = write!(out, "{}.{:06} ", ts.sec, ts.nsec / 1000);
+            }
+            TimeFormat::SincePrevious | TimeFormat::SinceFirst => {
+                let reference = *self.reference.get_or_insert(ts);
+                let delta = ts.as_nanos() - reference.as_nanos();
+                let sign = if delta < 0 { '-' } else { ' ' };
+                let delta = delta.unsigned_abs();
+                let usec = delta / 1000;
+                let secs = usec / 1_000_000;
+                let _ = write!(
+                    out,
+                    "{sign}{:02}:{:02}:{:02}.{:06} ",
+                    secs / 3600,
+                    secs / 60 % 60,
+                    secs % 60,
+                    usec % 1_000_000
+                );
+                if self.format == TimeFormat::SincePrevious {
+                    self.reference = Some(ts);
+                }
+            }
+        }
+    }
+}
+
+fn local_time(sec: i64) -> libc::tm {
+    // SAFETY: localtime_r only writes the tm we hand it; an all-zero tm is a valid value.
+    unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        let t: libc::time_t = sec;
+        libc::localtime_r(&t, &mut tm);
+        tm
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(clock: &mut Clock, sec: i64, nsec: u32) -> String {
+        let mut s = String::new();
+        clock.write(&mut s, Timestamp { sec, nsec });
+        s
+    }
+
+    #[test]
+    fn unix_and_none() {
+        assert_eq!(fmt(&mut Clock::new(TimeFormat::Unix), 1700000000, 123_456_789), "1700000000.123456 ");
+        assert_eq!(fmt(&mut Clock::new(TimeFormat::None), 1, 2), "");
+    }
+
+    #[test]
+    fn deltas_since_previous_and_first() {
+        let mut prev = Clock::new(TimeFormat::SincePrevious);
+        assert_eq!(fmt(&mut prev, 100, 0), " 00:00:00.000000 ");
+        assert_eq!(fmt(&mut prev, 101, 500_000), " 00:00:01.000500 ");
+        assert_eq!(fmt(&mut prev, 3702, 500_000), " 01:00:01.000000 ");
+        let mut first = Clock::new(TimeFormat::SinceFirst);
+        fmt(&mut first, 100, 0);
+        fmt(&mut first, 101, 0);
+        assert_eq!(fmt(&mut first, 102, 0), " 00:00:02.000000 ");
+    }
+}

@@ -1,0 +1,136 @@
+//! Reading samples from the kernel: the BPF ring buffer (woken by the kernel in batches,
+//! drained on a timer otherwise) or the per-CPU perf buffers.
+
+use std::{io, ops::ControlFlow};
+
+use aya::{
+    maps::{
+        perf::{PerfEvent, PerfEventArrayBuffer},
+        MapData, PerfEventArray, RingBuf,
+    },
+    util::online_cpus,
+    Ebpf,
+};
+use netdump_common::names;
+use thiserror::Error;
+use tokio::io::{unix::AsyncFd, Interest};
+
+use crate::bpf::Transport;
+
+#[derive(Debug, Error)]
+pub enum ReaderError {
+    #[error("the BPF object has no {0} map")]
+    MissingMap(&'static str),
+    #[error("open the {what}: {source}")]
+    Open {
+        what: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("wait for samples: {0}")]
+    Wait(#[source] io::Error),
+}
+
+pub enum Reader {
+    Ring(AsyncFd<RingBuf<MapData>>),
+    Perf {
+        buffers: Vec<PerfEventArrayBuffer<MapData>>,
+        /// A sample that wrapped around the end of a perf buffer, made contiguous.
+        scratch: Vec<u8>,
+    },
+}
+
+impl Reader {
+    /// Takes the EVENTS map out of `ebpf`. `ring_bytes` sizes the perf buffers (split over
+    /// CPUs) when the transport is perf; the ring map was sized at load.
+    pub fn open(ebpf: &mut Ebpf, transport: Transport, ring_bytes: u32) -> Result<Reader, ReaderError> {
+        let map = ebpf
+            .take_map(names::EVENTS)
+            .ok_or(ReaderError::MissingMap(names::EVENTS))?;
+        match transport {
+            Transport::Ring => {
+                let ring = RingBuf::try_from(map).map_err(|e| ReaderError::Open {
+                    what: "ring buffer",
+                    source: Box::new(e),
+                })?;
+                // SAFETY: the ring's fd stays open and unchanged while the AsyncFd owns it.
+                let fd = unsafe { AsyncFd::register_with_interest(ring, Interest::READABLE) }
+                    .map_err(|e| ReaderError::Open {
+                        what: "ring buffer",
+                        source: Box::new(e.into_parts().1),
+                    })?;
+                Ok(Reader::Ring(fd))
+            }
+            Transport::Perf => {
+                let mut array = PerfEventArray::try_from(map).map_err(|e| ReaderError::Open {
+                    what: "perf buffer",
+                    source: Box::new(e),
+                })?;
+                let cpus = online_cpus().map_err(|(_, e)| ReaderError::Open {
+                    what: "perf buffer (online CPUs)",
+                    source: Box::new(e),
+                })?;
+                let page = 4096usize;
+                let per_cpu = (ring_bytes as usize / cpus.len().max(1) / page).max(1);
+                let pages = per_cpu.next_power_of_two();
+                let mut buffers = Vec::with_capacity(cpus.len());
+                for cpu in cpus {
+                    let buf = array.open(cpu, Some(pages)).map_err(|e| ReaderError::Open {
+                        what: "perf buffer",
+                        source: Box::new(e),
+                    })?;
+                    buffers.push(buf);
+                }
+                Ok(Reader::Perf {
+                    buffers,
+                    scratch: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Waits until the kernel signals pending samples. The perf transport is drained on the
+    /// caller's timer only, so this never returns for it.
+    pub async fn wait(&mut self) -> Result<(), ReaderError> {
+        match self {
+            Reader::Ring(fd) => {
+                let mut guard = fd.readable_mut().await.map_err(ReaderError::Wait)?;
+                guard.clear_ready();
+                Ok(())
+            }
+            Reader::Perf { .. } => std::future::pending().await,
+        }
+    }
+
+    /// Hands every pending sample to `f`, until it breaks.
+    pub fn drain<B>(&mut self, mut f: impl FnMut(&[u8]) -> ControlFlow<B>) -> ControlFlow<B> {
+        match self {
+            Reader::Ring(fd) => {
+                let ring = fd.get_mut();
+                while let Some(item) = ring.next() {
+                    f(&item)?;
+                }
+                ControlFlow::Continue(())
+            }
+            Reader::Perf { buffers, scratch } => {
+                for buf in buffers.iter_mut() {
+                    if !buf.readable() {
+                        continue;
+                    }
+                    buf.try_fold((), |(), event| match event {
+                        PerfEvent::Sample { head, tail } if tail.is_empty() => f(head),
+                        PerfEvent::Sample { head, tail } => {
+                            scratch.clear();
+                            scratch.extend_from_slice(head);
+                            scratch.extend_from_slice(tail);
+                            f(scratch)
+                        }
+                        // The kernel's `dropped` counter already counts these.
+                        PerfEvent::Lost { .. } => ControlFlow::Continue(()),
+                    })?;
+                }
+                ControlFlow::Continue(())
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! A live capture from start to exit: check, load, attach, read and print, detach, report.
+
+use std::{
+    io::{self, BufWriter, Write},
+    ops::ControlFlow,
+    time::Duration,
+};
+
+use thiserror::Error;
+use tokio::signal::unix::{signal, SignalKind};
+
+use crate::{
+    attach::{self, AttachError, TcMode},
+    bpf::{self, LoadError, LoadOptions, Transport},
+    cli::{Config, TransportArg},
+    clock::WallClock,
+    iface::{self, IfaceError},
+    packet::Packet,
+    print::Printer,
+    privilege::{self, PrivilegeError},
+    reader::{Reader, ReaderError},
+    sample, stats,
+};
+
+/// How often the ring is drained when the kernel has not woken us: the most a quiet link's
+/// packet waits before it is printed.
+const DRAIN_INTERVAL: Duration = Duration::from_millis(10);
+
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Iface(#[from] IfaceError),
+    #[error(transparent)]
+    Privilege(#[from] PrivilegeError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Attach(#[from] AttachError),
+    #[error(transparent)]
+    Reader(#[from] ReaderError),
+    #[error("set up signal handling: {0}")]
+    Signals(#[source] io::Error),
+    #[error("write to standard output: {0}")]
+    Output(#[source] io::Error),
+    #[error("this kernel has no BPF ring buffer (needs 5.8): use --transport perf or auto")]
+    NoRingBuf,
+}
+
+/// Why reading stopped early.
+enum Stop {
+    Count,
+    BrokenPipe,
+    Output(io::Error),
+}
+
+/// Turns kernel samples into printed lines.
+struct Handler<W: Write> {
+    printer: Printer,
+    out: W,
+    flush_each: bool,
+    clock: WallClock,
+    ifname: String,
+    vlan_buf: Vec<u8>,
+    handled: u64,
+    limit: Option<u64>,
+    bad_samples: u64,
+}
+
+impl<W: Write> Handler<W> {
+    fn handle(&mut self, record: &[u8]) -> ControlFlow<Stop> {
+        let sample = match sample::parse(record) {
+            Ok(s) => s,
+            Err(e) => {
+                if self.bad_samples == 0 {
+                    eprintln!("netdump: skipping a malformed sample: {e}");
+                }
+                self.bad_samples += 1;
+                return ControlFlow::Continue(());
+            }
+        };
+        let (data, orig_len) = sample::wire_frame(&sample, &mut self.vlan_buf);
+        let pkt = Packet {
+            ts: self.clock.wall(sample.header.ts_ns),
+            ifname: &self.ifname,
+            direction: sample.direction(),
+            pkt_type: sample.header.pkt_type,
+            hook: sample.hook(),
+            orig_len,
+            data,
+        };
+        let written = self.printer.print(&mut self.out, &pkt).and_then(|()| {
+            if self.flush_each {
+                self.out.flush()
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = written {
+            return ControlFlow::Break(classify(e));
+        }
+        self.handled += 1;
+        if self.limit.is_some_and(|l| self.handled >= l) {
+            return ControlFlow::Break(Stop::Count);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn classify(e: io::Error) -> Stop {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Stop::BrokenPipe
+    } else {
+        Stop::Output(e)
+    }
+}
+
+/// Runs a capture until Ctrl-C, SIGTERM, `-c` or a closed pipe. Returns the process exit code.
+pub async fn capture(cfg: Config) -> Result<i32, RunError> {
+    let iface = match &cfg.interface {
+        Some(name) => iface::find(name)?,
+        None => iface::default()?,
+    };
+    privilege::check()?;
+    let transport = match cfg.transport {
+        TransportArg::Auto => Transport::detect(),
+        TransportArg::Ring => {
+            if Transport::detect() != Transport::Ring {
+                return Err(RunError::NoRingBuf);
+            }
+            Transport::Ring
+        }
+        TransportArg::Perf => Transport::Perf,
+    };
+    for note in &cfg.notes {
+        eprintln!("netdump: {note}");
+    }
+    let opts = LoadOptions {
+        transport,
+        snaplen: cfg.snaplen,
+        directions: cfg.directions,
+        ring_bytes: cfg.ring_bytes,
+        log: cfg.bpf_log,
+    };
+    let mut ebpf = bpf::load(&opts)?;
+    let mut logger = if cfg.bpf_log {
+        match aya_log::EbpfLogger::init(&mut ebpf) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!("netdump: --bpf-log: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut reader = Reader::open(&mut ebpf, transport, cfg.ring_bytes)?;
+    let attachment = attach::attach(&mut ebpf, &iface, cfg.hooks, cfg.tc_attach)?;
+    // From here on, every exit path goes through `detach`.
+    let result = read_loop(&cfg, &iface.name, &mut reader, &mut logger, transport, &attachment).await;
+    let kernel = stats::read(&ebpf);
+    attachment.detach(ebpf);
+    let (handled, code) = result?;
+    let mut err = io::stderr().lock();
+    let _ = stats::write_exit_lines(&mut err, handled, &kernel);
+    Ok(code)
+}
+
+async fn read_loop(
+    cfg: &Config,
+    ifname: &str,
+    reader: &mut Reader,
+    logger: &mut Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
+    transport: Transport,
+    attachment: &attach::Attachment,
+) -> Result<(u64, i32), RunError> {
+    for note in &attachment.notes {
+        eprintln!("netdump: {note}");
+    }
+    let mut hooks = Vec::new();
+    match attachment.tc_mode {
+        Some(TcMode::Tcx) => hooks.push("tc ingress+egress via tcx"),
+        Some(TcMode::Netlink) => hooks.push("tc ingress+egress via clsact"),
+        None => {}
+    }
+    if cfg.hooks.socket {
+        hooks.push("socket tap");
+    }
+    eprintln!(
+        "netdump: listening on {ifname} ({}, {} {} KiB), link-type EN10MB (Ethernet), snapshot length {} bytes",
+        hooks.join(", "),
+        transport.describe(),
+        cfg.ring_bytes / 1024,
+        cfg.snaplen
+    );
+
+    let mut sigint = signal(SignalKind::interrupt()).map_err(RunError::Signals)?;
+    let mut sigterm = signal(SignalKind::terminate()).map_err(RunError::Signals)?;
+    let mut tick = tokio::time::interval(DRAIN_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+
+    let stdout = io::stdout();
+    let mut handler = Handler {
+        printer: Printer::new(cfg.print),
+        out: BufWriter::with_capacity(64 * 1024, stdout.lock()),
+        flush_each: cfg.flush_each_packet,
+        clock: WallClock::new(),
+        ifname: ifname.to_string(),
+        vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
+        handled: 0,
+        limit: cfg.count,
+        bad_samples: 0,
+    };
+    let mut stopped_by_signal = false;
+    let stop = loop {
+        tokio::select! {
+            biased;
+            _ = sigint.recv() => { stopped_by_signal = true; }
+            _ = sigterm.recv() => { stopped_by_signal = true; }
+            r = reader.wait() => r?,
+            _ = tick.tick() => {}
+        }
+        if let Some(l) = logger.as_mut() {
+            l.flush();
+        }
+        handler.clock.sync();
+        let flow = reader.drain(|rec| handler.handle(rec));
+        if let Err(e) = handler.out.flush() {
+            break Some(classify(e));
+        }
+        if let ControlFlow::Break(stop) = flow {
+            break Some(stop);
+        }
+        if stopped_by_signal {
+            break None;
+        }
+    };
+    let handled = handler.handled;
+    match stop {
+        Some(Stop::Output(e)) => Err(RunError::Output(e)),
+        Some(Stop::BrokenPipe) => {
+            // `netdump | head`: the reader is gone; stop quietly, drop unflushed output.
+            std::mem::forget(handler.out.into_parts());
+            Ok((handled, 0))
+        }
+        Some(Stop::Count) | None => Ok((handled, 0)),
+    }
+}

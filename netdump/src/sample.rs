@@ -1,0 +1,163 @@
+//! The one place where bytes from the kernel become records: [`parse`] checks every length
+//! before reading, and [`wire_frame`] puts an offloaded VLAN tag back where it was on the wire.
+
+use netdump_common::{direction, hook, sample_flags, SampleHeader};
+use thiserror::Error;
+
+use crate::packet::{Direction, Hook};
+
+const HEADER_LEN: usize = core::mem::size_of::<SampleHeader>();
+
+/// A sample whose header has been checked against the bytes that carry it.
+#[derive(Clone, Copy, Debug)]
+pub struct Sample<'a> {
+    pub header: SampleHeader,
+    /// The captured packet bytes (`header.cap_len` of them), without an offloaded VLAN tag.
+    pub data: &'a [u8],
+}
+
+impl Sample<'_> {
+    pub fn direction(&self) -> Direction {
+        match self.header.direction {
+            direction::INGRESS => Direction::Ingress,
+            direction::EGRESS => Direction::Egress,
+            _ => Direction::Unknown,
+        }
+    }
+
+    pub fn hook(&self) -> Hook {
+        if self.header.hook == hook::SOCKET {
+            Hook::Socket
+        } else {
+            Hook::Tc
+        }
+    }
+
+    /// The offloaded VLAN tag (TPID, TCI), if the kernel had moved one into metadata.
+    pub fn offloaded_vlan(&self) -> Option<(u16, u16)> {
+        (self.header.flags & sample_flags::VLAN_OFFLOADED != 0).then(|| {
+            let tpid = if self.header.vlan_proto == 0 {
+                0x8100
+            } else {
+                self.header.vlan_proto
+            };
+            (tpid, self.header.vlan_tci)
+        })
+    }
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum SampleError {
+    #[error("sample of {len} bytes is shorter than its {HEADER_LEN}-byte header")]
+    Short { len: usize },
+    #[error("sample says it carries {cap_len} packet bytes but only {have} follow its header")]
+    Truncated { cap_len: u32, have: usize },
+    #[error("sample has unknown hook {hook} or direction {direction}")]
+    BadField { hook: u8, direction: u8 },
+}
+
+/// Reads one sample from a ring-buffer or perf-buffer record.
+pub fn parse(record: &[u8]) -> Result<Sample<'_>, SampleError> {
+    let Some(head) = record.get(..HEADER_LEN) else {
+        return Err(SampleError::Short { len: record.len() });
+    };
+    // SAFETY: `head` is exactly size_of::<SampleHeader>() bytes, SampleHeader is repr(C)
+    // plain data valid for any bit pattern, and read_unaligned needs no alignment.
+    let header: SampleHeader = unsafe { core::ptr::read_unaligned(head.as_ptr().cast()) };
+    let rest = &record[HEADER_LEN..];
+    let Some(data) = rest.get(..header.cap_len as usize) else {
+        return Err(SampleError::Truncated {
+            cap_len: header.cap_len,
+            have: rest.len(),
+        });
+    };
+    if !matches!(header.hook, hook::TC | hook::SOCKET)
+        || !matches!(header.direction, direction::INGRESS | direction::EGRESS)
+    {
+        return Err(SampleError::BadField {
+            hook: header.hook,
+            direction: header.direction,
+        });
+    }
+    Ok(Sample { header, data })
+}
+
+/// The frame as it crossed the wire, and its original length: when the kernel had moved a
+/// VLAN tag into skb metadata, the tag is re-inserted after the MAC addresses (as libpcap
+/// does), using `buf` for the copy.
+pub fn wire_frame<'a>(sample: &Sample<'a>, buf: &'a mut Vec<u8>) -> (&'a [u8], u32) {
+    let data = sample.data;
+    match sample.offloaded_vlan() {
+        Some((tpid, tci)) if data.len() >= 12 => {
+            buf.clear();
+            buf.extend_from_slice(&data[..12]);
+            buf.extend_from_slice(&tpid.to_be_bytes());
+            buf.extend_from_slice(&tci.to_be_bytes());
+            buf.extend_from_slice(&data[12..]);
+            (&buf[..], sample.header.orig_len.saturating_add(4))
+        }
+        _ => (data, sample.header.orig_len),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(header: SampleHeader, data: &[u8]) -> Vec<u8> {
+        // SAFETY: SampleHeader is repr(C) plain data without implicit padding.
+        let bytes: [u8; HEADER_LEN] = unsafe { core::mem::transmute(header) };
+        let mut v = bytes.to_vec();
+        v.extend_from_slice(data);
+        v
+    }
+
+    fn header(cap_len: u32) -> SampleHeader {
+        SampleHeader {
+            cap_len,
+            orig_len: 100,
+            hook: hook::TC,
+            direction: direction::INGRESS,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn parses_header_and_data_ignoring_class_padding() {
+        let mut rec = record(header(3), &[1, 2, 3]);
+        rec.extend_from_slice(&[0; 61]);
+        let s = parse(&rec).unwrap();
+        assert_eq!(s.data, &[1, 2, 3]);
+        assert_eq!(s.header.orig_len, 100);
+    }
+
+    #[test]
+    fn rejects_short_truncated_and_garbage() {
+        assert_eq!(parse(&[0; 5]).unwrap_err(), SampleError::Short { len: 5 });
+        let rec = record(header(10), &[1, 2]);
+        assert_eq!(
+            parse(&rec).unwrap_err(),
+            SampleError::Truncated { cap_len: 10, have: 2 }
+        );
+        let mut bad = header(0);
+        bad.hook = 9;
+        assert!(matches!(parse(&record(bad, &[])), Err(SampleError::BadField { .. })));
+    }
+
+    #[test]
+    fn reinserts_offloaded_vlan_tag() {
+        let mut h = header(14);
+        h.flags = sample_flags::VLAN_OFFLOADED;
+        h.vlan_tci = 20;
+        h.vlan_proto = 0x8100;
+        let frame: Vec<u8> = (0..14).collect();
+        let rec = record(h, &frame);
+        let s = parse(&rec).unwrap();
+        let mut buf = Vec::new();
+        let (wire, len) = wire_frame(&s, &mut buf);
+        assert_eq!(len, 104);
+        assert_eq!(&wire[..12], &frame[..12]);
+        assert_eq!(&wire[12..16], &[0x81, 0x00, 0x00, 20]);
+        assert_eq!(&wire[16..], &frame[12..]);
+    }
+}

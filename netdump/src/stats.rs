@@ -1,0 +1,53 @@
+//! The kernel's per-CPU counters, summed, and tcpdump's exit lines.
+
+use std::io::{self, Write};
+
+use aya::{maps::PerCpuArray, Ebpf};
+use netdump_common::{names, Counters};
+
+/// Sums COUNTERS over all CPUs. Zeroes if the map cannot be read (never fails a capture).
+pub fn read(ebpf: &Ebpf) -> Counters {
+    let mut total = Counters::default();
+    let Some(map) = ebpf.map(names::COUNTERS) else {
+        return total;
+    };
+    let Ok(array) = PerCpuArray::<_, Counters>::try_from(map) else {
+        return total;
+    };
+    if let Ok(values) = array.get(&0, 0) {
+        for v in values.iter() {
+            total.add(v);
+        }
+    }
+    total
+}
+
+/// tcpdump's three lines: packets netdump handled, packets the kernel matched, packets the
+/// kernel could not queue.
+pub fn write_exit_lines(out: &mut impl Write, captured: u64, kernel: &Counters) -> io::Result<()> {
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    writeln!(out, "{captured} packet{} captured", plural(captured))?;
+    writeln!(out, "{} packet{} received by filter", kernel.matched, plural(kernel.matched))?;
+    writeln!(out, "{} packet{} dropped by kernel", kernel.dropped, plural(kernel.dropped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_lines_read_like_tcpdump() {
+        let mut out = Vec::new();
+        let k = Counters {
+            seen: 9,
+            matched: 7,
+            captured: 7,
+            dropped: 1,
+        };
+        write_exit_lines(&mut out, 6, &k).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "6 packets captured\n7 packets received by filter\n1 packet dropped by kernel\n"
+        );
+    }
+}
