@@ -15,10 +15,13 @@ fn main() -> anyhow::Result<()> {
     if nightly.is_empty() {
         return Err(anyhow!("{toolchain_file} is empty"));
     }
-    let package = Package {
+    // Two builds of one package: each feature enables one object (see netdump-ebpf's
+    // Cargo.toml for why they differ).
+    let packages = [&["ring"], &["perf"]].map(|features: &[&str; 1]| Package {
         name: "netdump-ebpf",
         root_dir: root,
+        features,
         ..Default::default()
-    };
-    aya_build::build_ebpf([package], Toolchain::Custom(nightly))
+    });
+    aya_build::build_ebpf(packages, Toolchain::Custom(nightly))
 }

@@ -52,6 +52,8 @@ pub fn capture<S: Sink, C: EbpfContext>(ctx: &C, skb: *mut __sk_buff, hook: u8, 
         _pad: [0; 2],
     };
 
+    // aya-log's map is a ring buffer, so only the ring object logs (see Cargo.toml).
+    #[cfg(feature = "ring")]
     if config::LOG_ENABLED.load() != 0 {
         aya_log_ebpf::debug!(ctx, "netdump: hook {} dir {} len {} cap {}", hook, dir, len, cap as u32);
     }

@@ -247,6 +247,7 @@ impl Args {
                 verbose: self.verbose,
                 quiet: self.quiet,
                 absolute_seq: self.absolute_seq,
+                suppress_default_print: matches!(dump, Dump::Hex { .. } | Dump::HexAscii { .. }),
             },
             time: TimeFormat::from_count(self.time),
             dump,

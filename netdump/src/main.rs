@@ -2,14 +2,17 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{error::ErrorKind, Parser as _};
 use netdump::{
     cli::{Args, Command},
     iface, run,
 };
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => return usage_error(e),
+    };
     let command = match args.into_command() {
         Ok(c) => c,
         Err(e) => {
@@ -33,7 +36,8 @@ fn main() -> ExitCode {
         Command::Capture(cfg) => {
             if cfg.bpf_log {
                 env_logger::Builder::new()
-                    .filter_level(log::LevelFilter::Debug)
+                    .filter_level(log::LevelFilter::Warn)
+                    .filter_module("netdump_ebpf", log::LevelFilter::Debug)
                     .format_timestamp(None)
                     .init();
             }
@@ -51,6 +55,23 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// `--help` and `--version` print as clap lays them out; a bad command line gets one line.
+fn usage_error(e: clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("bad command line");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("netdump: {first} (netdump --help lists the flags)");
+            ExitCode::from(2)
         }
     }
 }

@@ -1,1 +1,156 @@
-fn main(){}
+//! `cargo xtask`: build, run and test netdump, installing what the build needs first.
+//!
+//! - `cargo xtask run [--release] -- <netdump flags>`: build and run netdump as root.
+//! - `cargo xtask test`: unit tests, then the root-only integration tests.
+//! - `cargo xtask build [--release]`: build only.
+//! - `cargo xtask setup`: only install the build's prerequisites.
+//!
+//! The prerequisites, each installed when missing and announced while it happens: the dated
+//! nightly named in `netdump-ebpf/bpf-toolchain` with rust-src, Debian packages the build and
+//! tests use, and bpf-linker built against that nightly's own libLLVM, kept under
+//! `~/.local/share/netdump/` (it must survive reboots: the binary's rpath points there).
+
+mod setup;
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{bail, Context as _, Result};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Install the build's prerequisites (nightly, rust-src, bpf-linker, packages).
+    Setup,
+    /// Build netdump (and its BPF objects).
+    Build {
+        #[arg(long)]
+        release: bool,
+    },
+    /// Build and run netdump as root; arguments after `--` go to netdump.
+    Run {
+        #[arg(long)]
+        release: bool,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run every test: unit tests, then the integration tests that need root.
+    Test {
+        /// Only tests whose name contains this.
+        filter: Option<String>,
+    },
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn main() {
+    if let Err(e) = real_main() {
+        eprintln!("xtask: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn real_main() -> Result<()> {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    match cli.cmd {
+        Cmd::Setup => {
+            setup::ensure(&root, setup::Needs::Test)?;
+        }
+        Cmd::Build { release } => {
+            let env = setup::ensure(&root, setup::Needs::Build)?;
+            build(&root, &env, release)?;
+        }
+        Cmd::Run { release, args } => {
+            let env = setup::ensure(&root, setup::Needs::Build)?;
+            let bin = build(&root, &env, release)?;
+            run_as_root(&bin, &args)?;
+        }
+        Cmd::Test { filter } => {
+            let env = setup::ensure(&root, setup::Needs::Test)?;
+            test(&root, &env, filter.as_deref())?;
+        }
+    }
+    Ok(())
+}
+
+fn cargo(root: &Path, env: &setup::Env) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root).env("PATH", &env.path);
+    cmd
+}
+
+fn status(cmd: &mut Command, what: &str) -> Result<()> {
+    let st = cmd.status().with_context(|| format!("start {what}"))?;
+    if !st.success() {
+        bail!("{what} failed ({st})");
+    }
+    Ok(())
+}
+
+fn build(root: &Path, env: &setup::Env, release: bool) -> Result<PathBuf> {
+    println!("xtask: building netdump{} (the first build takes a few minutes)", if release { " (release)" } else { "" });
+    let mut cmd = cargo(root, env);
+    cmd.args(["build", "--package", "netdump"]);
+    if release {
+        cmd.arg("--release");
+    }
+    status(&mut cmd, "cargo build")?;
+    Ok(root
+        .join("target")
+        .join(if release { "release" } else { "debug" })
+        .join("netdump"))
+}
+
+/// Runs `bin` with `args`, through sudo only when not already root; exits with its status.
+fn run_as_root(bin: &Path, args: &[String]) -> Result<()> {
+    let mut cmd = if setup::is_root() {
+        Command::new(bin)
+    } else {
+        println!("xtask: netdump needs root; running it with sudo");
+        let mut c = Command::new("sudo");
+        c.arg(bin);
+        c
+    };
+    cmd.args(args);
+    let st = cmd.status().with_context(|| format!("start {}", bin.display()))?;
+    std::process::exit(st.code().unwrap_or(1));
+}
+
+fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
+    println!("xtask: unit tests (no root needed)");
+    let mut cmd = cargo(root, env);
+    cmd.args(["test", "--workspace"]);
+    if let Some(f) = filter {
+        cmd.args(["--", f]);
+    }
+    status(&mut cmd, "unit tests")?;
+
+    if !setup::is_root() {
+        bail!(
+            "the integration tests attach BPF programs and create network namespaces: \
+             run `sudo cargo xtask test` (or as root)"
+        );
+    }
+    println!("xtask: integration tests (as root, in their own network namespaces)");
+    let mut cmd = cargo(root, env);
+    cmd.args(["test", "--package", "netdump", "--test", "capture", "--", "--ignored", "--test-threads=1"]);
+    if let Some(f) = filter {
+        cmd.arg(f);
+    }
+    status(&mut cmd, "integration tests")
+}

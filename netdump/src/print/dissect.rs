@@ -25,6 +25,8 @@ pub struct Options {
     pub quiet: bool,
     /// `-S`: absolute TCP sequence numbers.
     pub absolute_seq: bool,
+    /// A `-x`/`-X`/`-A` dump follows: do not hex-dump unknown protocols in the line itself.
+    pub suppress_default_print: bool,
 }
 
 const ETH_HLEN: usize = 14;
@@ -97,7 +99,6 @@ fn ipproto_name(p: u8) -> &'static str {
         51 => "AH",
         58 => "ICMPv6",
         59 => "NONE",
-        60 => "DSTOPTS",
         89 => "OSPF",
         103 => "PIM",
         112 => "VRRP",
@@ -119,6 +120,9 @@ struct TcpSeqTable {
 pub struct Dissector {
     opts: Options,
     tcp: TcpSeqTable,
+    /// Set when a printer ran off the captured bytes where tcpdump's GET_ macros would
+    /// longjmp out: tcpdump then dumps (-x) from the frame's start, not past the link header.
+    early_end: bool,
 }
 
 /// What [`Dissector::frame`] learnt about the frame, for the hex dumps.
@@ -176,6 +180,22 @@ struct Ip<'p> {
     fragmented: bool,
     /// For IPv4 only: the pseudo-header sum is IPv4's.
     v4: bool,
+    /// The addresses were already printed (before IPv6 extension headers).
+    addrs_printed: bool,
+}
+
+impl Ip<'_> {
+    /// "src > dst: " or, with ports, "src.sport > dst.dport: "; after IPv6 extension headers
+    /// only what has not been said yet.
+    fn write_addrs(&self, out: &mut String, ports: Option<(u16, u16)>) {
+        match (self.addrs_printed, ports) {
+            (false, _) => self.addrs.write(out, ports),
+            (true, Some((sp, dp))) => {
+                let _ = write!(out, "{sp} > {dp}: ");
+            }
+            (true, None) => {}
+        }
+    }
 }
 
 impl Dissector {
@@ -183,14 +203,24 @@ impl Dissector {
         Dissector {
             opts,
             tcp: TcpSeqTable::default(),
+            early_end: false,
         }
     }
 
     /// Appends the text for one Ethernet frame of `orig_len` bytes on the wire, of which `data`
     /// were captured.
     pub fn frame(&mut self, out: &mut String, data: &[u8], orig_len: u32) -> FrameInfo {
+        self.early_end = false;
+        let mut info = self.link(out, data, orig_len);
+        if self.early_end {
+            info.link_len = 0;
+        }
+        info
+    }
+
+    fn link(&mut self, out: &mut String, data: &[u8], orig_len: u32) -> FrameInfo {
         if data.len() < ETH_HLEN {
-            out.push_str("[|ether]");
+            out.push_str(" [|ether]");
             return FrameInfo {
                 link_len: data.len(),
             };
@@ -224,18 +254,21 @@ impl Dissector {
             }
             first = false;
             let (Some(tci), Some(next)) = (be16(data, at), be16(data, at + 2)) else {
-                out.push_str("[|vlan]");
+                out.push_str(" [|vlan]");
                 return FrameInfo { link_len: at };
             };
-            let _ = write!(out, "vlan {}, p {}", tci & 0x0fff, tci >> 13);
-            if tci & 0x1000 != 0 {
-                out.push_str(", DEI");
+            // Without -e tcpdump says nothing of the tag.
+            if self.opts.link_header {
+                let _ = write!(out, "vlan {}, p {}", tci & 0x0fff, tci >> 13);
+                if tci & 0x1000 != 0 {
+                    out.push_str(", DEI");
+                }
+                out.push_str(", ");
             }
-            out.push_str(", ");
             ethertype = next;
             at += 4;
             length = length.saturating_sub(4);
-            if !matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
+            if self.opts.link_header && !matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
                 let _ = write!(
                     out,
                     "ethertype {} (0x{ethertype:04x}), ",
@@ -253,40 +286,49 @@ impl Dissector {
         let payload = &data[at..];
         let vlan = !first;
         match ethertype {
-            0x0800 => self.ipv4(out, payload, vlan),
-            0x86dd => self.ipv6(out, payload, vlan),
-            0x0806 => self.arp(out, payload, length, vlan),
+            0x0800 => self.ipv4(out, payload),
+            0x86dd => self.ipv6(out, payload),
+            0x0806 => self.arp(out, payload, length),
             _ => {
                 if !self.opts.link_header && !vlan {
                     mac(out, &data[6..12]);
                     out.push_str(" > ");
                     mac(out, &data[0..6]);
-                    let _ = write!(
-                        out,
-                        ", ethertype {} (0x{ethertype:04x}), length {orig_len}: ",
-                        ethertype_name(ethertype)
-                    );
+                    if self.opts.quiet {
+                        let _ = write!(
+                            out,
+                            ", {} Ethertype (0x{ethertype:04x}), length {orig_len}: ",
+                            ethertype_name(ethertype)
+                        );
+                    } else {
+                        let _ = write!(
+                            out,
+                            ", ethertype {} (0x{ethertype:04x}), length {orig_len}: ",
+                            ethertype_name(ethertype)
+                        );
+                    }
                 }
-                if !self.opts.quiet {
-                    super::hexdump::hex(out, payload);
+                if !self.opts.quiet && !self.opts.suppress_default_print {
+                    super::hexdump::hex_ascii(out, payload);
                 }
             }
         }
         FrameInfo { link_len: at }
     }
 
-    fn proto_prefix(&self, out: &mut String, name: &str, vlan: bool) {
-        if !self.opts.link_header || vlan {
+    /// "IP ", "IP6 ": tcpdump leaves it out when -e already named the ethertype.
+    fn proto_prefix(&self, out: &mut String, name: &str) {
+        if !self.opts.link_header {
             let _ = write!(out, "{name} ");
         }
     }
 
-    fn arp(&mut self, out: &mut String, b: &[u8], length: u32, vlan: bool) {
-        if !self.opts.link_header || vlan {
+    fn arp(&mut self, out: &mut String, b: &[u8], length: u32) {
+        if !self.opts.link_header {
             out.push_str("ARP, ");
         }
         let (Some(hrd), Some(pro)) = (be16(b, 0), be16(b, 2)) else {
-            out.push_str("[|ARP]");
+            out.push_str(" [|ARP]");
             return;
         };
         let (hln, pln) = (b.get(4).copied(), b.get(5).copied());
@@ -303,8 +345,11 @@ impl Dissector {
             return;
         }
         if b.len() < 28 {
-            out.push_str("[|ARP]");
+            out.push_str(" [|ARP]");
             return;
+        }
+        if self.opts.verbose > 0 {
+            out.push_str("Ethernet (len 6), IPv4 (len 4), ");
         }
         let sha = &b[8..14];
         let spa = Ipv4Addr::new(b[14], b[15], b[16], b[17]);
@@ -333,15 +378,17 @@ impl Dissector {
         let _ = write!(out, ", length {length}");
     }
 
-    fn ipv4(&mut self, out: &mut String, b: &[u8], vlan: bool) {
-        self.proto_prefix(out, "IP", vlan);
+    fn ipv4(&mut self, out: &mut String, b: &[u8]) {
+        if b.is_empty() {
+            out.push_str(" [|ip]");
+            self.early_end = true;
+            return;
+        }
+        self.proto_prefix(out, "IP");
         let ip = match LaxIpv4Slice::from_slice(b) {
             Ok((ip, _)) => ip,
             Err(_) => {
-                if b.first().is_some_and(|v| v >> 4 != 4) {
-                    let _ = write!(out, "IP{} ", b[0] >> 4);
-                }
-                out.push_str("[|ip]");
+                out.push_str(" [|ip]");
                 return;
             }
         };
@@ -412,9 +459,10 @@ impl Dissector {
             payload: payload.payload,
             fragmented,
             v4: true,
+            addrs_printed: false,
         };
         if frag_off != 0 {
-            info.addrs.write(out, None);
+            info.write_addrs(out, None);
             // "IP a > b: ip-proto-17" without the trailing ": " space: tcpdump prints
             // "a > b:" then " ip-proto-N".
             out.pop();
@@ -424,12 +472,16 @@ impl Dissector {
         self.transport(out, proto, &info);
     }
 
-    fn ipv6(&mut self, out: &mut String, b: &[u8], vlan: bool) {
-        self.proto_prefix(out, "IP6", vlan);
+    fn ipv6(&mut self, out: &mut String, b: &[u8]) {
+        if b.is_empty() {
+            out.push_str(" [|ip6]");
+            return;
+        }
+        self.proto_prefix(out, "IP6");
         let ip = match LaxIpv6Slice::from_slice(b) {
             Ok((ip, _)) => ip,
             Err(_) => {
-                out.push_str("[|ip6]");
+                out.push_str(" [|ip6]");
                 return;
             }
         };
@@ -471,8 +523,14 @@ impl Dissector {
                 addrs_written = true;
             }
             match ext {
-                Ipv6ExtensionSlice::HopByHop(_) => out.push_str("HBH "),
-                Ipv6ExtensionSlice::DestinationOptions(_) => out.push_str("DSTOPT "),
+                Ipv6ExtensionSlice::HopByHop(x) => {
+                    out.push_str("HBH ");
+                    self.ip6_options(out, x.slice());
+                }
+                Ipv6ExtensionSlice::DestinationOptions(x) => {
+                    out.push_str("DSTOPT ");
+                    self.ip6_options(out, x.slice());
+                }
                 Ipv6ExtensionSlice::Routing(r) => {
                     let s = r.slice();
                     let _ = write!(
@@ -515,26 +573,9 @@ impl Dissector {
             payload: payload.payload,
             fragmented,
             v4: false,
+            addrs_printed: addrs_written,
         };
-        if addrs_written {
-            // The addresses were printed before the extension headers; transports that print
-            // ports would repeat them, so give them a view without the address prefix.
-            self.transport_after_exts(out, proto, &info);
-        } else {
-            self.transport(out, proto, &info);
-        }
-    }
-
-    fn transport_after_exts(&mut self, out: &mut String, proto: u8, ip: &Ip<'_>) {
-        let mut tmp = String::new();
-        self.transport(&mut tmp, proto, ip);
-        // Drop the "src > dst: " prefix the transport printer added for portless protocols.
-        let mut prefix = String::new();
-        ip.addrs.write(&mut prefix, None);
-        match tmp.strip_prefix(&prefix) {
-            Some(rest) => out.push_str(rest),
-            None => out.push_str(&tmp),
-        }
+        self.transport(out, proto, &info);
     }
 
     fn transport(&mut self, out: &mut String, proto: u8, ip: &Ip<'_>) {
@@ -542,20 +583,20 @@ impl Dissector {
             IpNumber::TCP => self.tcp(out, ip),
             IpNumber::UDP => self.udp(out, ip),
             IpNumber::ICMP => {
-                ip.addrs.write(out, None);
+                ip.write_addrs(out, None);
                 self.icmp(out, ip)
             }
             IpNumber::IPV6_ICMP => {
-                ip.addrs.write(out, None);
+                ip.write_addrs(out, None);
                 self.icmp6(out, ip)
             }
             IpNumber::IPV6_NO_NEXT_HEADER => {
-                ip.addrs.write(out, None);
+                ip.write_addrs(out, None);
                 out.pop();
                 out.push_str(" no next header");
             }
             _ => {
-                ip.addrs.write(out, None);
+                ip.write_addrs(out, None);
                 let _ = write!(out, " ip-proto-{proto} {}", ip.length);
             }
         }
@@ -564,13 +605,13 @@ impl Dissector {
     fn udp(&mut self, out: &mut String, ip: &Ip<'_>) {
         let b = ip.payload;
         let (Some(sport), Some(dport)) = (be16(b, 0), be16(b, 2)) else {
-            ip.addrs.write(out, None);
-            out.push_str("[|udp]");
+            ip.write_addrs(out, None);
+            out.push_str(" [|udp]");
             return;
         };
-        ip.addrs.write(out, Some((sport, dport)));
+        ip.write_addrs(out, Some((sport, dport)));
         let Some(ulen) = be16(b, 4) else {
-            out.push_str("[|udp]");
+            out.push_str(" [|udp]");
             return;
         };
         let ulen = u32::from(ulen);
@@ -588,7 +629,9 @@ impl Dissector {
             if let Ok(udp) = UdpSlice::from_slice(b) {
                 let sum = udp.checksum();
                 let full = b.len() as u32 >= ulen + 8;
-                if sum == 0 && ip.v4 {
+                if ip.v4 && self.opts.verbose < 2 {
+                    // tcpdump checks IPv4 UDP sums only from -vv on.
+                } else if sum == 0 && ip.v4 {
                     out.push_str("[no cksum] ");
                 } else if full {
                     let computed = transport_checksum(ip, 17, &b[..(ulen + 8) as usize]);
@@ -607,13 +650,13 @@ impl Dissector {
     fn tcp(&mut self, out: &mut String, ip: &Ip<'_>) {
         let b = ip.payload;
         let (Some(sport), Some(dport)) = (be16(b, 0), be16(b, 2)) else {
-            ip.addrs.write(out, None);
-            out.push_str("[|tcp]");
+            ip.write_addrs(out, None);
+            out.push_str(" [|tcp]");
             return;
         };
-        ip.addrs.write(out, Some((sport, dport)));
+        ip.write_addrs(out, Some((sport, dport)));
         let Some(off) = b.get(12) else {
-            out.push_str("[|tcp]");
+            out.push_str(" [|tcp]");
             return;
         };
         let hlen = u32::from(off >> 4) * 4;
@@ -635,7 +678,7 @@ impl Dissector {
         let (Some(mut seq), Some(mut ack), Some(flags), Some(win)) =
             (be32(b, 4), be32(b, 8), b.get(13).copied(), be16(b, 14))
         else {
-            out.push_str("[|tcp]");
+            out.push_str(" [|tcp]");
             return;
         };
         out.push_str("Flags [");
@@ -742,6 +785,7 @@ impl Dissector {
                 let avail = b.get(20..).unwrap_or(&[]);
                 if tcp_options(out, avail, rev, thseq, thack, hlen as usize - 20).is_err() {
                     out.push_str(" [|tcp]");
+                    self.early_end = true;
                 }
                 return;
             };
@@ -756,8 +800,9 @@ impl Dissector {
 
     fn icmp(&mut self, out: &mut String, ip: &Ip<'_>) {
         let b = ip.payload;
-        let (Some(&ty), Some(&code)) = (b.first(), b.get(1)) else {
-            out.push_str("[|icmp]");
+        let (Some(&ty), Some(&code), Some(_)) = (b.first(), b.get(1), b.get(3)) else {
+            out.push_str(" [|icmp]");
+            self.early_end = true;
             return;
         };
         let length = ip.length;
@@ -765,7 +810,7 @@ impl Dissector {
         match ty {
             0 | 8 => {
                 let (Some(id), Some(seq)) = (be16(b, 4), be16(b, 6)) else {
-                    out.push_str("[|icmp]");
+                    out.push_str(" [|icmp]");
                     return;
                 };
                 let what = if ty == 8 { "echo request" } else { "echo reply" };
@@ -778,7 +823,7 @@ impl Dissector {
                 let ihl = inner.first().map(|v| usize::from(v & 0x0f) * 4).unwrap_or(0);
                 let iproto = inner.get(9).copied();
                 let Some(dst) = dst else {
-                    out.push_str("[|icmp]");
+                    out.push_str(" [|icmp]");
                     return;
                 };
                 match code {
@@ -866,12 +911,50 @@ impl Dissector {
             }
         }
         let _ = write!(out, ", length {length}");
+        // -v: the quoted datagram of an error message, printed as its own IP packet.
+        if self.opts.verbose > 0 && matches!(ty, 3 | 4 | 5 | 11 | 12) {
+            if let Some(inner) = b.get(8..).filter(|i| !i.is_empty()) {
+                out.push_str("\n\t");
+                self.ipv4(out, inner);
+            }
+        }
+    }
+
+    /// Hop-by-hop and destination options, at -v (ip6_opt_print).
+    fn ip6_options(&self, out: &mut String, ext: &[u8]) {
+        if self.opts.verbose == 0 {
+            return;
+        }
+        let mut i = 2;
+        while i < ext.len() {
+            let ty = ext[i];
+            if ty == 0 {
+                out.push_str("(pad1)");
+                i += 1;
+                continue;
+            }
+            let Some(&len) = ext.get(i + 1) else {
+                break;
+            };
+            let len = usize::from(len);
+            match ty {
+                1 => out.push_str("(padn)"),
+                5 => {
+                    let _ = write!(out, "(rtalert: 0x{:04x}) ", be16(ext, i + 2).unwrap_or(0));
+                }
+                _ => {
+                    let _ = write!(out, "(opt_type 0x{ty:02x}: len={len})");
+                }
+            }
+            i += 2 + len;
+        }
+        out.push(' ');
     }
 
     fn icmp6(&mut self, out: &mut String, ip: &Ip<'_>) {
         let b = ip.payload;
         let Some(&ty) = b.first() else {
-            out.push_str("[|icmp6]");
+            out.push_str(" [|icmp6]");
             return;
         };
         let name = match ty {
@@ -892,16 +975,32 @@ impl Dissector {
             143 => "multicast listener report v2",
             _ => "",
         };
+        let v = self.opts.verbose > 0;
+        if v && !ip.fragmented && b.len() as u32 >= ip.length {
+            let seg = &b[..ip.length as usize];
+            if let Some(sum) = be16(seg, 2) {
+                if transport_checksum(ip, 58, seg) == 0 {
+                    out.push_str("[icmp6 sum ok] ");
+                } else {
+                    let want = expected_sum(ip, 58, seg, 2);
+                    let _ = write!(out, "[bad icmp6 cksum 0x{sum:04x} -> 0x{want:04x}!] ");
+                }
+            }
+        }
         out.push_str("ICMP6, ");
         if name.is_empty() {
             let _ = write!(out, "unknown icmp6 type ({ty})");
         } else {
             out.push_str(name);
         }
+        if v && matches!(ty, 133..=137) {
+            let _ = write!(out, ", length {}", ip.length);
+        }
         let addr16 = |at: usize| -> Option<Ipv6Addr> {
             let s: [u8; 16] = b.get(at..at + 16)?.try_into().ok()?;
             Some(Ipv6Addr::from(s))
         };
+        let end = (ip.length as usize).min(b.len());
         match ty {
             128 | 129 => match (be16(b, 4), be16(b, 6)) {
                 (Some(id), Some(seq)) => {
@@ -912,9 +1011,13 @@ impl Dissector {
                     return;
                 }
             },
+            133 if v => nd_options(out, b.get(8..end).unwrap_or(&[])),
             135 => match addr16(8) {
                 Some(t) => {
                     let _ = write!(out, ", who has {t}");
+                    if v {
+                        nd_options(out, b.get(24..end).unwrap_or(&[]));
+                    }
                 }
                 None => {
                     out.push_str(" [|icmp6]");
@@ -924,6 +1027,25 @@ impl Dissector {
             136 => match addr16(8) {
                 Some(t) => {
                     let _ = write!(out, ", tgt is {t}");
+                    if v {
+                        let flags = be32(b, 4).unwrap_or(0);
+                        let names: Vec<&str> = [
+                            (0x8000_0000u32, "router"),
+                            (0x4000_0000, "solicited"),
+                            (0x2000_0000, "override"),
+                        ]
+                        .iter()
+                        .filter(|(bit, _)| flags & bit != 0)
+                        .map(|(_, n)| *n)
+                        .collect();
+                        let names = if names.is_empty() {
+                            "none".to_string()
+                        } else {
+                            names.join(", ")
+                        };
+                        let _ = write!(out, ", Flags [{names}]");
+                        nd_options(out, b.get(24..end).unwrap_or(&[]));
+                    }
                 }
                 None => {
                     out.push_str(" [|icmp6]");
@@ -933,6 +1055,9 @@ impl Dissector {
             143 => match be16(b, 6) {
                 Some(n) => {
                     let _ = write!(out, ", {n} group record(s)");
+                    if v {
+                        mldv2_groups(out, &b[..end], n);
+                    }
                 }
                 None => {
                     out.push_str(" [|icmp6]");
@@ -941,7 +1066,68 @@ impl Dissector {
             },
             _ => {}
         }
-        let _ = write!(out, ", length {}", ip.length);
+        if !v {
+            let _ = write!(out, ", length {}", ip.length);
+        }
+    }
+}
+
+/// Neighbor-discovery options at -v (icmp6_opt_print).
+fn nd_options(out: &mut String, mut opts: &[u8]) {
+    while opts.len() >= 2 {
+        let ty = opts[0];
+        let len8 = usize::from(opts[1]);
+        let len = len8 * 8;
+        if len == 0 || len > opts.len() {
+            break;
+        }
+        let name = match ty {
+            1 => "source link-address",
+            2 => "destination link-address",
+            3 => "prefix info",
+            4 => "redirected header",
+            5 => "mtu",
+            7 => "advertisement interval",
+            _ => "unknown",
+        };
+        let _ = write!(out, "\n\t  {name} option ({ty}), length {len} ({len8}): ");
+        match ty {
+            1 | 2 => mac(out, &opts[2..len]),
+            _ => {
+                super::hexdump::hex(out, &opts[2..len]);
+            }
+        }
+        opts = &opts[len..];
+    }
+}
+
+/// MLDv2 report group records at -v.
+fn mldv2_groups(out: &mut String, b: &[u8], n: u16) {
+    let mut at = 8;
+    for _ in 0..n {
+        if b.len() < at + 20 {
+            out.push_str(" [invalid number of groups]");
+            return;
+        }
+        let mut g = [0u8; 16];
+        g.copy_from_slice(&b[at + 4..at + 20]);
+        let kind = match b[at] {
+            1 => "is_in".to_string(),
+            2 => "is_ex".to_string(),
+            3 => "to_in".to_string(),
+            4 => "to_ex".to_string(),
+            5 => "allow".to_string(),
+            6 => "block".to_string(),
+            k => format!(" [v2-report-#{k}]"),
+        };
+        let nsrcs = usize::from(be16(b, at + 2).unwrap_or(0));
+        let _ = write!(out, " [gaddr {} {kind}", Ipv6Addr::from(g));
+        if b.len() < at + 20 + nsrcs * 16 {
+            let _ = write!(out, " [invalid number of sources {nsrcs}]");
+            return;
+        }
+        let _ = write!(out, ", {nsrcs} source(s)]");
+        at += 20 + nsrcs * 16;
     }
 }
 

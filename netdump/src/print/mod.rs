@@ -78,7 +78,11 @@ impl Printer {
         }
         let info = self.dissector.frame(&mut self.line, pkt.data, pkt.orig_len);
         let link = info.link_len.min(pkt.data.len());
+        // As tcpdump: nothing to dump past the link header, no dump (unless it includes it).
+        let rest = &pkt.data[link..];
         match self.opts.dump {
+            Dump::Hex { link: false } | Dump::HexAscii { link: false } | Dump::Ascii { link: false }
+                if rest.is_empty() => {}
             Dump::None => {}
             Dump::Hex { link: all } => {
                 hexdump::hex(&mut self.line, if all { pkt.data } else { &pkt.data[link..] })
