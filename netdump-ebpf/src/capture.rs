@@ -1,6 +1,9 @@
 //! The one capture path every hook runs: count, select by direction, describe, emit.
 
-use aya_ebpf::{bindings::__sk_buff, helpers::bpf_ktime_get_ns, macros::map, maps::PerCpuArray, EbpfContext};
+use aya_ebpf::{
+    helpers::bpf_ktime_get_ns, macros::map, maps::PerCpuArray, programs::sk_buff::SkBuff,
+    EbpfContext,
+};
 use netdump_common::{sample_flags, Counters, SampleHeader, MAX_SNAPLEN};
 
 use crate::{config, sink::Sink};
@@ -11,7 +14,7 @@ pub static COUNTERS: PerCpuArray<Counters> = PerCpuArray::with_max_entries(1, 0)
 /// Records one packet. Never touches the packet: the callers return their pass-through
 /// verdict whatever happens here.
 #[inline(always)]
-pub fn capture<S: Sink, C: EbpfContext>(ctx: &C, skb: *mut __sk_buff, hook: u8, dir: u8) {
+pub fn capture<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
     let Some(counters) = COUNTERS.get_ptr_mut(0) else {
         return;
     };
@@ -26,8 +29,16 @@ pub fn capture<S: Sink, C: EbpfContext>(ctx: &C, skb: *mut __sk_buff, hook: u8, 
     // SAFETY: the context pointer the kernel passed in; these fields are readable from
     // both sched_cls and socket_filter programs.
     let (len, protocol, vlan_present, vlan_tci, vlan_proto, ifindex, pkt_type) = unsafe {
-        let s = &*skb;
-        (s.len, s.protocol, s.vlan_present, s.vlan_tci, s.vlan_proto, s.ifindex, s.pkt_type)
+        let s = &*skb.skb;
+        (
+            s.len,
+            s.protocol,
+            s.vlan_present,
+            s.vlan_tci,
+            s.vlan_proto,
+            s.ifindex,
+            s.pkt_type,
+        )
     };
     let mut snaplen = config::SNAPLEN.load() as u64;
     if snaplen > MAX_SNAPLEN as u64 {
@@ -47,7 +58,11 @@ pub fn capture<S: Sink, C: EbpfContext>(ctx: &C, skb: *mut __sk_buff, hook: u8, 
         vlan_proto: u16::from_be(vlan_proto as u16),
         hook,
         direction: dir,
-        flags: if vlan_present != 0 { sample_flags::VLAN_OFFLOADED } else { 0 },
+        flags: if vlan_present != 0 {
+            sample_flags::VLAN_OFFLOADED
+        } else {
+            0
+        },
         pkt_type: pkt_type as u8,
         _pad: [0; 2],
     };
@@ -55,10 +70,17 @@ pub fn capture<S: Sink, C: EbpfContext>(ctx: &C, skb: *mut __sk_buff, hook: u8, 
     // aya-log's map is a ring buffer, so only the ring object logs (see Cargo.toml).
     #[cfg(feature = "ring")]
     if config::LOG_ENABLED.load() != 0 {
-        aya_log_ebpf::debug!(ctx, "netdump: hook {} dir {} len {} cap {}", hook, dir, len, cap as u32);
+        aya_log_ebpf::debug!(
+            ctx,
+            "netdump: hook {} dir {} len {} cap {}",
+            hook,
+            dir,
+            len,
+            cap as u32
+        );
     }
 
-    if S::emit(ctx, skb, &header, cap) {
+    if S::emit(ctx, skb.skb, &header, cap) {
         counters.captured += 1;
     } else {
         counters.dropped += 1;

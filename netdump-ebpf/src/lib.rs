@@ -27,26 +27,26 @@ macro_rules! define_programs {
 
         #[classifier]
         pub fn netdump_tc_ingress(ctx: TcContext) -> i32 {
-            $crate::capture::capture::<$sink, _>(&ctx, ctx.skb.skb, hook::TC, direction::INGRESS);
+            $crate::capture::capture::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::INGRESS);
             TC_ACT_UNSPEC
         }
 
         #[classifier]
         pub fn netdump_tc_egress(ctx: TcContext) -> i32 {
-            $crate::capture::capture::<$sink, _>(&ctx, ctx.skb.skb, hook::TC, direction::EGRESS);
+            $crate::capture::capture::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
             TC_ACT_UNSPEC
         }
 
         #[socket_filter]
         pub fn netdump_socket(ctx: SkBuffContext) -> i64 {
-            let skb = ctx.skb.skb;
             // PACKET_OUTGOING: the tap in dev_queue_xmit_nit; anything else was received.
-            let dir = if unsafe { (*skb).pkt_type } == 4 {
+            // SAFETY: the context the kernel passed; pkt_type is readable by socket filters.
+            let dir = if unsafe { (*ctx.skb.skb).pkt_type } == 4 {
                 direction::EGRESS
             } else {
                 direction::INGRESS
             };
-            $crate::capture::capture::<$sink, _>(&ctx, skb, hook::SOCKET, dir);
+            $crate::capture::capture::<$sink, _>(&ctx, &ctx.skb, hook::SOCKET, dir);
             0
         }
 

@@ -1,7 +1,9 @@
 //! Where samples go: a BPF ring buffer, or a perf event array on kernels before 5.8.
 
 use aya_ebpf::{
-    bindings::{__sk_buff, BPF_F_CURRENT_CPU, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
+    bindings::{
+        __sk_buff, BPF_F_CURRENT_CPU, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP,
+    },
     helpers::bpf_perf_event_output,
     maps::{PerfEventByteArray, RingBuf},
     EbpfContext,
@@ -44,7 +46,12 @@ pub struct Ring<M>(core::marker::PhantomData<M>);
 
 impl<M: RingMap> Sink for Ring<M> {
     #[inline(always)]
-    fn emit<C: EbpfContext>(_ctx: &C, skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool {
+    fn emit<C: EbpfContext>(
+        _ctx: &C,
+        skb: *mut __sk_buff,
+        header: &SampleHeader,
+        cap: u64,
+    ) -> bool {
         let ring = M::ring();
         const _: () = assert!(DATA_CLASSES.len() == 9);
         if cap <= DATA_CLASSES[0] as u64 {
@@ -70,7 +77,12 @@ impl<M: RingMap> Sink for Ring<M> {
 }
 
 #[inline(always)]
-fn reserve_copy<const N: usize>(ring: &RingBuf, skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool {
+fn reserve_copy<const N: usize>(
+    ring: &RingBuf,
+    skb: *mut __sk_buff,
+    header: &SampleHeader,
+    cap: u64,
+) -> bool {
     let Some(mut entry) = ring.reserve::<Record<N>>(0) else {
         return false;
     };
@@ -107,12 +119,17 @@ pub struct Perf<M>(core::marker::PhantomData<M>);
 
 impl<M: PerfMap> Sink for Perf<M> {
     #[inline(always)]
-    fn emit<C: EbpfContext>(ctx: &C, _skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool {
+    fn emit<C: EbpfContext>(
+        ctx: &C,
+        _skb: *mut __sk_buff,
+        header: &SampleHeader,
+        cap: u64,
+    ) -> bool {
         let map = M::perf() as *const PerfEventByteArray as *mut core::ffi::c_void;
         let mut hdr = *header;
-        let cap = cap & 0xffff_f; // BPF_F_CTXLEN_MASK holds 20 bits; cap <= MAX_SNAPLEN anyway
+        let cap = cap & 0x000f_ffff; // BPF_F_CTXLEN_MASK holds 20 bits; cap <= MAX_SNAPLEN anyway
         hdr.cap_len = cap as u32;
-        let flags = (cap << 32) | BPF_F_CURRENT_CPU as u64;
+        let flags = (cap << 32) | BPF_F_CURRENT_CPU;
         // SAFETY: the helper reads `hdr` (on our stack) and `cap` bytes of the skb.
         let ret = unsafe {
             bpf_perf_event_output(

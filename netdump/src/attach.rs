@@ -96,7 +96,10 @@ impl Attachment {
     }
 }
 
-fn classifier<'a>(ebpf: &'a mut Ebpf, name: &'static str) -> Result<&'a mut SchedClassifier, AttachError> {
+fn classifier<'a>(
+    ebpf: &'a mut Ebpf,
+    name: &'static str,
+) -> Result<&'a mut SchedClassifier, AttachError> {
     let prog: &mut SchedClassifier = ebpf
         .program_mut(name)
         .ok_or(AttachError::MissingProgram(name))?
@@ -106,7 +109,12 @@ fn classifier<'a>(ebpf: &'a mut Ebpf, name: &'static str) -> Result<&'a mut Sche
 }
 
 /// Loads and attaches the programs for `hooks` on `iface`.
-pub fn attach(ebpf: &mut Ebpf, iface: &Interface, hooks: Hooks, mode: TcAttach) -> Result<Attachment, AttachError> {
+pub fn attach(
+    ebpf: &mut Ebpf,
+    iface: &Interface,
+    hooks: Hooks,
+    mode: TcAttach,
+) -> Result<Attachment, AttachError> {
     let mut att = Attachment {
         tc_mode: None,
         socket: None,
@@ -128,7 +136,9 @@ pub fn attach(ebpf: &mut Ebpf, iface: &Interface, hooks: Hooks, mode: TcAttach) 
         let tcx_ok = KernelVersion::current().is_ok_and(|v| v >= KernelVersion::new(6, 6, 0));
         let use_tcx = match mode {
             TcAttach::Tcx if !tcx_ok => {
-                let v = KernelVersion::current().map(|v| v.to_string()).unwrap_or_default();
+                let v = KernelVersion::current()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
                 return Err(AttachError::NoTcx(v));
             }
             TcAttach::Tcx => true,
@@ -160,17 +170,19 @@ pub fn attach(ebpf: &mut Ebpf, iface: &Interface, hooks: Hooks, mode: TcAttach) 
             .ok_or(AttachError::MissingProgram(name))?
             .try_into()
             .map_err(|source| AttachError::Load { name, source })?;
-        prog.load().map_err(|source| AttachError::Load { name, source })?;
+        prog.load()
+            .map_err(|source| AttachError::Load { name, source })?;
         let sock = packet_socket().map_err(|source| AttachError::Socket {
             iface: iface.name.clone(),
             source,
         })?;
         // The filter goes on before bind, so no packet is ever queued unfiltered.
-        prog.attach(sock.as_fd()).map_err(|source| AttachError::Attach {
-            what: "socket filter",
-            iface: iface.name.clone(),
-            source,
-        })?;
+        prog.attach(sock.as_fd())
+            .map_err(|source| AttachError::Attach {
+                what: "socket filter",
+                iface: iface.name.clone(),
+                source,
+            })?;
         bind_all(&sock, iface.index).map_err(|source| AttachError::Socket {
             iface: iface.name.clone(),
             source,

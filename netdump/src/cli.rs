@@ -162,7 +162,9 @@ pub enum Command {
 
 #[derive(Debug, Error)]
 pub enum CliError {
-    #[error("snapshot length {0} is out of range: use 1 to 262144 (0 means the largest, {MAX_SNAPLEN})")]
+    #[error(
+        "snapshot length {0} is out of range: use 1 to 262144 (0 means the largest, {MAX_SNAPLEN})"
+    )]
     Snaplen(u32),
     #[error("buffer size {0} KiB is out of range: use 4 to 1048576")]
     Buffer(u32),
@@ -192,7 +194,9 @@ impl Args {
         let snaplen = match self.snaplen {
             None => DEFAULT_SNAPLEN,
             Some(0) => {
-                notes.push(format!("snapshot length 0 means the largest netdump supports: {MAX_SNAPLEN} bytes"));
+                notes.push(format!(
+                    "snapshot length 0 means the largest netdump supports: {MAX_SNAPLEN} bytes"
+                ));
                 MAX_SNAPLEN
             }
             Some(s) if s > 262_144 => return Err(CliError::Snaplen(s)),
@@ -222,7 +226,9 @@ impl Args {
             }
             if name.is_empty()
                 || name.len() > 15
-                || name.chars().any(|c| c == '/' || c == ':' || c.is_whitespace() || c.is_control())
+                || name
+                    .chars()
+                    .any(|c| c == '/' || c == ':' || c.is_whitespace() || c.is_control())
             {
                 return Err(CliError::InterfaceName(name.clone()));
             }
@@ -233,11 +239,15 @@ impl Args {
             QDirection::Inout => direction::INGRESS | direction::EGRESS,
         };
         let dump = if self.hex_ascii > 0 {
-            Dump::HexAscii { link: self.hex_ascii > 1 }
+            Dump::HexAscii {
+                link: self.hex_ascii > 1,
+            }
         } else if self.hex > 0 {
             Dump::Hex { link: self.hex > 1 }
         } else if self.ascii > 0 {
-            Dump::Ascii { link: self.ascii > 1 }
+            Dump::Ascii {
+                link: self.ascii > 1,
+            }
         } else {
             Dump::None
         };
@@ -272,7 +282,10 @@ impl Args {
 }
 
 fn parse_hooks(s: &str) -> Result<Hooks, CliError> {
-    let mut hooks = Hooks { tc: false, socket: false };
+    let mut hooks = Hooks {
+        tc: false,
+        socket: false,
+    };
     for part in s.split(',') {
         match part.trim() {
             "tc" => hooks.tc = true,
@@ -305,7 +318,13 @@ mod tests {
         let c = config(&["-i", "eth0"]);
         assert_eq!(c.snaplen, 1518);
         assert_eq!(c.ring_bytes, 4096 * 1024);
-        assert_eq!(c.hooks, Hooks { tc: true, socket: false });
+        assert_eq!(
+            c.hooks,
+            Hooks {
+                tc: true,
+                socket: false
+            }
+        );
         assert_eq!(c.directions, direction::INGRESS | direction::EGRESS);
     }
 
@@ -315,7 +334,10 @@ mod tests {
         let c = config(&["-s", "262144"]);
         assert_eq!(c.snaplen, MAX_SNAPLEN);
         assert_eq!(c.notes.len(), 1);
-        assert!(matches!(parse(&["-s", "262145"]), Err(CliError::Snaplen(262145))));
+        assert!(matches!(
+            parse(&["-s", "262145"]),
+            Err(CliError::Snaplen(262145))
+        ));
     }
 
     #[test]
@@ -323,7 +345,10 @@ mod tests {
         assert!(matches!(parse(&["-B", "1"]), Err(CliError::Buffer(1))));
         assert!(matches!(parse(&["-c", "0"]), Err(CliError::Count)));
         assert!(matches!(parse(&["--hook", "xdp"]), Err(CliError::Hook(_))));
-        assert!(matches!(parse(&["-i", "a/b"]), Err(CliError::InterfaceName(_))));
+        assert!(matches!(
+            parse(&["-i", "a/b"]),
+            Err(CliError::InterfaceName(_))
+        ));
         assert!(matches!(parse(&["-i", "any"]), Err(CliError::AnyInterface)));
         assert!(matches!(parse(&["tcp"]), Err(CliError::Expression(_))));
     }

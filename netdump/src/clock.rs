@@ -4,7 +4,10 @@ use crate::print::Timestamp;
 
 fn now_ns(clock: libc::clockid_t) -> i128 {
     // SAFETY: clock_gettime writes the timespec we pass.
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     unsafe { libc::clock_gettime(clock, &mut ts) };
     i128::from(ts.tv_sec) * 1_000_000_000 + i128::from(ts.tv_nsec)
 }

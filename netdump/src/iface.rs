@@ -45,7 +45,9 @@ pub enum IfaceError {
     Unknown { name: String, known: String },
     #[error("interface {name} is down: bring it up (ip link set {name} up) or pick another")]
     Down { name: String },
-    #[error("no interface that is up, other than loopback: name one with -i (netdump -D lists them)")]
+    #[error(
+        "no interface that is up, other than loopback: name one with -i (netdump -D lists them)"
+    )]
     NoDefault,
 }
 
@@ -66,7 +68,9 @@ pub fn list() -> Result<Vec<Interface>, IfaceError> {
             continue;
         }
         // SAFETY: a NUL-terminated name owned by the list.
-        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }.to_string_lossy().into_owned();
+        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
+            .to_string_lossy()
+            .into_owned();
         if out.iter().any(|i| i.name == name) {
             continue;
         }
@@ -88,7 +92,11 @@ pub fn list() -> Result<Vec<Interface>, IfaceError> {
 pub fn find(name: &str) -> Result<Interface, IfaceError> {
     let all = list()?;
     let Some(found) = all.iter().find(|i| i.name == name) else {
-        let known = all.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ");
+        let known = all
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(IfaceError::Unknown {
             name: name.to_string(),
             known,
@@ -119,7 +127,11 @@ pub fn name_of(index: u32) -> Option<String> {
         return None;
     }
     // SAFETY: if_indextoname wrote a NUL-terminated name into buf.
-    Some(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+    Some(
+        unsafe { CStr::from_ptr(buf.as_ptr()) }
+            .to_string_lossy()
+            .into_owned(),
+    )
 }
 
 #[cfg(test)]

@@ -41,7 +41,10 @@ fn main() -> ExitCode {
                     .format_timestamp(None)
                     .init();
             }
-            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("netdump: start the runtime: {e}");

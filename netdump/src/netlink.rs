@@ -24,7 +24,13 @@ struct Request {
 /// `tc qdisc del dev <ifindex> clsact`.
 pub fn delete_clsact(ifindex: u32) -> io::Result<()> {
     // SAFETY: plain socket(2); the fd is closed below on every path.
-    let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE) };
+    let fd = unsafe {
+        libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
+            libc::NETLINK_ROUTE,
+        )
+    };
     if fd < 0 {
         return Err(io::Error::last_os_error());
     }
@@ -50,7 +56,12 @@ pub fn delete_clsact(ifindex: u32) -> io::Result<()> {
         };
         // SAFETY: `req` is a fully initialised repr(C) value of the length we pass.
         let sent = unsafe {
-            libc::send(fd, (&req as *const Request).cast(), mem::size_of::<Request>(), 0)
+            libc::send(
+                fd,
+                (&req as *const Request).cast(),
+                mem::size_of::<Request>(),
+                0,
+            )
         };
         if sent < 0 {
             return Err(io::Error::last_os_error());
@@ -66,7 +77,12 @@ pub fn delete_clsact(ifindex: u32) -> io::Result<()> {
         if n >= hdr_len + 4 {
             let ty = u16::from_ne_bytes([buf[4], buf[5]]);
             if ty == libc::NLMSG_ERROR as u16 {
-                let err = i32::from_ne_bytes([buf[hdr_len], buf[hdr_len + 1], buf[hdr_len + 2], buf[hdr_len + 3]]);
+                let err = i32::from_ne_bytes([
+                    buf[hdr_len],
+                    buf[hdr_len + 1],
+                    buf[hdr_len + 2],
+                    buf[hdr_len + 3],
+                ]);
                 if err != 0 {
                     return Err(io::Error::from_raw_os_error(-err));
                 }

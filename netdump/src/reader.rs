@@ -43,7 +43,11 @@ pub enum Reader {
 impl Reader {
     /// Takes the EVENTS map out of `ebpf`. `ring_bytes` sizes the perf buffers (split over
     /// CPUs) when the transport is perf; the ring map was sized at load.
-    pub fn open(ebpf: &mut Ebpf, transport: Transport, ring_bytes: u32) -> Result<Reader, ReaderError> {
+    pub fn open(
+        ebpf: &mut Ebpf,
+        transport: Transport,
+        ring_bytes: u32,
+    ) -> Result<Reader, ReaderError> {
         let map = ebpf
             .take_map(names::EVENTS)
             .ok_or(ReaderError::MissingMap(names::EVENTS))?;
@@ -75,10 +79,12 @@ impl Reader {
                 let pages = per_cpu.next_power_of_two();
                 let mut buffers = Vec::with_capacity(cpus.len());
                 for cpu in cpus {
-                    let buf = array.open(cpu, Some(pages)).map_err(|e| ReaderError::Open {
-                        what: "perf buffer",
-                        source: Box::new(e),
-                    })?;
+                    let buf = array
+                        .open(cpu, Some(pages))
+                        .map_err(|e| ReaderError::Open {
+                            what: "perf buffer",
+                            source: Box::new(e),
+                        })?;
                     buffers.push(buf);
                 }
                 Ok(Reader::Perf {
@@ -118,7 +124,7 @@ impl Reader {
                         continue;
                     }
                     buf.try_fold((), |(), event| match event {
-                        PerfEvent::Sample { head, tail } if tail.is_empty() => f(head),
+                        PerfEvent::Sample { head, tail: [] } => f(head),
                         PerfEvent::Sample { head, tail } => {
                             scratch.clear();
                             scratch.extend_from_slice(head);

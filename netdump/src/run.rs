@@ -156,7 +156,15 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     let mut reader = Reader::open(&mut ebpf, transport, cfg.ring_bytes)?;
     let attachment = attach::attach(&mut ebpf, &iface, cfg.hooks, cfg.tc_attach)?;
     // From here on, every exit path goes through `detach`.
-    let result = read_loop(&cfg, &iface.name, &mut reader, &mut logger, transport, &attachment).await;
+    let result = read_loop(
+        &cfg,
+        &iface.name,
+        &mut reader,
+        &mut logger,
+        transport,
+        &attachment,
+    )
+    .await;
     let kernel = stats::read(&ebpf);
     attachment.detach(ebpf);
     let (handled, code) = result?;

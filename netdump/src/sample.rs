@@ -137,11 +137,17 @@ mod tests {
         let rec = record(header(10), &[1, 2]);
         assert_eq!(
             parse(&rec).unwrap_err(),
-            SampleError::Truncated { cap_len: 10, have: 2 }
+            SampleError::Truncated {
+                cap_len: 10,
+                have: 2
+            }
         );
         let mut bad = header(0);
         bad.hook = 9;
-        assert!(matches!(parse(&record(bad, &[])), Err(SampleError::BadField { .. })));
+        assert!(matches!(
+            parse(&record(bad, &[])),
+            Err(SampleError::BadField { .. })
+        ));
     }
 
     #[test]

@@ -27,8 +27,18 @@ pub fn read(ebpf: &Ebpf) -> Counters {
 pub fn write_exit_lines(out: &mut impl Write, captured: u64, kernel: &Counters) -> io::Result<()> {
     let plural = |n: u64| if n == 1 { "" } else { "s" };
     writeln!(out, "{captured} packet{} captured", plural(captured))?;
-    writeln!(out, "{} packet{} received by filter", kernel.matched, plural(kernel.matched))?;
-    writeln!(out, "{} packet{} dropped by kernel", kernel.dropped, plural(kernel.dropped))
+    writeln!(
+        out,
+        "{} packet{} received by filter",
+        kernel.matched,
+        plural(kernel.matched)
+    )?;
+    writeln!(
+        out,
+        "{} packet{} dropped by kernel",
+        kernel.dropped,
+        plural(kernel.dropped)
+    )
 }
 
 #[cfg(test)]

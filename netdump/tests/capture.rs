@@ -22,7 +22,10 @@ use std::{
 const BIN: &str = env!("CARGO_BIN_EXE_netdump");
 
 fn sh(args: &[&str]) -> String {
-    let out = Command::new(args[0]).args(&args[1..]).output().unwrap_or_else(|e| panic!("run {args:?}: {e}"));
+    let out = Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .unwrap_or_else(|e| panic!("run {args:?}: {e}"));
     assert!(
         out.status.success(),
         "{args:?} failed: {}{}",
@@ -65,24 +68,90 @@ impl Net {
         };
         sh(&["ip", "netns", "add", &net.a]);
         sh(&["ip", "netns", "add", &net.b]);
-        sh(&["ip", "link", "add", &net.va, "type", "veth", "peer", "name", &net.vb]);
+        sh(&[
+            "ip", "link", "add", &net.va, "type", "veth", "peer", "name", &net.vb,
+        ]);
         sh(&["ip", "link", "set", &net.va, "netns", &net.a]);
         sh(&["ip", "link", "set", &net.vb, "netns", &net.b]);
-        for (ns, dev, ip, ip6) in [(&net.a, &net.va, &net.ip_a, &net.ip6_a), (&net.b, &net.vb, &net.ip_b, &net.ip6_b)] {
+        for (ns, dev, ip, ip6) in [
+            (&net.a, &net.va, &net.ip_a, &net.ip6_a),
+            (&net.b, &net.vb, &net.ip_b, &net.ip6_b),
+        ] {
             let v6 = if ipv6 { "0" } else { "1" };
-            sh(&["ip", "netns", "exec", ns, "sysctl", "-qw", &format!("net.ipv6.conf.{dev}.disable_ipv6={v6}")]);
-            sh(&["ip", "netns", "exec", ns, "sysctl", "-qw", &format!("net.ipv6.conf.{dev}.router_solicitations=0")]);
-            sh(&["ip", "-n", ns, "addr", "add", &format!("{ip}/24"), "dev", dev]);
+            sh(&[
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "sysctl",
+                "-qw",
+                &format!("net.ipv6.conf.{dev}.disable_ipv6={v6}"),
+            ]);
+            sh(&[
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "sysctl",
+                "-qw",
+                &format!("net.ipv6.conf.{dev}.router_solicitations=0"),
+            ]);
+            sh(&[
+                "ip",
+                "-n",
+                ns,
+                "addr",
+                "add",
+                &format!("{ip}/24"),
+                "dev",
+                dev,
+            ]);
             if ipv6 {
-                sh(&["ip", "-n", ns, "addr", "add", &format!("{ip6}/64"), "dev", dev, "nodad"]);
+                sh(&[
+                    "ip",
+                    "-n",
+                    ns,
+                    "addr",
+                    "add",
+                    &format!("{ip6}/64"),
+                    "dev",
+                    dev,
+                    "nodad",
+                ]);
             }
             sh(&["ip", "-n", ns, "link", "set", dev, "up"]);
         }
         if static_neigh {
             let mac_a = net.mac(&net.a, &net.va);
             let mac_b = net.mac(&net.b, &net.vb);
-            sh(&["ip", "-n", &net.a, "neigh", "add", &net.ip_b, "lladdr", &mac_b, "dev", &net.va, "nud", "permanent"]);
-            sh(&["ip", "-n", &net.b, "neigh", "add", &net.ip_a, "lladdr", &mac_a, "dev", &net.vb, "nud", "permanent"]);
+            sh(&[
+                "ip",
+                "-n",
+                &net.a,
+                "neigh",
+                "add",
+                &net.ip_b,
+                "lladdr",
+                &mac_b,
+                "dev",
+                &net.va,
+                "nud",
+                "permanent",
+            ]);
+            sh(&[
+                "ip",
+                "-n",
+                &net.b,
+                "neigh",
+                "add",
+                &net.ip_a,
+                "lladdr",
+                &mac_a,
+                "dev",
+                &net.vb,
+                "nud",
+                "permanent",
+            ]);
         }
         if ipv6 {
             // Let the MLD reports for the new addresses go out before anyone listens.
@@ -93,7 +162,10 @@ impl Net {
 
     fn mac(&self, ns: &str, dev: &str) -> String {
         let out = sh(&["ip", "-n", ns, "-br", "link", "show", dev]);
-        out.split_whitespace().nth(2).expect("mac in ip -br output").to_string()
+        out.split_whitespace()
+            .nth(2)
+            .expect("mac in ip -br output")
+            .to_string()
     }
 
     fn in_a(&self, args: &[&str]) -> String {
@@ -166,7 +238,11 @@ impl Finished {
             .lines()
             .find_map(|l| {
                 let (n, rest) = l.split_once(' ')?;
-                (rest.trim_start_matches("packets ").trim_start_matches("packet ") == what).then(|| n.parse().ok())?
+                (rest
+                    .trim_start_matches("packets ")
+                    .trim_start_matches("packet ")
+                    == what)
+                    .then(|| n.parse().ok())?
             })
             .unwrap_or_else(|| panic!("no '{what}' line in stderr:\n{}", self.stderr))
     }
@@ -250,7 +326,10 @@ impl Capture {
             if Instant::now() > deadline {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("netdump did not exit within {timeout:?}; stderr: {}", self.stderr.lock().unwrap());
+                panic!(
+                    "netdump did not exit within {timeout:?}; stderr: {}",
+                    self.stderr.lock().unwrap()
+                );
             }
             thread::sleep(Duration::from_millis(20));
         };
@@ -299,7 +378,9 @@ fn send_traffic(net: &Net) {
     rx.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
     assert_eq!(rx.recv(&mut buf).unwrap(), 32);
 
-    let listener = in_ns(&net.b, || TcpListener::bind(format!("{ip_b}:40080")).unwrap());
+    let listener = in_ns(&net.b, || {
+        TcpListener::bind(format!("{ip_b}:40080")).unwrap()
+    });
     let server = thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
         let mut got = Vec::new();
@@ -325,18 +406,56 @@ fn assert_traffic(net: &Net, lines: &[String], tag: &str) {
     ];
     for want in &exact {
         let n = lines.iter().filter(|l| *l == want).count();
-        assert_eq!(n, 1, "expected exactly one '{want}' in:\n{}", lines.join("\n"));
+        assert_eq!(
+            n,
+            1,
+            "expected exactly one '{want}' in:\n{}",
+            lines.join("\n")
+        );
     }
     let tcp_in = format!("{vb} In  {tag}IP {a}.");
     let tcp_out = format!("{vb} Out {tag}IP {b}.40080 > {a}.");
-    let tcp: Vec<&String> = lines.iter().filter(|l| l.starts_with(&tcp_in) && l.contains(&format!("> {b}.40080: ")) || l.starts_with(&tcp_out)).collect();
-    let has = |prefix: &str, needle: &str| tcp.iter().any(|l| l.starts_with(prefix) && l.contains(needle));
-    assert!(has(&tcp_in, ": Flags [S], seq "), "no SYN in:\n{}", lines.join("\n"));
-    assert!(has(&tcp_out, ": Flags [S.], seq "), "no SYN-ACK in:\n{}", lines.join("\n"));
-    assert!(has(&tcp_in, ": Flags [P.], seq 1:33, ack 1, win "), "no data segment in:\n{}", lines.join("\n"));
-    assert!(tcp.iter().any(|l| l.starts_with(&tcp_in) && l.ends_with(", length 32")), "data length");
-    assert!(has(&tcp_in, ": Flags [F.], seq 33, ack 1, "), "no FIN from A in:\n{}", lines.join("\n"));
-    assert!(has(&tcp_out, ": Flags [F.], seq 1, ack 34, "), "no FIN from B in:\n{}", lines.join("\n"));
+    let tcp: Vec<&String> = lines
+        .iter()
+        .filter(|l| {
+            l.starts_with(&tcp_in) && l.contains(&format!("> {b}.40080: "))
+                || l.starts_with(&tcp_out)
+        })
+        .collect();
+    let has = |prefix: &str, needle: &str| {
+        tcp.iter()
+            .any(|l| l.starts_with(prefix) && l.contains(needle))
+    };
+    assert!(
+        has(&tcp_in, ": Flags [S], seq "),
+        "no SYN in:\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        has(&tcp_out, ": Flags [S.], seq "),
+        "no SYN-ACK in:\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        has(&tcp_in, ": Flags [P.], seq 1:33, ack 1, win "),
+        "no data segment in:\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        tcp.iter()
+            .any(|l| l.starts_with(&tcp_in) && l.ends_with(", length 32")),
+        "data length"
+    );
+    assert!(
+        has(&tcp_in, ": Flags [F.], seq 33, ack 1, "),
+        "no FIN from A in:\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        has(&tcp_out, ": Flags [F.], seq 1, ack 34, "),
+        "no FIN from B in:\n{}",
+        lines.join("\n")
+    );
     // Nothing else crossed the link.
     assert_eq!(
         lines.len(),
@@ -349,7 +468,12 @@ fn assert_traffic(net: &Net, lines: &[String], tag: &str) {
 fn assert_clean_exit(f: &Finished) {
     assert!(f.status.success(), "exit {:?}: {}", f.status, f.stderr);
     let printed = f.stdout.lines().count() as u64;
-    assert_eq!(f.stat("captured"), printed, "captured line vs printed lines:\n{}", f.stderr);
+    assert_eq!(
+        f.stat("captured"),
+        printed,
+        "captured line vs printed lines:\n{}",
+        f.stderr
+    );
     assert_eq!(f.stat("received by filter"), printed, "{}", f.stderr);
     assert_eq!(f.stat("dropped by kernel"), 0, "{}", f.stderr);
 }
@@ -386,9 +510,22 @@ fn both_hooks_tag_every_packet() {
     send_traffic(&net);
     let f = cap.stop();
     let lines = f.lines();
-    let tc: Vec<String> = lines.iter().filter(|l| l.contains(" [tc] ")).cloned().collect();
-    let socket: Vec<String> = lines.iter().filter(|l| l.contains(" [socket] ")).cloned().collect();
-    assert_eq!(tc.len() + socket.len(), lines.len(), "untagged lines in:\n{}", lines.join("\n"));
+    let tc: Vec<String> = lines
+        .iter()
+        .filter(|l| l.contains(" [tc] "))
+        .cloned()
+        .collect();
+    let socket: Vec<String> = lines
+        .iter()
+        .filter(|l| l.contains(" [socket] "))
+        .cloned()
+        .collect();
+    assert_eq!(
+        tc.len() + socket.len(),
+        lines.len(),
+        "untagged lines in:\n{}",
+        lines.join("\n")
+    );
     assert_traffic(&net, &tc, "[tc] ");
     assert_traffic(&net, &socket, "[socket] ");
     assert_clean_exit(&f);
@@ -411,7 +548,9 @@ fn perf_transport_prints_the_same() {
 fn netlink_attach_prints_and_removes_its_qdisc() {
     let net = Net::new(false, true);
     let cap = net.capture(&["--tc-attach", "netlink"]);
-    assert!(net.in_b(&["tc", "qdisc", "show", "dev", &net.vb]).contains("clsact"));
+    assert!(net
+        .in_b(&["tc", "qdisc", "show", "dev", &net.vb])
+        .contains("clsact"));
     send_traffic(&net);
     let f = cap.stop();
     assert!(f.stderr.contains("via clsact"), "{}", f.stderr);
@@ -442,10 +581,17 @@ fn direction_in_shows_only_ingress() {
     let f = cap.stop();
     let lines = f.lines();
     let vb = format!("{:<5}", net.vb);
-    let want = format!("{vb} In  IP {} > {}: ICMP echo request, id X, seq 1, length 64", net.ip_a, net.ip_b);
+    let want = format!(
+        "{vb} In  IP {} > {}: ICMP echo request, id X, seq 1, length 64",
+        net.ip_a, net.ip_b
+    );
     assert!(lines.contains(&want), "{}", lines.join("\n"));
     assert_eq!(lines.len(), 2, "{}", lines.join("\n"));
-    assert!(lines.iter().all(|l| l.starts_with(&format!("{vb} In "))), "{}", lines.join("\n"));
+    assert!(
+        lines.iter().all(|l| l.starts_with(&format!("{vb} In "))),
+        "{}",
+        lines.join("\n")
+    );
     assert_clean_exit(&f);
 }
 
@@ -489,10 +635,21 @@ fn ipv6_echo_and_neighbor_discovery() {
         format!("{vb} Out IP6 {b} > {a}: ICMP6, neighbor advertisement, tgt is {b}, length 32"),
     ];
     for w in &must {
-        assert_eq!(lines.iter().filter(|l| *l == w).count(), 1, "want '{w}' in:\n{}", lines.join("\n"));
+        assert_eq!(
+            lines.iter().filter(|l| *l == w).count(),
+            1,
+            "want '{w}' in:\n{}",
+            lines.join("\n")
+        );
     }
     let ns = format!(": ICMP6, neighbor solicitation, who has {b}, length 32");
-    assert!(lines.iter().any(|l| l.starts_with(&format!("{vb} M   IP6 {a} > ff02::1:ff")) && l.ends_with(&ns)), "{}", lines.join("\n"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{vb} M   IP6 {a} > ff02::1:ff")) && l.ends_with(&ns)),
+        "{}",
+        lines.join("\n")
+    );
     assert_eq!(lines.len(), 4, "unexpected packets:\n{}", lines.join("\n"));
 }
 
@@ -521,13 +678,21 @@ fn send_raw(ns: &str, dev: &str, frame: &[u8]) {
                 std::mem::size_of::<libc::sockaddr_ll>() as u32,
             );
             libc::close(fd);
-            assert_eq!(n, frame.len() as isize, "{}", std::io::Error::last_os_error());
+            assert_eq!(
+                n,
+                frame.len() as isize,
+                "{}",
+                std::io::Error::last_os_error()
+            );
         }
     });
 }
 
 fn parse_mac(s: &str) -> [u8; 6] {
-    let v: Vec<u8> = s.split(':').map(|x| u8::from_str_radix(x, 16).unwrap()).collect();
+    let v: Vec<u8> = s
+        .split(':')
+        .map(|x| u8::from_str_radix(x, 16).unwrap())
+        .collect();
     v.try_into().unwrap()
 }
 
@@ -568,10 +733,16 @@ fn snaplen_limits_the_copied_bytes() {
     let f = cap.wait(Duration::from_secs(10));
     let text = &f.stdout;
     assert!(text.contains("ICMP echo request, id "), "{text}");
-    assert!(text.contains(", length 1008"), "the original length is printed: {text}");
+    assert!(
+        text.contains(", length 1008"),
+        "the original length is printed: {text}"
+    );
     // 64 bytes captured, 14 of them Ethernet: 50 bytes of hex, the last line at 0x0030.
     assert!(text.contains("\t0x0030:  "), "{text}");
-    assert!(!text.contains("\t0x0040:  "), "more than the snap length was copied: {text}");
+    assert!(
+        !text.contains("\t0x0040:  "),
+        "more than the snap length was copied: {text}"
+    );
 }
 
 /// Programs named netdump_* that the kernel still has loaded.
@@ -597,7 +768,9 @@ fn kill_9_with_tcx_leaves_nothing_attached() {
         assert!(loaded_netdump_programs() > 0);
         cap.signal(libc::SIGKILL);
         let _ = cap.wait(Duration::from_secs(5));
-        wait_until("the programs are unloaded", || loaded_netdump_programs() == 0);
+        wait_until("the programs are unloaded", || {
+            loaded_netdump_programs() == 0
+        });
         let filters = net.in_b(&["tc", "filter", "show", "dev", &net.vb, "ingress"]);
         assert!(!filters.contains("netdump"), "{filters}");
     }
@@ -616,7 +789,10 @@ fn kill_9_with_netlink_is_cleaned_up_by_the_next_run() {
     let cap = net.capture(&["--tc-attach", "netlink"]);
     let f = cap.stop();
     assert!(
-        f.stderr.contains("removed a stale netdump tc ingress filter") && f.stderr.contains("removed a stale netdump tc egress filter"),
+        f.stderr
+            .contains("removed a stale netdump tc ingress filter")
+            && f.stderr
+                .contains("removed a stale netdump tc egress filter"),
         "{}",
         f.stderr
     );
@@ -624,7 +800,9 @@ fn kill_9_with_netlink_is_cleaned_up_by_the_next_run() {
         let filters = net.in_b(&["tc", "filter", "show", "dev", &net.vb, dir]);
         assert!(!filters.contains("netdump"), "{filters}");
     }
-    wait_until("the programs are unloaded", || loaded_netdump_programs() == 0);
+    wait_until("the programs are unloaded", || {
+        loaded_netdump_programs() == 0
+    });
 }
 
 #[test]
@@ -638,7 +816,10 @@ fn unknown_interface_is_one_clear_line() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("netdump: no interface named 'nd-nope0' (interfaces here: lo, "), "{err}");
+    assert!(
+        err.starts_with("netdump: no interface named 'nd-nope0' (interfaces here: lo, "),
+        "{err}"
+    );
     assert!(err.contains(&net.vb), "{err}");
     assert_eq!(loaded_netdump_programs(), 0);
 }

@@ -85,13 +85,23 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     let payload32: Vec<u8> = (0..32u8).map(|i| b'a' + (i % 26)).collect();
 
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).udp(40001, 40002).write(&mut f, &payload32).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
     push("udp", f);
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).udp(40001, 40002).write(&mut f, &[]).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &[])
+        .unwrap();
     push("udp empty", f);
 
-    let syn_opts = [2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
+    let syn_opts = [
+        2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7,
+    ];
     let mut f = Vec::new();
     eth()
         .ipv4(A, B, 64)
@@ -176,14 +186,25 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     push("tcp urg ece cwr", f);
 
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).icmpv4_echo_request(4242, 1).write(&mut f, &[7u8; 56]).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .icmpv4_echo_request(4242, 1)
+        .write(&mut f, &[7u8; 56])
+        .unwrap();
     push("icmp echo request", f);
     let mut f = Vec::new();
-    eth_rev().ipv4(B, A, 64).icmpv4_echo_reply(4242, 1).write(&mut f, &[7u8; 56]).unwrap();
+    eth_rev()
+        .ipv4(B, A, 64)
+        .icmpv4_echo_reply(4242, 1)
+        .write(&mut f, &[7u8; 56])
+        .unwrap();
     push("icmp echo reply", f);
     // Port unreachable quoting the UDP datagram above.
     let mut quoted = Vec::new();
-    PacketBuilder::ipv4(A, B, 64).udp(40001, 40002).write(&mut quoted, &payload32).unwrap();
+    PacketBuilder::ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut quoted, &payload32)
+        .unwrap();
     let mut f = Vec::new();
     eth_rev()
         .ipv4(B, A, 64)
@@ -200,7 +221,11 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     push("icmp time exceeded", f);
 
     let mut f = Vec::new();
-    eth().ipv6(A6, B6, 64).udp(40001, 40002).write(&mut f, &payload32).unwrap();
+    eth()
+        .ipv6(A6, B6, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
     push("udp6", f);
     let mut f = Vec::new();
     eth()
@@ -213,39 +238,77 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         .unwrap();
     push("tcp6 syn", f);
     let mut f = Vec::new();
-    eth().ipv6(A6, B6, 64).icmpv6_echo_request(7, 3).write(&mut f, &[1u8; 56]).unwrap();
+    eth()
+        .ipv6(A6, B6, 64)
+        .icmpv6_echo_request(7, 3)
+        .write(&mut f, &[1u8; 56])
+        .unwrap();
     push("icmp6 echo request", f);
     let mut f = Vec::new();
-    eth_rev().ipv6(B6, A6, 64).icmpv6_echo_reply(7, 3).write(&mut f, &[1u8; 56]).unwrap();
+    eth_rev()
+        .ipv6(B6, A6, 64)
+        .icmpv6_echo_reply(7, 3)
+        .write(&mut f, &[1u8; 56])
+        .unwrap();
     push("icmp6 echo reply", f);
     let mut ns = B6.to_vec();
     ns.extend_from_slice(&[1, 1]);
     ns.extend_from_slice(&MAC_A);
     let mut f = Vec::new();
-    eth().ipv6(A6, B6, 255).icmpv6_raw(135, 0, [0; 4]).write(&mut f, &ns).unwrap();
+    eth()
+        .ipv6(A6, B6, 255)
+        .icmpv6_raw(135, 0, [0; 4])
+        .write(&mut f, &ns)
+        .unwrap();
     push("icmp6 neighbor solicitation", f);
     let mut na = B6.to_vec();
     na.extend_from_slice(&[2, 1]);
     na.extend_from_slice(&MAC_B);
     let mut f = Vec::new();
-    eth_rev().ipv6(B6, A6, 255).icmpv6_raw(136, 0, [0x60, 0, 0, 0]).write(&mut f, &na).unwrap();
+    eth_rev()
+        .ipv6(B6, A6, 255)
+        .icmpv6_raw(136, 0, [0x60, 0, 0, 0])
+        .write(&mut f, &na)
+        .unwrap();
     push("icmp6 neighbor advertisement", f);
     let mut f = Vec::new();
-    eth().ipv6(A6, B6, 255).icmpv6_raw(133, 0, [0; 4]).write(&mut f, &[]).unwrap();
+    eth()
+        .ipv6(A6, B6, 255)
+        .icmpv6_raw(133, 0, [0; 4])
+        .write(&mut f, &[])
+        .unwrap();
     push("icmp6 router solicitation", f);
     // MLDv2 report behind a hop-by-hop header with router alert (as Linux sends it).
     let hbh: &[u8] = &[58, 0, 5, 2, 0, 0, 1, 0];
     let mut mld = vec![143, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0];
     mld.extend_from_slice(&[0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 2]);
-    push("mldv2 report behind hbh", ipv6_raw(0, &[hbh], &mld, A6, [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16]));
+    push(
+        "mldv2 report behind hbh",
+        ipv6_raw(
+            0,
+            &[hbh],
+            &mld,
+            A6,
+            [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16],
+        ),
+    );
     let dst: &[u8] = &[17, 0, 1, 4, 0, 0, 0, 0];
     let mut udp = vec![0x9c, 0x41, 0x9c, 0x42, 0, 12, 0, 0];
     udp.extend_from_slice(b"abcd");
-    push("udp6 behind destination options", ipv6_raw(60, &[dst], &udp, A6, B6));
+    push(
+        "udp6 behind destination options",
+        ipv6_raw(60, &[dst], &udp, A6, B6),
+    );
     let frag_first: &[u8] = &[17, 0, 0, 1, 0x12, 0x34, 0x56, 0x78];
-    push("udp6 first fragment", ipv6_raw(44, &[frag_first], &udp, A6, B6));
+    push(
+        "udp6 first fragment",
+        ipv6_raw(44, &[frag_first], &udp, A6, B6),
+    );
     let frag_later: &[u8] = &[17, 0, 0, 0x10, 0x12, 0x34, 0x56, 0x78];
-    push("udp6 later fragment", ipv6_raw(44, &[frag_later], b"12345678", A6, B6));
+    push(
+        "udp6 later fragment",
+        ipv6_raw(44, &[frag_later], b"12345678", A6, B6),
+    );
 
     let mut f = Vec::new();
     PacketBuilder::ethernet2(MAC_A, MAC_B)
@@ -269,42 +332,69 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     let mut padded = arp(1, MAC_A, A, [0; 6], B);
     padded.resize(60, 0);
     push("arp request padded to 60", padded);
-    push("unknown ethertype", raw_eth(0x88b5, &[0xde, 0xad, 0xbe, 0xef, 1, 2, 3]));
+    push(
+        "unknown ethertype",
+        raw_eth(0x88b5, &[0xde, 0xad, 0xbe, 0xef, 1, 2, 3]),
+    );
 
     // A later IPv4 fragment: offset 185 (1480 bytes), no transport header.
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).udp(40001, 40002).write(&mut f, &payload32).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
     f[20] = 0x00;
     f[21] = 185;
     fix_ipv4_checksum(&mut f, 14);
     push("ipv4 later fragment", f);
     // A first fragment: MF set.
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).udp(40001, 40002).write(&mut f, &payload32).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
     f[20] = 0x20;
     fix_ipv4_checksum(&mut f, 14);
     push("ipv4 first fragment", f);
     // Unknown IP protocol 253.
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).udp(40001, 40002).write(&mut f, &payload32).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
     f[23] = 253;
     fix_ipv4_checksum(&mut f, 14);
     push("ipv4 protocol 253", f);
     // Don't-fragment and a TOS with ECN.
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).udp(40001, 40002).write(&mut f, &payload32).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
     f[15] = 0xb8 | 2;
     f[20] = 0x40;
     fix_ipv4_checksum(&mut f, 14);
     push("ipv4 df tos ecn", f);
     // A bad IPv4 header checksum (-v says so).
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).udp(40001, 40002).write(&mut f, &payload32).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
     f[24] ^= 0xff;
     push("ipv4 bad checksum", f);
     // A bad UDP checksum.
     let mut f = Vec::new();
-    eth().ipv4(A, B, 64).udp(40001, 40002).write(&mut f, &payload32).unwrap();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
     f[40] ^= 0x55;
     push("udp bad checksum", f);
     c
@@ -330,7 +420,11 @@ fn write_pcap(path: &Path, frames: &[(Vec<u8>, u32)]) {
     let file = std::fs::File::create(path).unwrap();
     let mut w = PcapWriter::new(file).unwrap();
     for (i, (data, orig)) in frames.iter().enumerate() {
-        let pkt = PcapPacket::new(Duration::from_micros(1_700_000_000_000_000 + i as u64), *orig, data);
+        let pkt = PcapPacket::new(
+            Duration::from_micros(1_700_000_000_000_000 + i as u64),
+            *orig,
+            data,
+        );
         w.write_packet(&pkt).unwrap();
     }
 }
@@ -342,7 +436,11 @@ fn tcpdump(path: &Path, flags: &[&str]) -> String {
         .args(flags)
         .output()
         .expect("tcpdump is needed for this test: apt-get install tcpdump (cargo xtask test does)");
-    assert!(out.status.success(), "tcpdump failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "tcpdump failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -391,7 +489,11 @@ fn compare(names: &[&str], ours: &str, theirs: &str, flags: &[&str]) -> usize {
         v
     };
     let (o, t) = (split(ours), split(theirs));
-    assert_eq!(o.len(), t.len(), "packet count differs for {flags:?}:\nnetdump:\n{ours}\ntcpdump:\n{theirs}");
+    assert_eq!(
+        o.len(),
+        t.len(),
+        "packet count differs for {flags:?}:\nnetdump:\n{ours}\ntcpdump:\n{theirs}"
+    );
     let mut bad = 0;
     for (i, (a, b)) in o.iter().zip(&t).enumerate() {
         if a != b {
@@ -403,7 +505,11 @@ fn compare(names: &[&str], ours: &str, theirs: &str, flags: &[&str]) -> usize {
 }
 
 fn run(flags: &[&str], dissect: DissectOptions, dump: Dump) {
-    let dir = std::env::temp_dir().join(format!("netdump-printer-{}{}", std::process::id(), flags.join("")));
+    let dir = std::env::temp_dir().join(format!(
+        "netdump-printer-{}{}",
+        std::process::id(),
+        flags.join("")
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let mut names: Vec<&str> = Vec::new();
     let mut frames: Vec<(Vec<u8>, u32)> = Vec::new();
@@ -434,13 +540,24 @@ fn run(flags: &[&str], dissect: DissectOptions, dump: Dump) {
             let tail: Vec<&str> = theirs.lines().skip(ours.lines().count().min(t)).collect();
             panic!("{flags:?}: outputs differ in length ({o} lines vs tcpdump's {t}); tcpdump goes on: {tail:?}; ours goes on: {:?}", ours.lines().skip(t).collect::<Vec<_>>());
         }
-        eprintln!("{flags:?}: {} packets print as tcpdump prints them", names.len());
+        eprintln!(
+            "{flags:?}: {} packets print as tcpdump prints them",
+            names.len()
+        );
         return;
     }
     let bad = compare(&names, &ours, &theirs, flags);
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(bad, 0, "{bad} of {} packets print differently from tcpdump {flags:?}", names.len());
-    eprintln!("{flags:?}: {} packets print as tcpdump prints them", names.len());
+    assert_eq!(
+        bad,
+        0,
+        "{bad} of {} packets print differently from tcpdump {flags:?}",
+        names.len()
+    );
+    eprintln!(
+        "{flags:?}: {} packets print as tcpdump prints them",
+        names.len()
+    );
 }
 
 #[test]
@@ -491,5 +608,9 @@ fn hex_dumps_match_tcpdump() {
     run(&["-X"], d, Dump::HexAscii { link: false });
     run(&["-XX"], d, Dump::HexAscii { link: true });
     // -A does not replace tcpdump's hex dump of unknown protocols; -x and -X do.
-    run(&["-A"], DissectOptions::default(), Dump::Ascii { link: false });
+    run(
+        &["-A"],
+        DissectOptions::default(),
+        Dump::Ascii { link: false },
+    );
 }

@@ -103,7 +103,10 @@ fn status(cmd: &mut Command, what: &str) -> Result<()> {
 }
 
 fn build(root: &Path, env: &setup::Env, release: bool) -> Result<PathBuf> {
-    println!("xtask: building netdump{} (the first build takes a few minutes)", if release { " (release)" } else { "" });
+    println!(
+        "xtask: building netdump{} (the first build takes a few minutes)",
+        if release { " (release)" } else { "" }
+    );
     let mut cmd = cargo(root, env);
     cmd.args(["build", "--package", "netdump"]);
     if release {
@@ -127,7 +130,9 @@ fn run_as_root(bin: &Path, args: &[String]) -> Result<()> {
         c
     };
     cmd.args(args);
-    let st = cmd.status().with_context(|| format!("start {}", bin.display()))?;
+    let st = cmd
+        .status()
+        .with_context(|| format!("start {}", bin.display()))?;
     std::process::exit(st.code().unwrap_or(1));
 }
 
@@ -148,7 +153,16 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
     }
     println!("xtask: integration tests (as root, in their own network namespaces)");
     let mut cmd = cargo(root, env);
-    cmd.args(["test", "--package", "netdump", "--test", "capture", "--", "--ignored", "--test-threads=1"]);
+    cmd.args([
+        "test",
+        "--package",
+        "netdump",
+        "--test",
+        "capture",
+        "--",
+        "--ignored",
+        "--test-threads=1",
+    ]);
     if let Some(f) = filter {
         cmd.arg(f);
     }

@@ -123,10 +123,17 @@ fn ensure_packages(wanted: Vec<(&str, &str)>, by_package: bool) -> Result<()> {
     if !have_command("apt-get") {
         bail!("missing packages {missing:?} and no apt-get: install them by hand");
     }
-    say(&format!("installing Debian packages: {}", missing.join(" ")));
+    say(&format!(
+        "installing Debian packages: {}",
+        missing.join(" ")
+    ));
     let sudo = !is_root();
     let apt = |args: &[&str]| {
-        let mut c = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+        let mut c = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
         if sudo {
             c.arg("apt-get");
         }
@@ -160,7 +167,9 @@ fn ensure_nightly(nightly: &str) -> Result<()> {
     if has_src {
         return Ok(());
     }
-    say(&format!("installing Rust {nightly} with rust-src (builds the BPF programs)"));
+    say(&format!(
+        "installing Rust {nightly} with rust-src (builds the BPF programs)"
+    ));
     run(Command::new("rustup").args([
         "toolchain",
         "install",
@@ -181,7 +190,8 @@ fn nightly_llvm(nightly: &str) -> Result<(String, PathBuf)> {
         .find_map(|l| l.strip_prefix("LLVM version: "))
         .context("rustc -vV printed no LLVM version")?;
     let major = version.split('.').next().unwrap_or_default().to_string();
-    let sysroot = output(Command::new("rustc").args([&format!("+{nightly}"), "--print", "sysroot"]))?;
+    let sysroot =
+        output(Command::new("rustc").args([&format!("+{nightly}"), "--print", "sysroot"]))?;
     let lib = Path::new(sysroot.trim()).join("lib");
     let found = std::fs::read_dir(&lib)
         .with_context(|| format!("read {}", lib.display()))?
@@ -219,7 +229,9 @@ fn ensure_bpf_linker(nightly: &str) -> Result<PathBuf> {
     let prefix = home.join("llvm");
     let lib = prefix.join("lib");
     std::fs::create_dir_all(&lib).with_context(|| format!("create {}", lib.display()))?;
-    let soname = libllvm.file_name().context("libLLVM path has no file name")?;
+    let soname = libllvm
+        .file_name()
+        .context("libLLVM path has no file name")?;
     for name in [std::ffi::OsStr::new("libLLVM.so"), soname] {
         let link = lib.join(name);
         let _ = std::fs::remove_file(&link);

@@ -107,12 +107,15 @@ fn ipproto_name(p: u8) -> &'static str {
     }
 }
 
+/// A TCP connection as tcpdump keys it: addresses and ports in a canonical order.
+type ConnKey = ([u8; 16], [u8; 16], u32);
+
 /// Relative TCP sequence numbers, kept as tcpdump keeps them (print-tcp.c `tcp_seq_hash`):
 /// the first packet with ACK set in a connection, or any SYN, sets the base; later packets
 /// print offsets from it.
 #[derive(Debug, Default)]
 struct TcpSeqTable {
-    bases: HashMap<([u8; 16], [u8; 16], u32), (u32, u32)>,
+    bases: HashMap<ConnKey, (u32, u32)>,
 }
 
 /// The protocol printer. Keeps TCP sequence state between packets.
@@ -139,8 +142,14 @@ enum Addrs {
 impl Addrs {
     fn write(&self, out: &mut String, sport: Option<(u16, u16)>) {
         let (s, d) = match self {
-            Addrs::V4(s, d) => (Ipv4Addr::from(*s).to_string(), Ipv4Addr::from(*d).to_string()),
-            Addrs::V6(s, d) => (Ipv6Addr::from(*s).to_string(), Ipv6Addr::from(*d).to_string()),
+            Addrs::V4(s, d) => (
+                Ipv4Addr::from(*s).to_string(),
+                Ipv4Addr::from(*d).to_string(),
+            ),
+            Addrs::V6(s, d) => (
+                Ipv6Addr::from(*s).to_string(),
+                Ipv6Addr::from(*d).to_string(),
+            ),
         };
         match sport {
             Some((sp, dp)) => {
@@ -442,11 +451,7 @@ impl Dissector {
                     copy[10] = 0;
                     copy[11] = 0;
                     let want = internet_checksum(&copy, 0);
-                    let _ = write!(
-                        out,
-                        ", bad cksum {:x} (->{want:x})!",
-                        h.header_checksum()
-                    );
+                    let _ = write!(out, ", bad cksum {:x} (->{want:x})!", h.header_checksum());
                 }
             }
             out.push_str(")\n    ");
@@ -813,14 +818,23 @@ impl Dissector {
                     out.push_str(" [|icmp]");
                     return;
                 };
-                let what = if ty == 8 { "echo request" } else { "echo reply" };
+                let what = if ty == 8 {
+                    "echo request"
+                } else {
+                    "echo reply"
+                };
                 let _ = write!(out, "{what}, id {id}, seq {seq}");
             }
             3 => {
                 // The quoted datagram: its destination and, for ports, its transport header.
                 let inner = b.get(8..).unwrap_or(&[]);
-                let dst = inner.get(16..20).map(|a| Ipv4Addr::new(a[0], a[1], a[2], a[3]));
-                let ihl = inner.first().map(|v| usize::from(v & 0x0f) * 4).unwrap_or(0);
+                let dst = inner
+                    .get(16..20)
+                    .map(|a| Ipv4Addr::new(a[0], a[1], a[2], a[3]));
+                let ihl = inner
+                    .first()
+                    .map(|v| usize::from(v & 0x0f) * 4)
+                    .unwrap_or(0);
                 let iproto = inner.get(9).copied();
                 let Some(dst) = dst else {
                     out.push_str(" [|icmp]");
@@ -834,11 +848,7 @@ impl Dissector {
                         let _ = write!(out, "host {dst} unreachable");
                     }
                     2 => {
-                        let _ = write!(
-                            out,
-                            "{dst} protocol {} unreachable",
-                            iproto.unwrap_or(0)
-                        );
+                        let _ = write!(out, "{dst} protocol {} unreachable", iproto.unwrap_or(0));
                     }
                     3 => {
                         let dport = be16(inner, ihl + 2);
@@ -1303,11 +1313,6 @@ fn ipv4_options(out: &mut String, opts: &[u8]) {
                 if len < 2 {
                     let _ = write!(out, " [bad length {len}]");
                     return;
-                }
-                if opt == 148 && len == 4 {
-                    if be16(opts, i + 2) != Some(0) {
-                        out.push_str(" value");
-                    }
                 }
                 i += len;
             }

@@ -81,20 +81,133 @@ impl Printer {
         // As tcpdump: nothing to dump past the link header, no dump (unless it includes it).
         let rest = &pkt.data[link..];
         match self.opts.dump {
-            Dump::Hex { link: false } | Dump::HexAscii { link: false } | Dump::Ascii { link: false }
+            Dump::Hex { link: false }
+            | Dump::HexAscii { link: false }
+            | Dump::Ascii { link: false }
                 if rest.is_empty() => {}
             Dump::None => {}
-            Dump::Hex { link: all } => {
-                hexdump::hex(&mut self.line, if all { pkt.data } else { &pkt.data[link..] })
-            }
-            Dump::HexAscii { link: all } => {
-                hexdump::hex_ascii(&mut self.line, if all { pkt.data } else { &pkt.data[link..] })
-            }
-            Dump::Ascii { link: all } => {
-                hexdump::ascii(&mut self.line, if all { pkt.data } else { &pkt.data[link..] })
-            }
+            Dump::Hex { link: all } => hexdump::hex(
+                &mut self.line,
+                if all { pkt.data } else { &pkt.data[link..] },
+            ),
+            Dump::HexAscii { link: all } => hexdump::hex_ascii(
+                &mut self.line,
+                if all { pkt.data } else { &pkt.data[link..] },
+            ),
+            Dump::Ascii { link: all } => hexdump::ascii(
+                &mut self.line,
+                if all { pkt.data } else { &pkt.data[link..] },
+            ),
         }
         self.line.push('\n');
         out.write_all(self.line.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::{Direction, Hook};
+
+    fn line(opts: PrintOptions, data: &[u8]) -> String {
+        let mut p = Printer::new(opts);
+        let mut out = Vec::new();
+        let pkt = Packet {
+            ts: Timestamp { sec: 0, nsec: 0 },
+            ifname: "eth0",
+            direction: Direction::Ingress,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            orig_len: data.len() as u32,
+            data,
+        };
+        p.print(&mut out, &pkt).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A UDP datagram 198.18.0.2:5555 -> 198.18.0.1:40000 with 32 bytes of payload.
+    fn udp_frame() -> Vec<u8> {
+        let mut f = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 2], [2, 0, 0, 0, 0, 1])
+            .ipv4([198, 18, 0, 2], [198, 18, 0, 1], 64)
+            .udp(5555, 40000)
+            .write(&mut f, &[0x41; 32])
+            .unwrap();
+        f
+    }
+
+    #[test]
+    fn prints_the_issue_example_exactly() {
+        let opts = PrintOptions {
+            time: TimeFormat::Unix,
+            iface_prefix: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            line(opts, &udp_frame()),
+            "0.000000 eth0  In  IP 198.18.0.2.5555 > 198.18.0.1.40000: UDP, length 32\n"
+        );
+    }
+
+    #[test]
+    fn garbage_and_truncated_frames_never_panic() {
+        // A fixed xorshift stream: the same frames on every run.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let valid = udp_frame();
+        let all = [
+            PrintOptions::default(),
+            PrintOptions {
+                dissect: DissectOptions {
+                    link_header: true,
+                    verbose: 3,
+                    ..Default::default()
+                },
+                dump: Dump::HexAscii { link: true },
+                ..Default::default()
+            },
+            PrintOptions {
+                dissect: DissectOptions {
+                    quiet: true,
+                    ..Default::default()
+                },
+                dump: Dump::Ascii { link: false },
+                ..Default::default()
+            },
+        ];
+        for round in 0..20_000 {
+            let mut f: Vec<u8> = if round % 2 == 0 {
+                // Random bytes behind a plausible Ethernet type.
+                let len = (next() % 200) as usize;
+                let mut f: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+                if f.len() > 13 {
+                    let types = [0x0800u16, 0x86dd, 0x0806, 0x8100, 0x88a8, 0x1234];
+                    let t = types[(next() % types.len() as u64) as usize];
+                    f[12..14].copy_from_slice(&t.to_be_bytes());
+                }
+                f
+            } else {
+                // A valid frame with a few bytes flipped and its tail cut off.
+                let mut f = valid.clone();
+                for _ in 0..(next() % 4) {
+                    let i = (next() % f.len() as u64) as usize;
+                    f[i] = next() as u8;
+                }
+                f.truncate((next() % (f.len() as u64 + 1)) as usize);
+                f
+            };
+            if round % 7 == 0 {
+                f.truncate(f.len() / 2);
+            }
+            for opts in all {
+                let s = line(opts, &f);
+                assert!(s.ends_with('\n'));
+            }
+        }
     }
 }

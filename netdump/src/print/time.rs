@@ -55,7 +55,10 @@ pub struct Clock {
 
 impl Clock {
     pub fn new(format: TimeFormat) -> Clock {
-        Clock { format, reference: None }
+        Clock {
+            format,
+            reference: None,
+        }
     }
 
     /// Appends the timestamp with its trailing space (nothing for `-t`).
@@ -135,7 +138,10 @@ mod tests {
 
     #[test]
     fn unix_and_none() {
-        assert_eq!(fmt(&mut Clock::new(TimeFormat::Unix), 1700000000, 123_456_789), "1700000000.123456 ");
+        assert_eq!(
+            fmt(&mut Clock::new(TimeFormat::Unix), 1700000000, 123_456_789),
+            "1700000000.123456 "
+        );
         assert_eq!(fmt(&mut Clock::new(TimeFormat::None), 1, 2), "");
     }
 
