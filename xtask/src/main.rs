@@ -4,6 +4,7 @@
 //! - `cargo xtask test`: unit tests, then the root-only integration tests.
 //! - `cargo xtask build [--release]`: build only.
 //! - `cargo xtask setup`: only install the build's prerequisites.
+//! - `cargo xtask lint`: rustfmt and clippy.
 //!
 //! The prerequisites, each installed when missing and announced while it happens: the dated
 //! nightly named in `netdump-ebpf/bpf-toolchain` with rust-src, Debian packages the build and
@@ -43,6 +44,8 @@ enum Cmd {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// rustfmt --check and clippy -D warnings over the workspace.
+    Lint,
     /// Run every test: unit tests, then the integration tests that need root.
     Test {
         /// Only tests whose name contains this.
@@ -79,6 +82,24 @@ fn real_main() -> Result<()> {
             let env = setup::ensure(&root, setup::Needs::Build)?;
             let bin = build(&root, &env, release)?;
             run_as_root(&bin, &args)?;
+        }
+        Cmd::Lint => {
+            let env = setup::ensure(&root, setup::Needs::Build)?;
+            status(
+                cargo(&root, &env).args(["fmt", "--all", "--", "--check"]),
+                "cargo fmt --check",
+            )?;
+            status(
+                cargo(&root, &env).args([
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]),
+                "cargo clippy",
+            )?;
         }
         Cmd::Test { filter } => {
             let env = setup::ensure(&root, setup::Needs::Test)?;
