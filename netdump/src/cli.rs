@@ -5,7 +5,11 @@ use clap::{ArgAction, Parser, ValueEnum};
 use netdump_common::{direction, DEFAULT_SNAPLEN, MAX_SNAPLEN};
 use thiserror::Error;
 
-use crate::print::{DissectOptions, Dump, PrintOptions, TimeFormat};
+use crate::{
+    output::OutputOptions,
+    print::{DissectOptions, Dump, PrintOptions, TimeFormat},
+    savefile::{Format, Precision, Rotation, SaveOptions},
+};
 
 /// Capture packets with eBPF and print them the way tcpdump does.
 #[derive(Debug, Parser)]
@@ -97,6 +101,46 @@ pub struct Args {
     #[arg(long = "bpf-log")]
     pub bpf_log: bool,
 
+    /// Write packets to FILE (pcap; pcapng with --pcapng or a .pcapng name); - is stdout.
+    #[arg(short = 'w', value_name = "FILE")]
+    pub write: Option<String>,
+
+    /// Read packets from FILE (pcap or pcapng); - is stdin.
+    #[arg(short = 'r', value_name = "FILE")]
+    pub read: Option<String>,
+
+    /// Write pcapng instead of pcap.
+    #[arg(long = "pcapng")]
+    pub pcapng: bool,
+
+    /// Timestamp precision of written files.
+    #[arg(long = "time-stamp-precision", value_enum, default_value_t = PrecisionArg::Micro)]
+    pub precision: PrecisionArg,
+
+    /// With -w: start a new file when the current one exceeds SIZE million bytes.
+    #[arg(short = 'C', value_name = "SIZE")]
+    pub file_size: Option<u64>,
+
+    /// With -C: keep at most COUNT files (overwriting the oldest); with -G: stop after COUNT.
+    #[arg(short = 'W', value_name = "COUNT")]
+    pub file_count: Option<u32>,
+
+    /// With -w: start a new file every SECONDS (the name may hold strftime conversions).
+    #[arg(short = 'G', value_name = "SECONDS")]
+    pub rotate_seconds: Option<u64>,
+
+    /// Print one JSON object per packet instead of text.
+    #[arg(long = "json")]
+    pub json: bool,
+
+    /// With -w: print packets as well.
+    #[arg(long = "print")]
+    pub print: bool,
+
+    /// Read the filter expression from FILE.
+    #[arg(short = 'F', value_name = "FILE")]
+    pub filter_file: Option<String>,
+
     /// Print the version and exit.
     #[arg(long = "version", action = ArgAction::Version)]
     pub version: (),
@@ -111,6 +155,12 @@ pub enum QDirection {
     In,
     Out,
     Inout,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PrecisionArg {
+    Micro,
+    Nano,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -147,10 +197,18 @@ pub struct Config {
     pub tc_attach: TcAttach,
     pub transport: TransportArg,
     pub bpf_log: bool,
-    pub print: PrintOptions,
-    pub flush_each_packet: bool,
+    pub output: OutputOptions,
     /// One-line notes to print before capturing (values adjusted).
     pub notes: Vec<String>,
+}
+
+/// A checked configuration for reading a file (`-r`).
+#[derive(Debug)]
+pub struct ReadConfig {
+    pub path: String,
+    pub count: Option<u64>,
+    pub filter: Option<String>,
+    pub output: OutputOptions,
 }
 
 /// What the command line asks for.
@@ -158,6 +216,7 @@ pub struct Config {
 pub enum Command {
     ListInterfaces,
     Capture(Config),
+    Read(ReadConfig),
 }
 
 #[derive(Debug, Error)]
@@ -178,6 +237,20 @@ pub enum CliError {
     InterfaceName(String),
     #[error("-i any is not supported: name one interface (netdump -D lists them)")]
     AnyInterface,
+    #[error("{0} needs -w FILE")]
+    NeedsWrite(&'static str),
+    #[error("-W needs -C or -G")]
+    CountNeedsRotation,
+    #[error("{flag} must be at least 1")]
+    Zero { flag: &'static str },
+    #[error("-w - writes the capture to standard output, so {0} cannot print there too")]
+    StdoutTaken(&'static str),
+    #[error("read filter file {path}: {source}")]
+    FilterFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 pub const DEFAULT_RING_KIB: u32 = 4096;
@@ -187,8 +260,28 @@ impl Args {
         if self.list_interfaces {
             return Ok(Command::ListInterfaces);
         }
-        if !self.expression.is_empty() {
-            return Err(CliError::Expression(self.expression.join(" ")));
+        let expression = match &self.filter_file {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| CliError::FilterFile {
+                        path: path.clone(),
+                        source,
+                    })?;
+                // tcpdump -F: '#' starts a comment to the end of the line.
+                let joined: Vec<&str> = text
+                    .lines()
+                    .map(|l| l.split('#').next().unwrap_or(""))
+                    .collect();
+                Some(joined.join(" ").trim().to_string())
+            }
+            None if self.expression.is_empty() => None,
+            None => Some(self.expression.join(" ")),
+        }
+        .filter(|e| !e.is_empty());
+        if self.read.is_none() {
+            if let Some(e) = &expression {
+                return Err(CliError::Expression(e.clone()));
+            }
         }
         let mut notes = Vec::new();
         let snaplen = match self.snaplen {
@@ -251,6 +344,7 @@ impl Args {
         } else {
             Dump::None
         };
+        let output = self.output_options()?;
         let print = PrintOptions {
             dissect: DissectOptions {
                 link_header: self.link_header,
@@ -261,9 +355,25 @@ impl Args {
             },
             time: TimeFormat::from_count(self.time),
             dump,
-            iface_prefix: true,
+            iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
         };
+        let mut output = OutputOptions { print, ..output };
+        if let Some(save) = &mut output.save {
+            save.snaplen = if self.read.is_some() {
+                262_144
+            } else {
+                snaplen
+            };
+        }
+        if let Some(path) = self.read.clone() {
+            return Ok(Command::Read(ReadConfig {
+                path,
+                count: self.count,
+                filter: expression,
+                output,
+            }));
+        }
         Ok(Command::Capture(Config {
             interface: self.interface,
             count: self.count,
@@ -274,10 +384,70 @@ impl Args {
             tc_attach: self.tc_attach,
             transport: self.transport,
             bpf_log: self.bpf_log,
-            print,
-            flush_each_packet: self.packet_buffered || self.line_buffered,
+            output,
             notes,
         }))
+    }
+
+    /// Text, JSON and file outputs, checked against each other.
+    fn output_options(&self) -> Result<OutputOptions, CliError> {
+        if self.write.is_none() {
+            if self.file_size.is_some() {
+                return Err(CliError::NeedsWrite("-C"));
+            }
+            if self.rotate_seconds.is_some() {
+                return Err(CliError::NeedsWrite("-G"));
+            }
+            if self.print {
+                return Err(CliError::NeedsWrite("--print"));
+            }
+        }
+        if self.file_count.is_some() && self.file_size.is_none() && self.rotate_seconds.is_none() {
+            return Err(CliError::CountNeedsRotation);
+        }
+        for (flag, v) in [
+            ("-C", self.file_size.map(|v| v == 0)),
+            ("-G", self.rotate_seconds.map(|v| v == 0)),
+            ("-W", self.file_count.map(|v| v == 0)),
+        ] {
+            if v == Some(true) {
+                return Err(CliError::Zero { flag });
+            }
+        }
+        if self.write.as_deref() == Some("-") {
+            if self.print {
+                return Err(CliError::StdoutTaken("--print"));
+            }
+            if self.json {
+                return Err(CliError::StdoutTaken("--json"));
+            }
+        }
+        let save = self.write.as_ref().map(|path| SaveOptions {
+            path: path.clone(),
+            format: if self.pcapng || path.ends_with(".pcapng") {
+                Format::PcapNg
+            } else {
+                Format::Pcap
+            },
+            precision: match self.precision {
+                PrecisionArg::Micro => Precision::Micro,
+                PrecisionArg::Nano => Precision::Nano,
+            },
+            snaplen: 0, // set with the snap length below
+            rotation: Rotation {
+                size_bytes: self.file_size.map(|m| m * 1_000_000),
+                count: self.file_count,
+                seconds: self.rotate_seconds,
+            },
+            flush_each: self.packet_buffered,
+        });
+        Ok(OutputOptions {
+            text: self.write.is_none() || self.print,
+            json: self.json,
+            print: PrintOptions::default(),
+            save,
+            flush_each: self.packet_buffered || self.line_buffered,
+        })
     }
 }
 
@@ -309,7 +479,7 @@ mod tests {
     fn config(args: &[&str]) -> Config {
         match parse(args).unwrap() {
             Command::Capture(c) => c,
-            Command::ListInterfaces => panic!("expected a capture"),
+            _ => panic!("expected a capture"),
         }
     }
 
@@ -351,6 +521,37 @@ mod tests {
         ));
         assert!(matches!(parse(&["-i", "any"]), Err(CliError::AnyInterface)));
         assert!(matches!(parse(&["tcp"]), Err(CliError::Expression(_))));
+        assert!(matches!(
+            parse(&["-C", "1"]),
+            Err(CliError::NeedsWrite("-C"))
+        ));
+        assert!(matches!(
+            parse(&["-w", "x", "-W", "2"]),
+            Err(CliError::CountNeedsRotation)
+        ));
+        assert!(matches!(
+            parse(&["-w", "-", "--print"]),
+            Err(CliError::StdoutTaken(_))
+        ));
+        assert!(matches!(
+            parse(&["-w", "x", "-C", "0"]),
+            Err(CliError::Zero { flag: "-C" })
+        ));
+    }
+
+    #[test]
+    fn files_and_formats() {
+        let c = config(&["-w", "a.pcapng", "-C", "2", "-W", "3"]);
+        let s = c.output.save.unwrap();
+        assert_eq!(s.format, Format::PcapNg);
+        assert_eq!(s.rotation.size_bytes, Some(2_000_000));
+        assert_eq!(s.snaplen, 1518);
+        assert!(!c.output.text);
+        assert!(config(&["-w", "a", "--print"]).output.text);
+        match parse(&["-r", "f.pcap", "tcp", "port", "80"]).unwrap() {
+            Command::Read(r) => assert_eq!(r.filter.as_deref(), Some("tcp port 80")),
+            _ => panic!("expected a read"),
+        }
     }
 
     #[test]
@@ -358,7 +559,7 @@ mod tests {
         assert_eq!(config(&["-Q", "in"]).directions, direction::INGRESS);
         assert_eq!(config(&["-Q", "out"]).directions, direction::EGRESS);
         let c = config(&["--hook", "tc,socket"]);
-        assert!(c.hooks.tc && c.hooks.socket && c.print.hook_tag);
+        assert!(c.hooks.tc && c.hooks.socket && c.output.print.hook_tag);
     }
 
     #[test]

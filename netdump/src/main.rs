@@ -33,6 +33,13 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Read(cfg) => match run::read(cfg) {
+            Ok(code) => ExitCode::from(code as u8),
+            Err(e) => {
+                eprintln!("netdump: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Capture(cfg) => {
             if cfg.bpf_log {
                 env_logger::Builder::new()

@@ -35,8 +35,10 @@ pub enum Reader {
     Ring(AsyncFd<RingBuf<MapData>>),
     Perf {
         buffers: Vec<PerfEventArrayBuffer<MapData>>,
-        /// A sample that wrapped around the end of a perf buffer, made contiguous.
-        scratch: Vec<u8>,
+        /// The samples of one drain, copied out of the per-CPU buffers.
+        batch: Vec<u8>,
+        /// (kernel timestamp, byte range in `batch`) of each sample, sorted before use.
+        order: Vec<(u64, std::ops::Range<usize>)>,
     },
 }
 
@@ -89,7 +91,8 @@ impl Reader {
                 }
                 Ok(Reader::Perf {
                     buffers,
-                    scratch: Vec::new(),
+                    batch: Vec::new(),
+                    order: Vec::new(),
                 })
             }
         }
@@ -118,22 +121,36 @@ impl Reader {
                 }
                 ControlFlow::Continue(())
             }
-            Reader::Perf { buffers, scratch } => {
+            Reader::Perf {
+                buffers,
+                batch,
+                order,
+            } => {
+                // Each CPU has its own buffer: merge them by kernel timestamp so packets
+                // print in the order they were seen (TCP relative numbers depend on it).
+                batch.clear();
+                order.clear();
                 for buf in buffers.iter_mut() {
                     if !buf.readable() {
                         continue;
                     }
-                    buf.try_fold((), |(), event| match event {
-                        PerfEvent::Sample { head, tail: [] } => f(head),
-                        PerfEvent::Sample { head, tail } => {
-                            scratch.clear();
-                            scratch.extend_from_slice(head);
-                            scratch.extend_from_slice(tail);
-                            f(scratch)
+                    buf.for_each(|event| {
+                        // The kernel's `dropped` counter already counts lost samples.
+                        if let PerfEvent::Sample { head, tail } = event {
+                            let start = batch.len();
+                            batch.extend_from_slice(head);
+                            batch.extend_from_slice(tail);
+                            let ts = batch
+                                .get(start..start + 8)
+                                .map(|b| u64::from_ne_bytes(b.try_into().unwrap_or([0; 8])))
+                                .unwrap_or(0);
+                            order.push((ts, start..batch.len()));
                         }
-                        // The kernel's `dropped` counter already counts these.
-                        PerfEvent::Lost { .. } => ControlFlow::Continue(()),
-                    })?;
+                    });
+                }
+                order.sort_by_key(|(ts, _)| *ts);
+                for (_, range) in order.iter() {
+                    f(&batch[range.clone()])?;
                 }
                 ControlFlow::Continue(())
             }

@@ -12,11 +12,12 @@ use tokio::signal::unix::{signal, SignalKind};
 use crate::{
     attach::{self, AttachError, TcMode},
     bpf::{self, LoadError, LoadOptions, Transport},
-    cli::{Config, TransportArg},
+    cli::{Config, ReadConfig, TransportArg},
     clock::WallClock,
+    filter::Filter,
     iface::{self, IfaceError},
+    output::{self, Output, OutputError},
     packet::Packet,
-    print::Printer,
     privilege::{self, PrivilegeError},
     reader::{Reader, ReaderError},
     sample, stats,
@@ -40,8 +41,12 @@ pub enum RunError {
     Reader(#[from] ReaderError),
     #[error("set up signal handling: {0}")]
     Signals(#[source] io::Error),
-    #[error("write to standard output: {0}")]
-    Output(#[source] io::Error),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Filter(#[from] crate::filter::FilterError),
+    #[error(transparent)]
+    Read(#[from] crate::savefile::ReadError),
     #[error("this kernel has no BPF ring buffer (needs 5.8): use --transport perf or auto")]
     NoRingBuf,
 }
@@ -49,19 +54,16 @@ pub enum RunError {
 /// Why reading stopped early.
 enum Stop {
     Count,
-    BrokenPipe,
-    Output(io::Error),
+    Output(output::Stop),
+    Error(OutputError),
 }
 
-/// Turns kernel samples into printed lines.
+/// Turns kernel samples into output.
 struct Handler<W: Write> {
-    printer: Printer,
-    out: W,
-    flush_each: bool,
+    output: Output<W>,
     clock: WallClock,
     ifname: String,
     vlan_buf: Vec<u8>,
-    handled: u64,
     limit: Option<u64>,
     bad_samples: u64,
 }
@@ -88,29 +90,15 @@ impl<W: Write> Handler<W> {
             orig_len,
             data,
         };
-        let written = self.printer.print(&mut self.out, &pkt).and_then(|()| {
-            if self.flush_each {
-                self.out.flush()
-            } else {
-                Ok(())
-            }
-        });
-        if let Err(e) = written {
-            return ControlFlow::Break(classify(e));
+        match self.output.emit(&pkt) {
+            Ok(None) => {}
+            Ok(Some(stop)) => return ControlFlow::Break(Stop::Output(stop)),
+            Err(e) => return ControlFlow::Break(Stop::Error(e)),
         }
-        self.handled += 1;
-        if self.limit.is_some_and(|l| self.handled >= l) {
+        if self.limit.is_some_and(|l| self.output.count >= l) {
             return ControlFlow::Break(Stop::Count);
         }
         ControlFlow::Continue(())
-    }
-}
-
-fn classify(e: io::Error) -> Stop {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        Stop::BrokenPipe
-    } else {
-        Stop::Output(e)
     }
 }
 
@@ -134,6 +122,12 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     for note in &cfg.notes {
         eprintln!("netdump: {note}");
     }
+    // The file is created before anything is attached: a bad path costs the host nothing.
+    let stdout = io::stdout();
+    let output = Output::new(
+        &cfg.output,
+        BufWriter::with_capacity(64 * 1024, stdout.lock()),
+    )?;
     let opts = LoadOptions {
         transport,
         snaplen: cfg.snaplen,
@@ -159,6 +153,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     let result = read_loop(
         &cfg,
         &iface.name,
+        output,
         &mut reader,
         &mut logger,
         transport,
@@ -173,9 +168,10 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     Ok(code)
 }
 
-async fn read_loop(
+async fn read_loop<W: Write>(
     cfg: &Config,
     ifname: &str,
+    output: Output<W>,
     reader: &mut Reader,
     logger: &mut Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
     transport: Transport,
@@ -206,15 +202,11 @@ async fn read_loop(
     let mut tick = tokio::time::interval(DRAIN_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
-    let stdout = io::stdout();
     let mut handler = Handler {
-        printer: Printer::new(cfg.print),
-        out: BufWriter::with_capacity(64 * 1024, stdout.lock()),
-        flush_each: cfg.flush_each_packet,
+        output,
         clock: WallClock::new(),
         ifname: ifname.to_string(),
         vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
-        handled: 0,
         limit: cfg.count,
         bad_samples: 0,
     };
@@ -232,8 +224,10 @@ async fn read_loop(
         }
         handler.clock.sync();
         let flow = reader.drain(|rec| handler.handle(rec));
-        if let Err(e) = handler.out.flush() {
-            break Some(classify(e));
+        match handler.output.flush() {
+            Ok(None) => {}
+            Ok(Some(stop)) => break Some(Stop::Output(stop)),
+            Err(e) => break Some(Stop::Error(e)),
         }
         if let ControlFlow::Break(stop) = flow {
             break Some(stop);
@@ -242,14 +236,66 @@ async fn read_loop(
             break None;
         }
     };
-    let handled = handler.handled;
+    let handled = handler.output.count;
     match stop {
-        Some(Stop::Output(e)) => Err(RunError::Output(e)),
-        Some(Stop::BrokenPipe) => {
-            // `netdump | head`: the reader is gone; stop quietly, drop unflushed output.
-            std::mem::forget(handler.out.into_parts());
+        Some(Stop::Error(e)) => {
+            // Close what was written so far before reporting.
+            let _ = handler.output.flush();
+            Err(e.into())
+        }
+        Some(Stop::Output(output::Stop::BrokenPipe)) => {
+            // `netdump | head`: the reader is gone; stop quietly.
+            std::mem::forget(handler.output);
             Ok((handled, 0))
         }
-        Some(Stop::Count) | None => Ok((handled, 0)),
+        Some(Stop::Output(output::Stop::RotationDone)) | Some(Stop::Count) | None => {
+            handler.output.flush()?;
+            Ok((handled, 0))
+        }
     }
+}
+
+/// Reads a capture file (`-r`), filters it with libpcap's offline filter, and prints or
+/// rewrites it.
+pub fn read(cfg: ReadConfig) -> Result<i32, RunError> {
+    let filter = cfg.filter.as_deref().map(Filter::compile).transpose()?;
+    let stdout = io::stdout();
+    let mut output = Output::new(
+        &cfg.output,
+        BufWriter::with_capacity(64 * 1024, stdout.lock()),
+    )?;
+    let mut failure: Option<OutputError> = None;
+    let mut quiet_stop = false;
+    crate::savefile::read_file(&cfg.path, |pkt| {
+        if let Some(f) = &filter {
+            if !f.matches(pkt.data, pkt.orig_len) {
+                return ControlFlow::Continue(());
+            }
+        }
+        match output.emit(pkt) {
+            Ok(None) => {}
+            Ok(Some(_)) => {
+                quiet_stop = true;
+                return ControlFlow::Break(());
+            }
+            Err(e) => {
+                failure = Some(e);
+                return ControlFlow::Break(());
+            }
+        }
+        if cfg.count.is_some_and(|c| output.count >= c) {
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    })?;
+    if let Some(e) = failure {
+        let _ = output.flush();
+        return Err(e.into());
+    }
+    if quiet_stop {
+        std::mem::forget(output);
+        return Ok(0);
+    }
+    output.flush()?;
+    Ok(0)
 }

@@ -838,3 +838,77 @@ fn down_interface_is_one_clear_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("is down"), "{err}");
 }
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn without_privilege_is_one_clear_line() {
+    let net = Net::new(false, true);
+    let out = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &net.b,
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "-i",
+            &net.vb,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("needs CAP_BPF and CAP_NET_ADMIN"), "{err}");
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn closed_pipe_ends_quietly_and_detaches() {
+    let net = Net::new(false, true);
+    // Like `netdump | head -1`: read one line, close the pipe, let netdump find out.
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", &net.b, BIN, "-i", &net.vb])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let err_reader = collect(child.stderr.take().unwrap(), stderr.clone());
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !stderr.lock().unwrap().contains("listening on") {
+        assert!(Instant::now() < deadline, "netdump did not start");
+        thread::sleep(Duration::from_millis(20));
+    }
+    net.in_a(&["ping", "-c", "1", "-W", "2", &net.ip_b]);
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("ICMP echo request"), "{first}");
+    drop(out);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        net.in_a(&["ping", "-c", "1", "-W", "1", &net.ip_b]);
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "netdump kept running after its pipe closed"
+        );
+    };
+    err_reader.join().unwrap();
+    let err = stderr.lock().unwrap().clone();
+    assert!(status.success(), "exit {status:?}: {err}");
+    let complaints: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("netdump:") && !l.contains("listening on"))
+        .collect();
+    assert!(complaints.is_empty(), "not quiet: {complaints:?}");
+    wait_until("the programs are unloaded", || {
+        loaded_netdump_programs() == 0
+    });
+}

@@ -11,16 +11,19 @@ use anyhow::{bail, Context as _, Result};
 /// bpf-linker release built here; its `llvm-N` feature must match the nightly's LLVM.
 const BPF_LINKER_VERSION: &str = "0.13.0";
 
-/// Debian packages the build needs (bpf-linker links zlib).
-const BUILD_PACKAGES: &[&str] = &["zlib1g-dev"];
+/// Debian packages the build needs: bpf-linker links zlib; the pcap crate links libpcap.
+const BUILD_PACKAGES: &[&str] = &["zlib1g-dev", "libpcap-dev"];
 /// Debian packages the tests need: namespaces and links (iproute2), traffic (ping, arping),
-/// the reference printer (tcpdump), and BPF inspection (bpftool).
+/// the reference printer and readers (tcpdump, tshark), BPF inspection (bpftool), and
+/// setpriv to run netdump unprivileged.
 const TEST_PACKAGES: &[(&str, &str)] = &[
     ("ip", "iproute2"),
     ("ping", "iputils-ping"),
     ("arping", "iputils-arping"),
     ("tcpdump", "tcpdump"),
     ("bpftool", "bpftool"),
+    ("tshark", "tshark"),
+    ("setpriv", "util-linux"),
 ];
 
 pub enum Needs {

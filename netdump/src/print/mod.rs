@@ -4,6 +4,7 @@
 
 pub mod dissect;
 pub mod hexdump;
+pub mod json;
 pub mod time;
 
 use std::io::{self, Write};

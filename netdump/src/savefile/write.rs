@@ -1,0 +1,381 @@
+//! Writing pcap and pcapng files, with rotation. Files are valid after every flush: the
+//! formats have no trailer, so a flushed file can always be opened.
+
+use std::{
+    borrow::Cow,
+    cell::RefCell,
+    collections::HashMap,
+    fs::File,
+    io::{self, BufWriter, Write},
+    rc::Rc,
+    time::Duration,
+};
+
+use pcap_file::{
+    pcap::{PcapHeader, PcapPacket, PcapWriter},
+    pcapng::{
+        blocks::{
+            enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
+            interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption},
+            section_header::{SectionHeaderBlock, SectionHeaderOption},
+        },
+        PcapNgWriter,
+    },
+    DataLink, Endianness, PcapError, TsResolution,
+};
+use thiserror::Error;
+
+use super::{name::file_name, Format, Precision, SaveOptions};
+use crate::packet::{Direction, Packet};
+
+#[derive(Debug, Error)]
+pub enum WriteError {
+    #[error("cannot create {path}: {source} (check the directory exists and is writable)")]
+    Create {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The bytes of the current file, shared between the format writer and the [`Saver`]
+/// (which flushes and counts them).
+struct Output {
+    w: BufWriter<Box<dyn Write>>,
+    bytes: u64,
+}
+
+#[derive(Clone)]
+struct Shared(Rc<RefCell<Output>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut o = self.0.borrow_mut();
+        let n = o.w.write(buf)?;
+        o.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.borrow_mut().w.flush()
+    }
+}
+
+enum Encoder {
+    Pcap(PcapWriter<Shared>),
+    PcapNg {
+        w: PcapNgWriter<Shared>,
+        /// Interface Description Block ids by interface name, for this file.
+        ifaces: HashMap<String, u32>,
+    },
+}
+
+/// What [`Saver::write`] says about the capture.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Go on.
+    More,
+    /// `-W` files were written with `-G`: tcpdump stops there.
+    Done,
+}
+
+/// Writes packets to a file (or standard output), rotating as asked.
+pub struct Saver {
+    opts: SaveOptions,
+    shared: Shared,
+    enc: Encoder,
+    path: String,
+    /// Number of the current file in the rotation.
+    n: u32,
+    /// Files opened so far.
+    opened: u32,
+    /// Start of the current `-G` interval, in seconds since the epoch.
+    interval_start: i64,
+    pub packets: u64,
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes.
+    unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+fn os_release() -> String {
+    let r = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    format!("Linux {}", r.trim())
+}
+
+impl Saver {
+    /// Opens the first file; an unwritable path fails here, before anything is attached.
+    pub fn create(opts: SaveOptions) -> Result<Saver, WriteError> {
+        let start = now_secs();
+        let path = Self::name(&opts, start, 0);
+        let (shared, enc) = Self::open(&opts, &path)?;
+        Ok(Saver {
+            opts,
+            shared,
+            enc,
+            path,
+            n: 0,
+            opened: 1,
+            interval_start: start,
+            packets: 0,
+        })
+    }
+
+    fn name(opts: &SaveOptions, secs: i64, n: u32) -> String {
+        if opts.path == "-" {
+            return opts.path.clone();
+        }
+        let r = opts.rotation;
+        file_name(
+            &opts.path,
+            r.seconds.is_some(),
+            secs,
+            n,
+            r.count,
+            r.size_bytes.is_some(),
+        )
+    }
+
+    fn open(opts: &SaveOptions, path: &str) -> Result<(Shared, Encoder), WriteError> {
+        let sink: Box<dyn Write> = if path == "-" {
+            Box::new(io::stdout())
+        } else {
+            let f = File::create(path).map_err(|source| WriteError::Create {
+                path: path.to_string(),
+                source,
+            })?;
+            Box::new(f)
+        };
+        let shared = Shared(Rc::new(RefCell::new(Output {
+            w: BufWriter::with_capacity(64 * 1024, sink),
+            bytes: 0,
+        })));
+        let werr = |source: PcapError| WriteError::Write {
+            path: path.to_string(),
+            source: pcap_io(source),
+        };
+        let enc = match opts.format {
+            Format::Pcap => {
+                let header = PcapHeader {
+                    version_major: 2,
+                    version_minor: 4,
+                    ts_correction: 0,
+                    ts_accuracy: 0,
+                    snaplen: opts.snaplen,
+                    datalink: DataLink::ETHERNET,
+                    ts_resolution: match opts.precision {
+                        Precision::Micro => TsResolution::MicroSecond,
+                        Precision::Nano => TsResolution::NanoSecond,
+                    },
+                    endianness: Endianness::native(),
+                };
+                Encoder::Pcap(PcapWriter::with_header(shared.clone(), header).map_err(werr)?)
+            }
+            Format::PcapNg => {
+                let section = SectionHeaderBlock {
+                    endianness: Endianness::native(),
+                    major_version: 1,
+                    minor_version: 0,
+                    section_length: -1,
+                    options: vec![
+                        SectionHeaderOption::UserApplication(Cow::Owned(format!(
+                            "netdump {}",
+                            env!("CARGO_PKG_VERSION")
+                        ))),
+                        SectionHeaderOption::OS(Cow::Owned(os_release())),
+                        SectionHeaderOption::Comment(Cow::Owned(format!(
+                            "captured on {}",
+                            hostname()
+                        ))),
+                    ],
+                };
+                Encoder::PcapNg {
+                    w: PcapNgWriter::with_section_header(shared.clone(), section).map_err(werr)?,
+                    ifaces: HashMap::new(),
+                }
+            }
+        };
+        Ok((shared, enc))
+    }
+
+    /// The file being written now.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn werr(&self, source: io::Error) -> WriteError {
+        WriteError::Write {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Closes the current file and opens the next one of the rotation.
+    fn rotate(&mut self, secs: i64) -> Result<Saved, WriteError> {
+        self.flush()?;
+        let r = self.opts.rotation;
+        if r.seconds.is_some() && r.size_bytes.is_none() {
+            if let Some(c) = r.count {
+                if self.opened >= c {
+                    return Ok(Saved::Done);
+                }
+            }
+        }
+        self.n += 1;
+        if let (Some(c), Some(_)) = (r.count, r.size_bytes) {
+            self.n %= c.max(1);
+        }
+        let path = Self::name(&self.opts, secs, self.n);
+        let (shared, enc) = Self::open(&self.opts, &path)?;
+        self.shared = shared;
+        self.enc = enc;
+        self.path = path;
+        self.opened += 1;
+        Ok(Saved::More)
+    }
+
+    /// Appends one packet, rotating first when the current file is full or old enough.
+    pub fn write(&mut self, pkt: &Packet<'_>) -> Result<Saved, WriteError> {
+        if self.opts.path != "-" {
+            let r = self.opts.rotation;
+            if let Some(g) = r.seconds {
+                let now = now_secs();
+                if now >= self.interval_start + g as i64 {
+                    self.interval_start = now;
+                    if self.rotate(now)? == Saved::Done {
+                        return Ok(Saved::Done);
+                    }
+                }
+            }
+            if let Some(size) = r.size_bytes {
+                if self.shared.0.borrow().bytes > size {
+                    self.rotate(now_secs())?;
+                }
+            }
+        }
+        let nanos = u128::from(pkt.ts.sec.max(0) as u64) * 1_000_000_000 + u128::from(pkt.ts.nsec);
+        let ts = Duration::from_nanos(nanos as u64);
+        match &mut self.enc {
+            Encoder::Pcap(w) => {
+                let p = PcapPacket::new(ts, pkt.orig_len, pkt.data);
+                w.write_packet(&p)
+                    .map_err(pcap_io)
+                    .map_err(|e| WriteError::Write {
+                        path: self.path.clone(),
+                        source: e,
+                    })?;
+            }
+            Encoder::PcapNg { w, ifaces } => {
+                let next = ifaces.len() as u32;
+                let id = match ifaces.get(pkt.ifname) {
+                    Some(id) => *id,
+                    None => {
+                        let idb = InterfaceDescriptionBlock {
+                            linktype: DataLink::ETHERNET,
+                            snaplen: self.opts.snaplen,
+                            options: vec![
+                                InterfaceDescriptionOption::IfName(Cow::Owned(
+                                    pkt.ifname.to_string(),
+                                )),
+                                InterfaceDescriptionOption::IfTsResol(match self.opts.precision {
+                                    Precision::Micro => 6,
+                                    Precision::Nano => 9,
+                                }),
+                            ],
+                        };
+                        w.write_pcapng_block(idb).map_err(pcap_io).map_err(|e| {
+                            WriteError::Write {
+                                path: self.path.clone(),
+                                source: e,
+                            }
+                        })?;
+                        ifaces.insert(pkt.ifname.to_string(), next);
+                        next
+                    }
+                };
+                // pcap-file writes the timestamp field as a count of nanoseconds; in
+                // microsecond files (if_tsresol 6) it must count microseconds.
+                let stamp = match self.opts.precision {
+                    Precision::Nano => ts,
+                    Precision::Micro => Duration::from_nanos((nanos / 1000) as u64),
+                };
+                let mut options = Vec::with_capacity(2);
+                if let Some(flags) = epb_flags(pkt) {
+                    options.push(EnhancedPacketOption::Flags(flags));
+                }
+                options.push(EnhancedPacketOption::Comment(Cow::Borrowed(
+                    match pkt.hook {
+                        crate::packet::Hook::Tc => "hook: tc",
+                        crate::packet::Hook::Socket => "hook: socket",
+                    },
+                )));
+                let epb = EnhancedPacketBlock {
+                    interface_id: id,
+                    timestamp: stamp,
+                    original_len: pkt.orig_len,
+                    data: Cow::Borrowed(pkt.data),
+                    options,
+                };
+                w.write_pcapng_block(epb)
+                    .map_err(pcap_io)
+                    .map_err(|e| WriteError::Write {
+                        path: self.path.clone(),
+                        source: e,
+                    })?;
+            }
+        }
+        self.packets += 1;
+        if self.opts.flush_each {
+            self.flush()?;
+        }
+        Ok(Saved::More)
+    }
+
+    /// Pushes everything written so far to the file (or pipe).
+    pub fn flush(&mut self) -> Result<(), WriteError> {
+        let r = self.shared.0.borrow_mut().w.flush();
+        r.map_err(|e| self.werr(e))
+    }
+}
+
+/// pcapng `epb_flags`: direction in bits 0-1 (1 inbound, 2 outbound), reception type in
+/// bits 2-4 (1 unicast, 2 multicast, 3 broadcast, 4 promiscuous).
+fn epb_flags(pkt: &Packet<'_>) -> Option<u32> {
+    match pkt.direction {
+        Direction::Egress => Some(2),
+        Direction::Ingress => {
+            let reception = match pkt.pkt_type {
+                1 => 3,
+                2 => 2,
+                3 => 4,
+                _ => 1,
+            };
+            Some(1 | (reception << 2))
+        }
+        Direction::Unknown => None,
+    }
+}
+
+fn pcap_io(e: PcapError) -> io::Error {
+    match e {
+        PcapError::IoError(e) => e,
+        other => io::Error::other(other.to_string()),
+    }
+}
