@@ -614,3 +614,147 @@ fn hex_dumps_match_tcpdump() {
         Dump::Ascii { link: false },
     );
 }
+
+/// The corpus rewritten by tcpdump itself (`tcpdump -r corpus -w out`), as a file for `-r`.
+fn tcpdump_written_corpus(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("netdump-roundtrip-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut frames: Vec<(Vec<u8>, u32)> = corpus()
+        .into_iter()
+        .map(|(_, f)| {
+            let len = f.len() as u32;
+            (f, len)
+        })
+        .collect();
+    for (_, f, keep) in truncated() {
+        let len = f.len() as u32;
+        frames.push((f[..keep].to_vec(), len));
+    }
+    let ours = dir.join("ours.pcap");
+    write_pcap(&ours, &frames);
+    let theirs = dir.join("tcpdump.pcap");
+    let st = Command::new("tcpdump")
+        .args(["-r"])
+        .arg(&ours)
+        .arg("-w")
+        .arg(&theirs)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    (dir, theirs)
+}
+
+fn both(file: &Path, args: &[&str]) -> (String, String) {
+    let nd = Command::new(env!("CARGO_BIN_EXE_netdump"))
+        .arg("-r")
+        .arg(file)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        nd.status.success(),
+        "netdump: {}",
+        String::from_utf8_lossy(&nd.stderr)
+    );
+    let td = Command::new("tcpdump")
+        .arg("-n")
+        .arg("-r")
+        .arg(file)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        td.status.success(),
+        "tcpdump: {}",
+        String::from_utf8_lossy(&td.stderr)
+    );
+    (
+        String::from_utf8(nd.stdout).unwrap(),
+        String::from_utf8(td.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn reading_a_tcpdump_file_prints_what_tcpdump_prints() {
+    let (dir, file) = tcpdump_written_corpus("plain");
+    let (ours, theirs) = both(&file, &[]);
+    assert_eq!(ours, theirs, "with timestamps, line for line");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn reading_with_a_filter_and_count_matches_tcpdump() {
+    let (dir, file) = tcpdump_written_corpus("filter");
+    for args in [
+        vec!["udp"],
+        vec!["tcp", "and", "port", "40080"],
+        vec!["ip6", "or", "arp"],
+        vec!["vlan", "20"],
+        vec!["greater", "100"],
+        vec!["-c", "3", "icmp"],
+        vec!["-v", "tcp[tcpflags]", "&", "tcp-syn", "!=", "0"],
+    ] {
+        let (ours, theirs) = both(&file, &args);
+        assert!(
+            !theirs.is_empty(),
+            "{args:?} matches nothing: a useless case"
+        );
+        assert_eq!(ours, theirs, "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn bad_filter_is_one_line_with_libpcaps_message() {
+    let (dir, file) = tcpdump_written_corpus("bad");
+    let out = Command::new(env!("CARGO_BIN_EXE_netdump"))
+        .arg("-r")
+        .arg(&file)
+        .args(["tcp", "port"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("netdump: bad filter expression 'tcp port': "),
+        "{err}"
+    );
+    assert!(err.contains("syntax error"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn unreadable_and_garbage_files_are_one_clear_line() {
+    let dir = std::env::temp_dir().join(format!("netdump-badfiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let garbage = dir.join("garbage.pcap");
+    std::fs::write(&garbage, b"this is not a capture file at all").unwrap();
+    let truncated = dir.join("truncated.pcap");
+    write_pcap(&truncated, &[(corpus()[0].1.clone(), 74)]);
+    let bytes = std::fs::read(&truncated).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() - 10]).unwrap();
+    for (path, want) in [
+        (dir.join("missing.pcap"), "cannot open"),
+        (garbage.clone(), "is not a pcap or pcapng file"),
+        (truncated.clone(), ""),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_netdump"))
+            .arg("-r")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+        if want.is_empty() {
+            // A file cut mid-packet: tcpdump reports it; so does netdump, in one line.
+            assert!(!out.status.success(), "{err}");
+        } else {
+            assert!(!out.status.success());
+            assert!(err.contains(want), "{err}");
+        }
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
