@@ -122,6 +122,17 @@ pub mod names {
     pub const PROG_TC_INGRESS: &str = "netdump_tc_ingress";
     pub const PROG_TC_EGRESS: &str = "netdump_tc_egress";
     pub const PROG_SOCKET: &str = "netdump_socket";
+    /// Emitters, tail-called by a translated filter on a match.
+    pub const PROG_TC_INGRESS_EMIT: &str = "netdump_tc_ingress_emit";
+    pub const PROG_TC_EGRESS_EMIT: &str = "netdump_tc_egress_emit";
+    pub const PROG_SOCKET_EMIT: &str = "netdump_socket_emit";
+    /// Non-zero when a filter is loaded, a `u8` global.
+    pub const FILTER_ON: &str = "FILTER_ON";
+    /// Program arrays: translated filters and the emitters they call (see netdump-ebpf).
+    pub const TC_FILTERS: &str = "TC_FILTERS";
+    pub const SOCK_FILTERS: &str = "SOCK_FILTERS";
+    pub const TC_EMITTERS: &str = "TC_EMITTERS";
+    pub const SOCK_EMITTERS: &str = "SOCK_EMITTERS";
 }
 
 #[cfg(feature = "user")]

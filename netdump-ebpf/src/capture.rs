@@ -1,4 +1,7 @@
-//! The one capture path every hook runs: count, select by direction, describe, emit.
+//! The one capture path every hook runs, in two halves: [`enter`] (count, select by
+//! direction) and [`emit`] (count a match, describe, copy). With a filter, a tail call into the
+//! translated filter program sits between them (see `filter.rs`); without, `emit` follows
+//! `enter` directly.
 
 use aya_ebpf::{
     helpers::bpf_ktime_get_ns, macros::map, maps::PerCpuArray, programs::sk_buff::SkBuff,
@@ -11,19 +14,30 @@ use crate::{config, sink::Sink};
 #[map]
 pub static COUNTERS: PerCpuArray<Counters> = PerCpuArray::with_max_entries(1, 0);
 
-/// Records one packet. Never touches the packet: the callers return their pass-through
-/// verdict whatever happens here.
 #[inline(always)]
-pub fn capture<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
-    let Some(counters) = COUNTERS.get_ptr_mut(0) else {
+fn counters() -> Option<&'static mut Counters> {
+    let c = COUNTERS.get_ptr_mut(0)?;
+    // SAFETY: a per-CPU slot; programs on one CPU do not preempt each other in softirq.
+    Some(unsafe { &mut *c })
+}
+
+/// Counts the packet as seen; true when its direction is one being captured (`-Q`).
+#[inline(always)]
+pub fn enter(dir: u8) -> bool {
+    let Some(counters) = counters() else {
+        return false;
+    };
+    counters.seen += 1;
+    config::DIRECTIONS.load() & dir != 0
+}
+
+/// Records a packet that passed the direction check and the filter. Never touches the
+/// packet: the callers return their pass-through verdict whatever happens here.
+#[inline(always)]
+pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
+    let Some(counters) = counters() else {
         return;
     };
-    // SAFETY: a per-CPU slot; programs on one CPU do not preempt each other in softirq.
-    let counters = unsafe { &mut *counters };
-    counters.seen += 1;
-    if config::DIRECTIONS.load() & dir == 0 {
-        return;
-    }
     counters.matched += 1;
 
     // SAFETY: the context pointer the kernel passed in; these fields are readable from

@@ -22,3 +22,7 @@ pub static WAKEUP_BYTES: Global<u64> = Global::new(0);
 /// Non-zero: emit aya-log debug messages (`--bpf-log`).
 #[unsafe(no_mangle)]
 pub static LOG_ENABLED: Global<u8> = Global::new(0);
+
+/// Non-zero: a translated filter is loaded; entries tail-call it instead of emitting.
+#[unsafe(no_mangle)]
+pub static FILTER_ON: Global<u8> = Global::new(0);

@@ -8,9 +8,12 @@
 
 pub mod capture;
 pub mod config;
+pub mod filter;
 pub mod sink;
 
-/// Defines the three programs of one object over the sink type `$sink`.
+/// Defines the programs of one object over the sink type `$sink`: three entry points (one per
+/// hook and direction) and, for filtered captures, three emitters the translated filter
+/// tail-calls on a match.
 ///
 /// Every program returns the verdict that lets the packet go on unchanged: TC_ACT_UNSPEC
 /// (which is also TCX_NEXT) for TC, and 0 for the socket filter, which on an AF_PACKET socket
@@ -25,28 +28,75 @@ macro_rules! define_programs {
         };
         use netdump_common::{direction, hook};
 
+        use $crate::{capture, config::FILTER_ON, filter};
+
         #[classifier]
         pub fn netdump_tc_ingress(ctx: TcContext) -> i32 {
-            $crate::capture::capture::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::INGRESS);
+            if capture::enter(direction::INGRESS) {
+                if FILTER_ON.load() != 0 {
+                    // SAFETY: on success control never returns; on failure we fall through.
+                    unsafe { filter::TC_FILTERS.tail_call(&ctx, 0) };
+                } else {
+                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::INGRESS);
+                }
+            }
             TC_ACT_UNSPEC
         }
 
         #[classifier]
         pub fn netdump_tc_egress(ctx: TcContext) -> i32 {
-            $crate::capture::capture::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
+            if capture::enter(direction::EGRESS) {
+                if FILTER_ON.load() != 0 {
+                    // SAFETY: as above.
+                    unsafe { filter::TC_FILTERS.tail_call(&ctx, 1) };
+                } else {
+                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
+                }
+            }
             TC_ACT_UNSPEC
+        }
+
+        /// PACKET_OUTGOING: the tap in dev_queue_xmit_nit; anything else was received.
+        #[inline(always)]
+        fn socket_direction(ctx: &SkBuffContext) -> u8 {
+            // SAFETY: the context the kernel passed; pkt_type is readable by socket filters.
+            if unsafe { (*ctx.skb.skb).pkt_type } == 4 {
+                direction::EGRESS
+            } else {
+                direction::INGRESS
+            }
         }
 
         #[socket_filter]
         pub fn netdump_socket(ctx: SkBuffContext) -> i64 {
-            // PACKET_OUTGOING: the tap in dev_queue_xmit_nit; anything else was received.
-            // SAFETY: the context the kernel passed; pkt_type is readable by socket filters.
-            let dir = if unsafe { (*ctx.skb.skb).pkt_type } == 4 {
-                direction::EGRESS
-            } else {
-                direction::INGRESS
-            };
-            $crate::capture::capture::<$sink, _>(&ctx, &ctx.skb, hook::SOCKET, dir);
+            let dir = socket_direction(&ctx);
+            if capture::enter(dir) {
+                if FILTER_ON.load() != 0 {
+                    // SAFETY: as above.
+                    unsafe { filter::SOCK_FILTERS.tail_call(&ctx, 0) };
+                } else {
+                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::SOCKET, dir);
+                }
+            }
+            0
+        }
+
+        #[classifier]
+        pub fn netdump_tc_ingress_emit(ctx: TcContext) -> i32 {
+            capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::INGRESS);
+            TC_ACT_UNSPEC
+        }
+
+        #[classifier]
+        pub fn netdump_tc_egress_emit(ctx: TcContext) -> i32 {
+            capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
+            TC_ACT_UNSPEC
+        }
+
+        #[socket_filter]
+        pub fn netdump_socket_emit(ctx: SkBuffContext) -> i64 {
+            let dir = socket_direction(&ctx);
+            capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::SOCKET, dir);
             0
         }
 

@@ -12,6 +12,7 @@ use std::{
 };
 
 use aya::{
+    maps::{Map, ProgramArray},
     programs::{
         tc::{self, NlOptions, TcAttachOptions},
         LinkOrder, ProgramError, SchedClassifier, SocketFilter, TcAttachType,
@@ -24,6 +25,11 @@ use thiserror::Error;
 
 use crate::{
     cli::{Hooks, TcAttach},
+    filter::{
+        kernel::{self, ProgType},
+        translate::Action,
+        Filter,
+    },
     iface::Interface,
     netlink,
 };
@@ -60,6 +66,10 @@ pub enum AttachError {
     },
     #[error("TCX links need Linux 6.6 or newer (this is {0}): use --tc-attach netlink or auto")]
     NoTcx(String),
+    #[error(transparent)]
+    Filter(#[from] crate::filter::FilterError),
+    #[error("set up the filter's program arrays: {0}")]
+    ProgramArray(String),
     #[error("open AF_PACKET socket on {iface}: {source}")]
     Socket {
         iface: String,
@@ -79,6 +89,8 @@ pub struct Attachment {
     created_clsact: Option<u32>,
     /// Held while running; lets the next run tell live netdumps from stale filters.
     _lock: Option<File>,
+    /// The translated filter programs (they live in the program arrays while these are open).
+    _filters: Vec<OwnedFd>,
     /// One-line notes for the user (stale filters removed, fallbacks taken).
     pub notes: Vec<String>,
 }
@@ -114,14 +126,19 @@ pub fn attach(
     iface: &Interface,
     hooks: Hooks,
     mode: TcAttach,
+    filter: Option<&Filter>,
 ) -> Result<Attachment, AttachError> {
     let mut att = Attachment {
         tc_mode: None,
         socket: None,
         created_clsact: None,
         _lock: None,
+        _filters: Vec::new(),
         notes: Vec::new(),
     };
+    if let Some(f) = filter {
+        att._filters = load_filter(ebpf, f, hooks)?;
+    }
     if hooks.tc {
         let (lock, exclusive) = take_lock(iface.index);
         att._lock = lock;
@@ -282,4 +299,101 @@ fn bind_all(sock: &OwnedFd, ifindex: u32) -> io::Result<()> {
         return Err(io::Error::last_os_error());
     }
     Ok(())
+}
+
+/// The raw fd of program array `name` (an owned duplicate, kept while it is needed).
+fn prog_array_fd(ebpf: &Ebpf, name: &str) -> Result<aya::maps::MapFd, AttachError> {
+    match ebpf.map(name) {
+        Some(Map::ProgramArray(data)) => data
+            .info()
+            .and_then(|i| i.fd())
+            .map_err(|e| AttachError::ProgramArray(format!("{name}: {e}"))),
+        _ => Err(AttachError::ProgramArray(format!(
+            "the BPF object has no program array {name}"
+        ))),
+    }
+}
+
+/// Loads the emitters into their program arrays, then the filter, translated once per hook
+/// and direction, into the arrays the entry programs tail-call.
+fn load_filter(
+    ebpf: &mut Ebpf,
+    filter: &Filter,
+    hooks: Hooks,
+) -> Result<Vec<OwnedFd>, AttachError> {
+    let mut fds = Vec::new();
+    let mut plan: Vec<(&'static str, &'static str, &'static str, u32, ProgType, i32)> = Vec::new();
+    if hooks.tc {
+        plan.push((
+            names::PROG_TC_INGRESS_EMIT,
+            names::TC_EMITTERS,
+            names::TC_FILTERS,
+            0,
+            ProgType::SchedCls,
+            -1,
+        ));
+        plan.push((
+            names::PROG_TC_EGRESS_EMIT,
+            names::TC_EMITTERS,
+            names::TC_FILTERS,
+            1,
+            ProgType::SchedCls,
+            -1,
+        ));
+    }
+    if hooks.socket {
+        plan.push((
+            names::PROG_SOCKET_EMIT,
+            names::SOCK_EMITTERS,
+            names::SOCK_FILTERS,
+            0,
+            ProgType::SocketFilter,
+            0,
+        ));
+    }
+    for (emit, emitters, filters, index, ty, pass) in plan {
+        let prog_fd = match ty {
+            ProgType::SchedCls => {
+                let p = classifier(ebpf, emit)?;
+                p.load()
+                    .map_err(|source| AttachError::Load { name: emit, source })?;
+                p.fd()
+                    .map_err(|source| AttachError::Load { name: emit, source })?
+                    .try_clone()
+            }
+            ProgType::SocketFilter => {
+                let p: &mut SocketFilter = ebpf
+                    .program_mut(emit)
+                    .ok_or(AttachError::MissingProgram(emit))?
+                    .try_into()
+                    .map_err(|source| AttachError::Load { name: emit, source })?;
+                p.load()
+                    .map_err(|source| AttachError::Load { name: emit, source })?;
+                p.fd()
+                    .map_err(|source| AttachError::Load { name: emit, source })?
+                    .try_clone()
+            }
+        }
+        .map_err(|e| AttachError::ProgramArray(format!("{emit}: {e}")))?;
+        let map = ebpf
+            .map_mut(emitters)
+            .ok_or_else(|| AttachError::ProgramArray(format!("no map {emitters}")))?;
+        let mut array = ProgramArray::try_from(map)
+            .map_err(|e| AttachError::ProgramArray(format!("{emitters}: {e}")))?;
+        array
+            .set(index, &prog_fd, 0)
+            .map_err(|e| AttachError::ProgramArray(format!("{emitters}[{index}]: {e}")))?;
+        let emitters_fd = prog_array_fd(ebpf, emitters)?;
+        let action = Action::TailCall {
+            emitters_fd: emitters_fd.as_fd().as_raw_fd(),
+            index,
+            pass,
+        };
+        let fd = filter.load(ty, action)?;
+        let filters_fd = prog_array_fd(ebpf, filters)?;
+        kernel::set_prog(filters_fd.as_fd().as_raw_fd(), index, &fd)
+            .map_err(|e| AttachError::ProgramArray(e.to_string()))?;
+        fds.push(fd);
+    }
+    Ok(fds)
 }

@@ -43,6 +43,8 @@ pub struct LoadOptions {
     /// Ring buffer size in bytes (a power of two, at least a page).
     pub ring_bytes: u32,
     pub log: bool,
+    /// A translated filter sits between the entry programs and the emitters.
+    pub filter: bool,
 }
 
 impl LoadOptions {
@@ -67,12 +69,14 @@ pub enum LoadError {
 pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let wakeup = opts.wakeup_bytes();
     let log = u8::from(opts.log);
+    let filter = u8::from(opts.filter);
     let mut loader = EbpfLoader::new();
     loader
         .override_global(names::SNAPLEN, &opts.snaplen, true)
         .override_global(names::DIRECTIONS, &opts.directions, true)
         .override_global(names::WAKEUP_BYTES, &wakeup, true)
-        .override_global(names::LOG_ENABLED, &log, true);
+        .override_global(names::LOG_ENABLED, &log, true)
+        .override_global(names::FILTER_ON, &filter, true);
     let object = match opts.transport {
         Transport::Ring => {
             loader.map_max_entries(names::EVENTS, opts.ring_bytes);

@@ -141,11 +141,19 @@ pub struct Args {
     #[arg(short = 'F', value_name = "FILE")]
     pub filter_file: Option<String>,
 
+    /// Print the filter's classic BPF (-d readable, -dd as C, -ddd decimal) and exit.
+    #[arg(short = 'd', action = ArgAction::Count)]
+    pub dump_cbpf: u8,
+
+    /// Print the eBPF netdump translates the filter into, and exit.
+    #[arg(long = "dump-ebpf")]
+    pub dump_ebpf: bool,
+
     /// Print the version and exit.
     #[arg(long = "version", action = ArgAction::Version)]
     pub version: (),
 
-    /// A filter expression (not supported yet).
+    /// A pcap-filter expression (tcpdump's filter language), evaluated in the kernel.
     #[arg(value_name = "EXPRESSION", trailing_var_arg = true)]
     pub expression: Vec<String>,
 }
@@ -197,6 +205,8 @@ pub struct Config {
     pub tc_attach: TcAttach,
     pub transport: TransportArg,
     pub bpf_log: bool,
+    /// The filter expression, compiled by libpcap and evaluated in the kernel.
+    pub filter: Option<String>,
     pub output: OutputOptions,
     /// One-line notes to print before capturing (values adjusted).
     pub notes: Vec<String>,
@@ -215,6 +225,11 @@ pub struct ReadConfig {
 #[derive(Debug)]
 pub enum Command {
     ListInterfaces,
+    /// `-d`/`-dd`/`-ddd` (1-3) or `--dump-ebpf` (0) for an expression.
+    DumpFilter {
+        expression: String,
+        cbpf: u8,
+    },
     Capture(Config),
     Read(ReadConfig),
 }
@@ -231,8 +246,6 @@ pub enum CliError {
     Count,
     #[error("unknown hook '{0}': use tc, socket or tc,socket")]
     Hook(String),
-    #[error("filter expressions are not supported yet ('{0}'): remove it to capture everything")]
-    Expression(String),
     #[error("interface name '{0}' is not valid: at most 15 characters, no '/', ':' or spaces")]
     InterfaceName(String),
     #[error("-i any is not supported: name one interface (netdump -D lists them)")]
@@ -278,10 +291,15 @@ impl Args {
             None => Some(self.expression.join(" ")),
         }
         .filter(|e| !e.is_empty());
-        if self.read.is_none() {
-            if let Some(e) = &expression {
-                return Err(CliError::Expression(e.clone()));
-            }
+        if self.dump_cbpf > 0 || self.dump_ebpf {
+            return Ok(Command::DumpFilter {
+                expression: expression.unwrap_or_default(),
+                cbpf: if self.dump_ebpf {
+                    0
+                } else {
+                    self.dump_cbpf.min(3)
+                },
+            });
         }
         let mut notes = Vec::new();
         let snaplen = match self.snaplen {
@@ -384,6 +402,7 @@ impl Args {
             tc_attach: self.tc_attach,
             transport: self.transport,
             bpf_log: self.bpf_log,
+            filter: expression,
             output,
             notes,
         }))
@@ -520,7 +539,10 @@ mod tests {
             Err(CliError::InterfaceName(_))
         ));
         assert!(matches!(parse(&["-i", "any"]), Err(CliError::AnyInterface)));
-        assert!(matches!(parse(&["tcp"]), Err(CliError::Expression(_))));
+        assert_eq!(
+            config(&["tcp", "port", "80"]).filter.as_deref(),
+            Some("tcp port 80")
+        );
         assert!(matches!(
             parse(&["-C", "1"]),
             Err(CliError::NeedsWrite("-C"))

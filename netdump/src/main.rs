@@ -33,6 +33,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::DumpFilter { expression, cbpf } => match run::dump_filter(&expression, cbpf) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("netdump: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Read(cfg) => match run::read(cfg) {
             Ok(code) => ExitCode::from(code as u8),
             Err(e) => {

@@ -119,6 +119,15 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         }
         TransportArg::Perf => Transport::Perf,
     };
+    // A bad expression is reported before anything is loaded.
+    let filter = match &cfg.filter {
+        Some(e) => {
+            let f = Filter::compile(e)?;
+            f.check_evaluable()?;
+            Some(f)
+        }
+        None => None,
+    };
     for note in &cfg.notes {
         eprintln!("netdump: {note}");
     }
@@ -134,6 +143,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         directions: cfg.directions,
         ring_bytes: cfg.ring_bytes,
         log: cfg.bpf_log,
+        filter: filter.is_some(),
     };
     let mut ebpf = bpf::load(&opts)?;
     let mut logger = if cfg.bpf_log {
@@ -148,7 +158,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         None
     };
     let mut reader = Reader::open(&mut ebpf, transport, cfg.ring_bytes)?;
-    let attachment = attach::attach(&mut ebpf, &iface, cfg.hooks, cfg.tc_attach)?;
+    let attachment = attach::attach(&mut ebpf, &iface, cfg.hooks, cfg.tc_attach, filter.as_ref())?;
     // From here on, every exit path goes through `detach`.
     let result = read_loop(
         &cfg,
@@ -298,4 +308,29 @@ pub fn read(cfg: ReadConfig) -> Result<i32, RunError> {
     }
     output.flush()?;
     Ok(0)
+}
+
+/// `-d`, `-dd`, `-ddd` (tcpdump's listings of the classic BPF) and `--dump-ebpf`.
+pub fn dump_filter(expression: &str, cbpf: u8) -> Result<String, RunError> {
+    let f = Filter::compile(expression)?;
+    let prog = f.cbpf();
+    Ok(match cbpf {
+        1 => crate::filter::cbpf::image(&prog),
+        2 => crate::filter::cbpf::c_array(&prog),
+        3 => crate::filter::cbpf::decimal(&prog),
+        _ => {
+            f.check_evaluable()?;
+            let insns = f.ebpf(crate::filter::translate::Action::TailCall {
+                emitters_fd: -1,
+                index: 0,
+                pass: -1,
+            })?;
+            format!(
+                "; {} classic BPF instructions -> {} eBPF instructions (TC ingress; the emitter map's fd is filled in at load)\n{}",
+                prog.len(),
+                insns.len(),
+                crate::filter::ebpf::disassemble(&insns)
+            )
+        }
+    })
 }

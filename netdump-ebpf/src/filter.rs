@@ -1,0 +1,29 @@
+//! The program arrays that join the aya-built programs with the filter userspace translates
+//! from libpcap's classic BPF and loads from raw instructions:
+//!
+//! ```text
+//! entry (netdump_tc_ingress, ...) --tail call FILTERS[i]--> translated filter
+//!     translated filter --match: tail call EMITTERS[i]--> emitter (netdump_tc_ingress_emit, ...)
+//!     translated filter --no match: return the pass-through verdict
+//! ```
+//!
+//! A program array holds programs of one type, so TC (sched_cls) and the socket tap
+//! (socket_filter) each have their own pair. Index 0 is ingress (or the tap), 1 egress.
+
+use aya_ebpf::{macros::map, maps::ProgramArray};
+
+/// Translated filters for the TC programs: 0 ingress, 1 egress.
+#[map]
+pub static TC_FILTERS: ProgramArray = ProgramArray::with_max_entries(2, 0);
+
+/// Translated filter for the socket tap: 0.
+#[map]
+pub static SOCK_FILTERS: ProgramArray = ProgramArray::with_max_entries(1, 0);
+
+/// TC emitters the filters tail-call on a match: 0 ingress, 1 egress.
+#[map]
+pub static TC_EMITTERS: ProgramArray = ProgramArray::with_max_entries(2, 0);
+
+/// The socket tap's emitter: 0.
+#[map]
+pub static SOCK_EMITTERS: ProgramArray = ProgramArray::with_max_entries(1, 0);
