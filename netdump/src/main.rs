@@ -23,9 +23,12 @@ fn main() -> ExitCode {
     match command {
         Command::ListInterfaces => match iface::list() {
             Ok(list) => {
-                for (n, i) in list.iter().enumerate() {
-                    println!("{}.{} {}", n + 1, i.name, i.describe());
-                }
+                let text: String = list
+                    .iter()
+                    .enumerate()
+                    .map(|(n, i)| format!("{}.{} {}\n", n + 1, i.name, i.describe()))
+                    .collect();
+                let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -35,7 +38,8 @@ fn main() -> ExitCode {
         },
         Command::DumpFilter { expression, cbpf } => match run::dump_filter(&expression, cbpf) {
             Ok(text) => {
-                print!("{text}");
+                // `netdump -d ... | head`: a closed pipe is a normal end.
+                let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
                 ExitCode::SUCCESS
             }
             Err(e) => {

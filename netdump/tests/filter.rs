@@ -4,7 +4,10 @@
 //!
 //! Needs root (CAP_BPF): run with `cargo xtask test`.
 
+mod common;
 mod corpus;
+
+use std::{process::Command, time::Duration};
 
 use netdump::filter::{
     kernel::{self, ProgType},
@@ -141,4 +144,109 @@ fn translated_filters_give_libpcaps_verdicts() {
         matched_any >= EXPRESSIONS.len() - 2,
         "the corpus leaves expressions untested"
     );
+}
+
+/// tcpdump decodes DNS, BOOTP and mDNS by port, netdump prints plain UDP: compare those lines
+/// up to the ports.
+fn without_app_layer(line: &str) -> String {
+    let app = [
+        ".53 ", ".53: ", ".67 ", ".67: ", ".68 ", ".5353 ", ".5353: ",
+    ];
+    if !app.iter().any(|p| line.contains(p)) {
+        return line.to_string();
+    }
+    match line
+        .find(" > ")
+        .and_then(|a| line[a..].find(": ").map(|b| a + b + 2))
+    {
+        Some(end) => line[..end].to_string(),
+        None => line.to_string(),
+    }
+}
+
+fn write_pcap(path: &std::path::Path, frames: &[Vec<u8>]) {
+    let mut w = pcap_file::pcap::PcapWriter::new(std::fs::File::create(path).unwrap()).unwrap();
+    for (i, f) in frames.iter().enumerate() {
+        let p =
+            pcap_file::pcap::PcapPacket::new(Duration::from_micros(i as u64), f.len() as u32, f);
+        w.write_packet(&p).unwrap();
+    }
+}
+
+/// Replays the corpus into one end of a veth while netdump, filtering, captures on the other:
+/// it must print exactly what `tcpdump -r corpus.pcap FILTER` prints, and count as many
+/// matches. Tagged frames arrive with their tag moved into skb metadata.
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn live_filters_print_what_tcpdump_prints_from_the_file() {
+    let net = common::Net::new(false, true);
+    let frames: Vec<Vec<u8>> = corpus::filter_corpus()
+        .into_iter()
+        .map(|(_, f)| f)
+        .filter(|f| f.len() >= 14)
+        .collect();
+    let dir = std::env::temp_dir().join(format!("netdump-filter-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pcap = dir.join("corpus.pcap");
+    write_pcap(&pcap, &frames);
+    let prefix_len = format!("{:<5} In  ", net.vb).len();
+    let mut checked = 0;
+    for expr in [
+        "udp",
+        "tcp[tcpflags] & tcp-syn != 0",
+        "vlan",
+        "vlan 20 and udp",
+        "vlan and tcp port 80",
+        "ip[6:2] & 0x1fff != 0",
+        "icmp or arp",
+        "not ip and not ip6",
+    ] {
+        for hook in ["tc", "socket"] {
+            let mut args = vec!["--hook", hook, "-Q", "in"];
+            args.extend(expr.split(' '));
+            let cap = net.capture(&args);
+            common::send_raw_all(&net.a, &net.va, &frames);
+            let f = cap.stop();
+            assert!(f.status.success(), "{}", f.stderr);
+            let ours: Vec<String> = f
+                .stdout
+                .lines()
+                .map(|l| {
+                    if l.starts_with('\t') {
+                        // A dump line of the packet above: no timestamp or prefix.
+                        return l.to_string();
+                    }
+                    let l = l.split_once(' ').map(|x| x.1).unwrap_or(l);
+                    without_app_layer(l.get(prefix_len..).unwrap_or(""))
+                })
+                .collect();
+            let out = Command::new("tcpdump")
+                .args(["-n", "-t", "-r"])
+                .arg(&pcap)
+                .args(expr.split(' '))
+                .output()
+                .unwrap();
+            let theirs: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(without_app_layer)
+                .collect();
+            assert!(
+                !theirs.is_empty(),
+                "'{expr}' matches no frame: a useless case"
+            );
+            assert_eq!(ours, theirs, "'{expr}' on the {hook} hook");
+            // Dump lines (a tab first) belong to the packet above them.
+            let packets = theirs.iter().filter(|l| !l.starts_with('\t')).count() as u64;
+            assert_eq!(
+                f.stat("received by filter"),
+                packets,
+                "'{expr}' {hook}: {}",
+                f.stderr
+            );
+            assert_eq!(f.stat("captured"), packets);
+            checked += packets;
+        }
+    }
+    eprintln!("{checked} filtered packets printed as tcpdump prints them");
+    let _ = std::fs::remove_dir_all(dir);
 }

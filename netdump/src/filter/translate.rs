@@ -196,12 +196,12 @@ impl Tr {
         }
     }
 
-    fn to_match(&mut self) -> Label {
+    fn match_label(&mut self) -> Label {
         self.match_used = true;
         self.matched
     }
 
-    fn to_nomatch(&mut self) -> Label {
+    fn nomatch_label(&mut self) -> Label {
         self.nomatch_used = true;
         self.nomatch
     }
@@ -292,7 +292,7 @@ impl Tr {
                         if by_x {
                             if op == e::DIV || op == e::MOD {
                                 // Classic BPF: dividing by X == 0 ends the filter with 0.
-                                let l = self.to_nomatch();
+                                let l = self.nomatch_label();
                                 self.asm.jmp32_k(e::JEQ, XR, 0, l);
                             }
                             self.asm.alu32_x(op, A, XR);
@@ -345,22 +345,22 @@ impl Tr {
             cbpf::RET => match c.code & 0x18 {
                 0x00 => {
                     let l = if k != 0 {
-                        self.to_match()
+                        self.match_label()
                     } else {
-                        self.to_nomatch()
+                        self.nomatch_label()
                     };
                     self.asm.ja(l);
                 }
                 cbpf::RVAL_A => {
-                    let no = self.to_nomatch();
+                    let no = self.nomatch_label();
                     self.asm.jmp32_k(e::JEQ, A, 0, no);
-                    let yes = self.to_match();
+                    let yes = self.match_label();
                     self.asm.ja(yes);
                 }
                 cbpf::RVAL_X => {
-                    let no = self.to_nomatch();
+                    let no = self.nomatch_label();
                     self.asm.jmp32_k(e::JEQ, XR, 0, no);
-                    let yes = self.to_match();
+                    let yes = self.match_label();
                     self.asm.ja(yes);
                 }
                 _ => return Err(unsupported),
@@ -383,7 +383,7 @@ impl Tr {
         a.alu64_k(e::ADD, 3, i32::from(to));
         a.alu32_k(e::MOV, 4, n);
         a.call(e::FN_SKB_LOAD_BYTES);
-        let no = self.to_nomatch();
+        let no = self.nomatch_label();
         self.asm.jmp64_k(e::JNE, 0, 0, no);
     }
 

@@ -295,8 +295,8 @@ impl Dissector {
         let payload = &data[at..];
         let vlan = !first;
         match ethertype {
-            0x0800 => self.ipv4(out, payload),
-            0x86dd => self.ipv6(out, payload),
+            0x0800 => self.ipv4(out, payload, Some(length)),
+            0x86dd => self.ipv6(out, payload, Some(length)),
             0x0806 => self.arp(out, payload, length),
             _ => {
                 if !self.opts.link_header && !vlan {
@@ -387,13 +387,42 @@ impl Dissector {
         let _ = write!(out, ", length {length}");
     }
 
-    fn ipv4(&mut self, out: &mut String, b: &[u8]) {
-        if b.is_empty() {
+    /// `wire_len`: the bytes this layer had on the wire (from the frame's original length);
+    /// None for a datagram quoted inside an ICMP error.
+    fn ipv4(&mut self, out: &mut String, b: &[u8], wire_len: Option<u32>) {
+        let Some(&first) = b.first() else {
             out.push_str(" [|ip]");
             self.early_end = true;
             return;
+        };
+        let version = first >> 4;
+        if version != 4 {
+            let _ = write!(out, "IP{version}");
+            if version == 6 {
+                out.push_str(", wrong link-layer encapsulation");
+            }
+            out.push_str(" (invalid)");
+            return;
         }
         self.proto_prefix(out, "IP");
+        if b.len() < 20 {
+            out.push_str(" [|ip]");
+            return;
+        }
+        let hlen = u32::from(first & 0x0f) * 4;
+        if hlen < 20 {
+            let _ = write!(out, "bad-hlen {hlen}");
+            return;
+        }
+        if let (Some(wire), Some(total)) = (wire_len, be16(b, 2)) {
+            if u32::from(total) > wire {
+                let _ = write!(
+                    out,
+                    "truncated-ip - {} bytes missing! ",
+                    u32::from(total) - wire
+                );
+            }
+        }
         let ip = match LaxIpv4Slice::from_slice(b) {
             Ok((ip, _)) => ip,
             Err(_) => {
@@ -477,7 +506,7 @@ impl Dissector {
         self.transport(out, proto, &info);
     }
 
-    fn ipv6(&mut self, out: &mut String, b: &[u8]) {
+    fn ipv6(&mut self, out: &mut String, b: &[u8], wire_len: Option<u32>) {
         if b.is_empty() {
             out.push_str(" [|ip6]");
             return;
@@ -492,6 +521,11 @@ impl Dissector {
         };
         let h = ip.header();
         let plen = u32::from(h.payload_length());
+        if let Some(wire) = wire_len {
+            if plen + 40 > wire {
+                let _ = write!(out, "truncated-ip6 - {} bytes missing!", plen + 40 - wire);
+            }
+        }
         if self.opts.verbose > 0 {
             let flow = be32(b, 0).unwrap_or(0);
             out.push('(');
@@ -668,7 +702,7 @@ impl Dissector {
         if hlen < 20 {
             let _ = write!(
                 out,
-                "tcp {} [bad hdr length {hlen} - too short, < 20]",
+                " tcp {} [bad hdr length {hlen} - too short, < 20]",
                 ip.length.saturating_sub(hlen)
             );
             return;
@@ -893,6 +927,30 @@ impl Dissector {
                     }
                 }
             }
+            5 => {
+                let gw = b.get(4..8).map(|a| Ipv4Addr::new(a[0], a[1], a[2], a[3]));
+                let dst = b.get(24..28).map(|a| Ipv4Addr::new(a[0], a[1], a[2], a[3]));
+                let (Some(gw), Some(dst)) = (gw, dst) else {
+                    out.push_str(" [|icmp]");
+                    self.early_end = true;
+                    return;
+                };
+                let _ = match code {
+                    0 => write!(out, "redirect {dst} to net {gw}"),
+                    1 => write!(out, "redirect {dst} to host {gw}"),
+                    2 => write!(out, "redirect-tos {dst} to net {gw}"),
+                    3 => write!(out, "redirect-tos {dst} to host {gw}"),
+                    c => write!(out, "redirect-#{c} {dst} to {gw}"),
+                };
+            }
+            13 => {
+                let (Some(id), Some(seq)) = (be16(b, 4), be16(b, 6)) else {
+                    out.push_str(" [|icmp]");
+                    self.early_end = true;
+                    return;
+                };
+                let _ = write!(out, "time stamp query id {id} seq {seq}");
+            }
             11 => out.push_str(if code == 1 {
                 "ip reassembly time exceeded"
             } else {
@@ -925,7 +983,7 @@ impl Dissector {
         if self.opts.verbose > 0 && matches!(ty, 3 | 4 | 5 | 11 | 12) {
             if let Some(inner) = b.get(8..).filter(|i| !i.is_empty()) {
                 out.push_str("\n\t");
-                self.ipv4(out, inner);
+                self.ipv4(out, inner, None);
             }
         }
     }

@@ -492,8 +492,12 @@ pub fn assert_clean_exit(f: &Finished) {
 
 /// Sends one raw Ethernet frame out of `dev` in namespace `ns` (AF_PACKET).
 pub fn send_raw(ns: &str, dev: &str, frame: &[u8]) {
+    send_raw_all(ns, dev, &[frame.to_vec()]);
+}
+
+/// Sends raw Ethernet frames, in order, out of `dev` in namespace `ns` (AF_PACKET).
+pub fn send_raw_all(ns: &str, dev: &str, frames: &[Vec<u8>]) {
     let dev = dev.to_string();
-    let frame = frame.to_vec();
     in_ns(ns, move || {
         let name = std::ffi::CString::new(dev).unwrap();
         // SAFETY: plain libc calls on a socket we own and close.
@@ -506,21 +510,23 @@ pub fn send_raw(ns: &str, dev: &str, frame: &[u8]) {
             addr.sll_family = libc::AF_PACKET as u16;
             addr.sll_ifindex = ifindex as i32;
             addr.sll_halen = 6;
-            let n = libc::sendto(
-                fd,
-                frame.as_ptr().cast(),
-                frame.len(),
-                0,
-                (&addr as *const libc::sockaddr_ll).cast(),
-                std::mem::size_of::<libc::sockaddr_ll>() as u32,
-            );
+            for frame in frames {
+                let n = libc::sendto(
+                    fd,
+                    frame.as_ptr().cast(),
+                    frame.len(),
+                    0,
+                    (&addr as *const libc::sockaddr_ll).cast(),
+                    std::mem::size_of::<libc::sockaddr_ll>() as u32,
+                );
+                assert_eq!(
+                    n,
+                    frame.len() as isize,
+                    "{}",
+                    std::io::Error::last_os_error()
+                );
+            }
             libc::close(fd);
-            assert_eq!(
-                n,
-                frame.len() as isize,
-                "{}",
-                std::io::Error::last_os_error()
-            );
         }
     });
 }

@@ -394,6 +394,35 @@ pub fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         .unwrap();
     f[40] ^= 0x55;
     push("udp bad checksum", f);
+    // Frames that are short on the wire (not cut by a snap length): the IP header claims more.
+    let mut f = Vec::new();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
+    f.truncate(44);
+    push("udp frame shorter than its ip length", f);
+    let mut f = Vec::new();
+    eth()
+        .ipv6(A6, B6, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
+    f.truncate(70);
+    push("udp6 frame shorter than its payload length", f);
+    let mut f = Vec::new();
+    eth()
+        .ipv4(A, B, 64)
+        .udp(40001, 40002)
+        .write(&mut f, &payload32)
+        .unwrap();
+    f[14] = 0x43;
+    push("ipv4 ihl 3", f.clone());
+    f[14] = 0x55;
+    push("ip version 5", f.clone());
+    f[14] = 0x65;
+    push("ip version 6 in ipv4", f);
     c
 }
 
