@@ -89,9 +89,25 @@ pub struct Counters {
     pub captured: u64,
     /// Samples lost because the ring or perf buffer was full.
     pub dropped: u64,
+    /// Matched packets skipped by `--sample N`.
+    pub sampled_out: u64,
+    /// Matched packets over `--max-rate`.
+    pub rate_limited: u64,
 }
 
-const _: () = assert!(core::mem::size_of::<Counters>() == 32);
+const _: () = assert!(core::mem::size_of::<Counters>() == 48);
+
+/// Per-CPU state of the production-safety knobs (sampling, rate limit).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Knobs {
+    /// Matched packets seen by `--sample` on this CPU.
+    pub sample_count: u64,
+    /// Theoretical arrival time of the next packet under `--max-rate` (GCRA), ns.
+    pub rate_tat_ns: u64,
+}
+
+const _: () = assert!(core::mem::size_of::<Knobs>() == 16);
 
 impl Counters {
     /// Adds `other` field by field (summing the per-CPU values).
@@ -100,6 +116,8 @@ impl Counters {
         self.matched += other.matched;
         self.captured += other.captured;
         self.dropped += other.dropped;
+        self.sampled_out += other.sampled_out;
+        self.rate_limited += other.rate_limited;
     }
 }
 
@@ -126,6 +144,14 @@ pub mod names {
     pub const PROG_TC_INGRESS_EMIT: &str = "netdump_tc_ingress_emit";
     pub const PROG_TC_EGRESS_EMIT: &str = "netdump_tc_egress_emit";
     pub const PROG_SOCKET_EMIT: &str = "netdump_socket_emit";
+    /// `--sample N`: capture one matched packet in N per CPU (0 or 1: all), a `u32` global.
+    pub const SAMPLE_N: &str = "SAMPLE_N";
+    /// `--max-rate`: nanoseconds between captured packets per CPU (0: no limit), a `u64`.
+    pub const RATE_INTERVAL_NS: &str = "RATE_INTERVAL_NS";
+    /// `--max-rate`: the burst the rate limit tolerates, in nanoseconds of credit, a `u64`.
+    pub const RATE_BURST_NS: &str = "RATE_BURST_NS";
+    /// `-s headers`: copy only the L2-L4 headers, a `u8` global.
+    pub const HEADERS_ONLY: &str = "HEADERS_ONLY";
     /// Non-zero when a filter is loaded, a `u8` global.
     pub const FILTER_ON: &str = "FILTER_ON";
     /// Program arrays: translated filters and the emitters they call (see netdump-ebpf).
@@ -140,4 +166,5 @@ mod user {
     // SAFETY: plain-old-data, repr(C), no implicit padding (asserted sizes above).
     unsafe impl aya::Pod for super::Counters {}
     unsafe impl aya::Pod for super::SampleHeader {}
+    unsafe impl aya::Pod for super::Knobs {}
 }

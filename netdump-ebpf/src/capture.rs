@@ -7,12 +7,133 @@ use aya_ebpf::{
     helpers::bpf_ktime_get_ns, macros::map, maps::PerCpuArray, programs::sk_buff::SkBuff,
     EbpfContext,
 };
-use netdump_common::{sample_flags, Counters, SampleHeader, MAX_SNAPLEN};
+use netdump_common::{sample_flags, Counters, Knobs, SampleHeader, MAX_SNAPLEN};
 
 use crate::{config, sink::Sink};
 
 #[map]
 pub static COUNTERS: PerCpuArray<Counters> = PerCpuArray::with_max_entries(1, 0);
+
+#[map]
+pub static KNOBS: PerCpuArray<Knobs> = PerCpuArray::with_max_entries(1, 0);
+
+/// `--sample` and `--max-rate`: false when this matched packet is not to be captured.
+#[inline(always)]
+fn admit(counters: &mut Counters, now: u64) -> bool {
+    let n = config::SAMPLE_N.load();
+    let interval = config::RATE_INTERVAL_NS.load();
+    if n <= 1 && interval == 0 {
+        return true;
+    }
+    let Some(k) = KNOBS.get_ptr_mut(0) else {
+        return true;
+    };
+    // SAFETY: a per-CPU slot, as for the counters.
+    let k = unsafe { &mut *k };
+    if n > 1 {
+        k.sample_count += 1;
+        if k.sample_count % n as u64 != 0 {
+            counters.sampled_out += 1;
+            return false;
+        }
+    }
+    if interval != 0 {
+        // GCRA: a packet may go when its theoretical arrival time is at most a burst ahead.
+        let tat = if k.rate_tat_ns > now {
+            k.rate_tat_ns
+        } else {
+            now
+        };
+        if tat - now > config::RATE_BURST_NS.load() {
+            counters.rate_limited += 1;
+            return false;
+        }
+        k.rate_tat_ns = tat + interval;
+    }
+    true
+}
+
+/// `bpf_skb_load_bytes` of up to 8 bytes at `off` into `buf`; false when past the end.
+#[inline(always)]
+fn peek(skb: &SkBuff, off: u32, buf: &mut [u8; 8], len: u64) -> bool {
+    // SAFETY: BPF_FUNC_skb_load_bytes (26); `len` is a constant in 1..=8 at every call site.
+    let f: unsafe extern "C" fn(*mut aya_ebpf::bindings::__sk_buff, u32, *mut u8, u64) -> i64 =
+        unsafe { core::mem::transmute(26usize) };
+    unsafe { f(skb.skb, off, buf.as_mut_ptr(), len) == 0 }
+}
+
+/// `-s headers`: the length of the frame's Ethernet, VLAN, IP and TCP/UDP/ICMP headers, as
+/// far as they can be parsed; the caller caps it at the packet's length. An offloaded VLAN
+/// tag is not in the bytes, so it needs no step here.
+#[inline(always)]
+fn header_len(skb: &SkBuff) -> u64 {
+    let mut b = [0u8; 8];
+    // Without an offloaded tag, step over up to two tags in the bytes.
+    let mut off: u32 = 12;
+    let mut ethertype: u16 = 0;
+    let mut i = 0;
+    while i < 3 {
+        if !peek(skb, off, &mut b, 2) {
+            return off as u64;
+        }
+        ethertype = u16::from_be_bytes([b[0], b[1]]);
+        if ethertype == 0x8100 || ethertype == 0x88a8 {
+            off += 4;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    off += 2;
+    let l4 = match ethertype {
+        0x0800 => {
+            if !peek(skb, off, &mut b, 1) {
+                return off as u64;
+            }
+            let ihl = ((b[0] & 0x0f) as u32) * 4;
+            if !peek(skb, off + 9, &mut b, 1) {
+                return off as u64;
+            }
+            let proto = b[0];
+            if !peek(skb, off + 6, &mut b, 2) {
+                return off as u64;
+            }
+            let later_fragment = u16::from_be_bytes([b[0], b[1]]) & 0x1fff != 0;
+            off += if ihl < 20 { 20 } else { ihl };
+            if later_fragment {
+                return off as u64;
+            }
+            proto
+        }
+        0x86dd => {
+            if !peek(skb, off + 6, &mut b, 1) {
+                return off as u64;
+            }
+            let nh = b[0];
+            off += 40;
+            nh
+        }
+        0x0806 => return (off + 28) as u64,
+        _ => return off as u64,
+    };
+    let l4_len: u32 = match l4 {
+        6 => {
+            if !peek(skb, off + 12, &mut b, 1) {
+                return off as u64;
+            }
+            let doff = ((b[0] >> 4) as u32) * 4;
+            if doff < 20 {
+                20
+            } else {
+                doff
+            }
+        }
+        17 => 8,
+        1 | 58 => 8,
+        _ => 0,
+    };
+    (off + l4_len) as u64
+}
 
 #[inline(always)]
 fn counters() -> Option<&'static mut Counters> {
@@ -39,6 +160,11 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
         return;
     };
     counters.matched += 1;
+    // SAFETY: a helper with no arguments.
+    let now = unsafe { bpf_ktime_get_ns() };
+    if !admit(counters, now) {
+        return;
+    }
 
     // SAFETY: the context pointer the kernel passed in; these fields are readable from
     // both sched_cls and socket_filter programs.
@@ -55,6 +181,9 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
         )
     };
     let mut snaplen = config::SNAPLEN.load() as u64;
+    if config::HEADERS_ONLY.load() != 0 {
+        snaplen = header_len(skb);
+    }
     if snaplen > MAX_SNAPLEN as u64 {
         snaplen = MAX_SNAPLEN as u64;
     }
@@ -62,8 +191,7 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
     let cap = if len64 < snaplen { len64 } else { snaplen };
 
     let header = SampleHeader {
-        // SAFETY: a helper with no arguments.
-        ts_ns: unsafe { bpf_ktime_get_ns() },
+        ts_ns: now,
         ifindex,
         orig_len: len,
         cap_len: cap as u32,

@@ -26,3 +26,19 @@ pub static LOG_ENABLED: Global<u8> = Global::new(0);
 /// Non-zero: a translated filter is loaded; entries tail-call it instead of emitting.
 #[unsafe(no_mangle)]
 pub static FILTER_ON: Global<u8> = Global::new(0);
+
+/// `--sample N`: keep one matched packet in N on each CPU; 0 and 1 keep all.
+#[unsafe(no_mangle)]
+pub static SAMPLE_N: Global<u32> = Global::new(0);
+
+/// `--max-rate`: nanoseconds between captured packets on one CPU; 0 is no limit.
+#[unsafe(no_mangle)]
+pub static RATE_INTERVAL_NS: Global<u64> = Global::new(0);
+
+/// `--max-rate`: how far ahead of schedule a CPU may run (the burst), in nanoseconds.
+#[unsafe(no_mangle)]
+pub static RATE_BURST_NS: Global<u64> = Global::new(0);
+
+/// `-s headers`: copy the packet's L2-L4 headers only.
+#[unsafe(no_mangle)]
+pub static HEADERS_ONLY: Global<u8> = Global::new(0);

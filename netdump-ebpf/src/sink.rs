@@ -90,6 +90,9 @@ fn reserve_copy<const N: usize>(
     // SAFETY: `rec` points at a reserved record of the right size.
     unsafe {
         (*rec).header = *header;
+        // Re-read through a volatile load so that LLVM cannot drop this check as implied by
+        // the class choice: the verifier needs it on the very register the helper gets.
+        let cap = core::ptr::read_volatile(&cap);
         if cap > 0 && cap <= N as u64 {
             if skb_load_bytes(skb, (*rec).data.as_mut_ptr(), cap) != 0 {
                 (*rec).header.cap_len = 0;

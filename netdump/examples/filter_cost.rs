@@ -31,15 +31,33 @@ fn median(mut v: Vec<u32>) -> u32 {
 
 fn main() {
     let frame = frame();
-    let floor: Vec<Insn> = vec![ebpf::insn(ebpf::ALU64 | ebpf::MOV | ebpf::K, 0, 0, 0, 0), ebpf::insn(ebpf::JMP | ebpf::EXIT, 0, 0, 0, 0)];
-    let large = (0..40).map(|i| format!("host 10.0.0.{i}")).collect::<Vec<_>>().join(" or ") + " or tcp port 443";
+    let floor: Vec<Insn> = vec![
+        ebpf::insn(ebpf::ALU64 | ebpf::MOV | ebpf::K, 0, 0, 0, 0),
+        ebpf::insn(ebpf::JMP | ebpf::EXIT, 0, 0, 0, 0),
+    ];
+    let large = (0..40)
+        .map(|i| format!("host 10.0.0.{i}"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+        + " or tcp port 443";
     let cases: Vec<(&str, String)> = vec![
         ("small: tcp", "tcp".to_string()),
-        ("medium: tcp port 443 and host 198.18.0.2", "tcp port 443 and host 198.18.0.2".to_string()),
-        ("medium: vlan or (tcp[tcpflags] & tcp-syn != 0)", "vlan or (tcp[tcpflags] & tcp-syn != 0)".to_string()),
+        (
+            "medium: tcp port 443 and host 198.18.0.2",
+            "tcp port 443 and host 198.18.0.2".to_string(),
+        ),
+        (
+            "medium: vlan or (tcp[tcpflags] & tcp-syn != 0)",
+            "vlan or (tcp[tcpflags] & tcp-syn != 0)".to_string(),
+        ),
         ("large: 40 hosts or tcp port 443", large),
     ];
-    let mut progs = vec![("floor: return 0".to_string(), 0usize, 2usize, kernel::load(ProgType::SchedCls, "nd_floor", &floor).expect("load floor (root?)"))];
+    let mut progs = vec![(
+        "floor: return 0".to_string(),
+        0usize,
+        2usize,
+        kernel::load(ProgType::SchedCls, "nd_floor", &floor).expect("load floor (root?)"),
+    )];
     for (name, expr) in &cases {
         let f = Filter::compile(expr).expect("compile");
         let insns = f.ebpf(Action::Return).expect("translate");
@@ -56,12 +74,25 @@ fn main() {
     }
     let floor_ns = median(ns[0].clone()).max(1);
     println!("filter cost per packet (BPF_PROG_TEST_RUN, {REPEAT} repeats x {ROUNDS} rounds, median; 72-byte TCP frame)");
-    println!("{:<50} {:>6} {:>6} {:>8} {:>10}", "program", "cBPF", "eBPF", "ns/pkt", "x floor");
+    println!(
+        "{:<50} {:>6} {:>6} {:>8} {:>10}",
+        "program", "cBPF", "eBPF", "ns/pkt", "x floor"
+    );
     let mut json = Vec::new();
     for (i, (name, c, e, _)) in progs.iter().enumerate() {
         let m = median(ns[i].clone());
-        println!("{:<50} {:>6} {:>6} {:>8} {:>10.2}", name, c, e, m, f64::from(m) / f64::from(floor_ns));
-        json.push(format!("{{\"program\":{:?},\"cbpf\":{c},\"ebpf\":{e},\"ns\":{m},\"samples\":{:?}}}", name, ns[i]));
+        println!(
+            "{:<50} {:>6} {:>6} {:>8} {:>10.2}",
+            name,
+            c,
+            e,
+            m,
+            f64::from(m) / f64::from(floor_ns)
+        );
+        json.push(format!(
+            "{{\"program\":{:?},\"cbpf\":{c},\"ebpf\":{e},\"ns\":{m},\"samples\":{:?}}}",
+            name, ns[i]
+        ));
     }
     if let Some(path) = std::env::args().nth(1) {
         std::fs::write(&path, format!("[{}]\n", json.join(","))).expect("write json");

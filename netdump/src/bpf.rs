@@ -45,6 +45,27 @@ pub struct LoadOptions {
     pub log: bool,
     /// A translated filter sits between the entry programs and the emitters.
     pub filter: bool,
+    /// `-s headers`.
+    pub headers_only: bool,
+    /// `--sample N` (0 or 1: all).
+    pub sample: u32,
+    /// `--max-rate PPS`, shared out over the CPUs.
+    pub max_rate: Option<u64>,
+}
+
+impl LoadOptions {
+    /// Per CPU: (nanoseconds between packets, burst credit in nanoseconds). Each CPU gets an
+    /// equal share of the rate and may run up to 100 ms ahead of it.
+    pub fn rate_limit(&self) -> (u64, u64) {
+        match self.max_rate {
+            None => (0, 0),
+            Some(pps) => {
+                let cpus = aya::util::nr_cpus().map(|n| n as u64).unwrap_or(1).max(1);
+                let interval = (1_000_000_000u64.saturating_mul(cpus) / pps.max(1)).max(1);
+                (interval, 100_000_000)
+            }
+        }
+    }
 }
 
 impl LoadOptions {
@@ -70,13 +91,19 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let wakeup = opts.wakeup_bytes();
     let log = u8::from(opts.log);
     let filter = u8::from(opts.filter);
+    let headers = u8::from(opts.headers_only);
+    let (interval, burst) = opts.rate_limit();
     let mut loader = EbpfLoader::new();
     loader
         .override_global(names::SNAPLEN, &opts.snaplen, true)
         .override_global(names::DIRECTIONS, &opts.directions, true)
         .override_global(names::WAKEUP_BYTES, &wakeup, true)
         .override_global(names::LOG_ENABLED, &log, true)
-        .override_global(names::FILTER_ON, &filter, true);
+        .override_global(names::FILTER_ON, &filter, true)
+        .override_global(names::HEADERS_ONLY, &headers, true)
+        .override_global(names::SAMPLE_N, &opts.sample, true)
+        .override_global(names::RATE_INTERVAL_NS, &interval, true)
+        .override_global(names::RATE_BURST_NS, &burst, true);
     let object = match opts.transport {
         Transport::Ring => {
             loader.map_max_entries(names::EVENTS, opts.ring_bytes);

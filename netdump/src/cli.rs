@@ -24,9 +24,22 @@ pub struct Args {
     pub count: Option<u64>,
 
     /// Snapshot length: bytes of each packet to capture (0 or 262144 = as much as netdump
-    /// supports, 9216).
+    /// supports, 9216), or `headers` for exactly each packet's L2-L4 headers.
     #[arg(short = 's', long = "snapshot-length", value_name = "SNAPLEN")]
-    pub snaplen: Option<u32>,
+    pub snaplen: Option<String>,
+
+    /// Capture one matched packet in N (per CPU); the rest are counted as sampled out.
+    #[arg(long = "sample", value_name = "N")]
+    pub sample: Option<u32>,
+
+    /// Capture at most PPS packets a second (a token bucket in the kernel, per CPU share);
+    /// the excess is counted as rate limited.
+    #[arg(long = "max-rate", value_name = "PPS")]
+    pub max_rate: Option<u64>,
+
+    /// Print the kernel's counters to stderr every SECONDS.
+    #[arg(long = "stats", value_name = "SECONDS")]
+    pub stats_every: Option<u64>,
 
     /// Ring buffer size in KiB (rounded up to a power of two).
     #[arg(short = 'B', long = "buffer-size", value_name = "KIB")]
@@ -205,6 +218,14 @@ pub struct Config {
     pub tc_attach: TcAttach,
     pub transport: TransportArg,
     pub bpf_log: bool,
+    /// `-s headers`.
+    pub headers_only: bool,
+    /// `--sample N` (1: all).
+    pub sample: u32,
+    /// `--max-rate PPS`.
+    pub max_rate: Option<u64>,
+    /// `--stats SECONDS`.
+    pub stats_every: Option<u64>,
     /// The filter expression, compiled by libpcap and evaluated in the kernel.
     pub filter: Option<String>,
     pub output: OutputOptions,
@@ -240,6 +261,8 @@ pub enum CliError {
         "snapshot length {0} is out of range: use 1 to 262144 (0 means the largest, {MAX_SNAPLEN})"
     )]
     Snaplen(u32),
+    #[error("snapshot length '{0}' is not a number: use 1 to 262144, or 'headers'")]
+    SnaplenWord(String),
     #[error("buffer size {0} KiB is out of range: use 4 to 1048576")]
     Buffer(u32),
     #[error("packet count must be at least 1")]
@@ -302,7 +325,15 @@ impl Args {
             });
         }
         let mut notes = Vec::new();
-        let snaplen = match self.snaplen {
+        let headers_only = self.snaplen.as_deref() == Some("headers");
+        let snaplen_value = match self.snaplen.as_deref() {
+            None | Some("headers") => None,
+            Some(v) => Some(
+                v.parse::<u32>()
+                    .map_err(|_| CliError::SnaplenWord(v.to_string()))?,
+            ),
+        };
+        let snaplen = match snaplen_value {
             None => DEFAULT_SNAPLEN,
             Some(0) => {
                 notes.push(format!(
@@ -329,6 +360,15 @@ impl Args {
         }
         if self.count == Some(0) {
             return Err(CliError::Count);
+        }
+        for (flag, v) in [
+            ("--sample", self.sample.map(u64::from)),
+            ("--max-rate", self.max_rate),
+            ("--stats", self.stats_every),
+        ] {
+            if v == Some(0) {
+                return Err(CliError::Zero { flag });
+            }
         }
         let hooks = parse_hooks(&self.hook)?;
         if let Some(name) = &self.interface {
@@ -402,6 +442,10 @@ impl Args {
             tc_attach: self.tc_attach,
             transport: self.transport,
             bpf_log: self.bpf_log,
+            headers_only,
+            sample: self.sample.unwrap_or(1),
+            max_rate: self.max_rate,
+            stats_every: self.stats_every,
             filter: expression,
             output,
             notes,

@@ -144,6 +144,9 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         ring_bytes: cfg.ring_bytes,
         log: cfg.bpf_log,
         filter: filter.is_some(),
+        headers_only: cfg.headers_only,
+        sample: cfg.sample,
+        max_rate: cfg.max_rate,
     };
     let mut ebpf = bpf::load(&opts)?;
     let mut logger = if cfg.bpf_log {
@@ -162,6 +165,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     // From here on, every exit path goes through `detach`.
     let result = read_loop(
         &cfg,
+        &ebpf,
         &iface.name,
         output,
         &mut reader,
@@ -175,11 +179,19 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     let (handled, code) = result?;
     let mut err = io::stderr().lock();
     let _ = stats::write_exit_lines(&mut err, handled, &kernel);
+    if cfg.sample > 1 || cfg.max_rate.is_some() {
+        let _ = stats::write_knob_lines(&mut err, &kernel);
+    }
     Ok(code)
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the parts of one capture, borrowed for its loop"
+)]
 async fn read_loop<W: Write>(
     cfg: &Config,
+    ebpf: &aya::Ebpf,
     ifname: &str,
     output: Output<W>,
     reader: &mut Reader,
@@ -199,13 +211,22 @@ async fn read_loop<W: Write>(
     if cfg.hooks.socket {
         hooks.push("socket tap");
     }
+    let snap = if cfg.headers_only {
+        "headers only".to_string()
+    } else {
+        format!("{} bytes", cfg.snaplen)
+    };
     eprintln!(
-        "netdump: listening on {ifname} ({}, {} {} KiB), link-type EN10MB (Ethernet), snapshot length {} bytes",
+        "netdump: listening on {ifname} ({}, {} {} KiB), link-type EN10MB (Ethernet), snapshot length {snap}",
         hooks.join(", "),
         transport.describe(),
         cfg.ring_bytes / 1024,
-        cfg.snaplen
     );
+    let mut stats_tick = cfg.stats_every.map(|s| {
+        let mut t = tokio::time::interval(Duration::from_secs(s));
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        t
+    });
 
     let mut sigint = signal(SignalKind::interrupt()).map_err(RunError::Signals)?;
     let mut sigterm = signal(SignalKind::terminate()).map_err(RunError::Signals)?;
@@ -228,6 +249,9 @@ async fn read_loop<W: Write>(
             _ = sigterm.recv() => { stopped_by_signal = true; }
             r = reader.wait() => r?,
             _ = tick.tick() => {}
+            _ = async { stats_tick.as_mut().unwrap().tick().await }, if stats_tick.is_some() => {
+                let _ = stats::write_periodic(&mut io::stderr().lock(), &stats::read(ebpf));
+            }
         }
         if let Some(l) = logger.as_mut() {
             l.flush();

@@ -41,6 +41,21 @@ pub fn write_exit_lines(out: &mut impl Write, captured: u64, kernel: &Counters) 
     )
 }
 
+/// `--sample`/`--max-rate`: what those knobs held back.
+pub fn write_knob_lines(out: &mut impl Write, kernel: &Counters) -> io::Result<()> {
+    writeln!(out, "{} packets sampled out", kernel.sampled_out)?;
+    writeln!(out, "{} packets rate limited", kernel.rate_limited)
+}
+
+/// `--stats`: one line with every kernel counter.
+pub fn write_periodic(out: &mut impl Write, k: &Counters) -> io::Result<()> {
+    writeln!(
+        out,
+        "netdump: seen {}, matched {}, sampled out {}, rate limited {}, captured {}, dropped {}",
+        k.seen, k.matched, k.sampled_out, k.rate_limited, k.captured, k.dropped
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +68,7 @@ mod tests {
             matched: 7,
             captured: 7,
             dropped: 1,
+            ..Default::default()
         };
         write_exit_lines(&mut out, 6, &k).unwrap();
         assert_eq!(

@@ -386,3 +386,100 @@ fn closed_pipe_ends_quietly_and_detaches() {
         loaded_netdump_programs() == 0
     });
 }
+
+fn knob_line(f: &Finished, what: &str) -> u64 {
+    f.stat(what)
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn sample_keeps_one_in_n_and_counts_the_rest() {
+    let net = Net::new(false, true);
+    let cap = net.capture(&["--sample", "2", "icmp"]);
+    net.in_a(&["ping", "-c", "10", "-i", "0.05", "-W", "2", &net.ip_b]);
+    let f = cap.stop();
+    assert!(f.status.success(), "{}", f.stderr);
+    let matched = f.stat("received by filter");
+    let captured = f.stat("captured");
+    let sampled = knob_line(&f, "sampled out");
+    assert_eq!(matched, 20, "{}", f.stderr);
+    assert_eq!(captured + sampled, matched, "{}", f.stderr);
+    // One in two per CPU: at most one extra per CPU either way.
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get() as u64)
+        .unwrap_or(1);
+    assert!(captured.abs_diff(matched / 2) <= cpus, "{}", f.stderr);
+    assert_eq!(f.stdout.lines().count() as u64, captured);
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn max_rate_caps_what_is_captured() {
+    let net = Net::new(false, true);
+    let cap = net.capture(&["--max-rate", "4", "-Q", "in", "icmp"]);
+    // 40 requests in about 1 s: far over 4 a second.
+    net.in_a(&["ping", "-c", "40", "-i", "0.025", "-W", "2", &net.ip_b]);
+    let f = cap.stop();
+    assert!(f.status.success(), "{}", f.stderr);
+    let matched = f.stat("received by filter");
+    let captured = f.stat("captured");
+    let limited = knob_line(&f, "rate limited");
+    assert_eq!(matched, 40, "{}", f.stderr);
+    assert_eq!(captured + limited, matched, "{}", f.stderr);
+    // 4/s shared over the CPUs, with up to 100 ms of burst per CPU, for about a second.
+    assert!(captured <= 12, "captured {captured}: {}", f.stderr);
+    assert!(limited >= 28, "{}", f.stderr);
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn header_snap_copies_exactly_the_headers() {
+    let net = Net::new(false, true);
+    let cap = net.capture(&["-s", "headers", "-x", "-Q", "in", "-c", "1", "udp"]);
+    let ip_b = net.ip_b.clone();
+    let ip_a = net.ip_a.clone();
+    in_ns(&net.a, move || {
+        let s = std::net::UdpSocket::bind(format!("{ip_a}:40001")).unwrap();
+        s.send_to(&[0x5a; 1000], format!("{ip_b}:40002")).unwrap();
+    });
+    let f = cap.wait(Duration::from_secs(10));
+    assert!(f.status.success(), "{}", f.stderr);
+    assert!(
+        f.stderr.contains("snapshot length headers only"),
+        "{}",
+        f.stderr
+    );
+    assert!(f.stdout.contains("UDP, length 1000"), "{}", f.stdout);
+    // 14 + 20 + 8 bytes copied: the -x dump (from the IP header) is 28 bytes, no payload.
+    let third: u8 = net.ip_b.split('.').nth(2).unwrap().parse().unwrap();
+    let want = format!("\t0x0010:  c612 {third:02x}02 9c41 9c42 03f0 ");
+    assert!(f.stdout.contains(&want), "want {want:?} in {}", f.stdout);
+    assert!(
+        !f.stdout.contains("5a5a"),
+        "payload bytes left the kernel: {}",
+        f.stdout
+    );
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn stats_prints_the_kernel_counters_periodically() {
+    let net = Net::new(false, true);
+    let cap = net.capture(&["--stats", "1", "icmp"]);
+    net.in_a(&["ping", "-c", "3", "-i", "0.2", "-W", "2", &net.ip_b]);
+    thread::sleep(Duration::from_millis(1200));
+    let f = cap.stop();
+    let lines: Vec<&str> = f
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("netdump: seen "))
+        .collect();
+    assert!(lines.len() >= 2, "{}", f.stderr);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("matched 6,") && l.contains("captured 6,")),
+        "{}",
+        f.stderr
+    );
+}

@@ -5,12 +5,14 @@
 //! - `cargo xtask build [--release]`: build only.
 //! - `cargo xtask setup`: only install the build's prerequisites.
 //! - `cargo xtask lint`: rustfmt and clippy.
+//! - `cargo xtask bench [--quick]`: netdump against tcpdump and no capture, as a table.
 //!
 //! The prerequisites, each installed when missing and announced while it happens: the dated
 //! nightly named in `netdump-ebpf/bpf-toolchain` with rust-src, Debian packages the build and
 //! tests use, and bpf-linker built against that nightly's own libLLVM, kept under
 //! `~/.local/share/netdump/` (it must survive reboots: the binary's rpath points there).
 
+mod bench;
 mod setup;
 
 use std::{
@@ -46,6 +48,12 @@ enum Cmd {
     },
     /// rustfmt --check and clippy -D warnings over the workspace.
     Lint,
+    /// Measure netdump against tcpdump and no capture (needs root); prints a table.
+    Bench {
+        /// A shorter run (fewer packets, shorter TCP runs).
+        #[arg(long)]
+        quick: bool,
+    },
     /// Run every test: unit tests, then the integration tests that need root.
     Test {
         /// Only tests whose name contains this.
@@ -82,6 +90,26 @@ fn real_main() -> Result<()> {
             let env = setup::ensure(&root, setup::Needs::Build)?;
             let bin = build(&root, &env, release)?;
             run_as_root(&bin, &args)?;
+        }
+        Cmd::Bench { quick } => {
+            let env = setup::ensure(&root, setup::Needs::Bench)?;
+            if !setup::is_root() {
+                bail!("the benchmark creates namespaces and attaches programs: run `sudo cargo xtask bench`");
+            }
+            let bin = build(&root, &env, true)?;
+            status(
+                cargo(&root, &env).args([
+                    "build",
+                    "--release",
+                    "--package",
+                    "netdump",
+                    "--example",
+                    "filter_cost",
+                ]),
+                "build filter_cost",
+            )?;
+            let cost = root.join("target/release/examples/filter_cost");
+            bench::run(&root, &bin, &cost, bench::BenchOptions { quick })?;
         }
         Cmd::Lint => {
             let env = setup::ensure(&root, setup::Needs::Build)?;
@@ -180,6 +208,10 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "netdump",
         "--test",
         "capture",
+        "--test",
+        "files",
+        "--test",
+        "filter",
         "--",
         "--ignored",
         "--test-threads=1",

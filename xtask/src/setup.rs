@@ -29,7 +29,11 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
 pub enum Needs {
     Build,
     Test,
+    Bench,
 }
+
+/// Traffic generators the benchmark drives.
+const BENCH_PACKAGES: &[(&str, &str)] = &[("trafgen", "netsniff-ng"), ("iperf3", "iperf3")];
 
 /// The environment builds run in: PATH with bpf-linker on it.
 pub struct Env {
@@ -76,8 +80,11 @@ pub fn nightly(root: &Path) -> Result<String> {
 
 pub fn ensure(root: &Path, needs: Needs) -> Result<Env> {
     ensure_packages(BUILD_PACKAGES.iter().map(|p| (*p, *p)).collect(), true)?;
-    if let Needs::Test = needs {
+    if let Needs::Test | Needs::Bench = needs {
         ensure_packages(TEST_PACKAGES.to_vec(), false)?;
+    }
+    if let Needs::Bench = needs {
+        ensure_packages(BENCH_PACKAGES.to_vec(), false)?;
     }
     let nightly = nightly(root)?;
     ensure_nightly(&nightly)?;
