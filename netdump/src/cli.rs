@@ -289,7 +289,8 @@ pub enum CliError {
     },
 }
 
-pub const DEFAULT_RING_KIB: u32 = 4096;
+/// tcpdump's default buffer size (the ring is mapped twice: 4 MiB of RSS).
+pub const DEFAULT_RING_KIB: u32 = 2048;
 
 impl Args {
     pub fn into_command(self) -> Result<Command, CliError> {
@@ -550,7 +551,7 @@ mod tests {
     fn defaults_fit_a_full_frame() {
         let c = config(&["-i", "eth0"]);
         assert_eq!(c.snaplen, 1518);
-        assert_eq!(c.ring_bytes, 4096 * 1024);
+        assert_eq!(c.ring_bytes, 2048 * 1024);
         assert_eq!(
             c.hooks,
             Hooks {

@@ -383,7 +383,6 @@ fn flood_once(c: &Contender, conf: &Path, frames: u64) -> Result<Sample> {
             "--no-sock-mem",
             "--notouch-irq",
             "--no-cpu-stats",
-            "--silent",
         ])
         .output()
         .context("run trafgen (apt-get install netsniff-ng)")?;
@@ -609,7 +608,8 @@ pub fn run(root: &Path, netdump: &Path, filter_cost: &Path, opts: BenchOptions) 
         let cpu = med(v, |s| s.proc_cpu).0;
         let busy = med(v, |s| s.busy as f64).0 - floor_busy;
         let rss = med(v, |s| s.rss_kib as f64).0;
-        let pkts = captured.max(1.0);
+        // Per million frames sent: a filter that matches nothing still costs per packet.
+        let pkts = frames as f64;
         let is_floor = c.cmd.is_none();
         let _ = writeln!(
             report,
