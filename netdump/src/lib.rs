@@ -16,6 +16,7 @@ pub mod packet;
 pub mod print;
 pub mod privilege;
 pub mod reader;
+pub mod ringbuf;
 pub mod run;
 pub mod sample;
 pub mod savefile;

@@ -6,7 +6,7 @@ use std::{io, ops::ControlFlow};
 use aya::{
     maps::{
         perf::{PerfEvent, PerfEventArrayBuffer},
-        MapData, PerfEventArray, RingBuf,
+        Map, MapData, MapFd, PerfEventArray,
     },
     util::online_cpus,
     Ebpf,
@@ -15,7 +15,7 @@ use netdump_common::names;
 use thiserror::Error;
 use tokio::io::{unix::AsyncFd, Interest};
 
-use crate::bpf::Transport;
+use crate::{bpf::Transport, ringbuf::RingConsumer};
 
 #[derive(Debug, Error)]
 pub enum ReaderError {
@@ -32,7 +32,7 @@ pub enum ReaderError {
 }
 
 pub enum Reader {
-    Ring(AsyncFd<RingBuf<MapData>>),
+    Ring(AsyncFd<RingConsumer<MapFd>>),
     Perf {
         buffers: Vec<PerfEventArrayBuffer<MapData>>,
         /// The samples of one drain, copied out of the per-CPU buffers.
@@ -43,31 +43,38 @@ pub enum Reader {
 }
 
 impl Reader {
-    /// Takes the EVENTS map out of `ebpf`. `ring_bytes` sizes the perf buffers (split over
-    /// CPUs) when the transport is perf; the ring map was sized at load.
+    /// Takes the EVENTS map out of `ebpf`. `ring_bytes` is the ring's size (set at load), or
+    /// what the perf buffers share out over the CPUs.
     pub fn open(
         ebpf: &mut Ebpf,
         transport: Transport,
         ring_bytes: u32,
     ) -> Result<Reader, ReaderError> {
-        let map = ebpf
-            .take_map(names::EVENTS)
-            .ok_or(ReaderError::MissingMap(names::EVENTS))?;
         match transport {
             Transport::Ring => {
-                let ring = RingBuf::try_from(map).map_err(|e| ReaderError::Open {
+                let open_err = |e: Box<dyn std::error::Error + Send + Sync>| ReaderError::Open {
                     what: "ring buffer",
-                    source: Box::new(e),
-                })?;
-                // SAFETY: the ring's fd stays open and unchanged while the AsyncFd owns it.
+                    source: e,
+                };
+                // The map stays in `ebpf` (the programs refer to its fd); we map a duplicate.
+                let Some(Map::RingBuf(data)) = ebpf.map(names::EVENTS) else {
+                    return Err(ReaderError::MissingMap(names::EVENTS));
+                };
+                let fd = data
+                    .info()
+                    .and_then(|i| i.fd())
+                    .map_err(|e| open_err(Box::new(e)))?;
+                let ring = RingConsumer::new(fd, u64::from(ring_bytes))
+                    .map_err(|e| open_err(Box::new(e)))?;
+                // SAFETY: the map fd stays open and unchanged while the AsyncFd owns it.
                 let fd = unsafe { AsyncFd::register_with_interest(ring, Interest::READABLE) }
-                    .map_err(|e| ReaderError::Open {
-                        what: "ring buffer",
-                        source: Box::new(e.into_parts().1),
-                    })?;
+                    .map_err(|e| open_err(Box::new(e.into_parts().1)))?;
                 Ok(Reader::Ring(fd))
             }
             Transport::Perf => {
+                let map = ebpf
+                    .take_map(names::EVENTS)
+                    .ok_or(ReaderError::MissingMap(names::EVENTS))?;
                 let mut array = PerfEventArray::try_from(map).map_err(|e| ReaderError::Open {
                     what: "perf buffer",
                     source: Box::new(e),
@@ -114,13 +121,7 @@ impl Reader {
     /// Hands every pending sample to `f`, until it breaks.
     pub fn drain<B>(&mut self, mut f: impl FnMut(&[u8]) -> ControlFlow<B>) -> ControlFlow<B> {
         match self {
-            Reader::Ring(fd) => {
-                let ring = fd.get_mut();
-                while let Some(item) = ring.next() {
-                    f(&item)?;
-                }
-                ControlFlow::Continue(())
-            }
+            Reader::Ring(fd) => fd.get_mut().drain(f),
             Reader::Perf {
                 buffers,
                 batch,
