@@ -118,6 +118,47 @@ pub fn default() -> Result<Interface, IfaceError> {
         .ok_or(IfaceError::NoDefault)
 }
 
+/// What became of the interface a capture runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Up,
+    Down,
+    Gone,
+}
+
+/// Whether interface `index` (called `name`) still exists and is up, asked with
+/// SIOCGIFFLAGS in this network namespace.
+pub fn state(name: &str, index: u32) -> State {
+    if name_of(index).as_deref() != Some(name) {
+        return State::Gone;
+    }
+    // SAFETY: a datagram socket only for the ioctl, closed below; ifreq is plain data.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return State::Up;
+        }
+        let mut req: libc::ifreq = std::mem::zeroed();
+        for (d, s) in req
+            .ifr_name
+            .iter_mut()
+            .zip(name.bytes().take(libc::IFNAMSIZ - 1))
+        {
+            *d = s as libc::c_char;
+        }
+        let rc = libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut req);
+        libc::close(fd);
+        if rc != 0 {
+            return State::Gone;
+        }
+        if req.ifr_ifru.ifru_flags & libc::IFF_UP as i16 != 0 {
+            State::Up
+        } else {
+            State::Down
+        }
+    }
+}
+
 /// The name of interface `index`, if it still exists.
 pub fn name_of(index: u32) -> Option<String> {
     let mut buf = [0 as libc::c_char; libc::IF_NAMESIZE];
@@ -137,6 +178,17 @@ pub fn name_of(index: u32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_is_up_and_a_missing_index_is_gone() {
+        let lo = list()
+            .unwrap()
+            .into_iter()
+            .find(|i| i.is_loopback())
+            .unwrap();
+        assert_eq!(state(&lo.name, lo.index), State::Up);
+        assert_eq!(state("nd-no-such0", 999_999), State::Gone);
+    }
 
     #[test]
     fn loopback_is_listed_and_unknown_names_are_errors() {

@@ -49,6 +49,10 @@ pub enum RunError {
     Read(#[from] crate::savefile::ReadError),
     #[error("this kernel has no BPF ring buffer (needs 5.8): use --transport perf or auto")]
     NoRingBuf,
+    #[error("interface {0} was deleted while capturing")]
+    InterfaceGone(String),
+    #[error("interface {0} went down while capturing")]
+    InterfaceDown(String),
 }
 
 /// Why reading stopped early.
@@ -56,6 +60,7 @@ enum Stop {
     Count,
     Output(output::Stop),
     Error(OutputError),
+    Interface(iface::State),
 }
 
 /// Turns kernel samples into output.
@@ -167,6 +172,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         &cfg,
         &ebpf,
         &iface.name,
+        iface.index,
         output,
         &mut reader,
         &mut logger,
@@ -178,6 +184,9 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     attachment.detach(ebpf);
     let (handled, code) = result?;
     let mut err = io::stderr().lock();
+    if cfg.stats_every.is_some() {
+        let _ = stats::write_periodic(&mut err, &kernel);
+    }
     let _ = stats::write_exit_lines(&mut err, handled, &kernel);
     if cfg.sample > 1 || cfg.max_rate.is_some() {
         let _ = stats::write_knob_lines(&mut err, &kernel);
@@ -193,6 +202,7 @@ async fn read_loop<W: Write>(
     cfg: &Config,
     ebpf: &aya::Ebpf,
     ifname: &str,
+    ifindex: u32,
     output: Output<W>,
     reader: &mut Reader,
     logger: &mut Option<aya_log::EbpfLogger<&'static dyn log::Log>>,
@@ -241,6 +251,9 @@ async fn read_loop<W: Write>(
         limit: cfg.count,
         bad_samples: 0,
     };
+    // The interface can vanish or go down under us: look every half second.
+    let mut iface_tick = tokio::time::interval(Duration::from_millis(500));
+    iface_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut stopped_by_signal = false;
     let stop = loop {
         tokio::select! {
@@ -249,6 +262,12 @@ async fn read_loop<W: Write>(
             _ = sigterm.recv() => { stopped_by_signal = true; }
             r = reader.wait() => r?,
             _ = tick.tick() => {}
+            _ = iface_tick.tick() => {
+                let st = iface::state(ifname, ifindex);
+                if st != iface::State::Up {
+                    break Some(Stop::Interface(st));
+                }
+            }
             _ = async { stats_tick.as_mut().unwrap().tick().await }, if stats_tick.is_some() => {
                 let _ = stats::write_periodic(&mut io::stderr().lock(), &stats::read(ebpf));
             }
@@ -272,6 +291,15 @@ async fn read_loop<W: Write>(
     };
     let handled = handler.output.count;
     match stop {
+        Some(Stop::Interface(st)) => {
+            // Print what was captured before it went, close the file, then say why.
+            let _ = reader.drain(|rec| handler.handle(rec));
+            let _ = handler.output.flush();
+            Err(match st {
+                iface::State::Down => RunError::InterfaceDown(ifname.to_string()),
+                _ => RunError::InterfaceGone(ifname.to_string()),
+            })
+        }
         Some(Stop::Error(e)) => {
             // Close what was written so far before reporting.
             let _ = handler.output.flush();

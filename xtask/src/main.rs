@@ -212,6 +212,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "files",
         "--test",
         "filter",
+        "--test",
+        "robustness",
         "--",
         "--ignored",
         "--test-threads=1",
