@@ -6,6 +6,7 @@
 //! - `cargo xtask setup`: only install the build's prerequisites.
 //! - `cargo xtask lint`: rustfmt and clippy.
 //! - `cargo xtask bench [--quick]`: netdump against tcpdump and no capture, as a table.
+//! - `cargo xtask fuzz [--seconds N] [TARGET]`: the fuzz targets, N seconds each.
 //!
 //! The prerequisites, each installed when missing and announced while it happens: the dated
 //! nightly named in `netdump-ebpf/bpf-toolchain` with rust-src, Debian packages the build and
@@ -48,6 +49,14 @@ enum Cmd {
     },
     /// rustfmt --check and clippy -D warnings over the workspace.
     Lint,
+    /// Run each fuzz target (cargo fuzz, libFuzzer) for a bounded time.
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Only this target (frame or savefile).
+        target: Option<String>,
+    },
     /// Measure netdump against tcpdump and no capture (needs root); prints a table.
     Bench {
         /// A shorter run (fewer packets, shorter TCP runs).
@@ -110,6 +119,10 @@ fn real_main() -> Result<()> {
             )?;
             let cost = root.join("target/release/examples/filter_cost");
             bench::run(&root, &bin, &cost, bench::BenchOptions { quick })?;
+        }
+        Cmd::Fuzz { seconds, target } => {
+            let env = setup::ensure(&root, setup::Needs::Build)?;
+            fuzz(&root, &env, seconds, target.as_deref())?;
         }
         Cmd::Lint => {
             let env = setup::ensure(&root, setup::Needs::Build)?;
@@ -222,4 +235,50 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         cmd.arg(f);
     }
     status(&mut cmd, "integration tests")
+}
+
+/// Fuzz targets, each run for `seconds` on its corpus in `fuzz/corpus/<target>`; a crash
+/// fails the command and leaves the input in `fuzz/artifacts/<target>/`.
+fn fuzz(root: &Path, env: &setup::Env, seconds: u64, only: Option<&str>) -> Result<()> {
+    let nightly = setup::nightly(root)?;
+    setup::ensure_cargo_fuzz()?;
+    for target in ["frame", "savefile"] {
+        if only.is_some_and(|t| t != target) {
+            continue;
+        }
+        println!("xtask: fuzzing {target} for {seconds} s");
+        let out = Command::new("cargo")
+            .current_dir(root)
+            .env("PATH", &env.path)
+            .args([
+                &format!("+{nightly}"),
+                "fuzz",
+                "run",
+                target,
+                &format!("fuzz/corpus/{target}"),
+                "--",
+            ])
+            .args([
+                format!("-max_total_time={seconds}"),
+                "-max_len=4096".into(),
+                "-print_final_stats=1".into(),
+            ])
+            .output()
+            .context("run cargo fuzz")?;
+        let err = String::from_utf8_lossy(&out.stderr);
+        let runs = err
+            .lines()
+            .find_map(|l| l.strip_prefix("stat::number_of_executed_units:"))
+            .map(str::trim)
+            .unwrap_or("?");
+        if !out.status.success() {
+            let tail: Vec<&str> = err.lines().rev().take(40).collect();
+            bail!(
+                "fuzz target {target} failed after {runs} runs:\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+        }
+        println!("xtask: {target}: {runs} executions, no crash");
+    }
+    Ok(())
 }

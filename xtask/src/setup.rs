@@ -268,3 +268,16 @@ fn ensure_bpf_linker(nightly: &str) -> Result<PathBuf> {
     }
     Ok(bin_dir)
 }
+
+/// cargo-fuzz, from crates.io, when it is missing.
+pub fn ensure_cargo_fuzz() -> Result<()> {
+    let ok = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Ok(());
+    }
+    say("installing cargo-fuzz 0.13.2 (about a minute)");
+    run(Command::new("cargo").args(["install", "cargo-fuzz", "--version", "0.13.2", "--locked"]))
+}

@@ -10,9 +10,7 @@ use std::{
     net::{Ipv4Addr, Ipv6Addr},
 };
 
-use etherparse::{
-    IpNumber, Ipv6ExtensionSlice, LaxIpPayloadSlice, LaxIpv4Slice, LaxIpv6Slice, UdpSlice,
-};
+use etherparse::{IpNumber, LaxIpPayloadSlice, LaxIpv4Slice, LaxIpv6Slice, UdpSlice};
 
 /// How much to say: the printing flags that change protocol text.
 #[derive(Clone, Copy, Debug, Default)]
@@ -548,40 +546,46 @@ impl Dissector {
         let mut fragmented = false;
         let mut later_fragment = false;
         let mut addrs_written = false;
-        for ext in ip.extensions().clone().into_iter() {
-            let len = match &ext {
-                Ipv6ExtensionSlice::HopByHop(x)
-                | Ipv6ExtensionSlice::Routing(x)
-                | Ipv6ExtensionSlice::DestinationOptions(x) => x.slice().len(),
-                Ipv6ExtensionSlice::Fragment(x) => x.slice().len(),
-                Ipv6ExtensionSlice::Authentication(x) => x.slice().len(),
-            } as u32;
-            ext_len += len;
+        // Walk the extension headers over the raw bytes: every length is checked here
+        // (etherparse's iterator trusts lengths a lax parse may not have checked).
+        let mut nh = h.next_header().0;
+        let mut at = 40usize;
+        loop {
+            let hdr_len = match nh {
+                0 | 43 | 60 => b.get(at + 1).map(|l| (usize::from(*l) + 1) * 8),
+                44 => Some(8),
+                51 => b.get(at + 1).map(|l| (usize::from(*l) + 2) * 4),
+                _ => break,
+            };
+            let Some(s) = hdr_len.and_then(|n| b.get(at..at + n)) else {
+                if !addrs_written {
+                    addrs.write(out, None);
+                }
+                out.push_str(" [|ip6]");
+                return;
+            };
+            ext_len += s.len() as u32;
             if !addrs_written {
                 addrs.write(out, None);
                 addrs_written = true;
             }
-            match ext {
-                Ipv6ExtensionSlice::HopByHop(x) => {
+            match nh {
+                0 => {
                     out.push_str("HBH ");
-                    self.ip6_options(out, x.slice());
+                    self.ip6_options(out, s);
                 }
-                Ipv6ExtensionSlice::DestinationOptions(x) => {
+                60 => {
                     out.push_str("DSTOPT ");
-                    self.ip6_options(out, x.slice());
+                    self.ip6_options(out, s);
                 }
-                Ipv6ExtensionSlice::Routing(r) => {
-                    let s = r.slice();
+                43 => {
                     let _ = write!(
                         out,
                         "srcrt (len={}, type={}, segleft={}) ",
-                        s.get(1).copied().unwrap_or(0),
-                        s.get(2).copied().unwrap_or(0),
-                        s.get(3).copied().unwrap_or(0)
+                        s[1], s[2], s[3]
                     );
                 }
-                Ipv6ExtensionSlice::Fragment(f) => {
-                    let s = f.slice();
+                44 => {
                     let off = be16(s, 2).unwrap_or(0);
                     let id = be32(s, 4).unwrap_or(0);
                     let offset = u32::from(off & 0xfff8);
@@ -598,18 +602,24 @@ impl Dissector {
                         out.push(' ');
                     }
                 }
-                Ipv6ExtensionSlice::Authentication(_) => out.push_str("AH "),
+                _ => out.push_str("AH "),
+            }
+            nh = s[0];
+            at += s.len();
+            if later_fragment {
+                break;
             }
         }
         if later_fragment {
             return;
         }
-        let payload = ip.payload();
-        let proto = payload.ip_number.0;
+        let end = (40 + plen as usize).min(b.len());
+        let payload = b.get(at..end).unwrap_or(&[]);
+        let proto = nh;
         let info = Ip {
             addrs,
             length: plen.saturating_sub(ext_len),
-            payload: payload.payload,
+            payload,
             fragmented,
             v4: false,
             addrs_printed: addrs_written,

@@ -150,6 +150,27 @@ mod tests {
         );
     }
 
+    /// Found by the `frame` fuzz target: an IPv6 hop-by-hop header whose length runs past
+    /// the frame made etherparse's extension iterator build an out-of-bounds slice.
+    #[test]
+    fn ipv6_extension_header_longer_than_the_frame() {
+        let frame = [
+            2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 134, 221, 96, 0, 255, 0, 2, 0, 0, 0, 16, 17, 64,
+            32, 1, 255, 255, 255, 0, 2, 255, 0, 0, 0, 0, 0, 0, 0, 18, 0, 2, 156, 64, 0, 80, 0, 0,
+            0, 1, 0, 0, 0, 0, 0, 2, 156, 65, 156, 0, 2, 66, 0, 16, 0, 0, 112, 97, 0,
+        ];
+        let opts = PrintOptions {
+            dissect: DissectOptions {
+                link_header: true,
+                verbose: 2,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert!(line(opts, &frame).ends_with('\n'));
+        assert!(line(PrintOptions::default(), &frame).ends_with('\n'));
+    }
+
     #[test]
     fn garbage_and_truncated_frames_never_panic() {
         // A fixed xorshift stream: the same frames on every run.

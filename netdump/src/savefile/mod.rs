@@ -9,7 +9,7 @@ mod name;
 pub mod read;
 pub mod write;
 
-pub use read::{read_file, ReadError};
+pub use read::{read_file, read_from, ReadError};
 pub use write::{Saver, WriteError};
 
 /// Which file format `-w` writes.

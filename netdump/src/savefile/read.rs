@@ -51,7 +51,7 @@ fn ts_from_nanos(n: u128) -> Timestamp {
 /// breaks. Returns how many packets were handed out.
 pub fn read_file(
     path: &str,
-    mut f: impl FnMut(&Packet<'_>) -> ControlFlow<()>,
+    f: impl FnMut(&Packet<'_>) -> ControlFlow<()>,
 ) -> Result<u64, ReadError> {
     let input: Box<dyn Read> = if path == "-" {
         Box::new(io::stdin().lock())
@@ -61,6 +61,15 @@ pub fn read_file(
             source,
         })?)
     };
+    read_from(input, path, f)
+}
+
+/// As [`read_file`], from any reader; `path` names it in errors.
+pub fn read_from(
+    input: impl Read,
+    path: &str,
+    mut f: impl FnMut(&Packet<'_>) -> ControlFlow<()>,
+) -> Result<u64, ReadError> {
     let mut input = BufReader::with_capacity(256 * 1024, input);
     let head = input.fill_buf().map_err(|source| ReadError::Open {
         path: path.to_string(),

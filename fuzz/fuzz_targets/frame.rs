@@ -1,0 +1,52 @@
+//! Arbitrary bytes as a kernel sample and as an Ethernet frame: the sample parser, the
+//! tcpdump-style printer (several flag sets) and the JSON writer must never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use netdump::{
+    packet::{Direction, Hook, Packet},
+    print::{json, DissectOptions, Dump, PrintOptions, Printer, TimeFormat, Timestamp},
+    sample,
+};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(s) = sample::parse(data) {
+        let mut buf = Vec::new();
+        let _ = sample::wire_frame(&s, &mut buf);
+    }
+    // The first byte picks the original length's excess over the captured bytes.
+    let (extra, frame) = match data.split_first() {
+        Some((e, rest)) => (u32::from(*e), rest),
+        None => (0, data),
+    };
+    let pkt = Packet {
+        ts: Timestamp { sec: 1, nsec: 2 },
+        ifname: "eth0",
+        direction: Direction::Ingress,
+        pkt_type: 0,
+        hook: Hook::Tc,
+        orig_len: frame.len() as u32 + extra,
+        data: frame,
+    };
+    for (verbose, link_header, dump) in [
+        (0, false, Dump::None),
+        (2, true, Dump::HexAscii { link: true }),
+        (1, false, Dump::Ascii { link: false }),
+    ] {
+        let mut p = Printer::new(PrintOptions {
+            dissect: DissectOptions {
+                link_header,
+                verbose,
+                ..Default::default()
+            },
+            time: TimeFormat::Unix,
+            dump,
+            iface_prefix: true,
+            hook_tag: true,
+        });
+        let mut out = Vec::new();
+        p.print(&mut out, &pkt).unwrap();
+    }
+    let mut out = Vec::new();
+    json::write_line(&mut out, &pkt).unwrap();
+});
