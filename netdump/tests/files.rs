@@ -336,3 +336,59 @@ fn unwritable_file_is_one_clear_line_and_nothing_attached() {
     );
     assert_eq!(loaded_netdump_programs(), 0);
 }
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn full_disk_is_one_clear_line_and_keeps_what_was_written() {
+    let net = Net::new(false, true);
+    let dir = tmpdir("full");
+    // A 64 KiB tmpfs: about 40 full-size packets fit.
+    let mnt = dir.to_str().unwrap().to_string();
+    tool(&[
+        "mount",
+        "-t",
+        "tmpfs",
+        "-o",
+        "size=64k",
+        "netdump-test",
+        &mnt,
+    ]);
+    struct Unmount(String);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mnt.clone());
+    let file = dir.join("full.pcap");
+    let cap = net.capture(&["-w", file.to_str().unwrap(), "-U"]);
+    flood(&net, 300, 1300);
+    let f = cap.wait(Duration::from_secs(10));
+    assert!(!f.status.success(), "a full disk is an error");
+    let err: Vec<&str> = f
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("netdump: ") && !l.contains("listening on"))
+        .collect();
+    assert_eq!(err.len(), 1, "{}", f.stderr);
+    assert!(
+        err[0].contains(&format!("write {}", file.display()))
+            && err[0].contains("No space left on device"),
+        "{}",
+        err[0]
+    );
+    // What was written before the disk filled is still readable.
+    let out = Command::new("tcpdump")
+        .args(["-n", "-r"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).lines().count() >= 10,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(loaded_netdump_programs(), 0);
+    drop(_unmount);
+    let _ = std::fs::remove_dir_all(&dir);
+}
