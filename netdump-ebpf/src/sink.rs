@@ -101,8 +101,13 @@ fn reserve_copy<const N: usize>(
             (*rec).header.cap_len = 0;
         }
     }
+    // Wake the reader once, when this record carries the pending bytes across the threshold:
+    // waking on every record above it would queue an irq_work per packet while the reader is
+    // still getting to the ring. Its drain timer covers the rest.
     let wake = config::WAKEUP_BYTES.load();
-    let flags = if wake == 0 || ring.query(BPF_RB_AVAIL_DATA as u64) >= wake {
+    let record = core::mem::size_of::<Record<N>>() as u64 + 8;
+    let pending = ring.query(BPF_RB_AVAIL_DATA as u64);
+    let flags = if wake == 0 || (pending >= wake && pending < wake + record) {
         BPF_RB_FORCE_WAKEUP
     } else {
         BPF_RB_NO_WAKEUP

@@ -52,12 +52,34 @@ fn main() {
         ),
         ("large: 40 hosts or tcp port 443", large),
     ];
-    let mut progs = vec![(
+    let mut progs: Vec<(String, usize, usize, std::os::fd::OwnedFd)> = vec![(
         "floor: return 0".to_string(),
-        0usize,
-        2usize,
+        0,
+        2,
         kernel::load(ProgType::SchedCls, "nd_floor", &floor).expect("load floor (root?)"),
     )];
+    // netdump's own TC entry program, capturing every packet into a ring nobody drains
+    // (256 MiB: the 2 M samples of 96 bytes of one round fit).
+    let mut ebpf = netdump::bpf::load(&netdump::bpf::LoadOptions {
+        transport: netdump::bpf::Transport::Ring,
+        snaplen: netdump_common::DEFAULT_SNAPLEN,
+        directions: 3,
+        ring_bytes: 256 << 20,
+        log: false,
+        filter: false,
+        headers_only: false,
+        sample: 1,
+        max_rate: None,
+    })
+    .expect("load netdump's object");
+    let capture: &mut aya::programs::SchedClassifier = ebpf
+        .program_mut(netdump_common::names::PROG_TC_INGRESS)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    capture.load().expect("load the capture program");
+    let capture_fd = capture.fd().unwrap().try_clone().unwrap();
+    let (_, capture_ns) = kernel::test_run(&capture_fd, &frame, REPEAT).expect("test run capture");
     for (name, expr) in &cases {
         let f = Filter::compile(expr).expect("compile");
         let insns = f.ebpf(Action::Return).expect("translate");
@@ -79,6 +101,17 @@ fn main() {
         "program", "cBPF", "eBPF", "ns/pkt", "x floor"
     );
     let mut json = Vec::new();
+    println!(
+        "{:<50} {:>6} {:>6} {:>8} {:>10.2}",
+        "netdump_tc_ingress: count, copy to the ring",
+        "-",
+        "-",
+        capture_ns,
+        f64::from(capture_ns) / f64::from(floor_ns)
+    );
+    json.push(format!(
+        "{{\"program\":\"netdump_tc_ingress\",\"ns\":{capture_ns}}}"
+    ));
     for (i, (name, c, e, _)) in progs.iter().enumerate() {
         let m = median(ns[i].clone());
         println!(

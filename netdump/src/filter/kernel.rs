@@ -3,7 +3,7 @@
 
 use std::{
     io,
-    os::fd::{AsRawFd, FromRawFd, OwnedFd},
+    os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd},
 };
 
 use thiserror::Error;
@@ -122,9 +122,9 @@ pub fn set_prog(map_fd: i32, index: u32, prog: &OwnedFd) -> Result<(), KernelErr
 }
 
 /// Runs `prog` on `frame` `repeat` times with BPF_PROG_TEST_RUN; returns (verdict, mean ns).
-pub fn test_run(prog: &OwnedFd, frame: &[u8], repeat: u32) -> Result<(u32, u32), KernelError> {
+pub fn test_run(prog: impl AsFd, frame: &[u8], repeat: u32) -> Result<(u32, u32), KernelError> {
     let mut attr = [0u8; 80];
-    put_u32(&mut attr, 0, prog.as_raw_fd() as u32);
+    put_u32(&mut attr, 0, prog.as_fd().as_raw_fd() as u32);
     put_u32(&mut attr, 8, frame.len() as u32);
     put_u64(&mut attr, 16, frame.as_ptr() as u64);
     put_u32(&mut attr, 32, repeat);
