@@ -97,6 +97,22 @@ pub struct Counters {
 
 const _: () = assert!(core::mem::size_of::<Counters>() == 48);
 
+/// One CPU's [`Counters`] in the COUNTERS array, padded to a cache line so that CPUs do not
+/// share one. The array is mmap-able: userspace reads it without bpf(2), so it can after
+/// dropping its privileges.
+#[repr(C, align(64))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CpuCounters {
+    pub c: Counters,
+    pub _pad: [u64; 2],
+}
+
+const _: () = assert!(core::mem::size_of::<CpuCounters>() == 64);
+
+/// Slots in the COUNTERS array: CPU numbers must stay below this (userspace sizes the array
+/// to the possible CPUs at load).
+pub const MAX_CPUS: u32 = 1024;
+
 /// Per-CPU state of the production-safety knobs (sampling, rate limit).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -125,7 +141,7 @@ impl Counters {
 pub mod names {
     /// The BPF_MAP_TYPE_RINGBUF (ring object) or BPF_MAP_TYPE_PERF_EVENT_ARRAY (perf object).
     pub const EVENTS: &str = "EVENTS";
-    /// The per-CPU [`Counters`](super::Counters) array, one entry.
+    /// The [`CpuCounters`](super::CpuCounters) array, one slot per possible CPU, mmap-able.
     pub const COUNTERS: &str = "COUNTERS";
     /// Snapshot length, a `u32` global.
     pub const SNAPLEN: &str = "SNAPLEN";
@@ -167,4 +183,5 @@ mod user {
     unsafe impl aya::Pod for super::Counters {}
     unsafe impl aya::Pod for super::SampleHeader {}
     unsafe impl aya::Pod for super::Knobs {}
+    unsafe impl aya::Pod for super::CpuCounters {}
 }

@@ -4,15 +4,23 @@
 //! `enter` directly.
 
 use aya_ebpf::{
-    helpers::bpf_ktime_get_ns, macros::map, maps::PerCpuArray, programs::sk_buff::SkBuff,
+    bindings::BPF_F_MMAPABLE,
+    helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns},
+    macros::map,
+    maps::{Array, PerCpuArray},
+    programs::sk_buff::SkBuff,
     EbpfContext,
 };
-use netdump_common::{sample_flags, Counters, Knobs, SampleHeader, MAX_SNAPLEN};
+use netdump_common::{
+    sample_flags, Counters, CpuCounters, Knobs, SampleHeader, MAX_CPUS, MAX_SNAPLEN,
+};
 
 use crate::{config, sink::Sink};
 
+/// One cache-line slot per CPU, mmap-able (BPF_F_MMAPABLE): userspace reads the counters
+/// without bpf(2), also after dropping its capabilities.
 #[map]
-pub static COUNTERS: PerCpuArray<Counters> = PerCpuArray::with_max_entries(1, 0);
+pub static COUNTERS: Array<CpuCounters> = Array::with_max_entries(MAX_CPUS, BPF_F_MMAPABLE);
 
 #[map]
 pub static KNOBS: PerCpuArray<Knobs> = PerCpuArray::with_max_entries(1, 0);
@@ -137,9 +145,11 @@ fn header_len(skb: &SkBuff) -> u64 {
 
 #[inline(always)]
 fn counters() -> Option<&'static mut Counters> {
-    let c = COUNTERS.get_ptr_mut(0)?;
-    // SAFETY: a per-CPU slot; programs on one CPU do not preempt each other in softirq.
-    Some(unsafe { &mut *c })
+    // SAFETY: a helper with no arguments.
+    let cpu = unsafe { bpf_get_smp_processor_id() };
+    let c = COUNTERS.get_ptr_mut(cpu)?;
+    // SAFETY: this CPU's slot; programs on one CPU do not preempt each other in softirq.
+    Some(unsafe { &mut (*c).c })
 }
 
 /// Counts the packet as seen; true when its direction is one being captured (`-Q`).

@@ -104,6 +104,11 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         .override_global(names::SAMPLE_N, &opts.sample, true)
         .override_global(names::RATE_INTERVAL_NS, &interval, true)
         .override_global(names::RATE_BURST_NS, &burst, true);
+    // One counters slot per possible CPU.
+    let cpus = aya::util::nr_cpus()
+        .map(|n| n as u32)
+        .unwrap_or(netdump_common::MAX_CPUS);
+    loader.map_max_entries(names::COUNTERS, cpus.clamp(1, netdump_common::MAX_CPUS));
     let object = match opts.transport {
         Transport::Ring => {
             loader.map_max_entries(names::EVENTS, opts.ring_bytes);

@@ -37,6 +37,10 @@ pub struct Args {
     #[arg(long = "max-rate", value_name = "PPS")]
     pub max_rate: Option<u64>,
 
+    /// Once capturing, switch to USER (capabilities are dropped in any case).
+    #[arg(short = 'Z', long = "relinquish-privileges", value_name = "USER")]
+    pub user: Option<String>,
+
     /// Print the kernel's counters to stderr every SECONDS.
     #[arg(long = "stats", value_name = "SECONDS")]
     pub stats_every: Option<u64>,
@@ -226,6 +230,8 @@ pub struct Config {
     pub max_rate: Option<u64>,
     /// `--stats SECONDS`.
     pub stats_every: Option<u64>,
+    /// `-Z USER`.
+    pub user: Option<String>,
     /// The filter expression, compiled by libpcap and evaluated in the kernel.
     pub filter: Option<String>,
     pub output: OutputOptions,
@@ -447,6 +453,7 @@ impl Args {
             sample: self.sample.unwrap_or(1),
             max_rate: self.max_rate,
             stats_every: self.stats_every,
+            user: self.user,
             filter: expression,
             output,
             notes,

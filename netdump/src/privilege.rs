@@ -32,3 +32,97 @@ pub fn check() -> Result<(), PrivilegeError> {
         Err(PrivilegeError::Missing)
     }
 }
+
+#[derive(Debug, Error)]
+pub enum DropError {
+    #[error("-Z {0}: no such user")]
+    NoUser(String),
+    #[error("drop privileges to {user}: {source}")]
+    Switch {
+        user: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("drop capabilities: {0}")]
+    Capabilities(#[source] std::io::Error),
+}
+
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: i32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
+}
+
+const CAPABILITY_VERSION_3: u32 = 0x2008_0522;
+
+fn last_err() -> std::io::Error {
+    std::io::Error::last_os_error()
+}
+
+/// After the programs are attached and the ring is mapped: become `user` (tcpdump's `-Z`),
+/// if given, and keep no capability but CAP_NET_ADMIN when `keep_net_admin` (netlink
+/// attachments are detached through netlink at exit; TCX links and the tap socket go with
+/// their file descriptors and need nothing).
+pub fn drop_privileges(user: Option<&str>, keep_net_admin: bool) -> Result<(), DropError> {
+    let keep: u32 = if keep_net_admin {
+        1 << CAP_NET_ADMIN
+    } else {
+        0
+    };
+    if let Some(name) = user {
+        let cname =
+            std::ffi::CString::new(name).map_err(|_| DropError::NoUser(name.to_string()))?;
+        // SAFETY: getpwnam returns a pointer to static storage or null; read at once.
+        let pw = unsafe { libc::getpwnam(cname.as_ptr()) };
+        if pw.is_null() {
+            return Err(DropError::NoUser(name.to_string()));
+        }
+        // SAFETY: `pw` is non-null and valid until the next getpw* call.
+        let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
+        let switch = |source| DropError::Switch {
+            user: name.to_string(),
+            source,
+        };
+        // SAFETY: plain syscalls on this process's credentials.
+        unsafe {
+            if keep != 0 && libc::prctl(libc::PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 {
+                return Err(switch(last_err()));
+            }
+            if libc::setgroups(0, std::ptr::null()) != 0 {
+                return Err(switch(last_err()));
+            }
+            if libc::setresgid(gid, gid, gid) != 0 {
+                return Err(switch(last_err()));
+            }
+            if libc::setresuid(uid, uid, uid) != 0 {
+                return Err(switch(last_err()));
+            }
+        }
+    }
+    let header = CapHeader {
+        version: CAPABILITY_VERSION_3,
+        pid: 0,
+    };
+    let data = [
+        CapData {
+            effective: keep,
+            permitted: keep,
+            inheritable: 0,
+        },
+        CapData::default(),
+    ];
+    // SAFETY: capset with a version-3 header and its two data words.
+    let rc = unsafe { libc::syscall(libc::SYS_capset, &header as *const CapHeader, data.as_ptr()) };
+    if rc != 0 {
+        return Err(DropError::Capabilities(last_err()));
+    }
+    Ok(())
+}

@@ -34,6 +34,8 @@ pub enum RunError {
     #[error(transparent)]
     Privilege(#[from] PrivilegeError),
     #[error(transparent)]
+    Drop(#[from] privilege::DropError),
+    #[error(transparent)]
     Load(#[from] LoadError),
     #[error(transparent)]
     Attach(#[from] AttachError),
@@ -49,6 +51,8 @@ pub enum RunError {
     Read(#[from] crate::savefile::ReadError),
     #[error("this kernel has no BPF ring buffer (needs 5.8): use --transport perf or auto")]
     NoRingBuf,
+    #[error("map the kernel's counters: {0}")]
+    Counters(#[source] io::Error),
     #[error("interface {0} was deleted while capturing")]
     InterfaceGone(String),
     #[error("interface {0} went down while capturing")]
@@ -165,12 +169,19 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     } else {
         None
     };
+    let counters = stats::CounterView::open(&ebpf).map_err(RunError::Counters)?;
     let mut reader = Reader::open(&mut ebpf, transport, cfg.ring_bytes)?;
     let attachment = attach::attach(&mut ebpf, &iface, cfg.hooks, cfg.tc_attach, filter.as_ref())?;
+    // Everything privileged is done: programs attached, ring and counters mapped, file open.
+    let keep_net_admin = attachment.tc_mode == Some(TcMode::Netlink);
+    if let Err(e) = privilege::drop_privileges(cfg.user.as_deref(), keep_net_admin) {
+        attachment.detach(ebpf);
+        return Err(e.into());
+    }
     // From here on, every exit path goes through `detach`.
     let result = read_loop(
         &cfg,
-        &ebpf,
+        &counters,
         &iface.name,
         iface.index,
         output,
@@ -180,7 +191,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         &attachment,
     )
     .await;
-    let kernel = stats::read(&ebpf);
+    let kernel = counters.read();
     attachment.detach(ebpf);
     let (handled, code) = result?;
     let mut err = io::stderr().lock();
@@ -200,7 +211,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
 )]
 async fn read_loop<W: Write>(
     cfg: &Config,
-    ebpf: &aya::Ebpf,
+    counters: &stats::CounterView,
     ifname: &str,
     ifindex: u32,
     output: Output<W>,
@@ -269,7 +280,7 @@ async fn read_loop<W: Write>(
                 }
             }
             _ = async { stats_tick.as_mut().unwrap().tick().await }, if stats_tick.is_some() => {
-                let _ = stats::write_periodic(&mut io::stderr().lock(), &stats::read(ebpf));
+                let _ = stats::write_periodic(&mut io::stderr().lock(), &counters.read());
             }
         }
         if let Some(l) = logger.as_mut() {

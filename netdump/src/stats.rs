@@ -2,24 +2,69 @@
 
 use std::io::{self, Write};
 
-use aya::{maps::PerCpuArray, Ebpf};
-use netdump_common::{names, Counters};
+use std::ptr::NonNull;
 
-/// Sums COUNTERS over all CPUs. Zeroes if the map cannot be read (never fails a capture).
-pub fn read(ebpf: &Ebpf) -> Counters {
-    let mut total = Counters::default();
-    let Some(map) = ebpf.map(names::COUNTERS) else {
-        return total;
-    };
-    let Ok(array) = PerCpuArray::<_, Counters>::try_from(map) else {
-        return total;
-    };
-    if let Ok(values) = array.get(&0, 0) {
-        for v in values.iter() {
-            total.add(v);
+use aya::{maps::Map, Ebpf};
+use netdump_common::{names, Counters, CpuCounters};
+
+/// The kernel's COUNTERS array, mapped read-only: reading it needs no bpf(2) call, so it
+/// still works after netdump has dropped its capabilities.
+pub struct CounterView {
+    ptr: NonNull<u8>,
+    len: usize,
+    slots: usize,
+}
+
+impl CounterView {
+    /// Maps the array (do this while privileged).
+    pub fn open(ebpf: &Ebpf) -> io::Result<CounterView> {
+        let Some(Map::Array(data)) = ebpf.map(names::COUNTERS) else {
+            return Err(io::Error::other("the BPF object has no COUNTERS array"));
+        };
+        let info = data.info().map_err(io::Error::other)?;
+        let slots = info.max_entries() as usize;
+        let fd = info.fd().map_err(io::Error::other)?;
+        // SAFETY: sysconf has no preconditions.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+        let len = (slots * std::mem::size_of::<CpuCounters>()).div_ceil(page) * page;
+        use std::os::fd::{AsFd as _, AsRawFd as _};
+        // SAFETY: mapping a BPF_F_MMAPABLE array read-only from offset 0, its documented use.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_SHARED,
+                fd.as_fd().as_raw_fd(),
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
         }
+        let ptr = NonNull::new(ptr.cast()).ok_or_else(io::Error::last_os_error)?;
+        Ok(CounterView { ptr, len, slots })
     }
-    total
+
+    /// The counters summed over all CPUs.
+    pub fn read(&self) -> Counters {
+        let mut total = Counters::default();
+        for i in 0..self.slots {
+            // SAFETY: slot `i` lies within the mapping; the kernel updates it concurrently,
+            // so it is read with a volatile copy (a torn read only shifts a count by one).
+            let c =
+                unsafe { std::ptr::read_volatile(self.ptr.as_ptr().cast::<CpuCounters>().add(i)) };
+            total.add(&c.c);
+        }
+        total
+    }
+}
+
+impl Drop for CounterView {
+    fn drop(&mut self) {
+        // SAFETY: unmapping exactly what `open` mapped.
+        unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
+    }
 }
 
 /// tcpdump's three lines: packets netdump handled, packets the kernel matched, packets the

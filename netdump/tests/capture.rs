@@ -483,3 +483,57 @@ fn stats_prints_the_kernel_counters_periodically() {
         f.stderr
     );
 }
+
+/// A process's CapEff and real/effective uid, from /proc.
+fn caps_and_uid(pid: i32) -> (String, String) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    (field("CapEff:"), field("Uid:"))
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn privileges_are_dropped_once_capturing() {
+    let net = Net::new(false, true);
+    for (args, want_caps, want_uid) in [
+        (vec![], "0000000000000000", "0 0 0 0"),
+        (
+            vec!["-Z", "nobody"],
+            "0000000000000000",
+            "65534 65534 65534 65534",
+        ),
+        // Netlink filters are removed through netlink at exit: CAP_NET_ADMIN stays.
+        (
+            vec!["--tc-attach", "netlink"],
+            "0000000000001000",
+            "0 0 0 0",
+        ),
+        (
+            vec!["--hook", "socket", "-Z", "nobody"],
+            "0000000000000000",
+            "65534 65534 65534 65534",
+        ),
+    ] {
+        let cap = net.capture(&args);
+        let (caps, uid) = caps_and_uid(cap.pid());
+        assert_eq!(caps, want_caps, "{args:?}");
+        assert_eq!(uid, want_uid, "{args:?}");
+        // Still capturing, still counting, and detaching cleanly at exit.
+        net.in_a(&["ping", "-c", "1", "-W", "2", &net.ip_b]);
+        let f = cap.stop();
+        assert!(f.status.success(), "{args:?}: {}", f.stderr);
+        assert_eq!(f.stdout.lines().count(), 2, "{args:?}: {}", f.stdout);
+        assert_eq!(f.stat("received by filter"), 2, "{args:?}: {}", f.stderr);
+        wait_until("the programs are unloaded", || {
+            loaded_netdump_programs() == 0
+        });
+        let filters = net.in_b(&["tc", "filter", "show", "dev", &net.vb, "ingress"]);
+        assert!(!filters.contains("netdump"), "{args:?}: {filters}");
+    }
+}
