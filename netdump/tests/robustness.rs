@@ -245,3 +245,52 @@ fn traffic_passes_unchanged_in_every_mode() {
         }
     }
 }
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn stdout_on_a_full_disk_is_one_clear_line() {
+    let net = Net::new(false, true);
+    let dir = std::env::temp_dir().join(format!("netdump-robust-full-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mnt = dir.to_str().unwrap().to_string();
+    assert!(Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "netdump-test", &mnt])
+        .status()
+        .unwrap()
+        .success());
+    let out = std::fs::File::create(dir.join("out.txt")).unwrap();
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", &net.b, BIN, "-i", &net.vb, "-l"])
+        .stdout(out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(1500));
+    // About 300 lines of text: far more than 16 KiB.
+    udp_flood(&net, 300);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "netdump kept running with a full disk"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let _ = Command::new("umount").arg(&mnt).status();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.contains("listening on"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("netdump: write to standard output: No space left on device"),
+        "{err}"
+    );
+    wait_until("the programs are unloaded", || {
+        loaded_netdump_programs() == 0
+    });
+}
