@@ -90,11 +90,13 @@ fn reserve_copy<const N: usize>(
     // SAFETY: `rec` points at a reserved record of the right size.
     unsafe {
         (*rec).header = *header;
-        // Re-read through a volatile load so that LLVM cannot drop this check as implied by
-        // the class choice: the verifier needs it on the very register the helper gets.
-        let cap = core::ptr::read_volatile(&cap);
-        if cap > 0 && cap <= N as u64 {
-            if skb_load_bytes(skb, (*rec).data.as_mut_ptr(), cap) != 0 {
+        // The helper's length must be provably in [1, N]. Older verifiers (6.1) do not carry
+        // a bound from a copy back to the register it came from, so bound `cap - 1` (read
+        // through a volatile load, so LLVM cannot fold the check into the class choice) and
+        // hand the helper that plus one.
+        let below = core::ptr::read_volatile(&cap.wrapping_sub(1));
+        if below < N as u64 {
+            if skb_load_bytes(skb, (*rec).data.as_mut_ptr(), below + 1) != 0 {
                 (*rec).header.cap_len = 0;
             }
         } else {

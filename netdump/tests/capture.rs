@@ -23,7 +23,12 @@ fn tc_hook_prints_both_directions() {
     let cap = net.capture(&[]);
     send_traffic(&net);
     let f = cap.stop();
-    assert!(f.stderr.contains("via tcx"), "{}", f.stderr);
+    let mode = if kernel_has_tcx() {
+        "via tcx"
+    } else {
+        "via clsact"
+    };
+    assert!(f.stderr.contains(mode), "{}", f.stderr);
     assert_traffic(&net, &f.lines(), "");
     assert_clean_exit(&f);
 }
@@ -237,7 +242,13 @@ fn snaplen_limits_the_copied_bytes() {
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn kill_9_with_tcx_leaves_nothing_attached() {
     let net = Net::new(false, true);
-    for hook in ["tc", "socket", "tc,socket"] {
+    let hooks: &[&str] = if kernel_has_tcx() {
+        &["tc", "socket", "tc,socket"]
+    } else {
+        eprintln!("no TCX on this kernel: only the socket tap dies with its process here (netlink filters: see the next test)");
+        &["socket"]
+    };
+    for &hook in hooks {
         let cap = net.capture(&["--hook", hook]);
         assert!(loaded_netdump_programs() > 0);
         cap.signal(libc::SIGKILL);
@@ -501,13 +512,15 @@ fn caps_and_uid(pid: i32) -> (String, String) {
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn privileges_are_dropped_once_capturing() {
     let net = Net::new(false, true);
+    // Without TCX, TC programs go through netlink, and CAP_NET_ADMIN stays to remove them.
+    let tc_caps = if kernel_has_tcx() {
+        "0000000000000000"
+    } else {
+        "0000000000001000"
+    };
     for (args, want_caps, want_uid) in [
-        (vec![], "0000000000000000", "0 0 0 0"),
-        (
-            vec!["-Z", "nobody"],
-            "0000000000000000",
-            "65534 65534 65534 65534",
-        ),
+        (vec![], tc_caps, "0 0 0 0"),
+        (vec!["-Z", "nobody"], tc_caps, "65534 65534 65534 65534"),
         // Netlink filters are removed through netlink at exit: CAP_NET_ADMIN stays.
         (
             vec!["--tc-attach", "netlink"],

@@ -67,6 +67,13 @@ enum Cmd {
     Test {
         /// Only tests whose name contains this.
         filter: Option<String>,
+        /// Also run the capture and filter suites on this kernel image, booted under qemu
+        /// with virtme-ng over this machine's root file system (e.g. Debian 12's 6.1).
+        #[arg(long, value_name = "VMLINUZ")]
+        kernel: Option<PathBuf>,
+        /// With --kernel: skip the suites on this machine's own kernel.
+        #[arg(long, requires = "kernel")]
+        only_kernel: bool,
     },
 }
 
@@ -142,9 +149,18 @@ fn real_main() -> Result<()> {
                 "cargo clippy",
             )?;
         }
-        Cmd::Test { filter } => {
+        Cmd::Test {
+            filter,
+            kernel,
+            only_kernel,
+        } => {
             let env = setup::ensure(&root, setup::Needs::Test)?;
-            test(&root, &env, filter.as_deref())?;
+            if !only_kernel {
+                test(&root, &env, filter.as_deref())?;
+            }
+            if let Some(k) = kernel {
+                test_on_kernel(&root, &env, &k)?;
+            }
         }
     }
     Ok(())
@@ -280,5 +296,88 @@ fn fuzz(root: &Path, env: &setup::Env, seconds: u64, only: Option<&str>) -> Resu
         }
         println!("xtask: {target}: {runs} executions, no crash");
     }
+    Ok(())
+}
+
+/// The capture and filter suites on another kernel: qemu (no KVM here) boots `kernel` with
+/// virtme-ng over this root file system and runs the already built test binaries as root.
+fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
+    setup::ensure_vm_tools()?;
+    if !kernel.exists() {
+        bail!("no kernel image at {}", kernel.display());
+    }
+    println!("xtask: building the test binaries for {}", kernel.display());
+    let out = cargo(root, env)
+        .args([
+            "test",
+            "--package",
+            "netdump",
+            "--test",
+            "capture",
+            "--test",
+            "filter",
+            "--no-run",
+            "--message-format=json",
+        ])
+        .output()
+        .context("cargo test --no-run")?;
+    if !out.status.success() {
+        bail!(
+            "building the tests failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut bins: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"executable\":\"") && l.contains("\"kind\":[\"test\"]"))
+        .filter_map(|l| {
+            l.split("\"executable\":\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        })
+        .collect();
+    bins.sort();
+    if bins.len() != 2 {
+        bail!("expected the capture and filter test binaries, found {bins:?}");
+    }
+    const PASSED: &str = "NETDUMP-KERNEL-SUITES-PASSED";
+    let script = format!(
+        "mkdir -p /run/netns && uname -r && cd {}/netdump && {} && echo {PASSED}",
+        root.display(),
+        bins.iter()
+            .map(|b| format!("{b} --ignored --test-threads=1"))
+            .collect::<Vec<_>>()
+            .join(" && ")
+    );
+    println!(
+        "xtask: booting {} under qemu (no KVM: about 30 s) and running the suites there",
+        kernel.display()
+    );
+    let out = Command::new("vng")
+        .arg("--run")
+        .arg(kernel)
+        .args([
+            "--disable-kvm",
+            "--memory",
+            "2G",
+            "--rwdir",
+            "/tmp",
+            "--exec",
+            &script,
+        ])
+        .env("PATH", &env.path)
+        .output()
+        .context("run vng (pip install virtme-ng)")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    print!("{text}");
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    if !text.contains(PASSED) {
+        bail!("the suites failed on {}", kernel.display());
+    }
+    println!(
+        "xtask: capture and filter suites passed on {}",
+        kernel.display()
+    );
     Ok(())
 }

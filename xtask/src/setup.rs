@@ -281,3 +281,19 @@ pub fn ensure_cargo_fuzz() -> Result<()> {
     say("installing cargo-fuzz 0.13.2 (about a minute)");
     run(Command::new("cargo").args(["install", "cargo-fuzz", "--version", "0.13.2", "--locked"]))
 }
+
+/// qemu, busybox (virtme-ng's init needs it) and virtme-ng, for `test --kernel`.
+pub fn ensure_vm_tools() -> Result<()> {
+    ensure_packages(
+        vec![
+            ("qemu-system-x86_64", "qemu-system-x86"),
+            ("busybox", "busybox-static"),
+        ],
+        false,
+    )?;
+    if !have_command("vng") {
+        say("installing virtme-ng from PyPI");
+        run(Command::new("python3").args(["-m", "pip", "install", "--quiet", "virtme-ng"]))?;
+    }
+    Ok(())
+}

@@ -566,3 +566,15 @@ pub fn vlan_udp_frame(net: &Net, vid: u16) -> Vec<u8> {
         .unwrap();
     frame
 }
+
+/// Whether this kernel has TCX links (6.6+); older kernels attach TC programs through
+/// clsact and netlink, which netdump's `auto` mode then uses.
+pub fn kernel_has_tcx() -> bool {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let mut parts = release
+        .trim()
+        .split(['.', '-'])
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (major, minor) >= (6, 6)
+}
