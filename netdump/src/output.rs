@@ -109,6 +109,14 @@ impl<W: Write> Output<W> {
         Ok(None)
     }
 
+    /// Gives the capture file, if any, to `-Z`'s user.
+    pub fn chown_files(&self, uid: u32, gid: u32) -> Result<(), OutputError> {
+        match &self.saver {
+            Some(s) => Ok(s.chown(uid, gid)?),
+            None => Ok(()),
+        }
+    }
+
     /// Pushes buffered output out (after each batch, and at exit).
     pub fn flush(&mut self) -> Result<Option<Stop>, OutputError> {
         if let Some(s) = &mut self.saver {

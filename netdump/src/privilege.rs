@@ -67,6 +67,18 @@ fn last_err() -> std::io::Error {
     std::io::Error::last_os_error()
 }
 
+/// The uid and primary gid of `name`.
+pub fn lookup_user(name: &str) -> Result<(u32, u32), DropError> {
+    let cname = std::ffi::CString::new(name).map_err(|_| DropError::NoUser(name.to_string()))?;
+    // SAFETY: getpwnam returns a pointer to static storage or null; read at once.
+    let pw = unsafe { libc::getpwnam(cname.as_ptr()) };
+    if pw.is_null() {
+        return Err(DropError::NoUser(name.to_string()));
+    }
+    // SAFETY: `pw` is non-null and valid until the next getpw* call.
+    Ok(unsafe { ((*pw).pw_uid, (*pw).pw_gid) })
+}
+
 /// After the programs are attached and the ring is mapped: become `user` (tcpdump's `-Z`),
 /// if given, and keep no capability but CAP_NET_ADMIN when `keep_net_admin` (netlink
 /// attachments are detached through netlink at exit; TCX links and the tap socket go with
@@ -78,15 +90,7 @@ pub fn drop_privileges(user: Option<&str>, keep_net_admin: bool) -> Result<(), D
         0
     };
     if let Some(name) = user {
-        let cname =
-            std::ffi::CString::new(name).map_err(|_| DropError::NoUser(name.to_string()))?;
-        // SAFETY: getpwnam returns a pointer to static storage or null; read at once.
-        let pw = unsafe { libc::getpwnam(cname.as_ptr()) };
-        if pw.is_null() {
-            return Err(DropError::NoUser(name.to_string()));
-        }
-        // SAFETY: `pw` is non-null and valid until the next getpw* call.
-        let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
+        let (uid, gid) = lookup_user(name)?;
         let switch = |source| DropError::Switch {
             user: name.to_string(),
             source,

@@ -174,9 +174,19 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     let attachment = attach::attach(&mut ebpf, &iface, cfg.hooks, cfg.tc_attach, filter.as_ref())?;
     // Everything privileged is done: programs attached, ring and counters mapped, file open.
     let keep_net_admin = attachment.tc_mode == Some(TcMode::Netlink);
-    if let Err(e) = privilege::drop_privileges(cfg.user.as_deref(), keep_net_admin) {
+    let dropped = (|| -> Result<(), RunError> {
+        if let Some(user) = cfg.user.as_deref() {
+            let (uid, gid) = privilege::lookup_user(user)?;
+            output.chown_files(uid, gid)?;
+        }
+        Ok(privilege::drop_privileges(
+            cfg.user.as_deref(),
+            keep_net_admin,
+        )?)
+    })();
+    if let Err(e) = dropped {
         attachment.detach(ebpf);
-        return Err(e.into());
+        return Err(e);
     }
     // From here on, every exit path goes through `detach`.
     let result = read_loop(

@@ -549,4 +549,21 @@ fn privileges_are_dropped_once_capturing() {
         let filters = net.in_b(&["tc", "filter", "show", "dev", &net.vb, "ingress"]);
         assert!(!filters.contains("netdump"), "{args:?}: {filters}");
     }
+    // -Z gives the capture file to the user, as tcpdump does; it is still written.
+    let dir = std::env::temp_dir().join(format!("netdump-z-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("z.pcap");
+    let cap = net.capture(&["-Z", "nobody", "-w", file.to_str().unwrap()]);
+    net.in_a(&["ping", "-c", "1", "-W", "2", &net.ip_b]);
+    let f = cap.stop();
+    assert!(f.status.success(), "{}", f.stderr);
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(&file).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    assert!(
+        meta.len() > 24 + 2 * 16,
+        "the packets were written: {} bytes",
+        meta.len()
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

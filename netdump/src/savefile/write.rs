@@ -224,6 +224,15 @@ impl Saver {
         &self.path
     }
 
+    /// Gives the open file to `-Z`'s user, as tcpdump's files belong to it (files opened
+    /// later by rotation are created by that user anyway).
+    pub fn chown(&self, uid: u32, gid: u32) -> Result<(), WriteError> {
+        if self.path == "-" {
+            return Ok(());
+        }
+        std::os::unix::fs::chown(&self.path, Some(uid), Some(gid)).map_err(|e| self.werr(e))
+    }
+
     fn werr(&self, source: io::Error) -> WriteError {
         WriteError::Write {
             path: self.path.clone(),
