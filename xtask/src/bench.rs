@@ -363,7 +363,10 @@ fn trafgen_conf(net: &Net, dir: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
-fn flood_once(c: &Contender, conf: &Path, frames: u64) -> Result<Sample> {
+/// Runs `traffic` with contender `c` capturing (if it captures at all) and measures around
+/// it: the capture process's CPU and peak RSS, the whole machine's busy jiffies, and what the
+/// capture reported at exit. `traffic` returns the rate it achieved.
+fn measure(c: &Contender, traffic: impl FnOnce() -> Result<f64>) -> Result<Sample> {
     let running = match &c.cmd {
         Some(cmd) => Some(Running::start(cmd)?),
         None => None,
@@ -371,27 +374,7 @@ fn flood_once(c: &Contender, conf: &Path, frames: u64) -> Result<Sample> {
     let pid = running.as_ref().map(|r| r.child.id());
     let cpu0 = pid.map(cpu_secs).unwrap_or(0.0);
     let (busy0, _) = machine_jiffies();
-    let t0 = Instant::now();
-    let out = Command::new("ip")
-        .args(["netns", "exec", NS_A, "trafgen", "--dev", VA, "--conf"])
-        .arg(conf)
-        .args([
-            "--num",
-            &frames.to_string(),
-            "--cpus",
-            "1",
-            "--no-sock-mem",
-            "--notouch-irq",
-            "--no-cpu-stats",
-        ])
-        .output()
-        .context("run trafgen (apt-get install netsniff-ng)")?;
-    let secs = t0.elapsed().as_secs_f64();
-    if !out.status.success() {
-        bail!("trafgen: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    // Let the capture drain what is still queued before stopping it.
-    thread::sleep(Duration::from_millis(500));
+    let rate = traffic()?;
     let (busy1, _) = machine_jiffies();
     let cpu1 = pid.map(cpu_secs).unwrap_or(0.0);
     let rss = pid.map(peak_rss_kib).unwrap_or(0);
@@ -403,12 +386,39 @@ fn flood_once(c: &Contender, conf: &Path, frames: u64) -> Result<Sample> {
         None => (0, 0),
     };
     Ok(Sample {
-        rate: frames as f64 / secs,
+        rate,
         captured,
         dropped,
         proc_cpu: cpu1 - cpu0,
         busy: busy1 - busy0,
         rss_kib: rss,
+    })
+}
+
+fn flood_once(c: &Contender, conf: &Path, frames: u64) -> Result<Sample> {
+    measure(c, || {
+        let t0 = Instant::now();
+        let out = Command::new("ip")
+            .args(["netns", "exec", NS_A, "trafgen", "--dev", VA, "--conf"])
+            .arg(conf)
+            .args([
+                "--num",
+                &frames.to_string(),
+                "--cpus",
+                "1",
+                "--no-sock-mem",
+                "--notouch-irq",
+                "--no-cpu-stats",
+            ])
+            .output()
+            .context("run trafgen (apt-get install netsniff-ng)")?;
+        let secs = t0.elapsed().as_secs_f64();
+        if !out.status.success() {
+            bail!("trafgen: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        // Let the capture drain what is still queued before stopping it.
+        thread::sleep(Duration::from_millis(500));
+        Ok(frames as f64 / secs)
     })
 }
 
@@ -420,54 +430,37 @@ fn iperf_once(c: &Contender, secs: u32) -> Result<Sample> {
         .spawn()
         .context("start iperf3 (apt-get install iperf3)")?;
     thread::sleep(Duration::from_millis(300));
-    let running = match &c.cmd {
-        Some(cmd) => Some(Running::start(cmd)?),
-        None => None,
-    };
-    let pid = running.as_ref().map(|r| r.child.id());
-    let cpu0 = pid.map(cpu_secs).unwrap_or(0.0);
-    let (busy0, _) = machine_jiffies();
-    let out = Command::new("ip")
-        .args([
-            "netns",
-            "exec",
-            NS_A,
-            "iperf3",
-            "-c",
-            IP_B,
-            "-t",
-            &secs.to_string(),
-            "-J",
-        ])
-        .output()
-        .context("run iperf3 client")?;
-    let (busy1, _) = machine_jiffies();
-    let cpu1 = pid.map(cpu_secs).unwrap_or(0.0);
-    let rss = pid.map(peak_rss_kib).unwrap_or(0);
+    let sample = measure(c, || {
+        let out = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                NS_A,
+                "iperf3",
+                "-c",
+                IP_B,
+                "-t",
+                &secs.to_string(),
+                "-J",
+            ])
+            .output()
+            .context("run iperf3 client")?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let bps = text
+            .split("\"sum_received\"")
+            .nth(1)
+            .and_then(|s| s.split("\"bits_per_second\":").nth(1))
+            .and_then(|s| s.split([',', '}']).next())
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .context("iperf3 printed no received rate")?;
+        Ok(bps / 1e9)
+    });
+    if sample.is_err() {
+        // The client may never have connected: do not wait for a server that will not end.
+        let _ = server.kill();
+    }
     let _ = server.wait();
-    let text = String::from_utf8_lossy(&out.stdout);
-    let bps = text
-        .split("\"sum_received\"")
-        .nth(1)
-        .and_then(|s| s.split("\"bits_per_second\":").nth(1))
-        .and_then(|s| s.split([',', '}']).next())
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .context("iperf3 printed no received rate")?;
-    let (captured, dropped) = match running {
-        Some(r) => {
-            let (c, d, _) = r.stop()?;
-            (c, d)
-        }
-        None => (0, 0),
-    };
-    Ok(Sample {
-        rate: bps / 1e9,
-        captured,
-        dropped,
-        proc_cpu: cpu1 - cpu0,
-        busy: busy1 - busy0,
-        rss_kib: rss,
-    })
+    sample
 }
 
 /// Milliseconds from a packet's capture timestamp to its printed line, at 20 pings a second.
