@@ -4,8 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use netdump::{
-    packet::{Direction, Hook, Packet},
-    print::{json, DissectOptions, Dump, PrintOptions, Printer, TimeFormat, Timestamp},
+    packet::{Direction, Hook, Packet, Timestamp},
+    print::{json, DissectOptions, Dump, PrintOptions, Printer, TimeFormat},
     sample,
 };
 
@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         direction: Direction::Ingress,
         pkt_type: 0,
         hook: Hook::Tc,
+        link_type: netdump::packet::LinkType::ETHERNET,
         orig_len: frame.len() as u32 + extra,
         data: frame,
     };

@@ -1,16 +1,9 @@
 //! Kernel timestamps (`bpf_ktime_get_ns`, CLOCK_MONOTONIC) to wall-clock time.
 
-use crate::print::Timestamp;
-
-fn now_ns(clock: libc::clockid_t) -> i128 {
-    // SAFETY: clock_gettime writes the timespec we pass.
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    unsafe { libc::clock_gettime(clock, &mut ts) };
-    i128::from(ts.tv_sec) * 1_000_000_000 + i128::from(ts.tv_nsec)
-}
+use crate::{
+    packet::Timestamp,
+    sys::time::{now_ns, Clock},
+};
 
 /// The offset between CLOCK_REALTIME and CLOCK_MONOTONIC, taken when [`WallClock::sync`]
 /// last ran (once per batch of samples, so a clock step is followed within one batch).
@@ -27,8 +20,8 @@ impl WallClock {
     }
 
     pub fn sync(&mut self) {
-        let mono = now_ns(libc::CLOCK_MONOTONIC);
-        let real = now_ns(libc::CLOCK_REALTIME);
+        let mono = now_ns(Clock::Monotonic);
+        let real = now_ns(Clock::Realtime);
         self.offset_ns = real - mono;
     }
 
@@ -55,8 +48,8 @@ mod tests {
     #[test]
     fn a_kernel_timestamp_taken_now_is_now() {
         let c = WallClock::new();
-        let ts = c.wall(now_ns(libc::CLOCK_MONOTONIC) as u64);
-        let real = now_ns(libc::CLOCK_REALTIME);
+        let ts = c.wall(now_ns(Clock::Monotonic) as u64);
+        let real = now_ns(Clock::Realtime);
         let got = i128::from(ts.sec) * 1_000_000_000 + i128::from(ts.nsec);
         assert!((real - got).abs() < 50_000_000, "off by {} ns", real - got);
     }

@@ -21,3 +21,4 @@ pub mod run;
 pub mod sample;
 pub mod savefile;
 pub mod stats;
+pub mod sys;

@@ -1,6 +1,41 @@
 //! A captured packet as the printers and writers see it, whatever produced it.
 
-use crate::print::Timestamp;
+/// A wall-clock instant: seconds and nanoseconds since the Unix epoch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp {
+    pub sec: i64,
+    pub nsec: u32,
+}
+
+impl Timestamp {
+    pub fn as_nanos(self) -> i128 {
+        i128::from(self.sec) * 1_000_000_000 + i128::from(self.nsec)
+    }
+}
+
+/// What the first byte of a packet's data is: a pcap `LINKTYPE_*` value
+/// (<https://www.tcpdump.org/linktypes.html>).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LinkType(pub u16);
+
+impl LinkType {
+    /// BSD loopback: a 4-byte address family in host byte order.
+    pub const NULL: LinkType = LinkType(0);
+    /// Ethernet (DLT_EN10MB).
+    pub const ETHERNET: LinkType = LinkType(1);
+    /// Raw IPv4 or IPv6, told apart by the version nibble.
+    pub const RAW: LinkType = LinkType(101);
+    /// OpenBSD loopback: a 4-byte address family in network byte order.
+    pub const LOOP: LinkType = LinkType(108);
+    /// Linux "cooked" capture, version 1 (16-byte header).
+    pub const LINUX_SLL: LinkType = LinkType(113);
+    /// Raw IPv4.
+    pub const IPV4: LinkType = LinkType(228);
+    /// Raw IPv6.
+    pub const IPV6: LinkType = LinkType(229);
+    /// Linux "cooked" capture, version 2 (20-byte header, with the interface index).
+    pub const LINUX_SLL2: LinkType = LinkType(276);
+}
 
 /// Which way the packet was going.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +72,8 @@ pub struct Packet<'a> {
     /// `skb->pkt_type`: 0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing.
     pub pkt_type: u8,
     pub hook: Hook,
+    /// How to read `data`'s first bytes.
+    pub link_type: LinkType,
     /// The frame's length on the wire.
     pub orig_len: u32,
     /// The captured bytes, at most `orig_len`.

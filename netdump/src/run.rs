@@ -96,6 +96,7 @@ impl<W: Write> Handler<W> {
             direction: sample.direction(),
             pkt_type: sample.header.pkt_type,
             hook: sample.hook(),
+            link_type: crate::packet::LinkType::ETHERNET,
             orig_len,
             data,
         };

@@ -6,8 +6,8 @@
 use std::{path::Path, process::Command, time::Duration};
 
 use netdump::{
-    packet::{Direction, Hook, Packet},
-    print::{DissectOptions, Dump, PrintOptions, Printer, TimeFormat, Timestamp},
+    packet::{Direction, Hook, Packet, Timestamp},
+    print::{DissectOptions, Dump, PrintOptions, Printer, TimeFormat},
 };
 use pcap_file::pcap::{PcapPacket, PcapWriter};
 
@@ -59,6 +59,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Tc,
+            link_type: netdump::packet::LinkType::ETHERNET,
             orig_len: *orig,
             data,
         };

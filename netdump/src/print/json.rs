@@ -30,22 +30,11 @@ fn mac(m: [u8; 6]) -> String {
         .join(":")
 }
 
-fn utc(ts: crate::print::Timestamp) -> String {
-    // SAFETY: gmtime_r writes only the tm we pass; zero is a valid tm.
-    let tm = unsafe {
-        let mut tm: libc::tm = std::mem::zeroed();
-        libc::gmtime_r(&ts.sec, &mut tm);
-        tm
-    };
+fn utc(ts: crate::packet::Timestamp) -> String {
+    let tm = crate::sys::time::utc(ts.sec);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec,
-        ts.nsec
+        tm.year, tm.month, tm.day, tm.hour, tm.minute, tm.second, ts.nsec
     )
 }
 
@@ -202,7 +191,7 @@ pub fn write_line(out: &mut impl Write, pkt: &Packet<'_>) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{packet::Hook, print::Timestamp};
+    use crate::packet::{Hook, Timestamp};
 
     #[test]
     fn udp_packet_has_every_layer() {
@@ -218,6 +207,7 @@ mod tests {
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
             orig_len: f.len() as u32,
             data: &f,
         };
@@ -244,6 +234,7 @@ mod tests {
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Socket,
+            link_type: crate::packet::LinkType::ETHERNET,
             orig_len: 3,
             data: &[1, 2, 3],
         };

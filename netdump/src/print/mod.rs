@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use crate::packet::{Direction, Packet};
 pub use dissect::Options as DissectOptions;
-pub use time::{TimeFormat, Timestamp};
+pub use time::TimeFormat;
 
 /// Which payload dump follows each line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,7 +108,7 @@ impl Printer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packet::{Direction, Hook};
+    use crate::packet::{Direction, Hook, Timestamp};
 
     fn line(opts: PrintOptions, data: &[u8]) -> String {
         let mut p = Printer::new(opts);
@@ -119,6 +119,7 @@ mod tests {
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
             orig_len: data.len() as u32,
             data,
         };

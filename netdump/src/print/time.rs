@@ -2,18 +2,8 @@
 
 use std::fmt::Write as _;
 
-/// A wall-clock instant: seconds and nanoseconds since the Unix epoch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Timestamp {
-    pub sec: i64,
-    pub nsec: u32,
-}
-
-impl Timestamp {
-    fn as_nanos(self) -> i128 {
-        i128::from(self.sec) * 1_000_000_000 + i128::from(self.nsec)
-    }
-}
+use crate::packet::Timestamp;
+use crate::sys::time::local;
 
 /// Which `-t` form to print; the count of `t`s, as tcpdump counts them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,27 +56,27 @@ impl Clock {
         match self.format {
             TimeFormat::None => {}
             TimeFormat::Local => {
-                let tm = local_time(ts.sec);
+                let tm = local(ts.sec);
                 let _ = write!(
                     out,
                     "{:02}:{:02}:{:02}.{:06} ",
-                    tm.tm_hour,
-                    tm.tm_min,
-                    tm.tm_sec,
+                    tm.hour,
+                    tm.minute,
+                    tm.second,
                     ts.nsec / 1000
                 );
             }
             TimeFormat::LocalDate => {
-                let tm = local_time(ts.sec);
+                let tm = local(ts.sec);
                 let _ = write!(
                     out,
                     "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06} ",
-                    tm.tm_year + 1900,
-                    tm.tm_mon + 1,
-                    tm.tm_mday,
-                    tm.tm_hour,
-                    tm.tm_min,
-                    tm.tm_sec,
+                    tm.year,
+                    tm.month,
+                    tm.day,
+                    tm.hour,
+                    tm.minute,
+                    tm.second,
                     ts.nsec / 1000
                 );
             }
@@ -113,16 +103,6 @@ impl Clock {
                 }
             }
         }
-    }
-}
-
-fn local_time(sec: i64) -> libc::tm {
-    // SAFETY: localtime_r only writes the tm we hand it; an all-zero tm is a valid value.
-    unsafe {
-        let mut tm: libc::tm = std::mem::zeroed();
-        let t: libc::time_t = sec;
-        libc::localtime_r(&t, &mut tm);
-        tm
     }
 }
 

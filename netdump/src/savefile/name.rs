@@ -1,8 +1,6 @@
 //! Rotated file names, as tcpdump makes them: a strftime expansion of the name with `-G`,
 //! then a file number with `-C` (padded to the width of `-W`'s largest number).
 
-use std::ffi::CString;
-
 /// The name of file number `n` of a rotation started at `epoch_secs`.
 pub fn file_name(
     pattern: &str,
@@ -13,7 +11,7 @@ pub fn file_name(
     numbered: bool,
 ) -> String {
     let base = if time_based {
-        strftime(pattern, epoch_secs)
+        crate::sys::time::strftime_local(pattern, epoch_secs)
     } else {
         pattern.to_string()
     };
@@ -27,24 +25,6 @@ pub fn file_name(
         base
     } else {
         format!("{base}{n:0width$}")
-    }
-}
-
-fn strftime(pattern: &str, epoch_secs: i64) -> String {
-    let Ok(fmt) = CString::new(pattern) else {
-        return pattern.to_string();
-    };
-    // SAFETY: localtime_r and strftime write only into the buffers we pass, bounded by len.
-    unsafe {
-        let mut tm: libc::tm = std::mem::zeroed();
-        libc::localtime_r(&epoch_secs, &mut tm);
-        let mut buf = vec![0u8; pattern.len() * 4 + 256];
-        let n = libc::strftime(buf.as_mut_ptr().cast(), buf.len(), fmt.as_ptr(), &tm);
-        if n == 0 && !pattern.is_empty() {
-            return pattern.to_string();
-        }
-        buf.truncate(n);
-        String::from_utf8_lossy(&buf).into_owned()
     }
 }
 

@@ -20,8 +20,8 @@ use pcap_file::{
 use thiserror::Error;
 
 use crate::{
+    packet::Timestamp,
     packet::{Direction, Hook, Packet},
-    print::Timestamp,
 };
 
 #[derive(Debug, Error)]
@@ -105,6 +105,7 @@ pub fn read_from(
                     direction: Direction::Unknown,
                     pkt_type: 0,
                     hook: Hook::Tc,
+                    link_type: crate::packet::LinkType::ETHERNET,
                     orig_len: p.orig_len,
                     data: &p.data,
                 };
@@ -188,6 +189,7 @@ pub fn read_from(
                             direction,
                             pkt_type,
                             hook,
+                            link_type: crate::packet::LinkType::ETHERNET,
                             orig_len: epb.original_len,
                             data: &epb.data,
                         };
