@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use netdump::{
     packet::{Direction, Hook, Packet, Timestamp},
     print::{json, DissectOptions, Dump, PrintOptions, Printer, TimeFormat},
-    sample,
+    ring::sample,
 };
 
 fuzz_target!(|data: &[u8]| {

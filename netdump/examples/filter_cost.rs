@@ -60,8 +60,8 @@ fn main() {
     )];
     // netdump's own TC entry program, capturing every packet into a ring nobody drains
     // (256 MiB: the 2 M samples of 96 bytes of one round fit).
-    let mut ebpf = netdump::bpf::load(&netdump::bpf::LoadOptions {
-        transport: netdump::bpf::Transport::Ring,
+    let mut ebpf = netdump::kernel::load::load(&netdump::kernel::LoadOptions {
+        transport: netdump::kernel::Transport::Ring,
         snaplen: netdump_common::DEFAULT_SNAPLEN,
         directions: 3,
         ring_bytes: 256 << 20,

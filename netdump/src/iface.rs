@@ -1,6 +1,8 @@
 //! Network interfaces: listing them (`-D`), finding one by name, choosing the default.
 
-use std::{ffi::CStr, io};
+use std::io;
+
+use crate::sys;
 
 use thiserror::Error;
 
@@ -51,39 +53,17 @@ pub enum IfaceError {
     NoDefault,
 }
 
-/// All interfaces of this network namespace, in ifindex order.
+/// Every interface of this namespace, by index.
 pub fn list() -> Result<Vec<Interface>, IfaceError> {
-    let mut out: Vec<Interface> = Vec::new();
-    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills `head` with a list we free below with freeifaddrs.
-    if unsafe { libc::getifaddrs(&mut head) } != 0 {
-        return Err(IfaceError::List(io::Error::last_os_error()));
-    }
-    let mut cur = head;
-    while !cur.is_null() {
-        // SAFETY: `cur` walks the list getifaddrs returned; every node is valid until freed.
-        let ifa = unsafe { &*cur };
-        cur = ifa.ifa_next;
-        if ifa.ifa_name.is_null() {
-            continue;
-        }
-        // SAFETY: a NUL-terminated name owned by the list.
-        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
-            .to_string_lossy()
-            .into_owned();
-        if out.iter().any(|i| i.name == name) {
-            continue;
-        }
-        // SAFETY: ifa_name is a valid C string.
-        let index = unsafe { libc::if_nametoindex(ifa.ifa_name) };
-        out.push(Interface {
-            name,
-            index,
-            flags: ifa.ifa_flags,
-        });
-    }
-    // SAFETY: `head` came from getifaddrs and is freed once.
-    unsafe { libc::freeifaddrs(head) };
+    let mut out: Vec<Interface> = sys::iface::links()
+        .map_err(IfaceError::List)?
+        .into_iter()
+        .map(|l| Interface {
+            name: l.name,
+            index: l.index,
+            flags: l.flags,
+        })
+        .collect();
     out.sort_by_key(|i| i.index);
     Ok(out)
 }
@@ -132,47 +112,18 @@ pub fn state(name: &str, index: u32) -> State {
     if name_of(index).as_deref() != Some(name) {
         return State::Gone;
     }
-    // SAFETY: a datagram socket only for the ioctl, closed below; ifreq is plain data.
-    unsafe {
-        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
-        if fd < 0 {
-            return State::Up;
-        }
-        let mut req: libc::ifreq = std::mem::zeroed();
-        for (d, s) in req
-            .ifr_name
-            .iter_mut()
-            .zip(name.bytes().take(libc::IFNAMSIZ - 1))
-        {
-            *d = s as libc::c_char;
-        }
-        let rc = libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut req);
-        libc::close(fd);
-        if rc != 0 {
-            return State::Gone;
-        }
-        if req.ifr_ifru.ifru_flags & libc::IFF_UP as i16 != 0 {
-            State::Up
-        } else {
-            State::Down
-        }
+    match sys::iface::flags_of(name) {
+        sys::iface::Flags::Known(flags) if flags & libc::IFF_UP as u32 != 0 => State::Up,
+        sys::iface::Flags::Known(_) => State::Down,
+        sys::iface::Flags::Missing => State::Gone,
+        // No socket to ask with: say nothing changed rather than end the capture.
+        sys::iface::Flags::Unknown => State::Up,
     }
 }
 
 /// The name of interface `index`, if it still exists.
 pub fn name_of(index: u32) -> Option<String> {
-    let mut buf = [0 as libc::c_char; libc::IF_NAMESIZE];
-    // SAFETY: buf has IF_NAMESIZE bytes, as if_indextoname requires.
-    let p = unsafe { libc::if_indextoname(index, buf.as_mut_ptr()) };
-    if p.is_null() {
-        return None;
-    }
-    // SAFETY: if_indextoname wrote a NUL-terminated name into buf.
-    Some(
-        unsafe { CStr::from_ptr(buf.as_ptr()) }
-            .to_string_lossy()
-            .into_owned(),
-    )
+    sys::iface::name_of(index)
 }
 
 #[cfg(test)]

@@ -1,24 +1,20 @@
 //! netdump's userspace: a tcpdump for production Linux hosts, capturing with eBPF.
 //!
-//! The data's path, one module per stage: [`cli`] → [`iface`] / [`privilege`] → [`bpf`]
-//! (load) → [`attach`] → [`reader`] → [`sample`] (bytes to records) → [`print`].
-//! [`run`] strings them together. See ARCHITECTURE.md.
+//! The data's path, one folder per stage: [`cli`] (flags → each stage's options) →
+//! [`iface`] / [`privilege`] → [`kernel`] (load, attach, counters) → [`ring`] (ring or perf
+//! buffer → records → [`packet::Packet`]) → [`filter`] (only for `-r`; live filters run in
+//! the kernel) → [`output`] → [`print`] (tcpdump's text, JSON) and [`savefile`] (pcap,
+//! pcapng). [`run`] strings them together; [`sys`] holds the libc calls. See ARCHITECTURE.md.
 
-pub mod attach;
-pub mod bpf;
 pub mod cli;
-pub mod clock;
 pub mod filter;
 pub mod iface;
-pub mod netlink;
+pub mod kernel;
 pub mod output;
 pub mod packet;
 pub mod print;
 pub mod privilege;
-pub mod reader;
-pub mod ringbuf;
+pub mod ring;
 pub mod run;
-pub mod sample;
 pub mod savefile;
-pub mod stats;
 pub mod sys;

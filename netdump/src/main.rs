@@ -55,7 +55,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Capture(cfg) => {
-            if cfg.bpf_log {
+            if cfg.kernel.log {
                 env_logger::Builder::new()
                     .filter_level(log::LevelFilter::Warn)
                     .filter_module("netdump_ebpf", log::LevelFilter::Debug)

@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::sys::process;
+
 const CAP_NET_ADMIN: u32 = 12;
 const CAP_SYS_ADMIN: u32 = 21;
 const CAP_BPF: u32 = 39;
@@ -47,42 +49,13 @@ pub enum DropError {
     Capabilities(#[source] std::io::Error),
 }
 
-#[repr(C)]
-struct CapHeader {
-    version: u32,
-    pid: i32,
-}
-
-#[repr(C)]
-#[derive(Clone, Copy, Default)]
-struct CapData {
-    effective: u32,
-    permitted: u32,
-    inheritable: u32,
-}
-
-const CAPABILITY_VERSION_3: u32 = 0x2008_0522;
-
-fn last_err() -> std::io::Error {
-    std::io::Error::last_os_error()
-}
-
-/// The uid and primary gid of `name`.
+/// The uid and gid of `-Z` user `name`.
 pub fn lookup_user(name: &str) -> Result<(u32, u32), DropError> {
-    let cname = std::ffi::CString::new(name).map_err(|_| DropError::NoUser(name.to_string()))?;
-    // SAFETY: getpwnam returns a pointer to static storage or null; read at once.
-    let pw = unsafe { libc::getpwnam(cname.as_ptr()) };
-    if pw.is_null() {
-        return Err(DropError::NoUser(name.to_string()));
-    }
-    // SAFETY: `pw` is non-null and valid until the next getpw* call.
-    Ok(unsafe { ((*pw).pw_uid, (*pw).pw_gid) })
+    process::lookup_user(name).ok_or_else(|| DropError::NoUser(name.to_string()))
 }
 
-/// After the programs are attached and the ring is mapped: become `user` (tcpdump's `-Z`),
-/// if given, and keep no capability but CAP_NET_ADMIN when `keep_net_admin` (netlink
-/// attachments are detached through netlink at exit; TCX links and the tap socket go with
-/// their file descriptors and need nothing).
+/// Switches to `user` (if any), then drops every capability, or keeps CAP_NET_ADMIN alone
+/// when netlink filters must be removed at exit.
 pub fn drop_privileges(user: Option<&str>, keep_net_admin: bool) -> Result<(), DropError> {
     let keep: u32 = if keep_net_admin {
         1 << CAP_NET_ADMIN
@@ -91,42 +64,10 @@ pub fn drop_privileges(user: Option<&str>, keep_net_admin: bool) -> Result<(), D
     };
     if let Some(name) = user {
         let (uid, gid) = lookup_user(name)?;
-        let switch = |source| DropError::Switch {
+        process::switch_user(uid, gid, keep != 0).map_err(|source| DropError::Switch {
             user: name.to_string(),
             source,
-        };
-        // SAFETY: plain syscalls on this process's credentials.
-        unsafe {
-            if keep != 0 && libc::prctl(libc::PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 {
-                return Err(switch(last_err()));
-            }
-            if libc::setgroups(0, std::ptr::null()) != 0 {
-                return Err(switch(last_err()));
-            }
-            if libc::setresgid(gid, gid, gid) != 0 {
-                return Err(switch(last_err()));
-            }
-            if libc::setresuid(uid, uid, uid) != 0 {
-                return Err(switch(last_err()));
-            }
-        }
+        })?;
     }
-    let header = CapHeader {
-        version: CAPABILITY_VERSION_3,
-        pid: 0,
-    };
-    let data = [
-        CapData {
-            effective: keep,
-            permitted: keep,
-            inheritable: 0,
-        },
-        CapData::default(),
-    ];
-    // SAFETY: capset with a version-3 header and its two data words.
-    let rc = unsafe { libc::syscall(libc::SYS_capset, &header as *const CapHeader, data.as_ptr()) };
-    if rc != 0 {
-        return Err(DropError::Capabilities(last_err()));
-    }
-    Ok(())
+    process::set_capabilities(keep).map_err(DropError::Capabilities)
 }

@@ -108,14 +108,6 @@ fn now_secs() -> i64 {
         .unwrap_or(0)
 }
 
-fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes.
-    unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
-}
-
 fn os_release() -> String {
     let r = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
     format!("Linux {}", r.trim())
@@ -206,7 +198,7 @@ impl Saver {
                         SectionHeaderOption::OS(Cow::Owned(os_release())),
                         SectionHeaderOption::Comment(Cow::Owned(format!(
                             "captured on {}",
-                            hostname()
+                            crate::sys::process::hostname()
                         ))),
                     ],
                 };

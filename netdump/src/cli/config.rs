@@ -1,233 +1,24 @@
-//! The command line: tcpdump's flags as clap parses them ([`Args`]), then one step that
-//! checks them and turns them into a [`Config`].
+//! Checking the parsed flags against each other and turning them into each stage's options:
+//! [`kernel::Options`], [`OutputOptions`] (print and save), and the loop's own.
 
-use clap::{ArgAction, Parser, ValueEnum};
 use netdump_common::{direction, DEFAULT_SNAPLEN, MAX_SNAPLEN};
 use thiserror::Error;
 
+use super::{Args, PrecisionArg, QDirection, TcAttachArg, TransportArg};
 use crate::{
+    kernel::{self, Hooks, TcAttach, TransportChoice},
     output::OutputOptions,
     print::{DissectOptions, Dump, PrintOptions, TimeFormat},
     savefile::{Format, Precision, Rotation, SaveOptions},
 };
-
-/// Capture packets with eBPF and print them the way tcpdump does.
-#[derive(Debug, Parser)]
-#[command(name = "netdump", version, disable_version_flag = true)]
-pub struct Args {
-    /// Interface to capture on (default: the first up, non-loopback interface).
-    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
-    pub interface: Option<String>,
-
-    /// Exit after printing COUNT packets.
-    #[arg(short = 'c', value_name = "COUNT")]
-    pub count: Option<u64>,
-
-    /// Snapshot length: bytes of each packet to capture (0 or 262144 = as much as netdump
-    /// supports, 9216), or `headers` for exactly each packet's L2-L4 headers.
-    #[arg(short = 's', long = "snapshot-length", value_name = "SNAPLEN")]
-    pub snaplen: Option<String>,
-
-    /// Capture one matched packet in N (per CPU); the rest are counted as sampled out.
-    #[arg(long = "sample", value_name = "N")]
-    pub sample: Option<u32>,
-
-    /// Capture at most PPS packets a second (a token bucket in the kernel, per CPU share);
-    /// the excess is counted as rate limited.
-    #[arg(long = "max-rate", value_name = "PPS")]
-    pub max_rate: Option<u64>,
-
-    /// Once capturing, switch to USER (capabilities are dropped in any case).
-    #[arg(short = 'Z', long = "relinquish-privileges", value_name = "USER")]
-    pub user: Option<String>,
-
-    /// Print the kernel's counters to stderr every SECONDS.
-    #[arg(long = "stats", value_name = "SECONDS")]
-    pub stats_every: Option<u64>,
-
-    /// Ring buffer size in KiB (rounded up to a power of two).
-    #[arg(short = 'B', long = "buffer-size", value_name = "KIB")]
-    pub buffer_kib: Option<u32>,
-
-    /// Capture only packets going this way: in, out or inout (applied in the kernel).
-    #[arg(short = 'Q', long = "direction", value_name = "DIR")]
-    pub direction: Option<QDirection>,
-
-    /// Do not resolve addresses or ports (netdump never does; accepted for tcpdump habits).
-    #[arg(short = 'n', action = ArgAction::Count)]
-    pub numeric: u8,
-
-    /// Print the link-level header on each line.
-    #[arg(short = 'e')]
-    pub link_header: bool,
-
-    /// Print each packet in hex (-xx: including its link-level header).
-    #[arg(short = 'x', action = ArgAction::Count)]
-    pub hex: u8,
-
-    /// Print each packet in hex and ASCII (-XX: including its link-level header).
-    #[arg(short = 'X', action = ArgAction::Count)]
-    pub hex_ascii: u8,
-
-    /// Print each packet in ASCII (-AA: including its link-level header).
-    #[arg(short = 'A', action = ArgAction::Count)]
-    pub ascii: u8,
-
-    /// Timestamps: -t none, -tt epoch seconds, -ttt since previous, -tttt date, -ttttt since
-    /// first.
-    #[arg(short = 't', action = ArgAction::Count)]
-    pub time: u8,
-
-    /// More protocol detail (-vv, -vvv for more).
-    #[arg(short = 'v', action = ArgAction::Count)]
-    pub verbose: u8,
-
-    /// Less protocol detail.
-    #[arg(short = 'q')]
-    pub quiet: bool,
-
-    /// Print absolute TCP sequence numbers.
-    #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
-    pub absolute_seq: bool,
-
-    /// List the interfaces netdump can capture on, and exit.
-    #[arg(short = 'D', long = "list-interfaces")]
-    pub list_interfaces: bool,
-
-    /// Line-buffer standard output.
-    #[arg(short = 'l')]
-    pub line_buffered: bool,
-
-    /// Flush output after every packet.
-    #[arg(short = 'U', long = "packet-buffered")]
-    pub packet_buffered: bool,
-
-    /// Hooks to capture on: tc, socket, or tc,socket.
-    #[arg(long = "hook", value_name = "HOOKS", default_value = "tc")]
-    pub hook: String,
-
-    /// How to attach the TC programs.
-    #[arg(long = "tc-attach", value_enum, default_value_t = TcAttach::Auto)]
-    pub tc_attach: TcAttach,
-
-    /// How samples reach userspace (auto: ring buffer where the kernel has one).
-    #[arg(long = "transport", value_enum, default_value_t = TransportArg::Auto)]
-    pub transport: TransportArg,
-
-    /// Print the kernel programs' debug messages (aya-log) to stderr.
-    #[arg(long = "bpf-log")]
-    pub bpf_log: bool,
-
-    /// Write packets to FILE (pcap; pcapng with --pcapng or a .pcapng name); - is stdout.
-    #[arg(short = 'w', value_name = "FILE")]
-    pub write: Option<String>,
-
-    /// Read packets from FILE (pcap or pcapng); - is stdin.
-    #[arg(short = 'r', value_name = "FILE")]
-    pub read: Option<String>,
-
-    /// Write pcapng instead of pcap.
-    #[arg(long = "pcapng")]
-    pub pcapng: bool,
-
-    /// Timestamp precision of written files.
-    #[arg(long = "time-stamp-precision", value_enum, default_value_t = PrecisionArg::Micro)]
-    pub precision: PrecisionArg,
-
-    /// With -w: start a new file when the current one exceeds SIZE million bytes.
-    #[arg(short = 'C', value_name = "SIZE")]
-    pub file_size: Option<u64>,
-
-    /// With -C: keep at most COUNT files (overwriting the oldest); with -G: stop after COUNT.
-    #[arg(short = 'W', value_name = "COUNT")]
-    pub file_count: Option<u32>,
-
-    /// With -w: start a new file every SECONDS (the name may hold strftime conversions).
-    #[arg(short = 'G', value_name = "SECONDS")]
-    pub rotate_seconds: Option<u64>,
-
-    /// Print one JSON object per packet instead of text.
-    #[arg(long = "json")]
-    pub json: bool,
-
-    /// With -w: print packets as well.
-    #[arg(long = "print")]
-    pub print: bool,
-
-    /// Read the filter expression from FILE.
-    #[arg(short = 'F', value_name = "FILE")]
-    pub filter_file: Option<String>,
-
-    /// Print the filter's classic BPF (-d readable, -dd as C, -ddd decimal) and exit.
-    #[arg(short = 'd', action = ArgAction::Count)]
-    pub dump_cbpf: u8,
-
-    /// Print the eBPF netdump translates the filter into, and exit.
-    #[arg(long = "dump-ebpf")]
-    pub dump_ebpf: bool,
-
-    /// Print the version and exit.
-    #[arg(long = "version", action = ArgAction::Version)]
-    pub version: (),
-
-    /// A pcap-filter expression (tcpdump's filter language), evaluated in the kernel.
-    #[arg(value_name = "EXPRESSION", trailing_var_arg = true)]
-    pub expression: Vec<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum QDirection {
-    In,
-    Out,
-    Inout,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum PrecisionArg {
-    Micro,
-    Nano,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TcAttach {
-    /// TCX links where the kernel has them (6.6+), else clsact + netlink.
-    Auto,
-    Tcx,
-    Netlink,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TransportArg {
-    Auto,
-    Ring,
-    Perf,
-}
-
-/// Which hooks run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hooks {
-    pub tc: bool,
-    pub socket: bool,
-}
 
 /// A checked configuration for a live capture.
 #[derive(Debug)]
 pub struct Config {
     pub interface: Option<String>,
     pub count: Option<u64>,
-    pub snaplen: u32,
-    pub ring_bytes: u32,
-    pub directions: u8,
-    pub hooks: Hooks,
-    pub tc_attach: TcAttach,
-    pub transport: TransportArg,
-    pub bpf_log: bool,
-    /// `-s headers`.
-    pub headers_only: bool,
-    /// `--sample N` (1: all).
-    pub sample: u32,
-    /// `--max-rate PPS`.
-    pub max_rate: Option<u64>,
+    /// What the kernel side is asked to do.
+    pub kernel: kernel::Options,
     /// `--stats SECONDS`.
     pub stats_every: Option<u64>,
     /// `-Z USER`.
@@ -442,16 +233,26 @@ impl Args {
         Ok(Command::Capture(Config {
             interface: self.interface,
             count: self.count,
-            snaplen,
-            ring_bytes: rounded * 1024,
-            directions,
-            hooks,
-            tc_attach: self.tc_attach,
-            transport: self.transport,
-            bpf_log: self.bpf_log,
-            headers_only,
-            sample: self.sample.unwrap_or(1),
-            max_rate: self.max_rate,
+            kernel: kernel::Options {
+                transport: match self.transport {
+                    TransportArg::Auto => TransportChoice::Auto,
+                    TransportArg::Ring => TransportChoice::Ring,
+                    TransportArg::Perf => TransportChoice::Perf,
+                },
+                snaplen,
+                ring_bytes: rounded * 1024,
+                directions,
+                hooks,
+                tc_attach: match self.tc_attach {
+                    TcAttachArg::Auto => TcAttach::Auto,
+                    TcAttachArg::Tcx => TcAttach::Tcx,
+                    TcAttachArg::Netlink => TcAttach::Netlink,
+                },
+                log: self.bpf_log,
+                headers_only,
+                sample: self.sample.unwrap_or(1),
+                max_rate: self.max_rate,
+            },
             stats_every: self.stats_every,
             user: self.user,
             filter: expression,
@@ -539,6 +340,8 @@ fn parse_hooks(s: &str) -> Result<Hooks, CliError> {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser as _;
+
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Command, CliError> {
@@ -557,23 +360,23 @@ mod tests {
     #[test]
     fn defaults_fit_a_full_frame() {
         let c = config(&["-i", "eth0"]);
-        assert_eq!(c.snaplen, 1518);
-        assert_eq!(c.ring_bytes, 2048 * 1024);
+        assert_eq!(c.kernel.snaplen, 1518);
+        assert_eq!(c.kernel.ring_bytes, 2048 * 1024);
         assert_eq!(
-            c.hooks,
+            c.kernel.hooks,
             Hooks {
                 tc: true,
                 socket: false
             }
         );
-        assert_eq!(c.directions, direction::INGRESS | direction::EGRESS);
+        assert_eq!(c.kernel.directions, direction::INGRESS | direction::EGRESS);
     }
 
     #[test]
     fn snaplen_zero_and_max_mean_the_largest() {
-        assert_eq!(config(&["-s", "0"]).snaplen, MAX_SNAPLEN);
+        assert_eq!(config(&["-s", "0"]).kernel.snaplen, MAX_SNAPLEN);
         let c = config(&["-s", "262144"]);
-        assert_eq!(c.snaplen, MAX_SNAPLEN);
+        assert_eq!(c.kernel.snaplen, MAX_SNAPLEN);
         assert_eq!(c.notes.len(), 1);
         assert!(matches!(
             parse(&["-s", "262145"]),
@@ -630,16 +433,16 @@ mod tests {
 
     #[test]
     fn direction_and_hooks() {
-        assert_eq!(config(&["-Q", "in"]).directions, direction::INGRESS);
-        assert_eq!(config(&["-Q", "out"]).directions, direction::EGRESS);
+        assert_eq!(config(&["-Q", "in"]).kernel.directions, direction::INGRESS);
+        assert_eq!(config(&["-Q", "out"]).kernel.directions, direction::EGRESS);
         let c = config(&["--hook", "tc,socket"]);
-        assert!(c.hooks.tc && c.hooks.socket && c.output.print.hook_tag);
+        assert!(c.kernel.hooks.tc && c.kernel.hooks.socket && c.output.print.hook_tag);
     }
 
     #[test]
     fn buffer_rounds_up() {
         let c = config(&["-B", "3000"]);
-        assert_eq!(c.ring_bytes, 4096 * 1024);
+        assert_eq!(c.kernel.ring_bytes, 4096 * 1024);
         assert_eq!(c.notes.len(), 1);
     }
 }

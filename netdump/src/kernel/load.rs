@@ -25,6 +25,19 @@ impl Transport {
         }
     }
 
+    /// The transport `choice` asks for, if this kernel has it.
+    pub fn resolve(choice: super::TransportChoice) -> Result<Transport, LoadError> {
+        use super::TransportChoice;
+        match choice {
+            TransportChoice::Auto => Ok(Transport::detect()),
+            TransportChoice::Ring if Transport::detect() != Transport::Ring => {
+                Err(LoadError::NoRingBuf)
+            }
+            TransportChoice::Ring => Ok(Transport::Ring),
+            TransportChoice::Perf => Ok(Transport::Perf),
+        }
+    }
+
     /// The ring buffer where the kernel supports it, the perf buffer otherwise.
     pub fn detect() -> Transport {
         match aya::sys::is_map_supported(MapType::RingBuf) {
@@ -84,9 +97,11 @@ pub enum LoadError {
         #[source]
         source: EbpfError,
     },
+    #[error("this kernel has no BPF ring buffer (needs 5.8): use --transport perf or auto")]
+    NoRingBuf,
 }
 
-/// Creates the maps of the chosen object. Programs are loaded by [`crate::attach`].
+/// Creates the maps of the chosen object. Programs are loaded by [`super::attach`].
 pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let wakeup = opts.wakeup_bytes();
     let log = u8::from(opts.log);

@@ -1,5 +1,11 @@
-//! Reading samples from the kernel: the BPF ring buffer (woken by the kernel in batches,
-//! drained on a timer otherwise) or the per-CPU perf buffers.
+//! From the kernel's buffers to records: the BPF ring buffer (woken by the kernel in batches,
+//! drained on a timer otherwise) or the per-CPU perf buffers ([`Reader`]), netdump's own ring
+//! consumer ([`ringbuf`]), the one place bytes become records ([`sample`]), and kernel time
+//! to wall-clock time ([`clock`]).
+
+pub mod clock;
+pub mod ringbuf;
+pub mod sample;
 
 use std::{io, ops::ControlFlow};
 
@@ -15,7 +21,8 @@ use netdump_common::names;
 use thiserror::Error;
 use tokio::io::{unix::AsyncFd, Interest};
 
-use crate::{bpf::Transport, ringbuf::RingConsumer};
+use crate::{kernel::Transport, sys::mmap::page_size};
+use ringbuf::RingConsumer;
 
 #[derive(Debug, Error)]
 pub enum ReaderError {
@@ -83,7 +90,7 @@ impl Reader {
                     what: "perf buffer (online CPUs)",
                     source: Box::new(e),
                 })?;
-                let page = 4096usize;
+                let page = page_size();
                 let per_cpu = (ring_bytes as usize / cpus.len().max(1) / page).max(1);
                 let pages = per_cpu.next_power_of_two();
                 let mut buffers = Vec::with_capacity(cpus.len());

@@ -16,9 +16,10 @@ use std::{
     io,
     ops::ControlFlow,
     os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd},
-    ptr::NonNull,
     sync::atomic::{AtomicU32, AtomicU64, Ordering},
 };
+
+use crate::sys::mmap::{page_size, Access, Mapping};
 
 const BUSY_BIT: u32 = 1 << 31;
 const DISCARD_BIT: u32 = 1 << 30;
@@ -27,58 +28,24 @@ const HEADER: u64 = 8;
 /// The consumer side of one BPF_MAP_TYPE_RINGBUF.
 pub struct RingConsumer<F: AsFd> {
     fd: F,
-    consumer: NonNull<u8>,
-    producer: NonNull<u8>,
+    /// Page 0: the consumer position (read-write).
+    consumer: Mapping,
+    /// The producer page, then the data pages twice (read-only).
+    producer: Mapping,
     page: usize,
     size: u64,
 }
 
-// SAFETY: the mappings are owned by this value and only touched through &mut self.
-unsafe impl<F: AsFd + Send> Send for RingConsumer<F> {}
-
 impl<F: AsFd> RingConsumer<F> {
     /// Maps the ring of `size` data bytes (a power of two) behind map `fd`.
     pub fn new(fd: F, size: u64) -> io::Result<RingConsumer<F>> {
-        // SAFETY: sysconf has no preconditions.
-        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
-        let raw = fd.as_fd().as_raw_fd();
-        // SAFETY: mapping a ring buffer map fd as the kernel documents: one read-write page at
-        // offset 0, then the producer page and the doubled data read-only at offset `page`.
-        let consumer = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                page,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED,
-                raw,
-                0,
-            )
-        };
-        if consumer == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        let len = page + 2 * size as usize;
-        // SAFETY: as above.
-        let producer = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ,
-                libc::MAP_SHARED,
-                raw,
-                page as i64,
-            )
-        };
-        if producer == libc::MAP_FAILED {
-            let e = io::Error::last_os_error();
-            // SAFETY: unmapping what we mapped just above.
-            unsafe { libc::munmap(consumer, page) };
-            return Err(e);
-        }
+        let page = page_size();
+        let consumer = Mapping::shared(fd.as_fd(), page, 0, Access::ReadWrite)?;
+        let producer = Mapping::shared(fd.as_fd(), page + 2 * size as usize, page, Access::Read)?;
         Ok(RingConsumer {
             fd,
-            consumer: NonNull::new(consumer.cast()).ok_or_else(io::Error::last_os_error)?,
-            producer: NonNull::new(producer.cast()).ok_or_else(io::Error::last_os_error)?,
+            consumer,
+            producer,
             page,
             size,
         })
@@ -150,18 +117,5 @@ impl<F: AsFd> AsRawFd for RingConsumer<F> {
 impl<F: AsFd> AsFd for RingConsumer<F> {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
-    }
-}
-
-impl<F: AsFd> Drop for RingConsumer<F> {
-    fn drop(&mut self) {
-        // SAFETY: unmapping exactly the two mappings made in `new`.
-        unsafe {
-            libc::munmap(self.consumer.as_ptr().cast(), self.page);
-            libc::munmap(
-                self.producer.as_ptr().cast(),
-                self.page + 2 * self.size as usize,
-            );
-        }
     }
 }

@@ -1,0 +1,119 @@
+//! The translated filter between the entry programs and the emitters: entry → tail call
+//! `*_FILTERS[i]` (the translated filter) → on a match, tail call `*_EMITTERS[i]`.
+
+use std::os::fd::{AsFd as _, AsRawFd as _, OwnedFd};
+
+use aya::{
+    maps::{Map, MapFd, ProgramArray},
+    Ebpf,
+};
+use netdump_common::names;
+
+use super::{socket, tc, AttachError, Hooks};
+use crate::filter::{
+    kernel::{self, ProgType},
+    translate::Action,
+    Filter,
+};
+
+/// One slot of the filter plumbing: which emitter goes where, and where its filter goes.
+struct Slot {
+    emitter: &'static str,
+    emitters: &'static str,
+    filters: &'static str,
+    index: u32,
+    ty: ProgType,
+    /// The verdict a filter returns when it does not match (the hook's pass-through value).
+    pass: i32,
+}
+
+/// The slots the chosen hooks need: TC ingress and egress, and the socket tap.
+fn plan(hooks: Hooks) -> Vec<Slot> {
+    let mut plan = Vec::new();
+    if hooks.tc {
+        for (emitter, index) in [
+            (names::PROG_TC_INGRESS_EMIT, 0),
+            (names::PROG_TC_EGRESS_EMIT, 1),
+        ] {
+            plan.push(Slot {
+                emitter,
+                emitters: names::TC_EMITTERS,
+                filters: names::TC_FILTERS,
+                index,
+                ty: ProgType::SchedCls,
+                pass: -1,
+            });
+        }
+    }
+    if hooks.socket {
+        plan.push(Slot {
+            emitter: names::PROG_SOCKET_EMIT,
+            emitters: names::SOCK_EMITTERS,
+            filters: names::SOCK_FILTERS,
+            index: 0,
+            ty: ProgType::SocketFilter,
+            pass: 0,
+        });
+    }
+    plan
+}
+
+/// The raw fd of program array `name` (an owned duplicate, kept while it is needed).
+fn prog_array_fd(ebpf: &Ebpf, name: &str) -> Result<MapFd, AttachError> {
+    match ebpf.map(name) {
+        Some(Map::ProgramArray(data)) => data
+            .info()
+            .and_then(|i| i.fd())
+            .map_err(|e| AttachError::ProgramArray(format!("{name}: {e}"))),
+        _ => Err(AttachError::ProgramArray(format!(
+            "the BPF object has no program array {name}"
+        ))),
+    }
+}
+
+/// Loads the emitters into their program arrays, then the filter, translated once per hook
+/// and direction, into the arrays the entry programs tail-call. The returned fds keep the
+/// translated programs alive.
+pub(super) fn load(
+    ebpf: &mut Ebpf,
+    filter: &Filter,
+    hooks: Hooks,
+) -> Result<Vec<OwnedFd>, AttachError> {
+    let mut fds = Vec::new();
+    for slot in plan(hooks) {
+        let emit = slot.emitter;
+        let load_err = |source| AttachError::Load { name: emit, source };
+        let prog_fd = match slot.ty {
+            ProgType::SchedCls => {
+                let p = tc::classifier(ebpf, emit)?;
+                p.load().map_err(load_err)?;
+                p.fd().map_err(load_err)?.try_clone()
+            }
+            ProgType::SocketFilter => socket::program(ebpf, emit)?
+                .fd()
+                .map_err(load_err)?
+                .try_clone(),
+        }
+        .map_err(|e| AttachError::ProgramArray(format!("{emit}: {e}")))?;
+        let map = ebpf
+            .map_mut(slot.emitters)
+            .ok_or_else(|| AttachError::ProgramArray(format!("no map {}", slot.emitters)))?;
+        let mut array = ProgramArray::try_from(map)
+            .map_err(|e| AttachError::ProgramArray(format!("{}: {e}", slot.emitters)))?;
+        array.set(slot.index, &prog_fd, 0).map_err(|e| {
+            AttachError::ProgramArray(format!("{}[{}]: {e}", slot.emitters, slot.index))
+        })?;
+        let emitters_fd = prog_array_fd(ebpf, slot.emitters)?;
+        let action = Action::TailCall {
+            emitters_fd: emitters_fd.as_fd().as_raw_fd(),
+            index: slot.index,
+            pass: slot.pass,
+        };
+        let fd = filter.load(slot.ty, action)?;
+        let filters_fd = prog_array_fd(ebpf, slot.filters)?;
+        kernel::set_prog(filters_fd.as_fd().as_raw_fd(), slot.index, &fd)
+            .map_err(|e| AttachError::ProgramArray(e.to_string()))?;
+        fds.push(fd);
+    }
+    Ok(fds)
+}

@@ -1,0 +1,56 @@
+//! The commands netdump runs, start to exit: a live capture ([`capture`]: set-up, the event
+//! loop, tear-down), reading a file ([`read`]), and printing a filter's programs ([`dump`]).
+
+mod capture;
+mod dump;
+mod event_loop;
+mod read;
+mod report;
+
+use std::io;
+
+use thiserror::Error;
+
+pub use capture::{capture, Capture};
+pub use dump::dump_filter;
+pub use read::read;
+
+use crate::{
+    filter::FilterError,
+    iface::IfaceError,
+    kernel::{AttachError, LoadError},
+    output::OutputError,
+    privilege::{DropError, PrivilegeError},
+    ring::ReaderError,
+    savefile::ReadError,
+};
+
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Iface(#[from] IfaceError),
+    #[error(transparent)]
+    Privilege(#[from] PrivilegeError),
+    #[error(transparent)]
+    Drop(#[from] DropError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Attach(#[from] AttachError),
+    #[error(transparent)]
+    Reader(#[from] ReaderError),
+    #[error("set up signal handling: {0}")]
+    Signals(#[source] io::Error),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Filter(#[from] FilterError),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("map the kernel's counters: {0}")]
+    Counters(#[source] io::Error),
+    #[error("interface {0} was deleted while capturing")]
+    InterfaceGone(String),
+    #[error("interface {0} went down while capturing")]
+    InterfaceDown(String),
+}

@@ -1,0 +1,71 @@
+//! Sockets netdump opens itself: the AF_PACKET tap the socket filter lives on, and a
+//! NETLINK_ROUTE socket for the one rtnetlink request aya lacks.
+
+use std::{
+    io,
+    os::fd::{AsRawFd as _, FromRawFd as _, OwnedFd},
+};
+
+fn socket(domain: libc::c_int, ty: libc::c_int, protocol: libc::c_int) -> io::Result<OwnedFd> {
+    // SAFETY: plain socket(2).
+    let fd = unsafe { libc::socket(domain, ty | libc::SOCK_CLOEXEC, protocol) };
+    if fd < 0 {
+        return Err(super::last_error());
+    }
+    // SAFETY: a fresh fd that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// An AF_PACKET raw socket with protocol 0: it receives nothing until [`bind_packet`], so a
+/// filter attached in between sees every packet.
+pub fn packet_socket() -> io::Result<OwnedFd> {
+    socket(libc::AF_PACKET, libc::SOCK_RAW, 0)
+}
+
+/// Binds an AF_PACKET socket to every protocol (ETH_P_ALL) on interface `ifindex`.
+pub fn bind_packet(sock: &OwnedFd, ifindex: u32) -> io::Result<()> {
+    // SAFETY: sockaddr_ll is plain data; zero is a valid start.
+    let mut addr: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+    addr.sll_family = libc::AF_PACKET as u16;
+    addr.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
+    addr.sll_ifindex =
+        i32::try_from(ifindex).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: addr is a valid sockaddr_ll of the size we pass.
+    let rc = unsafe {
+        libc::bind(
+            sock.as_raw_fd(),
+            (&addr as *const libc::sockaddr_ll).cast(),
+            std::mem::size_of::<libc::sockaddr_ll>() as u32,
+        )
+    };
+    if rc != 0 {
+        return Err(super::last_error());
+    }
+    Ok(())
+}
+
+/// A NETLINK_ROUTE socket: one request out, its answer back.
+pub struct RouteSocket(OwnedFd);
+
+impl RouteSocket {
+    pub fn open() -> io::Result<RouteSocket> {
+        socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_ROUTE).map(RouteSocket)
+    }
+
+    pub fn send(&self, msg: &[u8]) -> io::Result<usize> {
+        // SAFETY: send reads msg.len() bytes from msg.
+        let n = unsafe { libc::send(self.0.as_raw_fd(), msg.as_ptr().cast(), msg.len(), 0) };
+        usize::try_from(n).map_err(|_| super::last_error())
+    }
+
+    pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        // SAFETY: recv writes at most buf.len() bytes into buf.
+        let n = unsafe { libc::recv(self.0.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+        usize::try_from(n).map_err(|_| super::last_error())
+    }
+}
+
+/// A UDP socket, only for interface ioctls.
+pub fn datagram_socket() -> io::Result<OwnedFd> {
+    socket(libc::AF_INET, libc::SOCK_DGRAM, 0)
+}
