@@ -20,6 +20,21 @@ pub mod direction {
     pub const EGRESS: u8 = 2;
 }
 
+/// `skb->pkt_type` values (`PACKET_*` in linux/if_packet.h), as [`SampleHeader::pkt_type`]
+/// carries them.
+pub mod pkt_type {
+    /// To us.
+    pub const HOST: u8 = 0;
+    /// To all.
+    pub const BROADCAST: u8 = 1;
+    /// To a group.
+    pub const MULTICAST: u8 = 2;
+    /// To someone else (promiscuous).
+    pub const OTHERHOST: u8 = 3;
+    /// Sent by us (the AF_PACKET tap in dev_queue_xmit_nit).
+    pub const OUTGOING: u8 = 4;
+}
+
 /// Bits of [`SampleHeader::flags`].
 pub mod sample_flags {
     /// The kernel had moved an 802.1Q/802.1ad tag into skb metadata;
@@ -179,9 +194,13 @@ pub mod names {
 
 #[cfg(feature = "user")]
 mod user {
-    // SAFETY: plain-old-data, repr(C), no implicit padding (asserted sizes above).
+    // Each: plain-old-data, repr(C), no implicit padding (sizes asserted above).
+    // SAFETY: as above.
     unsafe impl aya::Pod for super::Counters {}
+    // SAFETY: as above.
     unsafe impl aya::Pod for super::SampleHeader {}
+    // SAFETY: as above.
     unsafe impl aya::Pod for super::Knobs {}
+    // SAFETY: as above.
     unsafe impl aya::Pod for super::CpuCounters {}
 }

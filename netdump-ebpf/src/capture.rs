@@ -64,10 +64,8 @@ fn admit(counters: &mut Counters, now: u64) -> bool {
 /// `bpf_skb_load_bytes` of up to 8 bytes at `off` into `buf`; false when past the end.
 #[inline(always)]
 fn peek(skb: &SkBuff, off: u32, buf: &mut [u8; 8], len: u64) -> bool {
-    // SAFETY: BPF_FUNC_skb_load_bytes (26); `len` is a constant in 1..=8 at every call site.
-    let f: unsafe extern "C" fn(*mut aya_ebpf::bindings::__sk_buff, u32, *mut u8, u64) -> i64 =
-        unsafe { core::mem::transmute(26usize) };
-    unsafe { f(skb.skb, off, buf.as_mut_ptr(), len) == 0 }
+    // SAFETY: the program's skb; `len` is a constant in 1..=8 at every call site.
+    unsafe { crate::helpers::skb_load_bytes(skb.skb, off, buf.as_mut_ptr(), len) == 0 }
 }
 
 /// `-s headers`: the length of the frame's Ethernet, VLAN, IP and TCP/UDP/ICMP headers, as

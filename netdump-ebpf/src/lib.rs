@@ -9,6 +9,7 @@
 pub mod capture;
 pub mod config;
 pub mod filter;
+pub mod helpers;
 pub mod sink;
 
 /// Defines the programs of one object over the sink type `$sink`: three entry points (one per
@@ -26,7 +27,7 @@ macro_rules! define_programs {
             macros::{classifier, socket_filter},
             programs::{SkBuffContext, TcContext},
         };
-        use netdump_common::{direction, hook};
+        use netdump_common::{direction, hook, pkt_type};
 
         use $crate::{capture, config::FILTER_ON, filter};
 
@@ -60,7 +61,7 @@ macro_rules! define_programs {
         #[inline(always)]
         fn socket_direction(ctx: &SkBuffContext) -> u8 {
             // SAFETY: the context the kernel passed; pkt_type is readable by socket filters.
-            if unsafe { (*ctx.skb.skb).pkt_type } == 4 {
+            if unsafe { (*ctx.skb.skb).pkt_type } == u32::from(pkt_type::OUTGOING) {
                 direction::EGRESS
             } else {
                 direction::INGRESS

@@ -10,22 +10,12 @@ use aya_ebpf::{
 };
 use netdump_common::{SampleHeader, DATA_CLASSES, MAX_SNAPLEN};
 
-use crate::config;
+use crate::{config, helpers::skb_load_bytes};
 
 /// Writes one sample: `header` followed by the first `cap` bytes of the packet.
 /// Returns false when the buffer had no room (the caller counts a drop).
 pub trait Sink {
     fn emit<C: EbpfContext>(ctx: &C, skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool;
-}
-
-/// `bpf_skb_load_bytes` with a 64-bit length: with a u32 length LLVM zero-extends into a
-/// fresh register, so a bounds check narrows one register and the helper gets another.
-#[inline(always)]
-unsafe fn skb_load_bytes(skb: *mut __sk_buff, to: *mut u8, len: u64) -> i64 {
-    // SAFETY: BPF_FUNC_skb_load_bytes (26) has this signature; the verifier checks the rest.
-    let f: unsafe extern "C" fn(*mut __sk_buff, u32, *mut u8, u64) -> i64 =
-        unsafe { core::mem::transmute(26usize) };
-    unsafe { f(skb, 0, to, len) }
 }
 
 /// A ring-buffer record whose data area holds up to `N` packet bytes.
@@ -96,7 +86,7 @@ fn reserve_copy<const N: usize>(
         // hand the helper that plus one.
         let below = core::ptr::read_volatile(&cap.wrapping_sub(1));
         if below < N as u64 {
-            if skb_load_bytes(skb, (*rec).data.as_mut_ptr(), below + 1) != 0 {
+            if skb_load_bytes(skb, 0, (*rec).data.as_mut_ptr(), below + 1) != 0 {
                 (*rec).header.cap_len = 0;
             }
         } else {

@@ -11,6 +11,7 @@ use std::{
     time::Duration,
 };
 
+use netdump_common::pkt_type;
 use pcap_file::{
     pcap::{PcapHeader, PcapWriter},
     pcapng::{
@@ -382,9 +383,9 @@ fn epb_flags(pkt: &Packet<'_>) -> Option<u32> {
         Direction::Egress => Some(2),
         Direction::Ingress => {
             let reception = match pkt.pkt_type {
-                1 => 3,
-                2 => 2,
-                3 => 4,
+                pkt_type::BROADCAST => 3,
+                pkt_type::MULTICAST => 2,
+                pkt_type::OTHERHOST => 4,
                 _ => 1,
             };
             Some(1 | (reception << 2))

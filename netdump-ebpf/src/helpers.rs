@@ -1,0 +1,25 @@
+//! The BPF helpers netdump calls by number where aya-ebpf's wrapper does not fit.
+
+use aya_ebpf::bindings::__sk_buff;
+
+/// BPF_FUNC_skb_load_bytes.
+const SKB_LOAD_BYTES: usize = 26;
+
+/// `bpf_skb_load_bytes(skb, offset, to, len)`: 0 on success, negative past the packet's end.
+///
+/// aya-ebpf 0.2.1's `load_bytes` computes a min without a zero guard, which the verifier
+/// rejects (`R4 invalid zero-sized read`), and the length is a u64 because with a u32 LLVM
+/// zero-extends into a fresh register, so a bounds check narrows one register and the helper
+/// gets another.
+///
+/// # Safety
+/// `skb` is the program's context and `to` has room for `len` bytes; the caller proves to the
+/// verifier that `len` is in [1, size of `to`].
+#[inline(always)]
+pub unsafe fn skb_load_bytes(skb: *mut __sk_buff, offset: u32, to: *mut u8, len: u64) -> i64 {
+    // SAFETY: helper 26 has exactly this signature; the verifier checks the arguments.
+    let f: unsafe extern "C" fn(*mut __sk_buff, u32, *mut u8, u64) -> i64 =
+        unsafe { core::mem::transmute(SKB_LOAD_BYTES) };
+    // SAFETY: as the caller promised.
+    unsafe { f(skb, offset, to, len) }
+}
