@@ -47,13 +47,13 @@ pub enum WriteError {
 
 /// The bytes of the current file, shared between the format writer and the [`Saver`]
 /// (which flushes and counts them).
-struct Output {
+struct FileState {
     w: BufWriter<Box<dyn Write>>,
     bytes: u64,
 }
 
 #[derive(Clone)]
-struct Shared(Rc<RefCell<Output>>);
+struct Shared(Rc<RefCell<FileState>>);
 
 impl Write for Shared {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -157,7 +157,7 @@ impl Saver {
             })?;
             Box::new(f)
         };
-        let shared = Shared(Rc::new(RefCell::new(Output {
+        let shared = Shared(Rc::new(RefCell::new(FileState {
             w: BufWriter::with_capacity(64 * 1024, sink),
             bytes: 0,
         })));
