@@ -31,8 +31,8 @@ pub enum ReadError {
     },
     #[error("{path} is not a pcap or pcapng file (it starts with {magic})")]
     NotACapture { path: String, magic: String },
-    /// The file's header cannot be read; libpcap's words.
-    #[error("{path}: {message}")]
+    /// The file's header cannot be read; libpcap's words, which tcpdump prints alone.
+    #[error("{message}")]
     Header { path: String, message: String },
     /// A record after the header cannot be read; the packets before it were handed out.
     /// tcpdump reports these as `pcap_loop: ` and libpcap's words.

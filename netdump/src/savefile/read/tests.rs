@@ -223,19 +223,19 @@ fn pcap_header_errors_are_libpcaps() {
     let f = pcap_header(LE, 0xa1b2c3d4, (2, 4), 65535, 1);
     assert_eq!(
         error(&f[..10]),
-        "test: truncated dump file; tried to read 24 file header bytes, only got 6"
+        "truncated dump file; tried to read 24 file header bytes, only got 6"
     );
     assert_eq!(
         error(&[]),
-        "test: truncated dump file; tried to read 4 file header bytes, only got 0"
+        "truncated dump file; tried to read 4 file header bytes, only got 0"
     );
     assert_eq!(
         error(&pcap_header(LE, 0xa1b2c3d4, (1, 0), 65535, 1)),
-        "test: archaic pcap savefile format"
+        "archaic pcap savefile format"
     );
     assert_eq!(
         error(&pcap_header(BE, 0xa1b2c3d4, (2, 5), 65535, 1)),
-        "test: unsupported pcap savefile version 2.5"
+        "unsupported pcap savefile version 2.5"
     );
     assert_eq!(
         error(b"garbage garbage garbage!"),
@@ -456,11 +456,11 @@ fn pcapng_errors_are_libpcaps() {
     f.extend(epb(LE, 0, 0, 60, &bytes(60), &[]));
     assert_eq!(
         error(&f),
-        "test: the capture file has a packet block before any Interface Description Blocks"
+        "the capture file has a packet block before any Interface Description Blocks"
     );
     assert_eq!(
         error(&shb(BE)),
-        "test: the capture file has no Interface Description Blocks"
+        "the capture file has no Interface Description Blocks"
     );
     let mut f = shb(LE);
     f.extend(idb(LE, 1, 64, &[]));
@@ -473,7 +473,7 @@ fn pcapng_errors_are_libpcaps() {
     f.extend(idb(LE, 1, 0, &[(9, &[9, 9])]));
     assert_eq!(
         error(&f),
-        "test: Interface Description Block has if_tsresol option with length 2 != 1"
+        "Interface Description Block has if_tsresol option with length 2 != 1"
     );
     let mut f = shb(LE);
     f.extend(idb(LE, 1, 0, &[]));
