@@ -29,8 +29,8 @@ pub enum ReadError {
         #[source]
         source: io::Error,
     },
-    #[error("{path} is not a pcap or pcapng file (it starts with {magic})")]
-    NotACapture { path: String, magic: String },
+    #[error("{path} is not a pcap or pcapng file ({what})")]
+    NotACapture { path: String, what: String },
     /// The file's header cannot be read; libpcap's words, which tcpdump prints alone.
     #[error("{message}")]
     Header { path: String, message: String },
@@ -185,9 +185,15 @@ impl<R: Read> Reader<R> {
         let mut magic = [0u8; 4];
         let got = read_full(&mut input, &mut magic).map_err(|e| header(Bad::from(e).0))?;
         if got < magic.len() {
-            return Err(header(format!(
-                "truncated dump file; tried to read 4 file header bytes, only got {got}"
-            )));
+            // tcpdump: "truncated dump file; tried to read 4 file header bytes, only got 0",
+            // which does not say which file, nor that it is empty.
+            return Err(ReadError::NotACapture {
+                path: path.to_string(),
+                what: match got {
+                    0 => "it is empty".into(),
+                    n => format!("it is only {n} bytes long"),
+                },
+            });
         }
         let format = if let Some(endian) = pcap::magic(magic) {
             Format::Pcap(pcap::PcapReader::new(input, magic, endian).map_err(|e| header(e.0))?)
@@ -231,8 +237,8 @@ impl<R: Read> Reader<R> {
 fn not_a_capture(path: &str, magic: [u8; 4]) -> ReadError {
     ReadError::NotACapture {
         path: path.to_string(),
-        magic: format!(
-            "{:02x}{:02x}{:02x}{:02x}",
+        what: format!(
+            "it starts with {:02x}{:02x}{:02x}{:02x}",
             magic[0], magic[1], magic[2], magic[3]
         ),
     }

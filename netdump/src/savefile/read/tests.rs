@@ -227,7 +227,11 @@ fn pcap_header_errors_are_libpcaps() {
     );
     assert_eq!(
         error(&[]),
-        "truncated dump file; tried to read 4 file header bytes, only got 0"
+        "test is not a pcap or pcapng file (it is empty)"
+    );
+    assert_eq!(
+        error(&[0xd4, 0xc3]),
+        "test is not a pcap or pcapng file (it is only 2 bytes long)"
     );
     assert_eq!(
         error(&pcap_header(LE, 0xa1b2c3d4, (1, 0), 65535, 1)),
