@@ -66,9 +66,17 @@ fn read_full(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(got)
 }
 
-/// Replaces `buf` with the next `len` bytes of `input`; returns how many there were. The
-/// buffer grows with the bytes that arrive, not with what a (maybe corrupt) length promises.
+/// Replaces `buf` with the next `len` bytes of `input`; returns how many there were. Beyond
+/// an ordinary packet's size the buffer grows with the bytes that arrive, not with what a
+/// (maybe corrupt) length promises.
 fn read_into(input: &mut impl Read, buf: &mut Vec<u8>, len: usize) -> io::Result<usize> {
+    const ORDINARY: usize = 256 * 1024;
+    if len <= ORDINARY {
+        buf.resize(len, 0);
+        let got = read_full(input, buf)?;
+        buf.truncate(got);
+        return Ok(got);
+    }
     buf.clear();
     let mut limited = input.take(len as u64);
     loop {
