@@ -7,6 +7,7 @@
 //! - `cargo xtask lint`: rustfmt and clippy.
 //! - `cargo xtask bench [--quick]`: netdump against tcpdump and no capture, as a table.
 //! - `cargo xtask fuzz [--seconds N] [TARGET]`: the fuzz targets, N seconds each.
+//! - `cargo xtask suite DIR`: `netdump -r` against `tcpdump -r` on every capture in DIR.
 //!
 //! The prerequisites, each installed when missing and announced while it happens: the dated
 //! nightly named in `netdump-ebpf/bpf-toolchain` with rust-src, Debian packages the build and
@@ -15,6 +16,7 @@
 
 mod bench;
 mod setup;
+mod suite;
 
 use std::{
     path::{Path, PathBuf},
@@ -63,6 +65,9 @@ enum Cmd {
         #[arg(long)]
         quick: bool,
     },
+    /// `netdump -r` against `tcpdump -r` on every .pcap/.pcapng/.cap file in a folder
+    /// (tcpdump's own tests/, say); no root.
+    Suite { dir: PathBuf },
     /// Run every test: unit tests, then the integration tests that need root.
     Test {
         /// Only tests whose name contains this.
@@ -130,6 +135,10 @@ fn real_main() -> Result<()> {
         Cmd::Fuzz { seconds, target } => {
             let env = setup::ensure(&root, setup::Needs::Build)?;
             fuzz(&root, &env, seconds, target.as_deref())?;
+        }
+        Cmd::Suite { dir } => {
+            let env = setup::ensure(&root, setup::Needs::Test)?;
+            suite::run(&dir, &build(&root, &env, false)?)?;
         }
         Cmd::Lint => {
             let env = setup::ensure(&root, setup::Needs::Build)?;

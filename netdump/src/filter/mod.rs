@@ -1,5 +1,5 @@
-//! pcap-filter expressions: compiled by libpcap (a dead Ethernet handle, so the syntax and
-//! semantics are the reference implementation's), judged offline by libpcap itself
+//! pcap-filter expressions: compiled by libpcap (a dead handle of Ethernet, or of a capture
+//! file's link type, so the syntax and semantics are the reference implementation's), judged offline by libpcap itself
 //! (`pcap_offline_filter`, for `-r`), and translated to eBPF for the kernel hooks.
 
 pub mod cbpf;
@@ -9,6 +9,8 @@ pub mod translate;
 
 use pcap::{BpfProgram, Capture, Linktype};
 use thiserror::Error;
+
+use crate::packet::{LinkType, Packet};
 
 #[derive(Debug, Error)]
 pub enum FilterError {
@@ -43,6 +45,53 @@ pub struct Filter {
     pub expression: String,
 }
 
+/// The DLT_ value libpcap's compiler knows a LINKTYPE_ value by, on Linux: they differ only
+/// for a few old types (libpcap's `linktype_to_dlt`).
+fn dlt(link_type: LinkType) -> i32 {
+    match link_type.0 {
+        100 => 11, // ATM_RFC1483
+        101 => 12, // RAW
+        102 => 15, // SLIP_BSDOS
+        103 => 16, // PPP_BSDOS
+        106 => 19, // ATM_CLIP
+        n => i32::from(n),
+    }
+}
+
+/// One expression compiled for each link type it meets: a pcapng file may mix interfaces
+/// of several link types, and libpcap compiles for one.
+pub struct FilterSet {
+    expression: String,
+    compiled: Vec<(LinkType, Filter)>,
+}
+
+impl FilterSet {
+    /// Compiles `expr` for `first` (the file's link type) now, so a bad expression is
+    /// reported before any packet.
+    pub fn new(expr: &str, first: LinkType) -> Result<FilterSet, FilterError> {
+        Ok(FilterSet {
+            expression: expr.to_string(),
+            compiled: vec![(first, Filter::compile_for(expr, first)?)],
+        })
+    }
+
+    /// libpcap's verdict on `pkt`, compiling for its link type when it is the first of it.
+    pub fn matches(&mut self, pkt: &Packet<'_>) -> Result<bool, FilterError> {
+        let i = match self.compiled.iter().position(|(l, _)| *l == pkt.link_type) {
+            Some(i) => i,
+            None => {
+                let f = Filter::compile_for(&self.expression, pkt.link_type)?;
+                self.compiled.push((pkt.link_type, f));
+                self.compiled.len() - 1
+            }
+        };
+        Ok(self
+            .compiled
+            .get(i)
+            .is_some_and(|(_, f)| f.matches(pkt.data, pkt.orig_len)))
+    }
+}
+
 /// libpcap's `struct bpf_program`, which `pcap::BpfProgram` wraps transparently.
 #[repr(C)]
 struct RawProgram {
@@ -68,11 +117,16 @@ unsafe extern "C" {
 impl Filter {
     /// Compiles `expr` as tcpdump would for an Ethernet interface (optimized).
     pub fn compile(expr: &str) -> Result<Filter, FilterError> {
+        Filter::compile_for(expr, LinkType::ETHERNET)
+    }
+
+    /// Compiles `expr` as tcpdump would for packets of `link_type` (a capture file's).
+    pub fn compile_for(expr: &str, link_type: LinkType) -> Result<Filter, FilterError> {
         let err = |message: String| FilterError::Compile {
             expr: expr.to_string(),
             message,
         };
-        let dead = Capture::dead(Linktype::ETHERNET).map_err(|e| err(e.to_string()))?;
+        let dead = Capture::dead(Linktype(dlt(link_type))).map_err(|e| err(e.to_string()))?;
         let program = dead.compile(expr, true).map_err(|e| err(e.to_string()))?;
         Ok(Filter {
             program,
@@ -182,6 +236,43 @@ mod tests {
             long.matches(&frame, 1500),
             "uses the original length, not the captured one"
         );
+    }
+
+    #[test]
+    fn compiles_for_the_link_type() {
+        // Raw IP: the IPv4 header is at offset 0.
+        let raw = Filter::compile_for("udp", LinkType::RAW).unwrap();
+        let mut ip = vec![0u8; 28];
+        ip[0] = 0x45;
+        ip[9] = 17;
+        assert!(raw.matches(&ip, 28));
+        assert!(!Filter::compile("udp").unwrap().matches(&ip, 28));
+        let e = Filter::compile_for("ether host 1:2:3:4:5:6", LinkType::RAW)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.starts_with("bad filter expression"), "{e}");
+    }
+
+    #[test]
+    fn filter_set_compiles_per_link_type() {
+        let mut set = FilterSet::new("udp", LinkType::ETHERNET).unwrap();
+        let mut ip = vec![0u8; 28];
+        ip[0] = 0x45;
+        ip[9] = 17;
+        let mut pkt = Packet {
+            ts: crate::packet::Timestamp::default(),
+            ifname: "",
+            direction: crate::packet::Direction::Unknown,
+            pkt_type: 0,
+            hook: crate::packet::Hook::Tc,
+            link_type: LinkType::RAW,
+            orig_len: 28,
+            data: &ip,
+        };
+        assert!(set.matches(&pkt).unwrap());
+        pkt.link_type = LinkType::ETHERNET;
+        assert!(!set.matches(&pkt).unwrap());
     }
 
     #[test]

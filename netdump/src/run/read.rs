@@ -1,53 +1,64 @@
 //! `-r`: a capture file filtered with libpcap's offline filter, printed or rewritten.
 
-use std::{
-    io::{self, BufWriter},
-    ops::ControlFlow,
-};
+use std::io::{self, BufWriter};
 
 use super::RunError;
-use crate::{
-    cli::ReadConfig,
-    filter::Filter,
-    output::{Output, OutputError},
-};
+use crate::{cli::ReadConfig, filter::FilterSet, output::Output, savefile::Reader};
 
 /// Reads a capture file (`-r`), filters it with libpcap's offline filter, and prints or
 /// rewrites it.
 pub fn read(cfg: ReadConfig) -> Result<i32, RunError> {
-    let filter = cfg.filter.as_deref().map(Filter::compile).transpose()?;
+    let mut reader = Reader::open(&cfg.path)?;
+    let mut filter = cfg
+        .filter
+        .as_deref()
+        .map(|e| FilterSet::new(e, reader.link_type()))
+        .transpose()?;
     let stdout = io::stdout();
     let mut output = Output::new(
         &cfg.output,
         BufWriter::with_capacity(64 * 1024, stdout.lock()),
     )?;
-    let mut failure: Option<OutputError> = None;
+    let mut failure: Option<RunError> = None;
     let mut quiet_stop = false;
-    crate::savefile::read_file(&cfg.path, |pkt| {
-        if let Some(f) = &filter {
-            if !f.matches(pkt.data, pkt.orig_len) {
-                return ControlFlow::Continue(());
+    loop {
+        let pkt = match reader.next_packet() {
+            Ok(Some(pkt)) => pkt,
+            Ok(None) => break,
+            Err(e) => {
+                // A truncated file: what it had is printed, then the error, as tcpdump does.
+                failure = Some(e.into());
+                break;
+            }
+        };
+        if let Some(f) = &mut filter {
+            match f.matches(&pkt) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    failure = Some(e.into());
+                    break;
+                }
             }
         }
-        match output.emit(pkt) {
+        match output.emit(&pkt) {
             Ok(None) => {}
             Ok(Some(_)) => {
                 quiet_stop = true;
-                return ControlFlow::Break(());
+                break;
             }
             Err(e) => {
-                failure = Some(e);
-                return ControlFlow::Break(());
+                failure = Some(e.into());
+                break;
             }
         }
         if cfg.count.is_some_and(|c| output.count >= c) {
-            return ControlFlow::Break(());
+            break;
         }
-        ControlFlow::Continue(())
-    })?;
+    }
     if let Some(e) = failure {
         let _ = output.flush();
-        return Err(e.into());
+        return Err(e);
     }
     if quiet_stop {
         std::mem::forget(output);

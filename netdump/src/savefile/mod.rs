@@ -1,15 +1,15 @@
 //! Capture files: writing pcap and pcapng (`-w`, with tcpdump's rotation `-C`/`-W`/`-G`)
 //! and reading them back (`-r`).
 //!
-//! The formats are the pcap-file crate's; this module adds what it lacks: rotation, flushing
-//! per packet, the pcapng options netdump records (direction, hook), and pcapng timestamp
-//! resolutions other than nanoseconds on read.
+//! Writing is on the pcap-file crate; this module adds what it lacks: rotation, flushing per
+//! packet, the pcapng options netdump records (direction, hook). Reading is netdump's own
+//! (`read.rs`), as lenient as libpcap.
 
 mod name;
 pub mod read;
 pub mod write;
 
-pub use read::{read_file, read_from, ReadError};
+pub use read::{read_file, read_from, ReadError, Reader};
 pub use write::{Saver, WriteError};
 
 /// Which file format `-w` writes.

@@ -1,28 +1,25 @@
-//! Reading pcap and pcapng files (`-r`), from a path or standard input.
+//! Reading capture files (`-r`), from a path or standard input: pcap (`read/pcap.rs`) and
+//! pcapng (`read/pcapng.rs`), lenient exactly where libpcap 1.10 is, so netdump reads what
+//! tcpdump reads.
+//!
+//! netdump's own code rather than the pcap-file crate: pcap-file refuses records libpcap
+//! reads (captured length above the snapshot length, link types with the FCS bits, pcapng
+//! option lists without an end marker), and its errors cannot say how far a truncated file
+//! got. Both formats read through one [`Reader`], which knows the file's link type before the
+//! first packet (the filter is compiled for it) and gives every packet its own.
+
+mod pcap;
+mod pcapng;
 
 use std::{
     fs::File,
-    io::{self, BufRead, BufReader, Read},
+    io::{self, BufReader, Read},
     ops::ControlFlow,
 };
 
-use pcap_file::{
-    pcap::PcapReader,
-    pcapng::{
-        blocks::{
-            enhanced_packet::EnhancedPacketOption,
-            interface_description::InterfaceDescriptionOption,
-        },
-        Block, PcapNgReader,
-    },
-    DataLink, PcapError,
-};
 use thiserror::Error;
 
-use crate::{
-    packet::Timestamp,
-    packet::{Direction, Hook, Packet},
-};
+use crate::packet::{LinkType, Packet};
 
 #[derive(Debug, Error)]
 pub enum ReadError {
@@ -32,18 +29,226 @@ pub enum ReadError {
         #[source]
         source: io::Error,
     },
-    #[error("{path} is not a pcap or pcapng file (it starts with {magic})")]
-    NotACapture { path: String, magic: String },
-    #[error("{path}: {message}")]
-    Format { path: String, message: String },
-    #[error("{path} has link type {linktype}: netdump reads Ethernet captures only")]
-    LinkType { path: String, linktype: String },
+    #[error("{path} is not a pcap or pcapng file ({what})")]
+    NotACapture { path: String, what: String },
+    /// The file's header cannot be read; libpcap's words, which tcpdump prints alone.
+    #[error("{message}")]
+    Header { path: String, message: String },
+    /// A record after the header cannot be read; the packets before it were handed out.
+    /// tcpdump reports these as `pcap_loop: ` and libpcap's words.
+    #[error("pcap_loop: {message}")]
+    Record { message: String },
 }
 
-fn ts_from_nanos(n: u128) -> Timestamp {
-    Timestamp {
-        sec: (n / 1_000_000_000) as i64,
-        nsec: (n % 1_000_000_000) as u32,
+/// What went wrong inside a file, in libpcap's words; [`Reader`] says whether it was the
+/// header or a record.
+#[derive(Debug, Error)]
+#[error("{0}")]
+struct Bad(String);
+
+impl From<io::Error> for Bad {
+    fn from(e: io::Error) -> Bad {
+        Bad(format!("error reading dump file: {e}"))
+    }
+}
+
+/// Reads until `buf` is full or the input ends; returns how many bytes were read.
+fn read_full(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match input.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// Replaces `buf` with the next `len` bytes of `input`; returns how many there were. Beyond
+/// an ordinary packet's size the buffer grows with the bytes that arrive, not with what a
+/// (maybe corrupt) length promises.
+fn read_into(input: &mut impl Read, buf: &mut Vec<u8>, len: usize) -> io::Result<usize> {
+    const ORDINARY: usize = 256 * 1024;
+    if len <= ORDINARY {
+        buf.resize(len, 0);
+        let got = read_full(input, buf)?;
+        buf.truncate(got);
+        return Ok(got);
+    }
+    buf.clear();
+    let mut limited = input.take(len as u64);
+    loop {
+        match limited.read_to_end(buf) {
+            Ok(_) => return Ok(buf.len()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The byte order of a file (pcap) or section (pcapng).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Endian {
+    Little,
+    Big,
+}
+
+impl Endian {
+    /// The `N` bytes at `at`, zeros where `b` is too short (callers check lengths first).
+    fn bytes<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+        b.get(at..at.saturating_add(N))
+            .and_then(|s| s.try_into().ok())
+            .unwrap_or([0; N])
+    }
+
+    fn u16(self, b: &[u8], at: usize) -> u16 {
+        let a = Self::bytes(b, at);
+        match self {
+            Endian::Little => u16::from_le_bytes(a),
+            Endian::Big => u16::from_be_bytes(a),
+        }
+    }
+
+    fn u32(self, b: &[u8], at: usize) -> u32 {
+        let a = Self::bytes(b, at);
+        match self {
+            Endian::Little => u32::from_le_bytes(a),
+            Endian::Big => u32::from_be_bytes(a),
+        }
+    }
+
+    fn u64(self, b: &[u8], at: usize) -> u64 {
+        let a = Self::bytes(b, at);
+        match self {
+            Endian::Little => u64::from_le_bytes(a),
+            Endian::Big => u64::from_be_bytes(a),
+        }
+    }
+}
+
+/// libpcap's `max_snaplen_for_dlt`: the largest packet it believes for a link type.
+fn max_snaplen(link_type: u32) -> u32 {
+    match link_type {
+        231 => 128 * 1024 * 1024, // D-Bus
+        279 => 8 * 1024 * 1024,   // EBHSCR
+        249 => 1024 * 1024,       // USBPcap
+        _ => 262_144,
+    }
+}
+
+/// libpcap's `pcap_adjust_snapshot`: a snapshot length of 0 or above `INT_MAX` means the
+/// link type's maximum.
+fn adjust_snaplen(link_type: u32, snaplen: u32) -> u32 {
+    if snaplen == 0 || snaplen > i32::MAX as u32 {
+        max_snaplen(link_type)
+    } else {
+        snaplen
+    }
+}
+
+/// A link type as [`Packet`] carries it; libpcap accepts 26 bits, netdump's printers 16.
+fn link_type(raw: u32) -> Result<LinkType, Bad> {
+    u16::try_from(raw).map(LinkType).map_err(|_| {
+        Bad(format!(
+            "link type {raw} is unknown: no printer can read it"
+        ))
+    })
+}
+
+enum Format<R: Read> {
+    Pcap(pcap::PcapReader<R>),
+    PcapNg(pcapng::PcapNgReader<R>),
+}
+
+/// An open capture file: its header has been read, packets come one at a time.
+pub struct Reader<R: Read> {
+    format: Format<BufReader<R>>,
+}
+
+impl Reader<Box<dyn Read>> {
+    /// Opens the capture at `path` (`-` is standard input) and reads its header.
+    pub fn open(path: &str) -> Result<Self, ReadError> {
+        let input: Box<dyn Read> = if path == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            Box::new(File::open(path).map_err(|source| ReadError::Open {
+                path: path.to_string(),
+                source,
+            })?)
+        };
+        Reader::new(input, path)
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// Reads the header of the capture in `input`; `path` names it in errors.
+    pub fn new(input: R, path: &str) -> Result<Self, ReadError> {
+        let mut input = BufReader::with_capacity(256 * 1024, input);
+        let header = |message: String| ReadError::Header {
+            path: path.to_string(),
+            message,
+        };
+        let mut magic = [0u8; 4];
+        let got = read_full(&mut input, &mut magic).map_err(|e| header(Bad::from(e).0))?;
+        if got < magic.len() {
+            // tcpdump: "truncated dump file; tried to read 4 file header bytes, only got 0",
+            // which does not say which file, nor that it is empty.
+            return Err(ReadError::NotACapture {
+                path: path.to_string(),
+                what: match got {
+                    0 => "it is empty".into(),
+                    n => format!("it is only {n} bytes long"),
+                },
+            });
+        }
+        let format = if let Some(endian) = pcap::magic(magic) {
+            Format::Pcap(pcap::PcapReader::new(input, magic, endian).map_err(|e| header(e.0))?)
+        } else if magic == pcapng::SHB_MAGIC {
+            match pcapng::PcapNgReader::new(input).map_err(|e| header(e.0))? {
+                Some(r) => Format::PcapNg(r),
+                None => return Err(not_a_capture(path, magic)),
+            }
+        } else {
+            return Err(not_a_capture(path, magic));
+        };
+        Ok(Reader { format })
+    }
+
+    /// The file's link type (for pcapng, its first interface's).
+    pub fn link_type(&self) -> LinkType {
+        match &self.format {
+            Format::Pcap(r) => r.link_type,
+            Format::PcapNg(r) => r.first_link_type,
+        }
+    }
+
+    /// The file's snapshot length, as libpcap adjusts it.
+    pub fn snaplen(&self) -> u32 {
+        match &self.format {
+            Format::Pcap(r) => r.snaplen,
+            Format::PcapNg(r) => r.first_snaplen,
+        }
+    }
+
+    /// The next packet, `None` at the end of the file.
+    pub fn next_packet(&mut self) -> Result<Option<Packet<'_>>, ReadError> {
+        let next = match &mut self.format {
+            Format::Pcap(r) => r.next_packet(),
+            Format::PcapNg(r) => r.next_packet(),
+        };
+        next.map_err(|e| ReadError::Record { message: e.0 })
+    }
+}
+
+fn not_a_capture(path: &str, magic: [u8; 4]) -> ReadError {
+    ReadError::NotACapture {
+        path: path.to_string(),
+        what: format!(
+            "it starts with {:02x}{:02x}{:02x}{:02x}",
+            magic[0], magic[1], magic[2], magic[3]
+        ),
     }
 }
 
@@ -53,164 +258,31 @@ pub fn read_file(
     path: &str,
     f: impl FnMut(&Packet<'_>) -> ControlFlow<()>,
 ) -> Result<u64, ReadError> {
-    let input: Box<dyn Read> = if path == "-" {
-        Box::new(io::stdin().lock())
-    } else {
-        Box::new(File::open(path).map_err(|source| ReadError::Open {
-            path: path.to_string(),
-            source,
-        })?)
-    };
-    read_from(input, path, f)
+    drain(Reader::open(path)?, f)
 }
 
 /// As [`read_file`], from any reader; `path` names it in errors.
 pub fn read_from(
     input: impl Read,
     path: &str,
+    f: impl FnMut(&Packet<'_>) -> ControlFlow<()>,
+) -> Result<u64, ReadError> {
+    drain(Reader::new(input, path)?, f)
+}
+
+fn drain<R: Read>(
+    mut reader: Reader<R>,
     mut f: impl FnMut(&Packet<'_>) -> ControlFlow<()>,
 ) -> Result<u64, ReadError> {
-    let mut input = BufReader::with_capacity(256 * 1024, input);
-    let head = input.fill_buf().map_err(|source| ReadError::Open {
-        path: path.to_string(),
-        source,
-    })?;
-    let magic: [u8; 4] = head
-        .get(..4)
-        .and_then(|m| m.try_into().ok())
-        .unwrap_or([0; 4]);
-    let format_err = |e: PcapError| ReadError::Format {
-        path: path.to_string(),
-        message: e.to_string(),
-    };
     let mut count = 0u64;
-    match magic {
-        [0xd4, 0xc3, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0xc3, 0xd4]
-        | [0x4d, 0x3c, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0x3c, 0x4d] => {
-            let mut r = PcapReader::new(input).map_err(format_err)?;
-            let dl = r.header().datalink;
-            if dl != DataLink::ETHERNET {
-                return Err(ReadError::LinkType {
-                    path: path.to_string(),
-                    linktype: format!("{dl:?}"),
-                });
-            }
-            while let Some(p) = r.next_packet() {
-                let p = p.map_err(format_err)?;
-                let pkt = Packet {
-                    ts: ts_from_nanos(p.timestamp.as_nanos()),
-                    ifname: "",
-                    direction: Direction::Unknown,
-                    pkt_type: 0,
-                    hook: Hook::Tc,
-                    link_type: crate::packet::LinkType::ETHERNET,
-                    orig_len: p.orig_len,
-                    data: &p.data,
-                };
-                count += 1;
-                if f(&pkt).is_break() {
-                    break;
-                }
-            }
-        }
-        [0x0a, 0x0d, 0x0d, 0x0a] => {
-            let mut r = PcapNgReader::new(input).map_err(format_err)?;
-            // Per interface: name, and the factor that turns pcap-file's "nanoseconds" (the raw
-            // timestamp count) into real nanoseconds.
-            let mut ifaces: Vec<(String, u128, bool)> = Vec::new();
-            while let Some(block) = r.next_block() {
-                let block = block.map_err(format_err)?;
-                match block {
-                    Block::SectionHeader(_) => ifaces.clear(),
-                    Block::InterfaceDescription(idb) => {
-                        let mut name = String::new();
-                        let mut scale = 1000u128; // default resolution: microseconds
-                        for o in &idb.options {
-                            match o {
-                                InterfaceDescriptionOption::IfName(n) => name = n.to_string(),
-                                InterfaceDescriptionOption::IfTsResol(r) => {
-                                    scale = if r & 0x80 == 0 {
-                                        10u128.pow(9u32.saturating_sub(u32::from(*r)))
-                                    } else {
-                                        1
-                                    };
-                                }
-                                _ => {}
-                            }
-                        }
-                        ifaces.push((name, scale, idb.linktype == DataLink::ETHERNET));
-                    }
-                    Block::EnhancedPacket(epb) => {
-                        let Some((name, scale, ethernet)) = ifaces.get(epb.interface_id as usize)
-                        else {
-                            return Err(ReadError::Format {
-                                path: path.to_string(),
-                                message: format!(
-                                    "packet for undeclared interface {}",
-                                    epb.interface_id
-                                ),
-                            });
-                        };
-                        if !ethernet {
-                            continue;
-                        }
-                        let mut direction = Direction::Unknown;
-                        let mut pkt_type = 0;
-                        let mut hook = Hook::Tc;
-                        for o in &epb.options {
-                            match o {
-                                EnhancedPacketOption::Flags(fl) => {
-                                    direction = match fl & 3 {
-                                        1 => Direction::Ingress,
-                                        2 => Direction::Egress,
-                                        _ => Direction::Unknown,
-                                    };
-                                    pkt_type = match (fl >> 2) & 7 {
-                                        2 => 2,
-                                        3 => 1,
-                                        4 => 3,
-                                        _ => 0,
-                                    };
-                                    if direction == Direction::Egress {
-                                        pkt_type = 4;
-                                    }
-                                }
-                                EnhancedPacketOption::Comment(c) if c == "hook: socket" => {
-                                    hook = Hook::Socket
-                                }
-                                _ => {}
-                            }
-                        }
-                        let pkt = Packet {
-                            ts: ts_from_nanos(epb.timestamp.as_nanos() * scale),
-                            ifname: name,
-                            direction,
-                            pkt_type,
-                            hook,
-                            link_type: crate::packet::LinkType::ETHERNET,
-                            orig_len: epb.original_len,
-                            data: &epb.data,
-                        };
-                        count += 1;
-                        if f(&pkt).is_break() {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        _ => {
-            return Err(ReadError::NotACapture {
-                path: path.to_string(),
-                magic: format!(
-                    "{:02x}{:02x}{:02x}{:02x}",
-                    magic[0], magic[1], magic[2], magic[3]
-                ),
-            })
+    while let Some(pkt) = reader.next_packet()? {
+        count += 1;
+        if f(&pkt).is_break() {
+            break;
         }
     }
     Ok(count)
 }
+
+#[cfg(test)]
+mod tests;
