@@ -280,6 +280,25 @@ fn netdump_reads_what_tcpdump_reads() {
             "sll2 '{filter}'"
         );
     }
+    // `-r X -w Y` keeps X's link type: tcpdump reads the rewritten files as it reads X.
+    let original = run("tcpdump", &["-e"], &file("sll2.pcap"));
+    for name in ["rewritten.pcap", "rewritten.pcapng"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_netdump"))
+            .arg("-r")
+            .arg(file("sll2.pcap"))
+            .arg("-w")
+            .arg(file(name))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let again = run("tcpdump", &["-e"], &file(name));
+        assert_eq!(again.code, 0, "{name}: {}", again.stderr);
+        assert_eq!(again.stdout, original.stdout, "{name}");
+    }
 }
 
 #[test]

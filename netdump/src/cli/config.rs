@@ -8,6 +8,7 @@ use super::{Args, PrecisionArg, QDirection, TcAttachArg, TransportArg};
 use crate::{
     kernel::{self, Hooks, TcAttach, TransportChoice},
     output::OutputOptions,
+    packet::LinkType,
     print::{DissectOptions, Dump, PrintOptions, TimeFormat},
     savefile::{Format, Precision, Rotation, SaveOptions},
 };
@@ -306,6 +307,8 @@ impl Args {
                 PrecisionArg::Nano => Precision::Nano,
             },
             snaplen: 0, // set with the snap length below
+            // Live captures are Ethernet; `-r` sets the file's own.
+            link_type: LinkType::ETHERNET,
             rotation: Rotation {
                 size_bytes: self.file_size.map(|m| m * 1_000_000),
                 count: self.file_count,

@@ -7,8 +7,12 @@ use crate::{cli::ReadConfig, filter::FilterSet, output::Output, savefile::Reader
 
 /// Reads a capture file (`-r`), filters it with libpcap's offline filter, and prints or
 /// rewrites it.
-pub fn read(cfg: ReadConfig) -> Result<i32, RunError> {
+pub fn read(mut cfg: ReadConfig) -> Result<i32, RunError> {
     let mut reader = Reader::open(&cfg.path)?;
+    // `-r X -w Y` keeps X's link type.
+    if let Some(save) = &mut cfg.output.save {
+        save.link_type = reader.link_type();
+    }
     let mut filter = cfg
         .filter
         .as_deref()

@@ -9,6 +9,7 @@ mod name;
 pub mod read;
 pub mod write;
 
+use crate::packet::LinkType;
 pub use read::{read_file, read_from, ReadError, Reader};
 pub use write::{Saver, WriteError};
 
@@ -42,6 +43,8 @@ pub struct SaveOptions {
     pub format: Format,
     pub precision: Precision,
     pub snaplen: u32,
+    /// The pcap file header's link type (pcapng gives each interface its packets' own).
+    pub link_type: LinkType,
     pub rotation: Rotation,
     /// Flush after every packet (`-U`).
     pub flush_each: bool,

@@ -31,6 +31,12 @@ use crate::packet::{Direction, Packet};
 
 #[derive(Debug, Error)]
 pub enum WriteError {
+    #[error("{path}: a packet of link type {packet} cannot go into a pcap file of link type {file}: write pcapng (--pcapng), which records a link type per interface")]
+    LinkType {
+        path: String,
+        packet: u16,
+        file: u16,
+    },
     #[error("cannot create {path}: {source} (check the directory exists and is writable)")]
     Create {
         path: String,
@@ -173,7 +179,7 @@ impl Saver {
                     ts_correction: 0,
                     ts_accuracy: 0,
                     snaplen: opts.snaplen,
-                    datalink: DataLink::ETHERNET,
+                    datalink: DataLink::from(u32::from(opts.link_type.0)),
                     ts_resolution: match opts.precision {
                         Precision::Micro => TsResolution::MicroSecond,
                         Precision::Nano => TsResolution::NanoSecond,
@@ -280,6 +286,13 @@ impl Saver {
         let ts = Duration::from_nanos(nanos as u64);
         match &mut self.enc {
             Encoder::Pcap => {
+                if pkt.link_type != self.opts.link_type {
+                    return Err(WriteError::LinkType {
+                        path: self.path.clone(),
+                        packet: pkt.link_type.0,
+                        file: self.opts.link_type.0,
+                    });
+                }
                 // pcap-file wrote the file header; a record is 16 bytes of header (native
                 // endianness, as that header says) and the bytes. Written in two copies into
                 // the buffer rather than pcap-file's five field writes: this is the per-packet
@@ -309,7 +322,7 @@ impl Saver {
                     Some(id) => *id,
                     None => {
                         let idb = InterfaceDescriptionBlock {
-                            linktype: DataLink::ETHERNET,
+                            linktype: DataLink::from(u32::from(pkt.link_type.0)),
                             snaplen: self.opts.snaplen,
                             options: vec![
                                 InterfaceDescriptionOption::IfName(Cow::Owned(
