@@ -1,6 +1,7 @@
 //! Shared by the root-only integration tests: namespaces joined by a veth pair ([`netns`]),
 //! a running netdump with its output collected ([`runner`]), traffic senders and what must
-//! be printed for them ([`traffic`]).
+//! be printed for them ([`traffic`]), and temporary directories that go with the test
+//! ([`tmp`]).
 //!
 //! Each test builds its own namespaces (addresses in 198.18.0.0/15 and 2001:2::/48) and the
 //! `Net` guard removes them when it ends, also when it fails.
@@ -8,6 +9,7 @@
 
 pub mod netns;
 pub mod runner;
+pub mod tmp;
 pub mod traffic;
 
 use std::{
@@ -21,6 +23,7 @@ use std::{
 pub use {
     netns::{in_ns, Net},
     runner::*,
+    tmp::*,
     traffic::*,
 };
 
