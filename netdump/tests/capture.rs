@@ -550,8 +550,7 @@ fn privileges_are_dropped_once_capturing() {
         assert!(!filters.contains("netdump"), "{args:?}: {filters}");
     }
     // -Z gives the capture file to the user, as tcpdump does; it is still written.
-    let dir = std::env::temp_dir().join(format!("netdump-z-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TmpDir::new("z");
     let file = dir.join("z.pcap");
     let cap = net.capture(&["-Z", "nobody", "-w", file.to_str().unwrap()]);
     net.in_a(&["ping", "-c", "1", "-W", "2", &net.ip_b]);
@@ -565,5 +564,4 @@ fn privileges_are_dropped_once_capturing() {
         "the packets were written: {} bytes",
         meta.len()
     );
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -12,13 +12,6 @@ use std::{
 
 use common::*;
 
-fn tmpdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("netdump-files-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 fn tool(args: &[&str]) -> String {
     let out = Command::new(args[0])
         .args(&args[1..])
@@ -54,7 +47,7 @@ fn bare(f: &Finished, net: &Net) -> Vec<String> {
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn pcap_file_reads_back_in_tcpdump_and_tshark() {
     let net = Net::new(false, true);
-    let dir = tmpdir("pcap");
+    let dir = TmpDir::new("files-pcap");
     let path = dir.join("c.pcap");
     let p = path.to_str().unwrap();
     let cap = net.capture(&["-w", p, "--print"]);
@@ -92,14 +85,13 @@ fn pcap_file_reads_back_in_tcpdump_and_tshark() {
         "{}",
         udp[0]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn pcapng_records_direction_interface_and_hook() {
     let net = Net::new(false, true);
-    let dir = tmpdir("pcapng");
+    let dir = TmpDir::new("files-pcapng");
     let path = dir.join("c.pcapng");
     let p = path.to_str().unwrap();
     let cap = net.capture(&["-w", p, "--print", "--hook", "tc,socket"]);
@@ -141,7 +133,6 @@ fn pcapng_records_direction_interface_and_hook() {
         };
         assert_eq!(cols[2], want_hook, "{row} vs {line}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn flood(net: &Net, datagrams: usize, size: usize) {
@@ -163,7 +154,7 @@ fn flood(net: &Net, datagrams: usize, size: usize) {
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn sigint_and_sigterm_leave_a_valid_file() {
     let net = Net::new(false, true);
-    let dir = tmpdir("signals");
+    let dir = TmpDir::new("files-signals");
     for sig in [libc::SIGINT, libc::SIGTERM] {
         let path = dir.join(format!("s{sig}.pcap"));
         let p = path.to_str().unwrap();
@@ -181,14 +172,13 @@ fn sigint_and_sigterm_leave_a_valid_file() {
             "file count vs captured line"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn size_rotation_keeps_count_valid_files() {
     let net = Net::new(false, true);
-    let dir = tmpdir("rotate");
+    let dir = TmpDir::new("files-rotate");
     let path = dir.join("r.pcap");
     let p = path.to_str().unwrap();
     let cap = net.capture(&["-w", p, "-C", "1", "-W", "3"]);
@@ -211,14 +201,13 @@ fn size_rotation_keeps_count_valid_files() {
             "{n} is empty or invalid"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn time_rotation_stops_after_count_files() {
     let net = Net::new(false, true);
-    let dir = tmpdir("rotate-time");
+    let dir = TmpDir::new("files-rotate-time");
     let pattern = dir.join("t-%H%M%S.pcap");
     let cap = net.capture(&["-w", pattern.to_str().unwrap(), "-G", "1", "-W", "2"]);
     // Traffic for up to 6 s: netdump must stop by itself after its second file.
@@ -246,14 +235,13 @@ fn time_rotation_stops_after_count_files() {
         );
         tcpdump_lines(dir.join(n).to_str().unwrap());
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn offloaded_vlan_tag_is_written_into_the_file() {
     let net = Net::new(false, true);
-    let dir = tmpdir("vlan");
+    let dir = TmpDir::new("files-vlan");
     let path = dir.join("v.pcapng");
     let p = path.to_str().unwrap();
     let cap = net.capture(&["-w", p, "-Q", "in", "-c", "1"]);
@@ -274,7 +262,6 @@ fn offloaded_vlan_tag_is_written_into_the_file() {
         "frame.len",
     ]);
     assert_eq!(rows.trim(), "20\t40002\t78", "{rows}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -341,25 +328,9 @@ fn unwritable_file_is_one_clear_line_and_nothing_attached() {
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn full_disk_is_one_clear_line_and_keeps_what_was_written() {
     let net = Net::new(false, true);
-    let dir = tmpdir("full");
+    let dir = TmpDir::new("files-full");
     // A 64 KiB tmpfs: about 40 full-size packets fit.
-    let mnt = dir.to_str().unwrap().to_string();
-    tool(&[
-        "mount",
-        "-t",
-        "tmpfs",
-        "-o",
-        "size=64k",
-        "netdump-test",
-        &mnt,
-    ]);
-    struct Unmount(String);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(&self.0).status();
-        }
-    }
-    let _unmount = Unmount(mnt.clone());
+    let _mnt = Tmpfs::mount(&dir, "64k");
     let file = dir.join("full.pcap");
     let cap = net.capture(&["-w", file.to_str().unwrap(), "-U"]);
     flood(&net, 300, 1300);
@@ -389,6 +360,4 @@ fn full_disk_is_one_clear_line_and_keeps_what_was_written() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(loaded_netdump_programs(), 0);
-    drop(_unmount);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -185,8 +185,7 @@ fn live_filters_print_what_tcpdump_prints_from_the_file() {
         .map(|(_, f)| f)
         .filter(|f| f.len() >= 14)
         .collect();
-    let dir = std::env::temp_dir().join(format!("netdump-filter-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::TmpDir::new("filter-e2e");
     let pcap = dir.join("corpus.pcap");
     write_pcap(&pcap, &frames);
     let prefix_len = format!("{:<5} In  ", net.vb).len();
@@ -248,5 +247,4 @@ fn live_filters_print_what_tcpdump_prints_from_the_file() {
         }
     }
     eprintln!("{checked} filtered packets printed as tcpdump prints them");
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -20,8 +20,7 @@ use common::*;
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn deleted_interface_ends_the_capture_with_a_valid_file() {
     let net = Net::new(false, true);
-    let dir = std::env::temp_dir().join(format!("netdump-robust-del-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TmpDir::new("robust-del");
     let file = dir.join("gone.pcap");
     let cap = net.capture(&["-w", file.to_str().unwrap()]);
     net.in_a(&["ping", "-c", "2", "-i", "0.2", "-W", "2", &net.ip_b]);
@@ -52,7 +51,6 @@ fn deleted_interface_ends_the_capture_with_a_valid_file() {
     wait_until("the programs are unloaded", || {
         loaded_netdump_programs() == 0
     });
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -250,14 +248,8 @@ fn traffic_passes_unchanged_in_every_mode() {
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn stdout_on_a_full_disk_is_one_clear_line() {
     let net = Net::new(false, true);
-    let dir = std::env::temp_dir().join(format!("netdump-robust-full-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mnt = dir.to_str().unwrap().to_string();
-    assert!(Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=16k", "netdump-test", &mnt])
-        .status()
-        .unwrap()
-        .success());
+    let dir = TmpDir::new("robust-full");
+    let mnt = Tmpfs::mount(&dir, "16k");
     let out = std::fs::File::create(dir.join("out.txt")).unwrap();
     let mut child = Command::new("ip")
         .args(["netns", "exec", &net.b, BIN, "-i", &net.vb, "-l"])
@@ -277,8 +269,8 @@ fn stdout_on_a_full_disk_is_one_clear_line() {
         thread::sleep(Duration::from_millis(50));
     }
     let output = child.wait_with_output().unwrap();
-    let _ = Command::new("umount").arg(&mnt).status();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(mnt);
+    drop(dir);
     assert!(!output.status.success());
     let err = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = err

@@ -17,6 +17,8 @@ use std::{
 
 use anyhow::{bail, Context as _, Result};
 
+use crate::netns::{self, Net};
+
 const NS_A: &str = "ndbench-a";
 const NS_B: &str = "ndbench-b";
 const VA: &str = "ndbench-va";
@@ -24,109 +26,22 @@ const VB: &str = "ndbench-vb";
 const IP_A: &str = "198.18.200.1";
 const IP_B: &str = "198.18.200.2";
 
-fn sh(args: &[&str]) -> Result<String> {
-    let out = Command::new(args[0])
-        .args(&args[1..])
-        .output()
-        .with_context(|| format!("run {args:?}"))?;
-    if !out.status.success() {
-        bail!("{args:?}: {}", String::from_utf8_lossy(&out.stderr).trim());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// The two namespaces and their veth pair; removed on drop.
-struct Net {
-    mac_a: String,
-    mac_b: String,
-}
-
-impl Net {
-    fn new() -> Result<Net> {
-        // Leftovers of an interrupted run.
-        let _ = Command::new("ip").args(["netns", "del", NS_A]).output();
-        let _ = Command::new("ip").args(["netns", "del", NS_B]).output();
-        sh(&["ip", "netns", "add", NS_A])?;
-        let guard = Net {
-            mac_a: String::new(),
-            mac_b: String::new(),
-        };
-        sh(&["ip", "netns", "add", NS_B])?;
-        sh(&["ip", "link", "add", VA, "type", "veth", "peer", "name", VB])?;
-        sh(&["ip", "link", "set", VA, "netns", NS_A])?;
-        sh(&["ip", "link", "set", VB, "netns", NS_B])?;
-        for (ns, dev, ip) in [(NS_A, VA, IP_A), (NS_B, VB, IP_B)] {
-            sh(&[
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                "sysctl",
-                "-qw",
-                &format!("net.ipv6.conf.{dev}.disable_ipv6=1"),
-            ])?;
-            sh(&[
-                "ip",
-                "-n",
-                ns,
-                "addr",
-                "add",
-                &format!("{ip}/24"),
-                "dev",
-                dev,
-            ])?;
-            sh(&["ip", "-n", ns, "link", "set", dev, "up"])?;
-            sh(&["ip", "-n", ns, "link", "set", "lo", "up"])?;
-        }
-        let mac = |ns: &str, dev: &str| -> Result<String> {
-            let out = sh(&["ip", "-n", ns, "-br", "link", "show", dev])?;
-            out.split_whitespace()
-                .nth(2)
-                .map(str::to_string)
-                .context("no MAC in ip -br output")
-        };
-        let net = Net {
-            mac_a: mac(NS_A, VA)?,
-            mac_b: mac(NS_B, VB)?,
-        };
-        std::mem::forget(guard);
-        sh(&[
-            "ip",
-            "-n",
-            NS_A,
-            "neigh",
-            "add",
-            IP_B,
-            "lladdr",
-            &net.mac_b,
-            "dev",
-            VA,
-            "nud",
-            "permanent",
-        ])?;
-        sh(&[
-            "ip",
-            "-n",
-            NS_B,
-            "neigh",
-            "add",
-            IP_A,
-            "lladdr",
-            &net.mac_a,
-            "dev",
-            VB,
-            "nud",
-            "permanent",
-        ])?;
-        Ok(net)
-    }
-}
-
-impl Drop for Net {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", NS_A]).output();
-        let _ = Command::new("ip").args(["netns", "del", NS_B]).output();
-    }
+/// The two namespaces and their veth pair (the same set-up as the integration tests');
+/// removed when the returned guard drops.
+fn bench_net() -> Result<Net> {
+    // Leftovers of an interrupted run.
+    netns::delete_namespace(NS_A);
+    netns::delete_namespace(NS_B);
+    let net = Net::create(&netns::Spec {
+        ns: [NS_A, NS_B],
+        veth: [VA, VB],
+        subnet: 200,
+        ipv6: false,
+        static_neigh: true,
+        lo_up: true,
+    })?;
+    debug_assert_eq!((net.ip_a.as_str(), net.ip_b.as_str()), (IP_A, IP_B));
+    Ok(net)
 }
 
 /// A capture tool under test.
@@ -545,7 +460,7 @@ pub fn run(root: &Path, netdump: &Path, filter_cost: &Path, opts: BenchOptions) 
     };
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir)?;
-    let net = Net::new()?;
+    let net = bench_net()?;
     let conf = trafgen_conf(&net, &out_dir)?;
     let all = contenders(netdump, true);
     let mut report = String::new();

@@ -15,6 +15,9 @@
 //! `~/.local/share/netdump/` (it must survive reboots: the binary's rpath points there).
 
 mod bench;
+/// Namespaces and veth pair, shared with the integration tests.
+#[path = "../../netdump/tests/common/netns.rs"]
+mod netns;
 mod setup;
 mod suite;
 
