@@ -8,6 +8,7 @@ pub mod attach;
 pub mod bpf;
 pub mod cli;
 pub mod clock;
+pub mod decode;
 pub mod filter;
 pub mod iface;
 pub mod netlink;
