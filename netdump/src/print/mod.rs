@@ -2,15 +2,18 @@
 //!
 //! The [`Printer`] writes into any `impl Write`, so tests compare exact strings.
 
-pub mod dissect;
 pub mod hexdump;
 pub mod json;
+pub mod text;
 pub mod time;
 
 use std::io::{self, Write};
 
-use crate::packet::{Direction, Packet};
-pub use dissect::Options as DissectOptions;
+use crate::{
+    decode::{self, Decoded},
+    packet::{Direction, Packet},
+};
+pub use text::Options as DissectOptions;
 pub use time::TimeFormat;
 
 /// Which payload dump follows each line.
@@ -42,7 +45,7 @@ pub struct PrintOptions {
 pub struct Printer {
     opts: PrintOptions,
     clock: time::Clock,
-    dissector: dissect::Dissector,
+    dissector: text::Dissector,
     line: String,
 }
 
@@ -51,13 +54,25 @@ impl Printer {
         Printer {
             opts,
             clock: time::Clock::new(opts.time),
-            dissector: dissect::Dissector::new(opts.dissect),
+            dissector: text::Dissector::new(opts.dissect),
             line: String::with_capacity(256),
         }
     }
 
     /// Writes one packet's line(s) to `out`.
     pub fn print(&mut self, out: &mut impl Write, pkt: &Packet<'_>) -> io::Result<()> {
+        let decoded = decode::decode(pkt.link_type, pkt.data, pkt.orig_len);
+        self.print_decoded(out, pkt, &decoded)
+    }
+
+    /// Writes one packet's line(s) from its layers, decoded once by the caller (who may
+    /// also hand them to [`json::packet_json_decoded`]).
+    pub fn print_decoded(
+        &mut self,
+        out: &mut impl Write,
+        pkt: &Packet<'_>,
+        decoded: &Decoded<'_>,
+    ) -> io::Result<()> {
         self.line.clear();
         self.clock.write(&mut self.line, pkt.ts);
         if self.opts.iface_prefix {
@@ -77,7 +92,7 @@ impl Printer {
                 let _ = write!(self.line, "[{}] ", pkt.hook.name());
             }
         }
-        let info = self.dissector.frame(&mut self.line, pkt.data, pkt.orig_len);
+        let info = self.dissector.frame(&mut self.line, decoded, pkt.orig_len);
         let link = info.link_len.min(pkt.data.len());
         // As tcpdump: nothing to dump past the link header, no dump (unless it includes it).
         let rest = &pkt.data[link..];
