@@ -117,15 +117,18 @@ impl Dissector {
 
     /// An IPv6 packet, its extension headers, and what it carries.
     pub(super) fn ipv6(&mut self, out: &mut String, ip: &Ipv6<'_>, above: &[Layer<'_>]) {
-        if ip.raw.is_empty() {
-            out.push_str(" [|ip6]");
-            return;
-        }
-        self.proto_prefix(out, "IP6");
         let Some(h) = ip.header else {
-            out.push_str(" [|ip6]");
+            // tcpdump checks the length before it names the protocol, the version after.
+            match ip.raw.first() {
+                Some(v) if ip.raw.len() >= ipv6::HEADER_LEN => {
+                    self.proto_prefix(out, "IP6");
+                    let _ = write!(out, "version error: {} != 6", v >> 4);
+                }
+                _ => out.push_str(" [|ip6]"),
+            }
             return;
         };
+        self.proto_prefix(out, "IP6");
         let plen = u32::from(h.payload_len());
         if let Some(missing) = ip.missing() {
             let _ = write!(out, "truncated-ip6 - {missing} bytes missing!");

@@ -9,6 +9,14 @@ use crate::decode::{
     Decoded, Layer, Unknown, Upper,
 };
 
+/// "src > dst, " (tcpdump's `ether_addresses_print`).
+fn addresses(out: &mut String, e: &Ethernet) {
+    mac(out, &e.src);
+    out.push_str(" > ");
+    mac(out, &e.dst);
+    out.push_str(", ");
+}
+
 impl Dissector {
     /// The link layer and everything above it.
     pub(super) fn link(&mut self, out: &mut String, d: &Decoded<'_>, orig_len: u32) {
@@ -18,14 +26,12 @@ impl Dissector {
         }
     }
 
+    /// As tcpdump's `ether_common_print`.
     fn ethernet(&mut self, out: &mut String, e: &Ethernet, layers: &[Layer<'_>], orig_len: u32) {
-        let mut length = orig_len.saturating_sub(ethernet::HEADER_LEN as u32);
+        let length = orig_len.saturating_sub(ethernet::HEADER_LEN as u32);
         let link_header = self.opts.link_header;
         if link_header {
-            mac(out, &e.src);
-            out.push_str(" > ");
-            mac(out, &e.dst);
-            out.push_str(", ");
+            addresses(out, e);
         }
         if e.is_8023() {
             // An 802.3 length field: tcpdump hands these to its LLC printer.
@@ -35,82 +41,74 @@ impl Dissector {
             let _ = write!(out, "LLC, length {length}");
             return;
         }
-        let header = |out: &mut String, ethertype: u16| {
-            let _ = write!(
-                out,
-                "ethertype {} (0x{ethertype:04x}), length {orig_len}: ",
-                ethertype_name(ethertype)
-            );
-        };
+        let mut printed_length = false;
         let mut ethertype = e.ethertype;
-        let mut tags = 0;
         let mut rest = layers;
         while let Some((Layer::Vlan(v), after)) = rest.split_first() {
             if link_header {
-                if tags == 0 {
-                    header(out, v.tpid);
+                self.ether_type(out, v.tpid);
+                if printed_length {
+                    out.push_str(", ");
+                } else {
+                    let _ = write!(out, ", length {orig_len}: ");
+                    printed_length = true;
                 }
-                // Without -e tcpdump says nothing of the tag.
                 let _ = write!(out, "vlan {}, p {}", v.id(), v.pcp());
                 if v.dei() {
                     out.push_str(", DEI");
                 }
                 out.push_str(", ");
-                if !ethernet::is_vlan(v.ethertype) {
-                    let _ = write!(
-                        out,
-                        "ethertype {} (0x{:04x}), ",
-                        ethertype_name(v.ethertype),
-                        v.ethertype
-                    );
-                }
             }
-            tags += 1;
             ethertype = v.ethertype;
-            length = length.saturating_sub(4);
             rest = after;
         }
         if ethernet::is_vlan(ethertype) {
             // The decoder stopped inside a tag.
-            if link_header && tags == 0 {
-                header(out, ethertype);
-            }
             out.push_str(" [|vlan]");
             return;
         }
-        if link_header && tags == 0 {
-            header(out, ethertype);
+        if link_header {
+            self.ether_type(out, ethertype);
+            if printed_length {
+                out.push_str(", ");
+            } else {
+                let _ = write!(out, ", length {orig_len}: ");
+            }
         }
         match rest.split_first() {
             Some((Layer::Ipv4(ip), above)) => self.ipv4(out, ip, above),
             Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
             Some((Layer::Arp(a), _)) => self.arp(out, a),
-            Some((Layer::Unknown(u), _)) => self.unknown_ethertype(out, e, tags > 0, u, orig_len),
+            Some((Layer::Unknown(u), _)) => self.unknown_ethertype(out, e, u, orig_len),
             _ => {}
         }
+    }
+
+    /// tcpdump's `ether_type_print`: the name and number, or with -q the name alone.
+    fn ether_type(&self, out: &mut String, ethertype: u16) {
+        let name = ethertype_name(ethertype);
+        let _ = match (self.opts.quiet, name) {
+            (false, _) => write!(out, "ethertype {name} (0x{ethertype:04x})"),
+            (true, "Unknown") => write!(out, "Unknown Ethertype (0x{ethertype:04x})"),
+            (true, _) => write!(out, "{name}"),
+        };
     }
 
     fn unknown_ethertype(
         &mut self,
         out: &mut String,
         e: &Ethernet,
-        vlan: bool,
         u: &Unknown<'_>,
         orig_len: u32,
     ) {
         let Upper::Ethertype(ethertype) = u.what else {
             return;
         };
-        if !self.opts.link_header && !vlan {
-            mac(out, &e.src);
-            out.push_str(" > ");
-            mac(out, &e.dst);
-            let word = if self.opts.quiet {
-                format!(", {} Ethertype", ethertype_name(ethertype))
-            } else {
-                format!(", ethertype {}", ethertype_name(ethertype))
-            };
-            let _ = write!(out, "{word} (0x{ethertype:04x}), length {orig_len}: ");
+        if !self.opts.link_header {
+            // The link-level header was not printed: say what could not be decoded.
+            addresses(out, e);
+            self.ether_type(out, ethertype);
+            let _ = write!(out, ", length {orig_len}: ");
         }
         if !self.opts.quiet && !self.opts.suppress_default_print {
             crate::print::hexdump::hex_ascii(out, u.bytes);
