@@ -51,6 +51,15 @@ fn tcp4() -> Vec<u8> {
     v
 }
 
+fn ping4() -> Vec<u8> {
+    let mut v = Vec::new();
+    PacketBuilder::ipv4(A, B, 64)
+        .icmpv4_echo_request(1, 2)
+        .write(&mut v, &[0x78; 8])
+        .unwrap();
+    v
+}
+
 fn arp() -> Vec<u8> {
     let mut v = vec![0, 1, 8, 0, 6, 4, 0, 1];
     v.extend_from_slice(&MAC);
@@ -62,6 +71,32 @@ fn arp() -> Vec<u8> {
 
 fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
+}
+
+/// A Linux cooked v1 header.
+fn sll(pkttype: u16, hatype: u16, halen: u16, protocol: u16) -> Vec<u8> {
+    let mut h = Vec::new();
+    h.extend_from_slice(&pkttype.to_be_bytes());
+    h.extend_from_slice(&hatype.to_be_bytes());
+    h.extend_from_slice(&halen.to_be_bytes());
+    h.extend_from_slice(&MAC);
+    h.extend_from_slice(&[0, 0]);
+    h.extend_from_slice(&protocol.to_be_bytes());
+    h
+}
+
+/// A Linux cooked v2 header.
+fn sll2(protocol: u16, ifindex: u32, pkttype: u8, halen: u8) -> Vec<u8> {
+    let mut h = Vec::new();
+    h.extend_from_slice(&protocol.to_be_bytes());
+    h.extend_from_slice(&[0, 0]);
+    h.extend_from_slice(&ifindex.to_be_bytes());
+    h.extend_from_slice(&1u16.to_be_bytes());
+    h.push(pkttype);
+    h.push(halen);
+    h.extend_from_slice(&MAC);
+    h.extend_from_slice(&[0, 0]);
+    h
 }
 
 fn vlan(tci: u16, ethertype: u16) -> Vec<u8> {
@@ -167,9 +202,17 @@ fn run(name: &str, link: u32, frames: &[Vec<u8>]) {
         let theirs = tcpdump(&path, flags);
         let ours = netdump(link, frames, dissect, dump);
         if ours != theirs {
-            bad.push(format!(
-                "{name} {flags:?}:\n--- netdump\n{ours}--- tcpdump\n{theirs}"
-            ));
+            let (o, t): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
+            let mut lines = Vec::new();
+            for i in 0..o.len().max(t.len()) {
+                let (a, b) = (o.get(i), t.get(i));
+                if a != b {
+                    lines.push(format!(
+                        "  line {i}:\n    netdump: {a:?}\n    tcpdump: {b:?}"
+                    ));
+                }
+            }
+            bad.push(format!("{name} {flags:?}:\n{}", lines.join("\n")));
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -212,4 +255,106 @@ fn ethernet_link_header_quiet() {
         // Not yet: LLDP (0x88cc) and 802.3/LLC, which tcpdump decodes and netdump does not.
     ];
     run("ethernet-quiet", 1, &frames);
+}
+
+/// Every pkttype, address length, ethertype (known, unknown, tagged) after a cooked v1
+/// header, and frames cut short in the header, a tag, and the IP header.
+#[test]
+fn linux_sll() {
+    let frames = vec![
+        cat(&[&sll(0, 1, 6, 0x0800), &udp4()]),
+        cat(&[&sll(4, 1, 6, 0x0800), &tcp4()]),
+        cat(&[&sll(1, 1, 6, 0x86dd), &udp6()]),
+        cat(&[&sll(2, 1, 6, 0x0806), &arp()]),
+        cat(&[&sll(3, 1, 6, 0x0800), &ping4()]),
+        cat(&[&sll(7, 1, 4, 0x0800), &udp4()]),
+        cat(&[&sll(0, 772, 0, 0x0800), &udp4()]),
+        cat(&[&sll(0, 1, 6, 0x1234), b"abcd"]),
+        cat(&[&sll(0, 1, 6, 0x8100), &vlan(0x3005, 0x0800), &udp4()]),
+        cat(&[
+            &sll(0, 1, 6, 0x8100),
+            &vlan(0x1005, 0x8100),
+            &vlan(7, 0x86dd),
+            &udp6(),
+        ]),
+        cat(&[&sll(0, 1, 6, 0x8100), &vlan(5, 0x1234), b"xy"]),
+        cat(&[&sll(0, 1, 6, 0x8100), &[0x30]]),
+        sll(0, 1, 6, 0x0800)[..10].to_vec(),
+        sll(0, 1, 6, 0x0800),
+        cat(&[&sll(0, 1, 6, 0x0800), &udp4()[..12]]),
+        cat(&[&sll(0, 1, 6, 0x0800), &udp4()[..24]]),
+    ];
+    run("sll", 113, &frames);
+}
+
+/// The same for cooked v2: the interface name is looked up on this host, so the frames
+/// name index 1 (the loopback interface everywhere) or one that does not exist.
+#[test]
+fn linux_sll2() {
+    let frames = vec![
+        cat(&[&sll2(0x0800, 1, 0, 6), &udp4()]),
+        cat(&[&sll2(0x0800, 1, 4, 6), &tcp4()]),
+        cat(&[&sll2(0x86dd, 1, 1, 6), &udp6()]),
+        cat(&[&sll2(0x0806, 1, 2, 6), &arp()]),
+        cat(&[&sll2(0x0800, 1, 3, 6), &ping4()]),
+        cat(&[&sll2(0x0800, 1, 9, 4), &udp4()]),
+        cat(&[&sll2(0x0800, 999_999, 0, 6), &udp4()]),
+        cat(&[&sll2(0x1234, 1, 0, 6), b"abcd"]),
+        cat(&[&sll2(0x8100, 1, 0, 6), &vlan(0x3005, 0x0800), &udp4()]),
+        cat(&[&sll2(0x8100, 1, 0, 6), &vlan(5, 0x1234), b"xy"]),
+        cat(&[&sll2(0x8100, 1, 0, 6), &[0x30]]),
+        sll2(0x0800, 1, 0, 6)[..12].to_vec(),
+        sll2(0x0800, 1, 0, 6),
+        cat(&[&sll2(0x0800, 1, 0, 6), &udp4()[..12]]),
+    ];
+    run("sll2", 276, &frames);
+}
+
+/// Raw IP: the version nibble decides, whichever of the three link types says so.
+#[test]
+fn raw_ip() {
+    let mut bad = udp4();
+    bad[0] = 0x15;
+    let frames = vec![
+        udp4(),
+        udp6(),
+        tcp4(),
+        ping4(),
+        bad,
+        udp4()[..10].to_vec(),
+        udp6()[..10].to_vec(),
+    ];
+    for link in [101, 228, 229] {
+        run(&format!("raw{link}"), link, &frames);
+    }
+}
+
+/// BSD loopback, with the family in either byte order.
+#[test]
+fn null_and_loop() {
+    let le = |f: u32, p: &[u8]| cat(&[&f.to_le_bytes(), p]);
+    let be = |f: u32, p: &[u8]| cat(&[&f.to_be_bytes(), p]);
+    let mut wrong = udp4();
+    wrong[0] = 0x65;
+    let frames = |h: &dyn Fn(u32, &[u8]) -> Vec<u8>| {
+        vec![
+            h(2, &udp4()),
+            h(24, &udp6()),
+            h(28, &udp6()),
+            h(30, &udp6()),
+            h(2, &tcp4()),
+            h(99, b"abcdef"),
+            h(2, &[0x45, 0]),
+            h(2, &wrong),
+            h(2, &[]),
+            h(24, &udp6()[..30]),
+            vec![2, 0],
+        ]
+    };
+    let mut null = frames(&le);
+    null.push(be(2, &udp4()));
+    run("null", 0, &null);
+    let mut lo = frames(&be);
+    lo.push(le(2, &udp4()));
+    run("loop", 108, &lo);
 }

@@ -3,7 +3,8 @@
 //! One module per protocol family; each turns the bytes handed to it into one [`Layer`] (or
 //! a few, for Ethernet's VLAN tags) and says what comes next ([`Upper`]). Which decoder reads
 //! what comes next is decided in ONE place, the registry below ([`LINK_TYPES`],
-//! [`ETHERTYPES`], [`IP_PROTOCOLS`], [`UDP_PORTS`], [`TCP_PORTS`]).
+//! [`ETHERTYPES`], [`ADDRESS_FAMILIES`], [`IP_VERSIONS`], [`IP_PROTOCOLS`], [`UDP_PORTS`],
+//! [`TCP_PORTS`]).
 //!
 //! Decoding never fails: a decoder records as much as the captured bytes hold, and
 //! [`Decoded::stop`] says where and why the walk ended (cut short by the snap length, a
@@ -19,6 +20,9 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod null;
+pub mod raw;
+pub mod sll;
 pub mod tcp;
 pub mod udp;
 
@@ -30,6 +34,12 @@ use crate::packet::LinkType;
 #[derive(Clone, Debug)]
 pub enum Layer<'a> {
     Ethernet(ethernet::Ethernet),
+    /// Linux cooked capture v1.
+    Sll(sll::Sll),
+    /// Linux cooked capture v2.
+    Sll2(sll::Sll2),
+    /// BSD loopback (LINKTYPE_NULL and LINKTYPE_LOOP).
+    Null(null::Null),
     Vlan(ethernet::Vlan),
     Arp(arp::Arp<'a>),
     Ipv4(ipv4::Ipv4<'a>),
@@ -53,6 +63,10 @@ pub struct Unknown<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Upper {
     Ethertype(u16),
+    /// A BSD address family (loopback headers).
+    AddressFamily(u32),
+    /// An IP version nibble (raw IP link types).
+    IpVersion(u8),
     IpProtocol(u8),
     /// A UDP datagram's payload (source and destination port).
     UdpPorts(u16, u16),
@@ -171,7 +185,16 @@ pub type Decoder = for<'a> fn(&'a [u8], &mut Context, &mut Vec<Layer<'a>>) -> Ne
 // ---- The registry: the one place that says which decoder reads what. ----
 
 /// Link-layer decoders by pcap link type.
-pub const LINK_TYPES: &[(LinkType, Decoder)] = &[(LinkType::ETHERNET, ethernet::decode)];
+pub const LINK_TYPES: &[(LinkType, Decoder)] = &[
+    (LinkType::ETHERNET, ethernet::decode),
+    (LinkType::LINUX_SLL, sll::decode_v1),
+    (LinkType::LINUX_SLL2, sll::decode_v2),
+    (LinkType::NULL, null::decode_null),
+    (LinkType::LOOP, null::decode_loop),
+    (LinkType::RAW, raw::decode),
+    (LinkType::IPV4, raw::decode),
+    (LinkType::IPV6, raw::decode),
+];
 
 /// Network-layer decoders by ethertype (VLAN tags are the Ethernet decoder's).
 pub const ETHERTYPES: &[(u16, Decoder)] = &[
@@ -179,6 +202,17 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
 ];
+
+/// Network-layer decoders by BSD address family (loopback headers).
+pub const ADDRESS_FAMILIES: &[(u32, Decoder)] = &[
+    (null::AF_INET, ipv4::decode),
+    (null::AF_INET6_BSD, ipv6::decode),
+    (null::AF_INET6_FREEBSD, ipv6::decode),
+    (null::AF_INET6_DARWIN, ipv6::decode),
+];
+
+/// Network-layer decoders by IP version nibble (raw IP link types).
+pub const IP_VERSIONS: &[(u8, Decoder)] = &[(4, ipv4::decode), (6, ipv6::decode)];
 
 /// Transport decoders by IP protocol number (IPv6: the last extension header's next header).
 pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
@@ -208,6 +242,8 @@ fn by_ports(table: &[(u16, Decoder)], sport: u16, dport: u16) -> Option<Decoder>
 fn decoder_for(upper: Upper) -> Option<Decoder> {
     match upper {
         Upper::Ethertype(t) => lookup(ETHERTYPES, t),
+        Upper::AddressFamily(f) => lookup(ADDRESS_FAMILIES, f),
+        Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
         Upper::UdpPorts(s, d) => by_ports(UDP_PORTS, s, d),
         Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
@@ -312,7 +348,12 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
-        Layer::Ethernet(_) | Layer::Vlan(_) | Layer::Unknown(_) => return None,
+        Layer::Ethernet(_)
+        | Layer::Sll(_)
+        | Layer::Sll2(_)
+        | Layer::Null(_)
+        | Layer::Vlan(_)
+        | Layer::Unknown(_) => return None,
     };
     let start = bytes.as_ptr() as usize;
     let base = data.as_ptr() as usize;
@@ -326,6 +367,7 @@ fn link_name(link_type: LinkType) -> &'static str {
         LinkType::LINUX_SLL => "sll",
         LinkType::LINUX_SLL2 => "sll2",
         LinkType::NULL | LinkType::LOOP => "null",
+        LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => "ipn",
         _ => "link",
     }
 }
@@ -335,6 +377,9 @@ impl Layer<'_> {
     pub fn name(&self) -> &'static str {
         match self {
             Layer::Ethernet(_) => "ether",
+            Layer::Sll(_) => "sll",
+            Layer::Sll2(_) => "sll2",
+            Layer::Null(_) => "null",
             Layer::Vlan(_) => "vlan",
             Layer::Arp(_) => "arp",
             Layer::Ipv4(_) => "ip",
@@ -368,78 +413,4 @@ pub(crate) fn array<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_link_type_stops_at_once() {
-        let d = decode(LinkType(147), &[1, 2, 3], 3);
-        assert!(d.layers.is_empty());
-        assert_eq!(d.stop.map(|s| s.reason), Some(StopReason::Unsupported));
-    }
-
-    #[test]
-    fn udp_frame_has_three_layers_and_no_stop() {
-        let mut f = Vec::new();
-        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
-            .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
-            .udp(5555, 40000)
-            .write(&mut f, &[1; 32])
-            .unwrap();
-        let d = decode(LinkType::ETHERNET, &f, f.len() as u32);
-        let names: Vec<&str> = d.layers.iter().map(Layer::name).collect();
-        assert_eq!(names, ["ether", "ip", "udp"]);
-        assert_eq!(d.stop, None);
-        assert_eq!(d.link_len, 14);
-    }
-
-    #[test]
-    fn unregistered_ethertype_is_an_unknown_layer() {
-        let mut f = vec![0u8; 12];
-        f.extend_from_slice(&0x88b5u16.to_be_bytes());
-        f.extend_from_slice(b"abc");
-        let d = decode(LinkType::ETHERNET, &f, f.len() as u32);
-        assert!(matches!(
-            d.layers.last(),
-            Some(Layer::Unknown(Unknown {
-                what: Upper::Ethertype(0x88b5),
-                bytes: b"abc"
-            }))
-        ));
-        assert_eq!(
-            d.stop,
-            Some(Stop {
-                protocol: "ether",
-                reason: StopReason::Unsupported,
-                offset: 14
-            })
-        );
-    }
-
-    #[test]
-    fn cut_short_frames_record_where_they_stopped() {
-        let mut f = Vec::new();
-        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
-            .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
-            .tcp(1, 2, 3, 4)
-            .write(&mut f, &[])
-            .unwrap();
-        let d = decode(LinkType::ETHERNET, &f[..40], f.len() as u32);
-        let stop = d.stop.unwrap();
-        assert_eq!((stop.protocol, stop.reason), ("tcp", StopReason::Truncated));
-        assert_eq!(stop.offset, 34);
-        assert!(d.cut_short());
-        for k in 0..f.len() {
-            let _ = decode(LinkType::ETHERNET, &f[..k], f.len() as u32);
-        }
-    }
-
-    #[test]
-    fn readers_never_run_past_the_end() {
-        assert_eq!(be16(&[1], 0), None);
-        assert_eq!(be16(&[1, 2], usize::MAX), None);
-        assert_eq!(be32(&[1, 2, 3, 4], 1), None);
-        assert_eq!(be32(&[1, 2, 3, 4], usize::MAX - 1), None);
-        assert_eq!(array::<2>(&[1, 2, 3], 1), Some([2, 3]));
-    }
-}
+mod tests;

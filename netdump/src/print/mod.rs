@@ -248,4 +248,64 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn every_link_type_survives_garbage() {
+        use crate::packet::LinkType;
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let udp = udp_frame();
+        for link_type in [
+            LinkType::LINUX_SLL,
+            LinkType::LINUX_SLL2,
+            LinkType::RAW,
+            LinkType::IPV4,
+            LinkType::IPV6,
+            LinkType::NULL,
+            LinkType::LOOP,
+            LinkType(147),
+        ] {
+            for round in 0..3_000 {
+                // Random bytes, or the IP datagram of a valid frame behind random bytes.
+                let mut f: Vec<u8> = (0..next() % 40).map(|_| next() as u8).collect();
+                if round % 2 == 0 {
+                    f.extend_from_slice(&udp[14..]);
+                }
+                f.truncate((next() % (f.len() as u64 + 1)) as usize);
+                for opts in [
+                    PrintOptions::default(),
+                    PrintOptions {
+                        dissect: DissectOptions {
+                            link_header: true,
+                            verbose: 2,
+                            quiet: round % 3 == 0,
+                            ..Default::default()
+                        },
+                        dump: Dump::Hex { link: false },
+                        ..Default::default()
+                    },
+                ] {
+                    let pkt = Packet {
+                        ts: Timestamp { sec: 0, nsec: 0 },
+                        ifname: "eth0",
+                        direction: Direction::Egress,
+                        pkt_type: 4,
+                        hook: Hook::Socket,
+                        link_type,
+                        orig_len: f.len() as u32 + 3,
+                        data: &f,
+                    };
+                    let mut out = Vec::new();
+                    Printer::new(opts).print(&mut out, &pkt).unwrap();
+                    assert!(out.ends_with(b"\n"));
+                    assert!(json::packet_json(&pkt)["truncated"].as_bool().unwrap());
+                }
+            }
+        }
+    }
 }

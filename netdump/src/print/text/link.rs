@@ -8,6 +8,7 @@ use crate::decode::{
     ethernet::{self, Ethernet},
     Decoded, Layer, Unknown, Upper,
 };
+use crate::packet::LinkType;
 
 /// "src > dst, " (tcpdump's `ether_addresses_print`).
 fn addresses(out: &mut String, e: &Ethernet) {
@@ -20,9 +21,39 @@ fn addresses(out: &mut String, e: &Ethernet) {
 impl Dissector {
     /// The link layer and everything above it.
     pub(super) fn link(&mut self, out: &mut String, d: &Decoded<'_>, orig_len: u32) {
-        match d.layers.split_first() {
-            Some((Layer::Ethernet(e), rest)) => self.ethernet(out, e, rest, orig_len),
-            _ => out.push_str(" [|ether]"),
+        match d.link_type {
+            LinkType::ETHERNET => match d.layers.split_first() {
+                Some((Layer::Ethernet(e), rest)) => self.ethernet(out, e, rest, orig_len),
+                _ => out.push_str(" [|ether]"),
+            },
+            LinkType::LINUX_SLL | LinkType::LINUX_SLL2 => self.cooked(out, d, orig_len),
+            LinkType::NULL | LinkType::LOOP => self.null(out, d, orig_len),
+            LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => self.raw(out, d),
+            _ => {}
+        }
+    }
+
+    /// The network layer at the head of `layers`; the bytes no decoder took, if so.
+    pub(super) fn network<'l, 'a>(
+        &mut self,
+        out: &mut String,
+        layers: &'l [Layer<'a>],
+    ) -> Option<&'l Unknown<'a>> {
+        match layers.split_first() {
+            Some((Layer::Ipv4(ip), above)) => self.ipv4(out, ip, above),
+            Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
+            Some((Layer::Arp(a), _)) => self.arp(out, a),
+            Some((Layer::Unknown(u), _)) => return Some(u),
+            _ => {}
+        }
+        None
+    }
+
+    /// What tcpdump prints for bytes it has no printer for: a hex and ASCII dump, unless
+    /// -q or a -x/-X/-A dump follows.
+    pub(super) fn default_print(&self, out: &mut String, bytes: &[u8]) {
+        if !self.opts.quiet && !self.opts.suppress_default_print {
+            crate::print::hexdump::hex_ascii(out, bytes);
         }
     }
 
@@ -75,12 +106,8 @@ impl Dissector {
                 let _ = write!(out, ", length {orig_len}: ");
             }
         }
-        match rest.split_first() {
-            Some((Layer::Ipv4(ip), above)) => self.ipv4(out, ip, above),
-            Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
-            Some((Layer::Arp(a), _)) => self.arp(out, a),
-            Some((Layer::Unknown(u), _)) => self.unknown_ethertype(out, e, u, orig_len),
-            _ => {}
+        if let Some(u) = self.network(out, rest) {
+            self.unknown_ethertype(out, e, u, orig_len);
         }
     }
 
@@ -110,9 +137,7 @@ impl Dissector {
             self.ether_type(out, ethertype);
             let _ = write!(out, ", length {orig_len}: ");
         }
-        if !self.opts.quiet && !self.opts.suppress_default_print {
-            crate::print::hexdump::hex_ascii(out, u.bytes);
-        }
+        self.default_print(out, u.bytes);
     }
 
     fn arp(&mut self, out: &mut String, a: &Arp<'_>) {

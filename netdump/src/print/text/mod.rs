@@ -4,11 +4,13 @@
 //! `decode/` says what the bytes are; this module says what tcpdump would say about them,
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
+mod cooked;
 mod icmp;
 mod icmpv6;
 mod ip;
 mod link;
 mod names;
+mod null;
 mod tcp;
 mod udp;
 
