@@ -358,3 +358,68 @@ fn null_and_loop() {
     lo.push(le(2, &udp4()));
     run("loop", 108, &lo);
 }
+
+/// TCP options cut short at every byte: the text, and where `-x` starts (tcpdump ends the
+/// line on missing option data, but longjmps on a missing kind or length byte).
+#[test]
+fn ethernet_tcp_options_cut_short() {
+    let eth = |ip: &[u8]| cat(&[&[2, 0, 0, 0, 0, 0xb], &MAC, &[8, 0], ip]);
+    let mut syn = Vec::new();
+    PacketBuilder::ipv4(A, B, 64)
+        .tcp(40000, 5001, 1000, 64240)
+        .syn()
+        .options(&[
+            etherparse::TcpOptionElement::MaximumSegmentSize(1460),
+            etherparse::TcpOptionElement::SelectiveAcknowledgementPermitted,
+            etherparse::TcpOptionElement::Timestamp(7, 0),
+            etherparse::TcpOptionElement::Noop,
+            etherparse::TcpOptionElement::WindowScale(7),
+        ])
+        .unwrap()
+        .write(&mut syn, &[])
+        .unwrap();
+    let mut sack = Vec::new();
+    PacketBuilder::ipv4(B, A, 64)
+        .tcp(5001, 40000, 5000, 64240)
+        .ack(1001)
+        .options(&[
+            etherparse::TcpOptionElement::Noop,
+            etherparse::TcpOptionElement::Noop,
+            etherparse::TcpOptionElement::SelectiveAcknowledgement(
+                (2001, 3001),
+                [Some((4001, 5001)), None, None],
+            ),
+        ])
+        .unwrap()
+        .write(&mut sack, &[])
+        .unwrap();
+    let mut frames = Vec::new();
+    for ip in [syn, sack] {
+        let f = eth(&ip);
+        for keep in 14 + 20 + 20..=f.len() {
+            frames.push(f[..keep].to_vec());
+        }
+    }
+    // Options whose lengths lie or that netdump knows only by number.
+    for raw in [
+        [2u8, 1, 0, 0],
+        [2, 8, 5, 0xb4],
+        [3, 3, 7, 1],
+        [0, 0, 0, 0],
+        [1, 1, 1, 1],
+        [99, 4, 1, 2],
+        [5, 4, 0, 0],
+        [8, 10, 0, 0],
+    ] {
+        let mut ip = Vec::new();
+        PacketBuilder::ipv4(A, B, 64)
+            .tcp(40000, 5001, 1000, 64240)
+            .syn()
+            .options_raw(&raw)
+            .unwrap()
+            .write(&mut ip, &[])
+            .unwrap();
+        frames.push(eth(&ip));
+    }
+    run("tcp-options", 1, &frames);
+}

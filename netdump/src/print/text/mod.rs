@@ -126,3 +126,6 @@ impl Ip {
         matches!(self.info.addrs, Addrs::V4(..))
     }
 }
+
+#[cfg(test)]
+mod tests;

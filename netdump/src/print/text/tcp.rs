@@ -137,20 +137,29 @@ impl Dissector {
         if hlen > tcp::MIN_HEADER_LEN {
             out.push_str(", options [");
             let seqs = Seqs { rev, thseq, thack };
-            match t.options() {
-                Ok(opts) => {
-                    if options(out, opts, seqs, opts.len()).is_err() {
-                        out.push_str(" [|tcp]");
-                        return;
-                    }
-                    out.push(']');
+            // Options cut short by the snap length are walked as far as they were captured.
+            let (opts, declared, whole) = match t.options() {
+                Ok(o) => (o, o.len(), true),
+                Err(avail) => (avail, (hlen - tcp::MIN_HEADER_LEN) as usize, false),
+            };
+            match options(out, opts, seqs, declared) {
+                Ok(()) if whole => out.push(']'),
+                Ok(()) => return,
+                Err(Stop::KindOrLength) => {
+                    out.push_str(" [|tcp]");
+                    self.early_end = true;
+                    return;
                 }
-                Err(avail) => {
-                    // Cut short by the snap length.
-                    let declared = (hlen - tcp::MIN_HEADER_LEN) as usize;
-                    if options(out, avail, seqs, declared).is_err() {
-                        out.push_str(" [|tcp]");
-                        self.early_end = true;
+                Err(Stop::Data { after_first }) => {
+                    out.push_str(" [|tcp]");
+                    if after_first {
+                        out.push('>');
+                    }
+                    return;
+                }
+                Err(Stop::Bad { after_first }) => {
+                    if after_first {
+                        out.push(']');
                     }
                     return;
                 }
@@ -168,11 +177,22 @@ struct Seqs {
     thack: u32,
 }
 
-/// The captured bytes ended inside the options.
-struct CutShort;
+/// Why the options ended early, each ending the line its own way in tcpdump.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// The capture ended before a kind or length byte: tcpdump's GET_U_1 longjmps out of
+    /// the printer (so -x dumps from the frame's start).
+    KindOrLength,
+    /// The capture ended in an option's data: tcpdump's ND_TCHECK goes to `trunc:`, which
+    /// closes the list with `>` after the first option.
+    Data { after_first: bool },
+    /// A length that does not fit (`[bad opt]` is printed): tcpdump's `bad:` closes the
+    /// list with `]` after the first option, and says no more.
+    Bad { after_first: bool },
+}
 
 /// Appends TCP options as tcpdump does.
-fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result<(), CutShort> {
+fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result<(), Stop> {
     let mut i = 0usize;
     let mut hlen = declared;
     let mut first = true;
@@ -180,18 +200,24 @@ fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result
         if !first {
             out.push(',');
         }
+        let data_cut = Stop::Data {
+            after_first: !first,
+        };
+        let bad = Stop::Bad {
+            after_first: !first,
+        };
         first = false;
-        let opt = *opts.get(i).ok_or(CutShort)?;
+        let opt = *opts.get(i).ok_or(Stop::KindOrLength)?;
         i += 1;
         let len;
         if opt == 0 || opt == 1 {
             len = 1usize;
         } else {
-            len = usize::from(*opts.get(i).ok_or(CutShort)?);
+            len = usize::from(*opts.get(i).ok_or(Stop::KindOrLength)?);
             i += 1;
             if len < 2 || len > hlen {
                 out.push_str("[bad opt]");
-                return Ok(());
+                return Err(bad);
             }
             hlen -= 1;
         }
@@ -214,6 +240,9 @@ fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result
             253 | 254 => "exp",
             n => {
                 let _ = write!(out, "unknown-{n}");
+                if len > 2 {
+                    out.push_str(" 0x");
+                }
                 ""
             }
         };
@@ -228,18 +257,18 @@ fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result
                 };
                 if datalen > hlen {
                     out.push_str("[bad opt]");
-                    return Ok(());
+                    return Err(bad);
                 }
                 match opt {
                     2 => {
-                        let _ = write!(out, " {}", be16(opts, i).ok_or(CutShort)?);
+                        let _ = write!(out, " {}", be16(opts, i).ok_or(data_cut)?);
                     }
                     3 => {
-                        let _ = write!(out, " {}", opts.get(i).ok_or(CutShort)?);
+                        let _ = write!(out, " {}", opts.get(i).ok_or(data_cut)?);
                     }
                     _ => {
-                        let val = be32(opts, i).ok_or(CutShort)?;
-                        let ecr = be32(opts, i + 4).ok_or(CutShort)?;
+                        let val = be32(opts, i).ok_or(data_cut)?;
+                        let ecr = be32(opts, i + 4).ok_or(data_cut)?;
                         let _ = write!(out, " val {val} ecr {ecr}");
                     }
                 }
@@ -253,8 +282,8 @@ fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result
                     let base = if seqs.rev { seqs.thseq } else { seqs.thack };
                     let mut k = 0;
                     while k < datalen {
-                        let s = be32(opts, i + k).ok_or(CutShort)?.wrapping_sub(base);
-                        let e = be32(opts, i + k + 4).ok_or(CutShort)?.wrapping_sub(base);
+                        let s = be32(opts, i + k).ok_or(data_cut)?.wrapping_sub(base);
+                        let e = be32(opts, i + k + 4).ok_or(data_cut)?.wrapping_sub(base);
                         let _ = write!(out, "{{{s}:{e}}}");
                         k += 8;
                     }
@@ -266,9 +295,9 @@ fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result
                 for k in 0..datalen {
                     if k + 1 > hlen {
                         out.push_str("[bad opt]");
-                        return Ok(());
+                        return Err(bad);
                     }
-                    let _ = write!(out, "{:02x}", opts.get(i + k).ok_or(CutShort)?);
+                    let _ = write!(out, "{:02x}", opts.get(i + k).ok_or(data_cut)?);
                 }
             }
         }
