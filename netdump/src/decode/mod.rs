@@ -1,7 +1,7 @@
 //! Protocol decoders: a packet's bytes to a typed, lax, layered description ([`Decoded`]).
 //!
 //! One module per protocol family; each turns the bytes handed to it into one [`Layer`] (or
-//! a few, for Ethernet's VLAN tags) and says what comes next ([`Upper`]). Which decoder reads
+//! a few, for VLAN tags after a link header) and says what comes next ([`Upper`]). Which decoder reads
 //! what comes next is decided in ONE place, the registry below ([`LINK_TYPES`],
 //! [`ETHERTYPES`], [`ADDRESS_FAMILIES`], [`IP_VERSIONS`], [`IP_PROTOCOLS`], [`UDP_PORTS`],
 //! [`TCP_PORTS`]).
@@ -12,6 +12,11 @@
 //! through a checked length; no accessor panics.
 //!
 //! Printers (`print/`) and the JSON writer read the same [`Decoded`]: one parse per packet.
+//!
+//! Adding a protocol: a module `decode/<proto>.rs` with a [`Decoder`] (read the bytes, push
+//! a [`Layer`], return the rest and what it is), a [`Layer`] variant for it, and one line in
+//! one table of the registry (say `(4789, vxlan::decode)` in [`UDP_PORTS`]). The printers
+//! and the JSON writer then say what they want of the new variant.
 
 pub mod arp;
 pub mod checksum;
@@ -255,7 +260,8 @@ fn decoder_for(upper: Upper) -> Option<Decoder> {
 pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
     let mut d = Decoded {
         link_type,
-        layers: Vec::new(),
+        // Room for a frame with two VLAN tags and a transport header: one allocation.
+        layers: Vec::with_capacity(6),
         link_len: 0,
         stop: None,
     };
