@@ -423,3 +423,29 @@ fn ethernet_tcp_options_cut_short() {
     }
     run("tcp-options", 1, &frames);
 }
+
+/// ICMP checksums at -v: a wrong one is named with the one it should be.
+#[test]
+fn ethernet_icmp_checksums() {
+    let eth = |ip: &[u8]| cat(&[&[2, 0, 0, 0, 0, 0xb], &MAC, &[8, 0], ip]);
+    let good = ping4();
+    let mut bad = good.clone();
+    bad[22] ^= 0x55;
+    let mut unreachable = Vec::new();
+    PacketBuilder::ipv4(B, A, 64)
+        .icmpv4(etherparse::Icmpv4Type::DestinationUnreachable(
+            etherparse::icmpv4::DestUnreachableHeader::Port,
+        ))
+        .write(&mut unreachable, &udp4()[..28])
+        .unwrap();
+    let mut bad_unreachable = unreachable.clone();
+    bad_unreachable[23] ^= 1;
+    let frames = vec![
+        eth(&good),
+        eth(&bad),
+        eth(&unreachable),
+        eth(&bad_unreachable),
+        eth(&bad[..30]),
+    ];
+    run("icmp-checksums", 1, &frames);
+}

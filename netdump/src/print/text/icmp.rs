@@ -5,7 +5,7 @@ use std::{fmt::Write as _, net::Ipv4Addr};
 
 use super::{Dissector, Ip};
 use crate::decode::{
-    array, be16,
+    array, be16, checksum,
     icmp::{self, Icmp},
     Layer,
 };
@@ -86,6 +86,15 @@ impl Dissector {
             }
         }
         let _ = write!(out, ", length {}", ip.info.length);
+        if self.opts.verbose > 0 && !ip.info.fragmented {
+            // The checksum, when the whole message was captured.
+            if let (Some(msg), Some(sum)) = (b.get(..ip.info.length as usize), be16(b, 2)) {
+                if checksum::internet_checksum(msg, 0) != 0 {
+                    let want = checksum::expected(msg, 2, 0);
+                    let _ = write!(out, " (wrong icmp cksum {sum:x} (->{want:x})!)");
+                }
+            }
+        }
         // -v: the quoted datagram of an error message, printed as its own IP packet.
         if self.opts.verbose > 0 && Icmp::is_error(ty) {
             if let Some(q) = &m.quoted {
