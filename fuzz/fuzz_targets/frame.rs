@@ -1,10 +1,11 @@
-//! Arbitrary bytes as a kernel sample and as an Ethernet frame: the sample parser, the
-//! tcpdump-style printer (several flag sets) and the JSON writer must never panic.
+//! Arbitrary bytes as a kernel sample and as a frame of every link type netdump decodes:
+//! the sample parser, the decoders, the tcpdump-style printer (several flag sets) and the
+//! JSON writer must never panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use netdump::{
-    packet::{Direction, Hook, Packet, Timestamp},
+    packet::{Direction, Hook, LinkType, Packet, Timestamp},
     print::{json, DissectOptions, Dump, PrintOptions, Printer, TimeFormat},
     ring::sample,
 };
@@ -19,16 +20,31 @@ fuzz_target!(|data: &[u8]| {
         Some((e, rest)) => (u32::from(*e), rest),
         None => (0, data),
     };
-    let pkt = Packet {
-        ts: Timestamp { sec: 1, nsec: 2 },
-        ifname: "eth0",
-        direction: Direction::Ingress,
-        pkt_type: 0,
-        hook: Hook::Tc,
-        link_type: netdump::packet::LinkType::ETHERNET,
-        orig_len: frame.len() as u32 + extra,
-        data: frame,
-    };
+    for link_type in [
+        LinkType::ETHERNET,
+        LinkType::LINUX_SLL,
+        LinkType::LINUX_SLL2,
+        LinkType::RAW,
+        LinkType::IPV4,
+        LinkType::IPV6,
+        LinkType::NULL,
+        LinkType::LOOP,
+    ] {
+        let pkt = Packet {
+            ts: Timestamp { sec: 1, nsec: 2 },
+            ifname: "eth0",
+            direction: Direction::Ingress,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            link_type,
+            orig_len: frame.len() as u32 + extra,
+            data: frame,
+        };
+        print_all_ways(&pkt);
+    }
+});
+
+fn print_all_ways(pkt: &Packet<'_>) {
     for (verbose, link_header, dump) in [
         (0, false, Dump::None),
         (2, true, Dump::HexAscii { link: true }),
@@ -46,8 +62,8 @@ fuzz_target!(|data: &[u8]| {
             hook_tag: true,
         });
         let mut out = Vec::new();
-        p.print(&mut out, &pkt).unwrap();
+        p.print(&mut out, pkt).unwrap();
     }
     let mut out = Vec::new();
-    json::write_line(&mut out, &pkt).unwrap();
-});
+    json::write_line(&mut out, pkt).unwrap();
+}

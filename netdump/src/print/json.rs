@@ -18,10 +18,12 @@
 
 use std::io::{self, Write};
 
-use etherparse::{LaxNetSlice, LaxSlicedPacket, LinkSlice, TransportSlice};
 use serde_json::{json, Map, Value};
 
-use crate::packet::{Direction, Packet};
+use crate::{
+    decode::{self, tcp::Tcp, Decoded, Layer},
+    packet::{Direction, Packet},
+};
 
 fn mac(m: [u8; 6]) -> String {
     m.iter()
@@ -40,130 +42,108 @@ fn utc(ts: crate::packet::Timestamp) -> String {
 
 /// The JSON object for one packet.
 pub fn packet_json(pkt: &Packet<'_>) -> Value {
+    let decoded = decode::decode(pkt.link_type, pkt.data, pkt.orig_len);
+    packet_json_decoded(pkt, &decoded)
+}
+
+/// The JSON object for one packet, from its layers (decoded once, shared with the text
+/// printer).
+pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
     let mut layers: Vec<Value> = Vec::new();
-    let mut truncated = pkt.data.len() < pkt.orig_len as usize;
-    match LaxSlicedPacket::from_ethernet(pkt.data) {
-        Err(_) => truncated = true,
-        Ok(p) => {
-            if let Some(LinkSlice::Ethernet2(e)) = &p.link {
+    // A transport header is named only in a datagram that is not split into fragments.
+    let mut fragmented = false;
+    for layer in &d.layers {
+        match layer {
+            Layer::Ethernet(e) => layers.push(json!({
+                "type": "ethernet",
+                "src": mac(e.src),
+                "dst": mac(e.dst),
+                "ethertype": e.ethertype,
+            })),
+            Layer::Vlan(v) => layers.push(json!({
+                "type": "vlan",
+                "id": v.id(),
+                "pcp": v.pcp(),
+                "ethertype": v.ethertype,
+            })),
+            Layer::Arp(a) if a.complete() => {
+                let mut m = Map::new();
+                m.insert("type".into(), json!("arp"));
+                m.insert("op".into(), json!(a.op()));
+                if let Some(x) = a.eth_ipv4() {
+                    m.insert("sender_mac".into(), json!(mac(x.sha)));
+                    m.insert("sender_ip".into(), json!(x.spa.to_string()));
+                    m.insert("target_mac".into(), json!(mac(x.tha)));
+                    m.insert("target_ip".into(), json!(x.tpa.to_string()));
+                }
+                layers.push(Value::Object(m));
+            }
+            Layer::Ipv4(ip) => {
+                let Some(h) = ip.header else { continue };
+                fragmented = h.fragmented();
                 layers.push(json!({
-                    "type": "ethernet",
-                    "src": mac(e.source()),
-                    "dst": mac(e.destination()),
-                    "ethertype": e.ether_type().0,
+                    "type": "ipv4",
+                    "src": h.src().to_string(),
+                    "dst": h.dst().to_string(),
+                    "ttl": h.ttl(),
+                    "id": h.id(),
+                    "protocol": h.protocol(),
+                    "len": h.total_len(),
+                    "df": h.dont_fragment(),
+                    "mf": h.more_fragments(),
+                    "frag_offset": h.frag_offset(),
                 }));
             }
-            for ext in &p.link_exts {
-                if let etherparse::LaxLinkExtSlice::Vlan(v) = ext {
-                    layers.push(json!({
-                        "type": "vlan",
-                        "id": v.vlan_identifier().value(),
-                        "pcp": v.priority_code_point().value(),
-                        "ethertype": v.ether_type().0,
-                    }));
-                }
+            Layer::Ipv6(ip) => {
+                let Some(h) = ip.header else { continue };
+                fragmented = ip.fragmenting();
+                layers.push(json!({
+                    "type": "ipv6",
+                    "src": h.src().to_string(),
+                    "dst": h.dst().to_string(),
+                    "hop_limit": h.hop_limit(),
+                    "next_header": h.next_header(),
+                    "payload_len": h.payload_len(),
+                    "flow_label": h.flow_label(),
+                }));
             }
-            match &p.net {
-                Some(LaxNetSlice::Ipv4(ip)) => {
-                    let h = ip.header();
-                    layers.push(json!({
-                        "type": "ipv4",
-                        "src": h.source_addr().to_string(),
-                        "dst": h.destination_addr().to_string(),
-                        "ttl": h.ttl(),
-                        "id": h.identification(),
-                        "protocol": h.protocol().0,
-                        "len": h.total_len(),
-                        "df": h.dont_fragment(),
-                        "mf": h.more_fragments(),
-                        "frag_offset": h.fragments_offset().value(),
-                    }));
-                }
-                Some(LaxNetSlice::Ipv6(ip)) => {
-                    let h = ip.header();
-                    layers.push(json!({
-                        "type": "ipv6",
-                        "src": h.source_addr().to_string(),
-                        "dst": h.destination_addr().to_string(),
-                        "hop_limit": h.hop_limit(),
-                        "next_header": h.next_header().0,
-                        "payload_len": h.payload_length(),
-                        "flow_label": h.flow_label().value(),
-                    }));
-                }
-                Some(LaxNetSlice::Arp(a)) => {
-                    let a = a.to_packet();
-                    let mut m = Map::new();
-                    m.insert("type".into(), json!("arp"));
-                    m.insert("op".into(), json!(a.operation.0));
-                    if let Ok(x) = a.try_eth_ipv4() {
-                        m.insert("sender_mac".into(), json!(mac(x.sender_mac)));
-                        m.insert(
-                            "sender_ip".into(),
-                            json!(std::net::Ipv4Addr::from(x.sender_ipv4).to_string()),
-                        );
-                        m.insert("target_mac".into(), json!(mac(x.target_mac)));
-                        m.insert(
-                            "target_ip".into(),
-                            json!(std::net::Ipv4Addr::from(x.target_ipv4).to_string()),
-                        );
-                    }
-                    layers.push(Value::Object(m));
-                }
-                None => {}
+            Layer::Tcp(t) if !fragmented && t.header_complete() => {
+                let flags: String = Tcp::flag_letters(t.flags().unwrap_or(0)).collect();
+                let (sport, dport) = t.ports().unwrap_or_default();
+                layers.push(json!({
+                    "type": "tcp",
+                    "sport": sport,
+                    "dport": dport,
+                    "seq": t.seq(),
+                    "ack": t.ack(),
+                    "flags": flags,
+                    "win": t.window(),
+                    "payload_len": t.payload().len(),
+                }));
             }
-            match &p.transport {
-                Some(TransportSlice::Tcp(t)) => {
-                    let flags: String = [
-                        (t.fin(), 'F'),
-                        (t.syn(), 'S'),
-                        (t.rst(), 'R'),
-                        (t.psh(), 'P'),
-                        (t.ack(), '.'),
-                        (t.urg(), 'U'),
-                        (t.ece(), 'E'),
-                        (t.cwr(), 'W'),
-                    ]
-                    .iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, c)| *c)
-                    .collect();
-                    layers.push(json!({
-                        "type": "tcp",
-                        "sport": t.source_port(),
-                        "dport": t.destination_port(),
-                        "seq": t.sequence_number(),
-                        "ack": t.acknowledgment_number(),
-                        "flags": flags,
-                        "win": t.window_size(),
-                        "payload_len": t.payload().len(),
-                    }));
-                }
-                Some(TransportSlice::Udp(u)) => {
-                    layers.push(json!({
-                        "type": "udp",
-                        "sport": u.source_port(),
-                        "dport": u.destination_port(),
-                        "len": u.length(),
-                    }));
-                }
-                Some(TransportSlice::Icmpv4(i)) => {
-                    layers.push(
-                        json!({"type": "icmp", "icmp_type": i.type_u8(), "code": i.code_u8()}),
-                    );
-                }
-                Some(TransportSlice::Icmpv6(i)) => {
-                    layers.push(
-                        json!({"type": "icmpv6", "icmp_type": i.type_u8(), "code": i.code_u8()}),
-                    );
-                }
-                _ => {}
+            Layer::Udp(u) if !fragmented && u.header_complete() => {
+                let (sport, dport) = u.ports().unwrap_or_default();
+                layers.push(json!({
+                    "type": "udp",
+                    "sport": sport,
+                    "dport": dport,
+                    "len": u.length(),
+                }));
             }
-            if p.stop_err.is_some() {
-                truncated = true;
+            Layer::Icmp(i) if !fragmented && i.header_complete() => {
+                layers.push(json!({"type": "icmp", "icmp_type": i.icmp_type(), "code": i.code()}))
             }
+            Layer::Icmpv6(i) if !fragmented && i.header_complete() => {
+                layers.push(json!({"type": "icmpv6", "icmp_type": i.icmp_type(), "code": i.code()}))
+            }
+            _ => {}
         }
     }
+    // A transport header cut short inside a fragment is not named, so not reported either.
+    let transport_stop =
+        matches!(d.stop, Some(s) if matches!(s.protocol, "tcp" | "udp" | "icmp" | "icmp6"));
+    let cut_short = d.cut_short() && !(fragmented && transport_stop);
+    let truncated = pkt.data.len() < pkt.orig_len as usize || cut_short;
     let ts_ns = i128::from(pkt.ts.sec) * 1_000_000_000 + i128::from(pkt.ts.nsec);
     json!({
         "time": utc(pkt.ts),

@@ -2,15 +2,20 @@
 //!
 //! The [`Printer`] writes into any `impl Write`, so tests compare exact strings.
 
-pub mod dissect;
 pub mod hexdump;
 pub mod json;
+pub mod text;
 pub mod time;
 
 use std::io::{self, Write};
 
-use crate::packet::{Direction, Packet};
-pub use dissect::Options as DissectOptions;
+use netdump_common::pkt_type;
+
+use crate::{
+    decode::{self, Decoded},
+    packet::{Direction, Packet},
+};
+pub use text::Options as DissectOptions;
 pub use time::TimeFormat;
 
 /// Which payload dump follows each line.
@@ -42,7 +47,7 @@ pub struct PrintOptions {
 pub struct Printer {
     opts: PrintOptions,
     clock: time::Clock,
-    dissector: dissect::Dissector,
+    dissector: text::Dissector,
     line: String,
 }
 
@@ -51,22 +56,34 @@ impl Printer {
         Printer {
             opts,
             clock: time::Clock::new(opts.time),
-            dissector: dissect::Dissector::new(opts.dissect),
+            dissector: text::Dissector::new(opts.dissect),
             line: String::with_capacity(256),
         }
     }
 
     /// Writes one packet's line(s) to `out`.
     pub fn print(&mut self, out: &mut impl Write, pkt: &Packet<'_>) -> io::Result<()> {
+        let decoded = decode::decode(pkt.link_type, pkt.data, pkt.orig_len);
+        self.print_decoded(out, pkt, &decoded)
+    }
+
+    /// Writes one packet's line(s) from its layers, decoded once by the caller (who may
+    /// also hand them to [`json::packet_json_decoded`]).
+    pub fn print_decoded(
+        &mut self,
+        out: &mut impl Write,
+        pkt: &Packet<'_>,
+        decoded: &Decoded<'_>,
+    ) -> io::Result<()> {
         self.line.clear();
         self.clock.write(&mut self.line, pkt.ts);
         if self.opts.iface_prefix {
             let dir = match pkt.direction {
                 Direction::Egress => "Out",
                 Direction::Ingress => match pkt.pkt_type {
-                    1 => "B",
-                    2 => "M",
-                    3 => "P",
+                    pkt_type::BROADCAST => "B",
+                    pkt_type::MULTICAST => "M",
+                    pkt_type::OTHERHOST => "P",
                     _ => "In",
                 },
                 Direction::Unknown => "",
@@ -77,7 +94,7 @@ impl Printer {
                 let _ = write!(self.line, "[{}] ", pkt.hook.name());
             }
         }
-        let info = self.dissector.frame(&mut self.line, pkt.data, pkt.orig_len);
+        let info = self.dissector.frame(&mut self.line, decoded, pkt.orig_len);
         let link = info.link_len.min(pkt.data.len());
         // As tcpdump: nothing to dump past the link header, no dump (unless it includes it).
         let rest = &pkt.data[link..];
@@ -230,6 +247,66 @@ mod tests {
             for opts in all {
                 let s = line(opts, &f);
                 assert!(s.ends_with('\n'));
+            }
+        }
+    }
+
+    #[test]
+    fn every_link_type_survives_garbage() {
+        use crate::packet::LinkType;
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let udp = udp_frame();
+        for link_type in [
+            LinkType::LINUX_SLL,
+            LinkType::LINUX_SLL2,
+            LinkType::RAW,
+            LinkType::IPV4,
+            LinkType::IPV6,
+            LinkType::NULL,
+            LinkType::LOOP,
+            LinkType(147),
+        ] {
+            for round in 0..3_000 {
+                // Random bytes, or the IP datagram of a valid frame behind random bytes.
+                let mut f: Vec<u8> = (0..next() % 40).map(|_| next() as u8).collect();
+                if round % 2 == 0 {
+                    f.extend_from_slice(&udp[14..]);
+                }
+                f.truncate((next() % (f.len() as u64 + 1)) as usize);
+                for opts in [
+                    PrintOptions::default(),
+                    PrintOptions {
+                        dissect: DissectOptions {
+                            link_header: true,
+                            verbose: 2,
+                            quiet: round % 3 == 0,
+                            ..Default::default()
+                        },
+                        dump: Dump::Hex { link: false },
+                        ..Default::default()
+                    },
+                ] {
+                    let pkt = Packet {
+                        ts: Timestamp { sec: 0, nsec: 0 },
+                        ifname: "eth0",
+                        direction: Direction::Egress,
+                        pkt_type: 4,
+                        hook: Hook::Socket,
+                        link_type,
+                        orig_len: f.len() as u32 + 3,
+                        data: &f,
+                    };
+                    let mut out = Vec::new();
+                    Printer::new(opts).print(&mut out, &pkt).unwrap();
+                    assert!(out.ends_with(b"\n"));
+                    assert!(json::packet_json(&pkt)["truncated"].as_bool().unwrap());
+                }
             }
         }
     }

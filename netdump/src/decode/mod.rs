@@ -1,0 +1,422 @@
+//! Protocol decoders: a packet's bytes to a typed, lax, layered description ([`Decoded`]).
+//!
+//! One module per protocol family; each turns the bytes handed to it into one [`Layer`] (or
+//! a few, for VLAN tags after a link header) and says what comes next ([`Upper`]). Which decoder reads
+//! what comes next is decided in ONE place, the registry below ([`LINK_TYPES`],
+//! [`ETHERTYPES`], [`ADDRESS_FAMILIES`], [`IP_VERSIONS`], [`IP_PROTOCOLS`], [`UDP_PORTS`],
+//! [`TCP_PORTS`]).
+//!
+//! Decoding never fails: a decoder records as much as the captured bytes hold, and
+//! [`Decoded::stop`] says where and why the walk ended (cut short by the snap length, a
+//! malformed header, a protocol nobody registered, a later fragment). Every field is read
+//! through a checked length; no accessor panics.
+//!
+//! Printers (`print/`) and the JSON writer read the same [`Decoded`]: one parse per packet.
+//!
+//! Adding a protocol: a module `decode/<proto>.rs` with a [`Decoder`] (read the bytes, push
+//! a [`Layer`], return the rest and what it is), a [`Layer`] variant for it, and one line in
+//! one table of the registry (say `(4789, vxlan::decode)` in [`UDP_PORTS`]). The printers
+//! and the JSON writer then say what they want of the new variant.
+
+pub mod arp;
+pub mod checksum;
+pub mod ethernet;
+pub mod icmp;
+pub mod icmpv6;
+pub mod ipv4;
+pub mod ipv6;
+pub mod null;
+pub mod raw;
+pub mod sll;
+pub mod tcp;
+pub mod udp;
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::packet::LinkType;
+
+/// One decoded header (or a header's worth of facts), outermost first in [`Decoded::layers`].
+#[derive(Clone, Debug)]
+pub enum Layer<'a> {
+    Ethernet(ethernet::Ethernet),
+    /// Linux cooked capture v1.
+    Sll(sll::Sll),
+    /// Linux cooked capture v2.
+    Sll2(sll::Sll2),
+    /// BSD loopback (LINKTYPE_NULL and LINKTYPE_LOOP).
+    Null(null::Null),
+    Vlan(ethernet::Vlan),
+    Arp(arp::Arp<'a>),
+    Ipv4(ipv4::Ipv4<'a>),
+    Ipv6(ipv6::Ipv6<'a>),
+    Tcp(tcp::Tcp<'a>),
+    Udp(udp::Udp<'a>),
+    Icmp(icmp::Icmp<'a>),
+    Icmpv6(icmpv6::Icmpv6<'a>),
+    /// Bytes after a header whose protocol no registered decoder reads.
+    Unknown(Unknown<'a>),
+}
+
+/// Bytes nobody decodes, and what the layer before called them.
+#[derive(Clone, Copy, Debug)]
+pub struct Unknown<'a> {
+    pub what: Upper,
+    pub bytes: &'a [u8],
+}
+
+/// What the bytes after a header are, as that header says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upper {
+    Ethertype(u16),
+    /// A BSD address family (loopback headers).
+    AddressFamily(u32),
+    /// An IP version nibble (raw IP link types).
+    IpVersion(u8),
+    IpProtocol(u8),
+    /// A UDP datagram's payload (source and destination port).
+    UdpPorts(u16, u16),
+    /// A TCP segment's payload (source and destination port).
+    TcpPorts(u16, u16),
+    /// Nothing more to decode (the end of the packet, or a protocol with no payload).
+    Nothing,
+    /// The walk ends here, for this reason.
+    Stop(StopReason),
+}
+
+/// Why decoding ended before the packet's last byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// The captured bytes end inside a header (snap length, or a short frame).
+    Truncated,
+    /// A header's fields contradict themselves (a bad length, a wrong version).
+    Malformed,
+    /// No decoder is registered for what comes next.
+    Unsupported,
+    /// A fragment other than the first: its bytes are not a transport header.
+    Fragment,
+}
+
+/// Where and why decoding stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stop {
+    /// The protocol whose decoder stopped (tcpdump's name for it: "ether", "ip", "tcp").
+    pub protocol: &'static str,
+    pub reason: StopReason,
+    /// Offset of that protocol's first byte in the captured data.
+    pub offset: usize,
+}
+
+/// A packet's layered description.
+#[derive(Clone, Debug)]
+pub struct Decoded<'a> {
+    pub link_type: LinkType,
+    /// Headers in order, outermost first.
+    pub layers: Vec<Layer<'a>>,
+    /// Bytes of link-level headers at the start of the captured data (what `-x` skips).
+    pub link_len: usize,
+    /// Where decoding stopped early; None when every layer was decoded to its end.
+    pub stop: Option<Stop>,
+}
+
+impl Decoded<'_> {
+    /// True when the decoders ran off the captured bytes or met a malformed header.
+    pub fn cut_short(&self) -> bool {
+        matches!(
+            self.stop,
+            Some(Stop {
+                reason: StopReason::Truncated | StopReason::Malformed,
+                ..
+            })
+        )
+    }
+}
+
+/// What a decoder learnt that the decoders after it need.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context {
+    /// The bytes the rest of the packet had on the wire, by the outer headers; None inside a
+    /// datagram quoted by an ICMP error (its length on the wire is unknown).
+    pub wire_len: Option<u32>,
+    /// The innermost IP header's facts, for transport decoders.
+    pub ip: Option<IpInfo>,
+}
+
+/// Source and destination addresses of an IP header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Addrs {
+    V4(Ipv4Addr, Ipv4Addr),
+    V6(Ipv6Addr, Ipv6Addr),
+}
+
+impl Addrs {
+    /// Both addresses as 16 bytes (IPv4 in the first four), for keys.
+    pub fn key(&self) -> ([u8; 16], [u8; 16]) {
+        let mut s = [0u8; 16];
+        let mut d = [0u8; 16];
+        match self {
+            Addrs::V4(a, b) => {
+                s[..4].copy_from_slice(&a.octets());
+                d[..4].copy_from_slice(&b.octets());
+            }
+            Addrs::V6(a, b) => {
+                s = a.octets();
+                d = b.octets();
+            }
+        }
+        (s, d)
+    }
+}
+
+/// The network-layer facts a transport decoder needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpInfo {
+    pub addrs: Addrs,
+    /// The transport payload's length according to the IP header(s).
+    pub length: u32,
+    /// A fragment (first or later) of a larger datagram.
+    pub fragmented: bool,
+}
+
+/// What a decoder hands back: the bytes after its header(s) and what they are.
+#[derive(Clone, Copy, Debug)]
+pub struct Next<'a> {
+    pub rest: &'a [u8],
+    pub upper: Upper,
+}
+
+/// A decoder: reads `bytes`, pushes its layer(s), says what follows. It never fails.
+pub type Decoder = for<'a> fn(&'a [u8], &mut Context, &mut Vec<Layer<'a>>) -> Next<'a>;
+
+// ---- The registry: the one place that says which decoder reads what. ----
+
+/// Link-layer decoders by pcap link type.
+pub const LINK_TYPES: &[(LinkType, Decoder)] = &[
+    (LinkType::ETHERNET, ethernet::decode),
+    (LinkType::LINUX_SLL, sll::decode_v1),
+    (LinkType::LINUX_SLL2, sll::decode_v2),
+    (LinkType::NULL, null::decode_null),
+    (LinkType::LOOP, null::decode_loop),
+    (LinkType::RAW, raw::decode),
+    (LinkType::IPV4, raw::decode),
+    (LinkType::IPV6, raw::decode),
+];
+
+/// Network-layer decoders by ethertype (VLAN tags are the Ethernet decoder's).
+pub const ETHERTYPES: &[(u16, Decoder)] = &[
+    (ethernet::IPV4, ipv4::decode),
+    (ethernet::IPV6, ipv6::decode),
+    (ethernet::ARP, arp::decode),
+];
+
+/// Network-layer decoders by BSD address family (loopback headers).
+pub const ADDRESS_FAMILIES: &[(u32, Decoder)] = &[
+    (null::AF_INET, ipv4::decode),
+    (null::AF_INET6_BSD, ipv6::decode),
+    (null::AF_INET6_FREEBSD, ipv6::decode),
+    (null::AF_INET6_DARWIN, ipv6::decode),
+];
+
+/// Network-layer decoders by IP version nibble (raw IP link types).
+pub const IP_VERSIONS: &[(u8, Decoder)] = &[(4, ipv4::decode), (6, ipv6::decode)];
+
+/// Transport decoders by IP protocol number (IPv6: the last extension header's next header).
+pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
+    (ipv4::PROTO_TCP, tcp::decode),
+    (ipv4::PROTO_UDP, udp::decode),
+    (ipv4::PROTO_ICMP, icmp::decode),
+    (ipv6::PROTO_ICMPV6, icmpv6::decode),
+];
+
+/// Application decoders by UDP port (either side). None yet.
+pub const UDP_PORTS: &[(u16, Decoder)] = &[];
+
+/// Application decoders by TCP port (either side). None yet.
+pub const TCP_PORTS: &[(u16, Decoder)] = &[];
+
+fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
+}
+
+fn by_ports(table: &[(u16, Decoder)], sport: u16, dport: u16) -> Option<Decoder> {
+    // The lower port is usually the service's (tcpdump tries the destination first, then
+    // the source); keep its order: destination, then source.
+    lookup(table, dport).or_else(|| lookup(table, sport))
+}
+
+/// The decoder for what follows, from the registry.
+fn decoder_for(upper: Upper) -> Option<Decoder> {
+    match upper {
+        Upper::Ethertype(t) => lookup(ETHERTYPES, t),
+        Upper::AddressFamily(f) => lookup(ADDRESS_FAMILIES, f),
+        Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
+        Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
+        Upper::UdpPorts(s, d) => by_ports(UDP_PORTS, s, d),
+        Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
+        Upper::Nothing | Upper::Stop(_) => None,
+    }
+}
+
+/// Decodes one packet of link type `link_type`: `data` captured of `orig_len` on the wire.
+pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
+    let mut d = Decoded {
+        link_type,
+        // Room for a frame with two VLAN tags and a transport header: one allocation.
+        layers: Vec::with_capacity(6),
+        link_len: 0,
+        stop: None,
+    };
+    let Some(link) = lookup(LINK_TYPES, link_type) else {
+        d.stop = Some(Stop {
+            protocol: "link",
+            reason: StopReason::Unsupported,
+            offset: 0,
+        });
+        return d;
+    };
+    let mut cx = Context {
+        wire_len: Some(orig_len),
+        ip: None,
+    };
+    let next = link(data, &mut cx, &mut d.layers);
+    d.link_len = data.len() - next.rest.len();
+    let protocol = d.layers.last().map_or(link_name(link_type), Layer::name);
+    d.stop = walk(data, next, protocol, &mut cx, &mut d.layers);
+    d
+}
+
+/// Decodes an IPv4 datagram quoted inside an ICMP error (its length on the wire unknown).
+pub fn decode_quoted_ipv4(bytes: &[u8]) -> Decoded<'_> {
+    let mut d = Decoded {
+        link_type: LinkType::IPV4,
+        layers: Vec::new(),
+        link_len: 0,
+        stop: None,
+    };
+    let next = Next {
+        rest: bytes,
+        upper: Upper::Ethertype(ethernet::IPV4),
+    };
+    let mut cx = Context::default();
+    d.stop = walk(bytes, next, "ip", &mut cx, &mut d.layers);
+    d
+}
+
+/// Hands what follows to its registered decoder until one says nothing follows.
+fn walk<'a>(
+    data: &'a [u8],
+    mut next: Next<'a>,
+    mut protocol: &'static str,
+    cx: &mut Context,
+    layers: &mut Vec<Layer<'a>>,
+) -> Option<Stop> {
+    loop {
+        let offset = data.len() - next.rest.len();
+        match next.upper {
+            Upper::Nothing => return None,
+            Upper::Stop(reason) => {
+                return Some(Stop {
+                    protocol,
+                    reason,
+                    offset: layer_start(data, layers).unwrap_or(offset),
+                })
+            }
+            upper => match decoder_for(upper) {
+                Some(dec) => {
+                    next = dec(next.rest, cx, layers);
+                    protocol = layers.last().map_or("unknown", Layer::name);
+                }
+                // Payload of TCP or UDP with no decoder for its ports: the segment's own
+                // layer already holds it, and nothing stopped early.
+                None if matches!(upper, Upper::UdpPorts(..) | Upper::TcpPorts(..)) => return None,
+                None => {
+                    layers.push(Layer::Unknown(Unknown {
+                        what: upper,
+                        bytes: next.rest,
+                    }));
+                    return Some(Stop {
+                        protocol,
+                        reason: StopReason::Unsupported,
+                        offset,
+                    });
+                }
+            },
+        }
+    }
+}
+
+/// Offset of the last layer's first byte, where a layer knows its bytes.
+fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
+    let bytes = match layers.last()? {
+        Layer::Arp(a) => a.raw,
+        Layer::Ipv4(i) => i.raw,
+        Layer::Ipv6(i) => i.raw,
+        Layer::Tcp(t) => t.raw,
+        Layer::Udp(u) => u.raw,
+        Layer::Icmp(i) => i.raw,
+        Layer::Icmpv6(i) => i.raw,
+        Layer::Ethernet(_)
+        | Layer::Sll(_)
+        | Layer::Sll2(_)
+        | Layer::Null(_)
+        | Layer::Vlan(_)
+        | Layer::Unknown(_) => return None,
+    };
+    let start = bytes.as_ptr() as usize;
+    let base = data.as_ptr() as usize;
+    (start >= base && start <= base + data.len()).then(|| start - base)
+}
+
+/// tcpdump's short name for a link type's header.
+fn link_name(link_type: LinkType) -> &'static str {
+    match link_type {
+        LinkType::ETHERNET => "ether",
+        LinkType::LINUX_SLL => "sll",
+        LinkType::LINUX_SLL2 => "sll2",
+        LinkType::NULL | LinkType::LOOP => "null",
+        LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => "ipn",
+        _ => "link",
+    }
+}
+
+impl Layer<'_> {
+    /// tcpdump's short name for the layer's protocol.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Layer::Ethernet(_) => "ether",
+            Layer::Sll(_) => "sll",
+            Layer::Sll2(_) => "sll2",
+            Layer::Null(_) => "null",
+            Layer::Vlan(_) => "vlan",
+            Layer::Arp(_) => "arp",
+            Layer::Ipv4(_) => "ip",
+            Layer::Ipv6(_) => "ip6",
+            Layer::Tcp(_) => "tcp",
+            Layer::Udp(_) => "udp",
+            Layer::Icmp(_) => "icmp",
+            Layer::Icmpv6(_) => "icmp6",
+            Layer::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// A big-endian u16 at `at`, if captured.
+pub(crate) fn be16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([
+        *b.get(at)?,
+        *b.get(at.checked_add(1)?)?,
+    ]))
+}
+
+/// A big-endian u32 at `at`, if captured.
+pub(crate) fn be32(b: &[u8], at: usize) -> Option<u32> {
+    let s = b.get(at..at.checked_add(4)?)?;
+    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// `N` bytes at `at`, if captured.
+pub(crate) fn array<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+    b.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,151 @@
+//! ICMP (IPv4) wording: echo, unreachable, redirect, time exceeded, and at `-v` the datagram
+//! an error quotes.
+
+use std::{fmt::Write as _, net::Ipv4Addr};
+
+use super::{Dissector, Ip};
+use crate::decode::{
+    array, be16, checksum,
+    icmp::{self, Icmp},
+    Layer,
+};
+
+impl Dissector {
+    pub(super) fn icmp(&mut self, out: &mut String, ip: &Ip, m: &Icmp<'_>) {
+        let b = m.raw;
+        let (Some(ty), Some(code), Some(_)) = (m.icmp_type(), m.code(), b.get(3)) else {
+            out.push_str(" [|icmp]");
+            self.early_end = true;
+            return;
+        };
+        out.push_str("ICMP ");
+        match ty {
+            icmp::ECHO_REPLY | icmp::ECHO_REQUEST => {
+                let Some((id, seq)) = m.id_seq() else {
+                    out.push_str(" [|icmp]");
+                    return;
+                };
+                let what = if ty == icmp::ECHO_REQUEST {
+                    "echo request"
+                } else {
+                    "echo reply"
+                };
+                let _ = write!(out, "{what}, id {id}, seq {seq}");
+            }
+            icmp::UNREACHABLE => {
+                if !self.unreachable(out, m, code) {
+                    return;
+                }
+            }
+            icmp::REDIRECT => {
+                let dst = array::<4>(b, 24).map(Ipv4Addr::from);
+                let (Some(gw), Some(dst)) = (m.gateway(), dst) else {
+                    out.push_str(" [|icmp]");
+                    self.early_end = true;
+                    return;
+                };
+                let _ = match code {
+                    0 => write!(out, "redirect {dst} to net {gw}"),
+                    1 => write!(out, "redirect {dst} to host {gw}"),
+                    2 => write!(out, "redirect-tos {dst} to net {gw}"),
+                    3 => write!(out, "redirect-tos {dst} to host {gw}"),
+                    c => write!(out, "redirect-#{c} {dst} to {gw}"),
+                };
+            }
+            icmp::TIMESTAMP => {
+                let Some((id, seq)) = m.id_seq() else {
+                    out.push_str(" [|icmp]");
+                    self.early_end = true;
+                    return;
+                };
+                let _ = write!(out, "time stamp query id {id} seq {seq}");
+            }
+            icmp::TIME_EXCEEDED => out.push_str(if code == 1 {
+                "ip reassembly time exceeded"
+            } else {
+                "time exceeded in-transit"
+            }),
+            _ => {
+                let name = match ty {
+                    4 => "source quench",
+                    9 => "router advertisement",
+                    10 => "router solicitation",
+                    12 => "parameter problem",
+                    14 => "time stamp reply",
+                    15 => "information request",
+                    16 => "information reply",
+                    17 => "address mask request",
+                    18 => "address mask reply",
+                    _ => "",
+                };
+                if name.is_empty() {
+                    let _ = write!(out, "type-#{ty}");
+                } else {
+                    out.push_str(name);
+                }
+            }
+        }
+        let _ = write!(out, ", length {}", ip.info.length);
+        if self.opts.verbose > 0 && !ip.info.fragmented {
+            // The checksum, when the whole message was captured.
+            if let (Some(msg), Some(sum)) = (b.get(..ip.info.length as usize), be16(b, 2)) {
+                if checksum::internet_checksum(msg, 0) != 0 {
+                    let want = checksum::expected(msg, 2, 0);
+                    let _ = write!(out, " (wrong icmp cksum {sum:x} (->{want:x})!)");
+                }
+            }
+        }
+        // -v: the quoted datagram of an error message, printed as its own IP packet.
+        if self.opts.verbose > 0 && Icmp::is_error(ty) {
+            if let Some(q) = &m.quoted {
+                if let Some((Layer::Ipv4(inner), above)) = q.layers.split_first() {
+                    out.push_str("\n\t");
+                    self.ipv4(out, inner, above);
+                }
+            }
+        }
+    }
+
+    /// Destination unreachable; false when the quoted destination was not captured.
+    fn unreachable(&mut self, out: &mut String, m: &Icmp<'_>, code: u8) -> bool {
+        // The quoted datagram: its destination and, for ports, its transport header.
+        let inner = m.body();
+        let ihl = inner.first().map_or(0, |v| usize::from(v & 0x0f) * 4);
+        let iproto = inner.get(9).copied();
+        let Some(dst) = array::<4>(inner, 16).map(Ipv4Addr::from) else {
+            out.push_str(" [|icmp]");
+            return false;
+        };
+        let _ = match code {
+            0 => write!(out, "net {dst} unreachable"),
+            1 => write!(out, "host {dst} unreachable"),
+            2 => write!(out, "{dst} protocol {} unreachable", iproto.unwrap_or(0)),
+            3 => {
+                let dport = be16(inner, ihl + 2);
+                let pname = match iproto {
+                    Some(6) => "tcp",
+                    Some(17) => "udp",
+                    _ => "",
+                };
+                match (pname, dport) {
+                    ("", _) | (_, None) => write!(
+                        out,
+                        "{dst} protocol {} port {} unreachable",
+                        iproto.unwrap_or(0),
+                        dport.unwrap_or(0)
+                    ),
+                    (p, Some(port)) => write!(out, "{dst} {p} port {port} unreachable"),
+                }
+            }
+            4 => match m.mtu().unwrap_or(0) {
+                0 => write!(out, "{dst} unreachable - need to frag"),
+                mtu => write!(out, "{dst} unreachable - need to frag (mtu {mtu})"),
+            },
+            9 => write!(out, "net {dst} unreachable - admin prohibited"),
+            10 => write!(out, "host {dst} unreachable - admin prohibited"),
+            13 => write!(out, "{dst} unreachable - admin prohibited filter"),
+            c => write!(out, "{dst} unreachable - #{c}"),
+        };
+        true
+    }
+}

@@ -1,0 +1,49 @@
+//! UDP wording: ports, length checks, and checksums at `-v`/`-vv`.
+
+use std::fmt::Write as _;
+
+use super::{Dissector, Ip};
+use crate::decode::{checksum, udp::Udp};
+
+impl Dissector {
+    pub(super) fn udp(&mut self, out: &mut String, ip: &Ip, u: &Udp<'_>) {
+        let Some((sport, dport)) = u.ports() else {
+            ip.write_addrs(out, None);
+            out.push_str(" [|udp]");
+            return;
+        };
+        ip.write_addrs(out, Some((sport, dport)));
+        let Some(ulen) = u.length() else {
+            out.push_str(" [|udp]");
+            return;
+        };
+        let ulen = u32::from(ulen);
+        if ulen < 8 {
+            let _ = write!(out, "truncated-udplength {ulen}");
+            return;
+        }
+        let ulen = ulen - 8;
+        let length = ip.info.length.saturating_sub(8);
+        if ulen > length {
+            let _ = write!(out, "UDP, bad length {ulen} > {length}");
+            return;
+        }
+        if self.opts.verbose > 0 && !ip.info.fragmented {
+            // Only a datagram captured whole has its checksum looked at.
+            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(ulen + 8) as usize)) {
+                let addrs = &ip.info.addrs;
+                if ip.v4() && self.opts.verbose < 2 {
+                    // tcpdump checks IPv4 UDP sums only from -vv on.
+                } else if sum == 0 && ip.v4() {
+                    out.push_str("[no cksum] ");
+                } else if checksum::transport(addrs, 17, d) == 0 {
+                    out.push_str("[udp sum ok] ");
+                } else {
+                    let want = checksum::transport_expected(addrs, 17, d, 6);
+                    let _ = write!(out, "[bad udp cksum 0x{sum:04x} -> 0x{want:04x}!] ");
+                }
+            }
+        }
+        let _ = write!(out, "UDP, length {ulen}");
+    }
+}
