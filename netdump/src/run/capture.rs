@@ -2,18 +2,23 @@
 //! (the BPF object, its attachment, the reader, the counters), and [`capture`] runs set-up,
 //! the event loop and tear-down as three steps.
 
-use std::io::{self, BufWriter};
+use std::{
+    collections::BTreeMap,
+    io::{self, BufWriter},
+};
 
 use aya::Ebpf;
 use netdump_common::Counters;
+use thiserror::Error;
 
 use super::{event_loop, RunError};
 use crate::{
     cli::Config,
     filter::Filter,
-    iface::{self, Interface},
+    iface::{self, Interface, Selection},
     kernel::{self, Attachment, CounterView, TcMode, Transport},
     output::Output,
+    packet::LinkType,
     privilege,
     ring::Reader,
     run::event_loop::LoopOptions,
@@ -29,19 +34,80 @@ pub struct Capture {
     pub reader: Reader,
     pub counters: CounterView,
     logger: Option<Logger>,
-    pub iface: Interface,
+    /// Every interface attached so far, by ifindex, also those since deleted (their last
+    /// samples may still be in the ring).
+    pub ifaces: BTreeMap<u32, Known>,
+    /// The capture's interfaces as `-i` chose them.
+    pub selection: Selection,
     pub transport: Transport,
     opts: kernel::Options,
+    filter: bool,
+}
+
+/// An interface a capture has attached to.
+#[derive(Clone, Debug)]
+pub struct Known {
+    pub iface: Interface,
+    pub link_type: LinkType,
+}
+
+#[derive(Debug, Error)]
+pub enum SkipError {
+    #[error(
+        "interface {name} has hardware type {kind}, which netdump cannot read: capture on another"
+    )]
+    Unsupported { name: String, kind: String },
+    #[error("interface {0} is an L3 device (no Ethernet header): a filter expression is not yet supported on it; capture on it without a filter")]
+    FilterOnL3(String),
+    #[error(
+        "interface {0} is an L3 device (no Ethernet header): -s headers is not supported on it"
+    )]
+    HeadersOnL3(String),
+}
+
+/// How to read `iface`'s frames, or why netdump cannot capture on it.
+fn classify(iface: &Interface, filter: bool, headers_only: bool) -> Result<LinkType, SkipError> {
+    let Some(lt) = iface::link_type(&iface.name) else {
+        let kind = std::fs::read_to_string(format!("/sys/class/net/{}/type", iface.name))
+            .map(|t| t.trim().to_string())
+            .unwrap_or_else(|_| "unknown".into());
+        return Err(SkipError::Unsupported {
+            name: iface.name.clone(),
+            kind,
+        });
+    };
+    if lt == LinkType::RAW && filter {
+        return Err(SkipError::FilterOnL3(iface.name.clone()));
+    }
+    if lt == LinkType::RAW && headers_only {
+        return Err(SkipError::HeadersOnL3(iface.name.clone()));
+    }
+    Ok(lt)
 }
 
 impl Capture {
-    /// Loads the object, maps its ring and counters, and attaches it to `iface`. On error
-    /// nothing stays attached.
+    /// Loads the object, maps its ring and counters, and attaches it to `start_on` (what
+    /// `selection` chose at start). On error nothing stays attached.
     pub fn start(
         opts: &kernel::Options,
-        iface: Interface,
+        selection: Selection,
+        start_on: Vec<Interface>,
         filter: Option<&Filter>,
     ) -> Result<Capture, RunError> {
+        let mut ifaces = BTreeMap::new();
+        let mut skipped = Vec::new();
+        for iface in start_on {
+            match classify(&iface, filter.is_some(), opts.headers_only) {
+                Ok(link_type) => {
+                    ifaces.insert(iface.index, Known { iface, link_type });
+                }
+                // A named interface netdump cannot read is an error; with any or a pattern
+                // it is left out, with a note.
+                Err(e) if selection.is_dynamic() => skipped.push(e.to_string()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let list: Vec<Interface> = ifaces.values().map(|k| k.iface.clone()).collect();
         let transport = Transport::resolve(opts.transport)?;
         let mut ebpf = kernel::load::load(&opts.load_options(transport, filter.is_some()))?;
         let logger = if opts.log {
@@ -57,18 +123,73 @@ impl Capture {
         };
         let counters = CounterView::open(&ebpf).map_err(RunError::Counters)?;
         let reader = Reader::open(&mut ebpf, transport, opts.ring_bytes)?;
-        let attachment =
-            kernel::attach::attach(&mut ebpf, &iface, opts.hooks, opts.tc_attach, filter)?;
+        let mut attachment =
+            kernel::attach::attach(&mut ebpf, &list, opts.hooks, opts.tc_attach, filter)?;
+        for s in skipped {
+            attachment.notes.push(format!("not capturing: {s}"));
+        }
         Ok(Capture {
             ebpf: Some(ebpf),
             attachment: Some(attachment),
             reader,
             counters,
             logger,
-            iface,
+            ifaces,
+            selection,
             transport,
             opts: *opts,
+            filter: filter.is_some(),
         })
+    }
+
+    /// Attaches to `iface`, created while capturing. Returns a note for the user (`None`
+    /// when it was attached already).
+    pub fn add_interface(&mut self, iface: Interface) -> Option<String> {
+        let (Some(ebpf), Some(att)) = (self.ebpf.as_mut(), self.attachment.as_mut()) else {
+            return None;
+        };
+        if att.has(iface.index) {
+            return None;
+        }
+        let link_type = match classify(&iface, self.filter, self.opts.headers_only) {
+            Ok(lt) => lt,
+            Err(e) => {
+                // Remembered so it is not tried again.
+                let note = format!("not capturing: {e}");
+                self.ifaces.entry(iface.index).or_insert(Known {
+                    iface,
+                    link_type: LinkType(u16::MAX),
+                });
+                return Some(note);
+            }
+        };
+        let name = iface.name.clone();
+        let index = iface.index;
+        let note = match att.add(ebpf, &iface) {
+            Ok(()) => format!("capturing on {name} too"),
+            Err(e) => format!("not capturing on {name}: {e}"),
+        };
+        self.ifaces.insert(index, Known { iface, link_type });
+        Some(note)
+    }
+
+    /// Detaches from interface `ifindex` (deleted while capturing); the others go on.
+    pub fn forget_interface(&mut self, ifindex: u32) {
+        if let (Some(ebpf), Some(att)) = (self.ebpf.as_mut(), self.attachment.as_mut()) {
+            att.forget(ebpf, ifindex);
+        }
+    }
+
+    /// The interfaces attached now: (ifindex, name).
+    pub fn attached(&self) -> Vec<(u32, String)> {
+        self.attachment.as_ref().map_or_else(Vec::new, |a| {
+            a.interfaces().map(|(i, n)| (i, n.to_string())).collect()
+        })
+    }
+
+    /// Whether interface `ifindex` was seen (attached, or left out) already.
+    pub fn knows(&self, ifindex: u32) -> bool {
+        self.ifaces.contains_key(&ifindex)
     }
 
     /// Netlink filters are removed through netlink at exit, which needs CAP_NET_ADMIN.
@@ -99,9 +220,27 @@ impl Capture {
         } else {
             format!("{} bytes", self.opts.snaplen)
         };
+        let names = if self.selection == Selection::Any {
+            "any".to_string()
+        } else {
+            self.attached()
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let raw = self.ifaces.values().any(|k| k.link_type == LinkType::RAW);
+        let eth = self
+            .ifaces
+            .values()
+            .any(|k| k.link_type == LinkType::ETHERNET);
+        let link = match (eth, raw) {
+            (_, false) => "EN10MB (Ethernet)",
+            (false, true) => "RAW (Raw IP)",
+            (true, true) => "EN10MB (Ethernet) or RAW (Raw IP) by interface",
+        };
         format!(
-            "listening on {} ({}, {} {} KiB), link-type EN10MB (Ethernet), snapshot length {snap}",
-            self.iface.name,
+            "listening on {names} ({}, {} {} KiB), link-type {link}, snapshot length {snap}",
             hooks.join(", "),
             self.transport.describe(),
             self.opts.ring_bytes / 1024,
@@ -135,10 +274,7 @@ impl Drop for Capture {
 
 /// Runs a capture until Ctrl-C, SIGTERM, `-c` or a closed pipe. Returns the process exit code.
 pub async fn capture(cfg: Config) -> Result<i32, RunError> {
-    let iface = match &cfg.interface {
-        Some(name) => iface::find(name)?,
-        None => iface::default()?,
-    };
+    let start_on = iface::select(&cfg.interfaces)?;
     privilege::check()?;
     // A bad expression is reported before anything is loaded.
     let filter = match &cfg.filter {
@@ -160,12 +296,25 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     )?;
 
     // Set-up: load and attach, then give up every privilege.
-    let mut capture = Capture::start(&cfg.kernel, iface, filter.as_ref())?;
+    let mut capture = Capture::start(
+        &cfg.kernel,
+        cfg.interfaces.clone(),
+        start_on,
+        filter.as_ref(),
+    )?;
     if let Some(user) = cfg.user.as_deref() {
         let (uid, gid) = privilege::lookup_user(user)?;
         output.chown_files(uid, gid)?;
     }
-    privilege::drop_privileges(cfg.user.as_deref(), capture.needs_net_admin())?;
+    // Interfaces created while capturing are attached then: that needs the privileges.
+    let keep = if cfg.interfaces.is_dynamic() {
+        privilege::Keep::Attach
+    } else if capture.needs_net_admin() {
+        privilege::Keep::NetAdmin
+    } else {
+        privilege::Keep::Nothing
+    };
+    privilege::drop_privileges(cfg.user.as_deref(), keep)?;
 
     // The loop.
     let opts = LoopOptions {

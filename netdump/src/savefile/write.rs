@@ -309,7 +309,7 @@ impl Saver {
                     Some(id) => *id,
                     None => {
                         let idb = InterfaceDescriptionBlock {
-                            linktype: DataLink::ETHERNET,
+                            linktype: DataLink::from(u32::from(pkt.link_type.0)),
                             snaplen: self.opts.snaplen,
                             options: vec![
                                 InterfaceDescriptionOption::IfName(Cow::Owned(
