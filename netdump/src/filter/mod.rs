@@ -68,11 +68,22 @@ unsafe extern "C" {
 impl Filter {
     /// Compiles `expr` as tcpdump would for an Ethernet interface (optimized).
     pub fn compile(expr: &str) -> Result<Filter, FilterError> {
+        Self::compile_for(expr, Linktype::ETHERNET)
+    }
+
+    /// Compiles `expr` for packets that start at the IP header (DLT_RAW: tun and tunnel
+    /// devices).
+    pub fn compile_raw(expr: &str) -> Result<Filter, FilterError> {
+        // DLT_RAW is 12 on Linux (LINKTYPE_RAW, 101, in files).
+        Self::compile_for(expr, Linktype(12))
+    }
+
+    fn compile_for(expr: &str, link: Linktype) -> Result<Filter, FilterError> {
         let err = |message: String| FilterError::Compile {
             expr: expr.to_string(),
             message,
         };
-        let dead = Capture::dead(Linktype::ETHERNET).map_err(|e| err(e.to_string()))?;
+        let dead = Capture::dead(link).map_err(|e| err(e.to_string()))?;
         let program = dead.compile(expr, true).map_err(|e| err(e.to_string()))?;
         Ok(Filter {
             program,

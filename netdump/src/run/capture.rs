@@ -14,7 +14,7 @@ use thiserror::Error;
 use super::{event_loop, RunError};
 use crate::{
     cli::Config,
-    filter::Filter,
+    filter::{Filter, FilterError},
     iface::{self, Interface, Selection},
     kernel::{self, Attachment, CounterView, TcMode, Transport},
     output::Output,
@@ -41,7 +41,7 @@ pub struct Capture {
     pub selection: Selection,
     pub transport: Transport,
     opts: kernel::Options,
-    filter: bool,
+    filter: FilterFit,
 }
 
 /// An interface a capture has attached to.
@@ -57,16 +57,32 @@ pub enum SkipError {
         "interface {name} has hardware type {kind}, which netdump cannot read: capture on another"
     )]
     Unsupported { name: String, kind: String },
-    #[error("interface {0} is an L3 device (no Ethernet header): a filter expression is not yet supported on it; capture on it without a filter")]
+    #[error("interface {0} is an L3 device (no Ethernet header): a filter on its socket tap is not supported; use --hook tc or no filter")]
     FilterOnL3(String),
+    #[error("interface {name} is an L3 device (raw IP, no Ethernet header) and the filter does not apply to it: {message}")]
+    RawFilter { name: String, message: String },
     #[error(
         "interface {0} is an L3 device (no Ethernet header): -s headers is not supported on it"
     )]
     HeadersOnL3(String),
 }
 
+/// The filter, as far as deciding where a capture can run goes.
+#[derive(Clone, Debug)]
+pub enum FilterFit {
+    None,
+    /// Compiled for Ethernet; for raw IP (L3 devices) too, or why not.
+    Some {
+        raw: Result<(), String>,
+    },
+}
+
 /// How to read `iface`'s frames, or why netdump cannot capture on it.
-fn classify(iface: &Interface, filter: bool, headers_only: bool) -> Result<LinkType, SkipError> {
+fn classify(
+    iface: &Interface,
+    filter: &FilterFit,
+    opts: &kernel::Options,
+) -> Result<LinkType, SkipError> {
     let Some(lt) = iface::link_type(&iface.name) else {
         let kind = std::fs::read_to_string(format!("/sys/class/net/{}/type", iface.name))
             .map(|t| t.trim().to_string())
@@ -76,10 +92,18 @@ fn classify(iface: &Interface, filter: bool, headers_only: bool) -> Result<LinkT
             kind,
         });
     };
-    if lt == LinkType::RAW && filter {
-        return Err(SkipError::FilterOnL3(iface.name.clone()));
+    if let (LinkType::RAW, FilterFit::Some { raw }) = (lt, filter) {
+        if opts.hooks.socket {
+            return Err(SkipError::FilterOnL3(iface.name.clone()));
+        }
+        if let Err(message) = raw {
+            return Err(SkipError::RawFilter {
+                name: iface.name.clone(),
+                message: message.clone(),
+            });
+        }
     }
-    if lt == LinkType::RAW && headers_only {
+    if lt == LinkType::RAW && opts.headers_only {
         return Err(SkipError::HeadersOnL3(iface.name.clone()));
     }
     Ok(lt)
@@ -93,11 +117,22 @@ impl Capture {
         selection: Selection,
         start_on: Vec<Interface>,
         filter: Option<&Filter>,
+        raw: Option<&Result<Filter, FilterError>>,
     ) -> Result<Capture, RunError> {
+        let fit = match (filter, raw) {
+            (None, _) => FilterFit::None,
+            (Some(_), Some(Ok(_))) => FilterFit::Some { raw: Ok(()) },
+            (Some(_), Some(Err(e))) => FilterFit::Some {
+                raw: Err(e.to_string()),
+            },
+            (Some(_), None) => FilterFit::Some {
+                raw: Err("not compiled for raw IP".into()),
+            },
+        };
         let mut ifaces = BTreeMap::new();
         let mut skipped = Vec::new();
         for iface in start_on {
-            match classify(&iface, filter.is_some(), opts.headers_only) {
+            match classify(&iface, &fit, opts) {
                 Ok(link_type) => {
                     ifaces.insert(iface.index, Known { iface, link_type });
                 }
@@ -107,7 +142,16 @@ impl Capture {
                 Err(e) => return Err(e.into()),
             }
         }
-        let list: Vec<Interface> = ifaces.values().map(|k| k.iface.clone()).collect();
+        let list: Vec<(Interface, bool)> = ifaces
+            .values()
+            .map(|k| (k.iface.clone(), k.link_type == LinkType::RAW))
+            .collect();
+        // The raw-IP filter is loaded when an L3 device is (or may come) among them.
+        let l3 = selection.is_dynamic() || list.iter().any(|(_, l3)| *l3);
+        let raw = match raw {
+            Some(Ok(f)) if l3 => Some(f),
+            _ => None,
+        };
         let transport = Transport::resolve(opts.transport)?;
         let mut ebpf = kernel::load::load(&opts.load_options(transport, filter.is_some()))?;
         let logger = if opts.log {
@@ -124,7 +168,7 @@ impl Capture {
         let counters = CounterView::open(&ebpf).map_err(RunError::Counters)?;
         let reader = Reader::open(&mut ebpf, transport, opts.ring_bytes)?;
         let mut attachment =
-            kernel::attach::attach(&mut ebpf, &list, opts.hooks, opts.tc_attach, filter)?;
+            kernel::attach::attach(&mut ebpf, &list, opts.hooks, opts.tc_attach, filter, raw)?;
         for s in skipped {
             attachment.notes.push(format!("not capturing: {s}"));
         }
@@ -138,7 +182,7 @@ impl Capture {
             selection,
             transport,
             opts: *opts,
-            filter: filter.is_some(),
+            filter: fit,
         })
     }
 
@@ -151,7 +195,7 @@ impl Capture {
         if att.has(iface.index) {
             return None;
         }
-        let link_type = match classify(&iface, self.filter, self.opts.headers_only) {
+        let link_type = match classify(&iface, &self.filter, &self.opts) {
             Ok(lt) => lt,
             Err(e) => {
                 // Remembered so it is not tried again.
@@ -165,7 +209,7 @@ impl Capture {
         };
         let name = iface.name.clone();
         let index = iface.index;
-        let note = match att.add(ebpf, &iface) {
+        let note = match att.add(ebpf, &iface, link_type == LinkType::RAW) {
             Ok(()) => format!("capturing on {name} too"),
             Err(e) => format!("not capturing on {name}: {e}"),
         };
@@ -285,6 +329,12 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         }
         None => None,
     };
+    // L3 devices (tun, tunnels) need the expression compiled for raw IP.
+    let raw = cfg.filter.as_deref().map(|e| {
+        let f = Filter::compile_raw(e)?;
+        f.check_evaluable()?;
+        Ok(f)
+    });
     for note in &cfg.notes {
         eprintln!("netdump: {note}");
     }
@@ -301,6 +351,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         cfg.interfaces.clone(),
         start_on,
         filter.as_ref(),
+        raw.as_ref(),
     )?;
     if let Some(user) = cfg.user.as_deref() {
         let (uid, gid) = privilege::lookup_user(user)?;

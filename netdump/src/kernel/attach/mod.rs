@@ -121,8 +121,8 @@ impl Attachment {
     }
 
     /// Attaches the programs on one more interface (the programs and the filter are loaded
-    /// already). Attaching twice is a no-op.
-    pub fn add(&mut self, ebpf: &mut Ebpf, iface: &Interface) -> Result<(), AttachError> {
+    /// already); `l3`: it has no Ethernet header (tun, tunnels). Attaching twice is a no-op.
+    pub fn add(&mut self, ebpf: &mut Ebpf, iface: &Interface, l3: bool) -> Result<(), AttachError> {
         if self.on.contains_key(&iface.index) {
             return Ok(());
         }
@@ -141,7 +141,7 @@ impl Attachment {
             // Loopback's egress is its ingress: hook it once, as tcpdump shows each packet
             // on lo once.
             let ingress_only = iface.is_loopback();
-            let (links, created) = match tc::attach(ebpf, iface, mode, ingress_only) {
+            let (links, created) = match tc::attach(ebpf, iface, mode, ingress_only, l3) {
                 Ok(r) => r,
                 Err(e) => {
                     // Undo the half that got attached.
@@ -195,15 +195,17 @@ impl Attachment {
     }
 }
 
-/// Loads the programs for `hooks` and attaches them on each of `ifaces`: the filter first
-/// (so the entry programs never run without it), then TC, then the socket tap. On error
-/// nothing stays attached.
+/// Loads the programs for `hooks` and attaches them on each of `ifaces` (with whether each is
+/// an L3 device): the filter first (so the entry programs never run without it; `raw` is the
+/// expression compiled for L3 devices), then TC, then the socket tap. On error nothing stays
+/// attached.
 pub fn attach(
     ebpf: &mut Ebpf,
-    ifaces: &[Interface],
+    ifaces: &[(Interface, bool)],
     hooks: Hooks,
     mode: TcAttach,
     filter: Option<&Filter>,
+    raw: Option<&Filter>,
 ) -> Result<Attachment, AttachError> {
     let mut att = Attachment {
         tc_mode: None,
@@ -214,13 +216,13 @@ pub fn attach(
         notes: Vec::new(),
     };
     if let Some(f) = filter {
-        att._filters = filters::load(ebpf, f, hooks)?;
+        att._filters = filters::load(ebpf, f, raw, hooks)?;
     }
     if hooks.tc {
         att.tc_mode = Some(tc::load(ebpf, mode)?);
     }
-    for iface in ifaces {
-        if let Err(e) = att.add(ebpf, iface) {
+    for (iface, l3) in ifaces {
+        if let Err(e) = att.add(ebpf, iface, *l3) {
             for index in att.on.keys().copied().collect::<Vec<_>>() {
                 att.forget(ebpf, index);
             }

@@ -30,7 +30,12 @@ pub(super) fn classifier<'a>(
 
 /// Loads both TC programs and decides how they will be attached.
 pub(super) fn load(ebpf: &mut Ebpf, mode: TcAttach) -> Result<TcMode, AttachError> {
-    for name in [names::PROG_TC_INGRESS, names::PROG_TC_EGRESS] {
+    for name in [
+        names::PROG_TC_INGRESS,
+        names::PROG_TC_EGRESS,
+        names::PROG_TC_INGRESS_L3,
+        names::PROG_TC_EGRESS_L3,
+    ] {
         classifier(ebpf, name)?
             .load()
             .map_err(|source| AttachError::Load { name, source })?;
@@ -53,7 +58,8 @@ pub(super) fn load(ebpf: &mut Ebpf, mode: TcAttach) -> Result<TcMode, AttachErro
 /// The links of one interface, and whether netdump created its clsact qdisc.
 type Attached = (Vec<(&'static str, SchedClassifierLinkId)>, bool);
 
-/// Attaches the TC programs on `iface` (ingress only if `ingress_only`). Returns the links
+/// Attaches the TC programs on `iface` (ingress only if `ingress_only`; the L3 entries if
+/// `l3`: the device has no Ethernet header). Returns the links
 /// and whether netdump created the interface's clsact qdisc (to remove at exit). On error,
 /// what was attached is detached again.
 pub(super) fn attach(
@@ -61,6 +67,7 @@ pub(super) fn attach(
     iface: &Interface,
     mode: TcMode,
     ingress_only: bool,
+    l3: bool,
 ) -> Result<Attached, AttachError> {
     let created = match mode {
         TcMode::Tcx => false,
@@ -76,9 +83,14 @@ pub(super) fn attach(
         },
     };
     let mut links = Vec::new();
+    let (ingress, egress) = if l3 {
+        (names::PROG_TC_INGRESS_L3, names::PROG_TC_EGRESS_L3)
+    } else {
+        (names::PROG_TC_INGRESS, names::PROG_TC_EGRESS)
+    };
     for (name, kind, what) in [
-        (names::PROG_TC_INGRESS, TcAttachType::Ingress, "tc ingress"),
-        (names::PROG_TC_EGRESS, TcAttachType::Egress, "tc egress"),
+        (ingress, TcAttachType::Ingress, "tc ingress"),
+        (egress, TcAttachType::Egress, "tc egress"),
     ] {
         if ingress_only && kind == TcAttachType::Egress {
             continue;
