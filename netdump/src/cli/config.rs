@@ -9,6 +9,7 @@ use crate::{
     iface::{Pattern, Selection},
     kernel::{self, Hooks, TcAttach, TransportChoice},
     output::OutputOptions,
+    packet::LinkType,
     print::{DissectOptions, Dump, PrintOptions, TimeFormat},
     savefile::{Format, Precision, Rotation, SaveOptions},
 };
@@ -309,6 +310,7 @@ impl Args {
                 seconds: self.rotate_seconds,
             },
             flush_each: self.packet_buffered,
+            link_type: LinkType::ETHERNET, // the capture sets its interface's
         });
         Ok(OutputOptions {
             text: self.write.is_none() || self.print,

@@ -340,8 +340,16 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     }
     // The file is created before anything is attached: a bad path costs the host nothing.
     let stdout = io::stdout();
+    // A pcap file has one link type: that of the one interface (several are refused for
+    // pcap by the CLI).
+    let mut out_opts = cfg.output.clone();
+    if let (Some(save), [one]) = (out_opts.save.as_mut(), start_on.as_slice()) {
+        if iface::link_type(&one.name) == Some(LinkType::RAW) {
+            save.link_type = LinkType::RAW;
+        }
+    }
     let output = Output::new(
-        &cfg.output,
+        &out_opts,
         BufWriter::with_capacity(64 * 1024, stdout.lock()),
     )?;
 

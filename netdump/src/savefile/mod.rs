@@ -45,4 +45,6 @@ pub struct SaveOptions {
     pub rotation: Rotation,
     /// Flush after every packet (`-U`).
     pub flush_each: bool,
+    /// The link type of a pcap file's packets (pcapng gives each interface its own).
+    pub link_type: crate::packet::LinkType,
 }

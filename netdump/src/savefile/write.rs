@@ -173,7 +173,7 @@ impl Saver {
                     ts_correction: 0,
                     ts_accuracy: 0,
                     snaplen: opts.snaplen,
-                    datalink: DataLink::ETHERNET,
+                    datalink: DataLink::from(u32::from(opts.link_type.0)),
                     ts_resolution: match opts.precision {
                         Precision::Micro => TsResolution::MicroSecond,
                         Precision::Nano => TsResolution::NanoSecond,
