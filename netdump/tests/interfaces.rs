@@ -480,8 +480,15 @@ fn several_named_interfaces_and_one_deleted() {
 #[test]
 #[ignore = "needs root and network namespaces: cargo xtask test"]
 fn any_attaches_an_interface_created_while_capturing() {
+    // TC links per interface, and a socket tap per interface.
+    for hook in ["tc", "socket"] {
+        attach_while_capturing(hook);
+    }
+}
+
+fn attach_while_capturing(hook: &str) {
     let h = Host::new();
-    let nd = Proc::netdump(&h.ns, &["-i", "any", "-n", "-l"]);
+    let nd = Proc::netdump(&h.ns, &["-i", "any", "-n", "-l", "--hook", hook]);
     let new = format!("{}n", h.prefix);
     h.veth(&new, NEW_HOST, NEW_PEER);
     wait_for(&nd, &format!("capturing on {new} too"));

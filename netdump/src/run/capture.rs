@@ -3,7 +3,7 @@
 //! the event loop and tear-down as three steps.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     io::{self, BufWriter},
 };
 
@@ -37,6 +37,8 @@ pub struct Capture {
     /// Every interface attached so far, by ifindex, also those since deleted (their last
     /// samples may still be in the ring).
     pub ifaces: BTreeMap<u32, Known>,
+    /// Interfaces left out (netdump cannot read them, or attaching failed): not tried again.
+    left_out: BTreeSet<u32>,
     /// The capture's interfaces as `-i` chose them.
     pub selection: Selection,
     pub transport: Transport,
@@ -130,6 +132,7 @@ impl Capture {
             },
         };
         let mut ifaces = BTreeMap::new();
+        let mut left_out = BTreeSet::new();
         let mut skipped = Vec::new();
         for iface in start_on {
             match classify(&iface, &fit, opts) {
@@ -138,7 +141,10 @@ impl Capture {
                 }
                 // A named interface netdump cannot read is an error; with any or a pattern
                 // it is left out, with a note.
-                Err(e) if selection.is_dynamic() => skipped.push(e.to_string()),
+                Err(e) if selection.is_dynamic() => {
+                    left_out.insert(iface.index);
+                    skipped.push(e.to_string());
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -179,6 +185,7 @@ impl Capture {
             counters,
             logger,
             ifaces,
+            left_out,
             selection,
             transport,
             opts: *opts,
@@ -199,22 +206,21 @@ impl Capture {
             Ok(lt) => lt,
             Err(e) => {
                 // Remembered so it is not tried again.
-                let note = format!("not capturing: {e}");
-                self.ifaces.entry(iface.index).or_insert(Known {
-                    iface,
-                    link_type: LinkType(u16::MAX),
-                });
-                return Some(note);
+                self.left_out.insert(iface.index);
+                return Some(format!("not capturing: {e}"));
             }
         };
-        let name = iface.name.clone();
-        let index = iface.index;
-        let note = match att.add(ebpf, &iface, link_type == LinkType::RAW) {
-            Ok(()) => format!("capturing on {name} too"),
-            Err(e) => format!("not capturing on {name}: {e}"),
-        };
-        self.ifaces.insert(index, Known { iface, link_type });
-        Some(note)
+        match att.add(ebpf, &iface, link_type == LinkType::RAW) {
+            Ok(()) => {
+                let note = format!("capturing on {} too", iface.name);
+                self.ifaces.insert(iface.index, Known { iface, link_type });
+                Some(note)
+            }
+            Err(e) => {
+                self.left_out.insert(iface.index);
+                Some(format!("not capturing on {}: {e}", iface.name))
+            }
+        }
     }
 
     /// Detaches from interface `ifindex` (deleted while capturing); the others go on.
@@ -233,7 +239,7 @@ impl Capture {
 
     /// Whether interface `ifindex` was seen (attached, or left out) already.
     pub fn knows(&self, ifindex: u32) -> bool {
-        self.ifaces.contains_key(&ifindex)
+        self.ifaces.contains_key(&ifindex) || self.left_out.contains(&ifindex)
     }
 
     /// Netlink filters are removed through netlink at exit, which needs CAP_NET_ADMIN.
