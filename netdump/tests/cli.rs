@@ -59,10 +59,6 @@ fn bad_command_lines_get_one_clear_line() {
             vec!["-i", "veth[0-"],
             "interface pattern 'veth[0-' is not valid",
         ),
-        (
-            vec!["-i", "any", "-w", "x.pcap"],
-            "-w x.pcap holds one link type: with several interfaces",
-        ),
         (vec!["-i", "lo", &big_filter], "bad filter expression"),
         (
             vec!["-i", "lo", "inbound"],

@@ -73,8 +73,6 @@ pub enum CliError {
     InterfaceName(String),
     #[error("interface pattern '{0}' is not valid: use *, ? and [...] (e.g. -i 'veth*')")]
     InterfacePattern(String),
-    #[error("-w {0} holds one link type: with several interfaces, -i any or a pattern, write pcapng (-w FILE.pcapng or --pcapng)")]
-    PcapSeveral(String),
     #[error("{0} needs -w FILE")]
     NeedsWrite(&'static str),
     #[error("-W needs -C or -G")]
@@ -193,10 +191,12 @@ impl Args {
         } else {
             Dump::None
         };
-        let output = self.output_options()?;
-        if let Some(save) = &output.save {
+        let mut output = self.output_options()?;
+        if let Some(save) = &mut output.save {
+            // As tcpdump -i any: one link type for every kind of interface, the cooked v2
+            // header (pcapng gives each interface its own block and link type instead).
             if save.format == Format::Pcap && interfaces.is_several() && self.read.is_none() {
-                return Err(CliError::PcapSeveral(save.path.clone()));
+                save.link_type = LinkType::LINUX_SLL2;
             }
         }
         let print = PrintOptions {
@@ -433,10 +433,7 @@ mod tests {
             parse(&["-i", "veth[0-"]),
             Err(CliError::InterfacePattern(_))
         ));
-        assert!(matches!(
-            parse(&["-i", "any", "-w", "x.pcap"]),
-            Err(CliError::PcapSeveral(_))
-        ));
+
         assert_eq!(
             config(&["tcp", "port", "80"]).filter.as_deref(),
             Some("tcp port 80")
@@ -509,11 +506,11 @@ mod tests {
             Err(CliError::InterfaceName(_))
         ));
         let c = config(&["-i", "any", "-w", "x.pcapng"]);
-        assert!(c.output.save.is_some());
-        assert!(matches!(
-            parse(&["-i", "a,b", "-w", "x"]),
-            Err(CliError::PcapSeveral(_))
-        ));
+        assert_eq!(c.output.save.unwrap().link_type, LinkType::ETHERNET);
+        let c = config(&["-i", "a,b", "-w", "x"]);
+        assert_eq!(c.output.save.unwrap().link_type, LinkType::LINUX_SLL2);
+        let c = config(&["-i", "a", "-w", "x"]);
+        assert_eq!(c.output.save.unwrap().link_type, LinkType::ETHERNET);
     }
 
     #[test]

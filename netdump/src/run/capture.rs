@@ -51,6 +51,8 @@ pub struct Capture {
 pub struct Known {
     pub iface: Interface,
     pub link_type: LinkType,
+    /// Its ARPHRD type (1 Ethernet, 772 loopback, 65534 none...).
+    pub hatype: u16,
 }
 
 #[derive(Debug, Error)]
@@ -77,6 +79,15 @@ pub enum FilterFit {
     Some {
         raw: Result<(), String>,
     },
+}
+
+/// `iface`'s ARPHRD type (what a cooked header records).
+fn hatype(iface: &Interface, link_type: LinkType) -> u16 {
+    crate::sys::iface::hw_type(&iface.name).unwrap_or(if link_type == LinkType::RAW {
+        65534
+    } else {
+        1
+    })
 }
 
 /// How to read `iface`'s frames, or why netdump cannot capture on it.
@@ -137,7 +148,15 @@ impl Capture {
         for iface in start_on {
             match classify(&iface, &fit, opts) {
                 Ok(link_type) => {
-                    ifaces.insert(iface.index, Known { iface, link_type });
+                    let hatype = hatype(&iface, link_type);
+                    ifaces.insert(
+                        iface.index,
+                        Known {
+                            iface,
+                            link_type,
+                            hatype,
+                        },
+                    );
                 }
                 // A named interface netdump cannot read is an error; with any or a pattern
                 // it is left out, with a note.
@@ -213,7 +232,15 @@ impl Capture {
         match att.add(ebpf, &iface, link_type == LinkType::RAW) {
             Ok(()) => {
                 let note = format!("capturing on {} too", iface.name);
-                self.ifaces.insert(iface.index, Known { iface, link_type });
+                let hatype = hatype(&iface, link_type);
+                self.ifaces.insert(
+                    iface.index,
+                    Known {
+                        iface,
+                        link_type,
+                        hatype,
+                    },
+                );
                 Some(note)
             }
             Err(e) => {

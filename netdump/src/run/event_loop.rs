@@ -92,10 +92,17 @@ impl<W: Write> Handler<W> {
     /// Takes in the names and link types of interfaces attached since the last call.
     fn learn(&mut self, capture: &Capture) {
         for (index, k) in &capture.ifaces {
-            self.names.entry(*index).or_insert_with(|| Named {
-                name: k.iface.name.clone(),
-                link_type: k.link_type,
-            });
+            if self.names.contains_key(index) {
+                continue;
+            }
+            self.output.learn_interface(&k.iface.name, *index, k.hatype);
+            self.names.insert(
+                *index,
+                Named {
+                    name: k.iface.name.clone(),
+                    link_type: k.link_type,
+                },
+            );
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod name;
 pub mod read;
+pub mod sll2;
 pub mod write;
 
 pub use read::{read_file, read_from, ReadError};
@@ -45,6 +46,7 @@ pub struct SaveOptions {
     pub rotation: Rotation,
     /// Flush after every packet (`-U`).
     pub flush_each: bool,
-    /// The link type of a pcap file's packets (pcapng gives each interface its own).
+    /// The link type of a pcap file's packets (pcapng gives each interface its own);
+    /// LINUX_SLL2 rewrites every frame with a cooked header, as `tcpdump -i any -w` does.
     pub link_type: crate::packet::LinkType,
 }
