@@ -220,6 +220,10 @@ pub async fn run<W: Write>(
     output: Output<W>,
     opts: &LoopOptions,
 ) -> Result<(u64, i32), RunError> {
+    // Signal handlers before the banner: whoever waits for "listening on" to send SIGINT
+    // must not find the default action (or an inherited SIG_IGN) still in place.
+    let mut sigint = signal(SignalKind::interrupt()).map_err(RunError::Signals)?;
+    let mut sigterm = signal(SignalKind::terminate()).map_err(RunError::Signals)?;
     for note in capture.notes() {
         eprintln!("netdump: {note}");
     }
@@ -231,8 +235,6 @@ pub async fn run<W: Write>(
         t
     });
 
-    let mut sigint = signal(SignalKind::interrupt()).map_err(RunError::Signals)?;
-    let mut sigterm = signal(SignalKind::terminate()).map_err(RunError::Signals)?;
     let mut tick = tokio::time::interval(DRAIN_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
