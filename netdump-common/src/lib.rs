@@ -171,6 +171,10 @@ pub mod names {
     pub const PROG_TC_INGRESS: &str = "netdump_tc_ingress";
     pub const PROG_TC_EGRESS: &str = "netdump_tc_egress";
     pub const PROG_SOCKET: &str = "netdump_socket";
+    /// The TC entries for L3 devices (tun, tunnels: no Ethernet header), whose translated
+    /// filters (compiled for raw IP) sit at their own program-array slots.
+    pub const PROG_TC_INGRESS_L3: &str = "netdump_tc_ingress_l3";
+    pub const PROG_TC_EGRESS_L3: &str = "netdump_tc_egress_l3";
     /// Emitters, tail-called by a translated filter on a match.
     pub const PROG_TC_INGRESS_EMIT: &str = "netdump_tc_ingress_emit";
     pub const PROG_TC_EGRESS_EMIT: &str = "netdump_tc_egress_emit";
@@ -190,6 +194,12 @@ pub mod names {
     pub const SOCK_FILTERS: &str = "SOCK_FILTERS";
     pub const TC_EMITTERS: &str = "TC_EMITTERS";
     pub const SOCK_EMITTERS: &str = "SOCK_EMITTERS";
+    /// `TC_FILTERS`/`TC_EMITTERS` slots: Ethernet ingress and egress, then raw IP (L3 devices)
+    /// ingress and egress.
+    pub const SLOT_INGRESS: u32 = 0;
+    pub const SLOT_EGRESS: u32 = 1;
+    pub const SLOT_L3_INGRESS: u32 = 2;
+    pub const SLOT_L3_EGRESS: u32 = 3;
 }
 
 #[cfg(feature = "user")]

@@ -8,21 +8,24 @@
 //! ```
 //!
 //! A program array holds programs of one type, so TC (sched_cls) and the socket tap
-//! (socket_filter) each have their own pair. Index 0 is ingress (or the tap), 1 egress.
+//! (socket_filter) each have their own pair. Index 0 is ingress (or the tap), 1 egress; in the
+//! TC arrays 2 and 3 are ingress and egress on L3 devices, whose own entry programs
+//! (`netdump_tc_*_l3`) call them, so the Ethernet entries stay as they were.
 
 use aya_ebpf::{macros::map, maps::ProgramArray};
 
-/// Translated filters for the TC programs: 0 ingress, 1 egress.
+/// Translated filters for the TC programs: 0 ingress, 1 egress (Ethernet); 2 ingress,
+/// 3 egress (L3 devices, compiled for raw IP).
 #[map]
-pub static TC_FILTERS: ProgramArray = ProgramArray::with_max_entries(2, 0);
+pub static TC_FILTERS: ProgramArray = ProgramArray::with_max_entries(4, 0);
 
 /// Translated filter for the socket tap: 0.
 #[map]
 pub static SOCK_FILTERS: ProgramArray = ProgramArray::with_max_entries(1, 0);
 
-/// TC emitters the filters tail-call on a match: 0 ingress, 1 egress.
+/// TC emitters the filters tail-call on a match: 0 and 2 ingress, 1 and 3 egress.
 #[map]
-pub static TC_EMITTERS: ProgramArray = ProgramArray::with_max_entries(2, 0);
+pub static TC_EMITTERS: ProgramArray = ProgramArray::with_max_entries(4, 0);
 
 /// The socket tap's emitter: 0.
 #[map]

@@ -12,8 +12,8 @@ pub mod filter;
 pub mod helpers;
 pub mod sink;
 
-/// Defines the programs of one object over the sink type `$sink`: three entry points (one per
-/// hook and direction) and, for filtered captures, three emitters the translated filter
+/// Defines the programs of one object over the sink type `$sink`: five entry points (one per
+/// hook and direction, and TC's again for L3 devices) and, for filtered captures, three emitters the translated filter
 /// tail-calls on a match.
 ///
 /// Every program returns the verdict that lets the packet go on unchanged: TC_ACT_UNSPEC
@@ -50,6 +50,34 @@ macro_rules! define_programs {
                 if FILTER_ON.load() != 0 {
                     // SAFETY: as above.
                     unsafe { filter::TC_FILTERS.tail_call(&ctx, 1) };
+                } else {
+                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
+                }
+            }
+            TC_ACT_UNSPEC
+        }
+
+        /// On L3 devices (tun, tunnels) the packet starts at the IP header: the same path,
+        /// but a filter compiled for raw IP, at its own slots.
+        #[classifier]
+        pub fn netdump_tc_ingress_l3(ctx: TcContext) -> i32 {
+            if capture::enter(direction::INGRESS) {
+                if FILTER_ON.load() != 0 {
+                    // SAFETY: as above.
+                    unsafe { filter::TC_FILTERS.tail_call(&ctx, 2) };
+                } else {
+                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::INGRESS);
+                }
+            }
+            TC_ACT_UNSPEC
+        }
+
+        #[classifier]
+        pub fn netdump_tc_egress_l3(ctx: TcContext) -> i32 {
+            if capture::enter(direction::EGRESS) {
+                if FILTER_ON.load() != 0 {
+                    // SAFETY: as above.
+                    unsafe { filter::TC_FILTERS.tail_call(&ctx, 3) };
                 } else {
                     capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
                 }

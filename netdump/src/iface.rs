@@ -2,7 +2,7 @@
 
 use std::io;
 
-use crate::sys;
+use crate::{packet::LinkType, sys};
 
 use thiserror::Error;
 
@@ -39,6 +39,163 @@ impl Interface {
     }
 }
 
+/// Which interfaces a capture runs on (`-i`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// No `-i`: tcpdump's default choice.
+    Default,
+    /// These, which must exist at start; a fixed set.
+    Named(Vec<String>),
+    /// `-i any`: every interface, also those created while capturing.
+    Any,
+    /// These names (which must exist at start) and whatever matches the patterns, now or
+    /// later.
+    Match {
+        names: Vec<String>,
+        patterns: Vec<Pattern>,
+    },
+}
+
+impl Selection {
+    /// More than one interface, or a set that can change while capturing.
+    pub fn is_several(&self) -> bool {
+        match self {
+            Selection::Default => false,
+            Selection::Named(n) => n.len() > 1,
+            Selection::Any | Selection::Match { .. } => true,
+        }
+    }
+
+    /// Interfaces created while capturing are attached too.
+    pub fn is_dynamic(&self) -> bool {
+        matches!(self, Selection::Any | Selection::Match { .. })
+    }
+
+    /// Whether an interface called `name` belongs to a dynamic selection.
+    pub fn wants(&self, name: &str) -> bool {
+        match self {
+            Selection::Any => true,
+            Selection::Match { names, patterns } => {
+                names.iter().any(|n| n == name) || patterns.iter().any(|p| p.matches(name))
+            }
+            Selection::Default | Selection::Named(_) => false,
+        }
+    }
+}
+
+/// A shell-style glob over interface names: `*`, `?` and `[...]` (ranges, `!` or `^` to
+/// negate).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    src: String,
+    atoms: Vec<Atom>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Atom {
+    Char(char),
+    Any,
+    Star,
+    Class {
+        negate: bool,
+        ranges: Vec<(char, char)>,
+    },
+}
+
+impl Pattern {
+    /// Whether `s` uses glob syntax at all.
+    pub fn is_glob(s: &str) -> bool {
+        s.contains(['*', '?', '['])
+    }
+
+    /// Parses `s`; `None` for an unclosed or empty `[...]`.
+    pub fn new(s: &str) -> Option<Pattern> {
+        let mut atoms = Vec::new();
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            atoms.push(match c {
+                '*' => Atom::Star,
+                '?' => Atom::Any,
+                '[' => {
+                    let negate = chars.next_if(|c| *c == '!' || *c == '^').is_some();
+                    let mut ranges = Vec::new();
+                    loop {
+                        let lo = chars.next()?;
+                        if lo == ']' && !ranges.is_empty() {
+                            break;
+                        }
+                        if chars.next_if_eq(&'-').is_some() {
+                            let hi = chars.next()?;
+                            if hi == ']' || hi < lo {
+                                return None;
+                            }
+                            ranges.push((lo, hi));
+                        } else {
+                            ranges.push((lo, lo));
+                        }
+                    }
+                    Atom::Class { negate, ranges }
+                }
+                c => Atom::Char(c),
+            });
+        }
+        Some(Pattern {
+            src: s.to_string(),
+            atoms,
+        })
+    }
+
+    /// The pattern as it was written.
+    pub fn source(&self) -> &str {
+        &self.src
+    }
+
+    pub fn matches(&self, name: &str) -> bool {
+        let name: Vec<char> = name.chars().collect();
+        fn go(p: &[Atom], s: &[char]) -> bool {
+            match p.split_first() {
+                None => s.is_empty(),
+                Some((Atom::Star, rest)) => (0..=s.len()).any(|i| go(rest, &s[i..])),
+                Some((atom, rest)) => match s.split_first() {
+                    None => false,
+                    Some((c, s_rest)) => {
+                        let ok = match atom {
+                            Atom::Char(x) => x == c,
+                            Atom::Any => true,
+                            Atom::Class { negate, ranges } => {
+                                ranges.iter().any(|(lo, hi)| (lo..=hi).contains(&c)) != *negate
+                            }
+                            Atom::Star => unreachable!("handled above"),
+                        };
+                        ok && go(rest, s_rest)
+                    }
+                },
+            }
+        }
+        go(&self.atoms, &name)
+    }
+}
+
+/// How a capture reads an interface's frames, from its ARPHRD type: Ethernet (also loopback,
+/// whose frames carry a zeroed Ethernet header) or raw IP (tun, tunnels). `None` for types
+/// netdump cannot read.
+pub fn link_type(name: &str) -> Option<LinkType> {
+    const ETHER: u16 = 1;
+    const LOOPBACK: u16 = 772;
+    const NONE: u16 = 65534;
+    const RAWIP: u16 = 519;
+    const TUNNEL: u16 = 768;
+    const TUNNEL6: u16 = 769;
+    const SIT: u16 = 776;
+    const IPGRE: u16 = 778;
+    const IP6GRE: u16 = 823;
+    match sys::iface::hw_type(name)? {
+        ETHER | LOOPBACK => Some(LinkType::ETHERNET),
+        NONE | RAWIP | TUNNEL | TUNNEL6 | SIT | IPGRE | IP6GRE => Some(LinkType::RAW),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum IfaceError {
     #[error("list interfaces: {0}")]
@@ -47,6 +204,8 @@ pub enum IfaceError {
     Unknown { name: String, known: String },
     #[error("interface {name} is down: bring it up (ip link set {name} up) or pick another")]
     Down { name: String },
+    #[error("no interface matches {patterns} (interfaces here: {known}): netdump does not wait for one to appear")]
+    NoMatch { patterns: String, known: String },
     #[error(
         "no interface that is up, other than loopback: name one with -i (netdump -D lists them)"
     )]
@@ -68,15 +227,53 @@ pub fn list() -> Result<Vec<Interface>, IfaceError> {
     Ok(out)
 }
 
+fn known(all: &[Interface]) -> String {
+    all.iter()
+        .map(|i| i.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The interfaces a capture starts on: named ones must exist (and, in a fixed set, be up);
+/// patterns must match at least one.
+pub fn select(sel: &Selection) -> Result<Vec<Interface>, IfaceError> {
+    match sel {
+        Selection::Default => Ok(vec![default()?]),
+        Selection::Named(names) => names.iter().map(|n| find(n)).collect(),
+        Selection::Any => list(),
+        Selection::Match { names, patterns } => {
+            let all = list()?;
+            for n in names {
+                if !all.iter().any(|i| &i.name == n) {
+                    return Err(IfaceError::Unknown {
+                        name: n.clone(),
+                        known: known(&all),
+                    });
+                }
+            }
+            let found: Vec<Interface> =
+                all.iter().filter(|i| sel.wants(&i.name)).cloned().collect();
+            if found.len() == names.len() {
+                let patterns = patterns
+                    .iter()
+                    .map(|p| format!("'{}'", p.source()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(IfaceError::NoMatch {
+                    patterns,
+                    known: known(&all),
+                });
+            }
+            Ok(found)
+        }
+    }
+}
+
 /// The interface called `name`, which must exist and be up.
 pub fn find(name: &str) -> Result<Interface, IfaceError> {
     let all = list()?;
     let Some(found) = all.iter().find(|i| i.name == name) else {
-        let known = all
-            .iter()
-            .map(|i| i.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let known = known(&all);
         return Err(IfaceError::Unknown {
             name: name.to_string(),
             known,
@@ -139,6 +336,24 @@ mod tests {
             .unwrap();
         assert_eq!(state(&lo.name, lo.index), State::Up);
         assert_eq!(state("nd-no-such0", 999_999), State::Gone);
+    }
+
+    #[test]
+    fn patterns() {
+        let p = |s: &str| Pattern::new(s).unwrap();
+        assert!(p("veth*").matches("veth0") && p("veth*").matches("veth"));
+        assert!(!p("veth*").matches("eth0"));
+        assert!(p("v?th[0-3]").matches("veth2") && !p("v?th[0-3]").matches("veth4"));
+        assert!(p("eth[!0]").matches("eth1") && !p("eth[!0]").matches("eth0"));
+        assert!(p("*0").matches("eth0") && p("*").matches(""));
+        assert!(Pattern::new("veth[0-").is_none() && Pattern::new("a[]").is_none());
+        assert!(Pattern::is_glob("a*") && !Pattern::is_glob("eth0"));
+    }
+
+    #[test]
+    fn loopback_is_ethernet() {
+        assert_eq!(link_type("lo"), Some(LinkType::ETHERNET));
+        assert_eq!(link_type("nd-no-such0"), None);
     }
 
     #[test]

@@ -23,11 +23,16 @@ fn main() -> ExitCode {
     match command {
         Command::ListInterfaces => match iface::list() {
             Ok(list) => {
-                let text: String = list
+                let mut text: String = list
                     .iter()
                     .enumerate()
                     .map(|(n, i)| format!("{}.{} {}\n", n + 1, i.name, i.describe()))
                     .collect();
+                // As libpcap lists it.
+                text.push_str(&format!(
+                    "{}.any (Pseudo-device that captures on all interfaces) [Up, Running]\n",
+                    list.len() + 1
+                ));
                 let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
                 ExitCode::SUCCESS
             }

@@ -109,6 +109,14 @@ impl<W: Write> Output<W> {
         Ok(None)
     }
 
+    /// Tells the file writer interface `name`'s index and ARPHRD type (cooked files
+    /// record them).
+    pub fn learn_interface(&mut self, name: &str, ifindex: u32, hatype: u16) {
+        if let Some(s) = &mut self.saver {
+            s.learn_interface(name, ifindex, hatype);
+        }
+    }
+
     /// Gives the capture file, if any, to `-Z`'s user.
     pub fn chown_files(&self, uid: u32, gid: u32) -> Result<(), OutputError> {
         match &self.saver {

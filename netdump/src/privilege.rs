@@ -5,6 +5,7 @@ use thiserror::Error;
 use crate::sys::process;
 
 const CAP_NET_ADMIN: u32 = 12;
+const CAP_NET_RAW: u32 = 13;
 const CAP_SYS_ADMIN: u32 = 21;
 const CAP_BPF: u32 = 39;
 
@@ -54,13 +55,23 @@ pub fn lookup_user(name: &str) -> Result<(u32, u32), DropError> {
     process::lookup_user(name).ok_or_else(|| DropError::NoUser(name.to_string()))
 }
 
-/// Switches to `user` (if any), then drops every capability, or keeps CAP_NET_ADMIN alone
-/// when netlink filters must be removed at exit.
-pub fn drop_privileges(user: Option<&str>, keep_net_admin: bool) -> Result<(), DropError> {
-    let keep: u32 = if keep_net_admin {
-        1 << CAP_NET_ADMIN
-    } else {
-        0
+/// Which capabilities a capture keeps once attached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    Nothing,
+    /// CAP_NET_ADMIN alone: netlink filters are removed at exit.
+    NetAdmin,
+    /// What attaching to interfaces created while capturing needs (`-i any`, patterns):
+    /// CAP_NET_ADMIN, CAP_BPF and CAP_NET_RAW (the socket tap).
+    Attach,
+}
+
+/// Switches to `user` (if any), then drops every capability but those `keep` names.
+pub fn drop_privileges(user: Option<&str>, keep: Keep) -> Result<(), DropError> {
+    let keep: u64 = match keep {
+        Keep::Nothing => 0,
+        Keep::NetAdmin => 1 << CAP_NET_ADMIN,
+        Keep::Attach => 1 << CAP_NET_ADMIN | 1 << CAP_BPF | 1 << CAP_NET_RAW,
     };
     if let Some(name) = user {
         let (uid, gid) = lookup_user(name)?;

@@ -47,7 +47,18 @@ fn bad_command_lines_get_one_clear_line() {
             vec!["-i", "eth0; rm -rf /"],
             "interface name 'eth0; rm -rf /' is not valid",
         ),
-        (vec!["-i", "any"], "-i any is not supported"),
+        (
+            vec!["-i", "lo,no-such-if0"],
+            "no interface named 'no-such-if0' (interfaces here: ",
+        ),
+        (
+            vec!["-i", "nd-no-such*"],
+            "no interface matches 'nd-no-such*' (interfaces here: ",
+        ),
+        (
+            vec!["-i", "veth[0-"],
+            "interface pattern 'veth[0-' is not valid",
+        ),
         (vec!["-i", "lo", &big_filter], "bad filter expression"),
         (
             vec!["-i", "lo", "inbound"],

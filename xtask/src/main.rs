@@ -255,6 +255,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "filter",
         "--test",
         "robustness",
+        "--test",
+        "interfaces",
         "--",
         "--ignored",
         "--test-threads=1",

@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use super::{Args, PrecisionArg, QDirection, TcAttachArg, TransportArg};
 use crate::{
+    iface::{Pattern, Selection},
     kernel::{self, Hooks, TcAttach, TransportChoice},
     output::OutputOptions,
     packet::LinkType,
@@ -16,7 +17,8 @@ use crate::{
 /// A checked configuration for a live capture.
 #[derive(Debug)]
 pub struct Config {
-    pub interface: Option<String>,
+    /// Which interfaces to capture on (`-i`).
+    pub interfaces: Selection,
     pub count: Option<u64>,
     /// What the kernel side is asked to do.
     pub kernel: kernel::Options,
@@ -69,8 +71,8 @@ pub enum CliError {
     Hook(String),
     #[error("interface name '{0}' is not valid: at most 15 characters, no '/', ':' or spaces")]
     InterfaceName(String),
-    #[error("-i any is not supported: name one interface (netdump -D lists them)")]
-    AnyInterface,
+    #[error("interface pattern '{0}' is not valid: use *, ? and [...] (e.g. -i 'veth*')")]
+    InterfacePattern(String),
     #[error("{0} needs -w FILE")]
     NeedsWrite(&'static str),
     #[error("-W needs -C or -G")]
@@ -170,19 +172,7 @@ impl Args {
             }
         }
         let hooks = parse_hooks(&self.hook)?;
-        if let Some(name) = &self.interface {
-            if name == "any" {
-                return Err(CliError::AnyInterface);
-            }
-            if name.is_empty()
-                || name.len() > 15
-                || name
-                    .chars()
-                    .any(|c| c == '/' || c == ':' || c.is_whitespace() || c.is_control())
-            {
-                return Err(CliError::InterfaceName(name.clone()));
-            }
-        }
+        let interfaces = selection(&self.interface)?;
         let directions = match self.direction.unwrap_or(QDirection::Inout) {
             QDirection::In => direction::INGRESS,
             QDirection::Out => direction::EGRESS,
@@ -201,7 +191,14 @@ impl Args {
         } else {
             Dump::None
         };
-        let output = self.output_options()?;
+        let mut output = self.output_options()?;
+        if let Some(save) = &mut output.save {
+            // As tcpdump -i any: one link type for every kind of interface, the cooked v2
+            // header (pcapng gives each interface its own block and link type instead).
+            if save.format == Format::Pcap && interfaces.is_several() && self.read.is_none() {
+                save.link_type = LinkType::LINUX_SLL2;
+            }
+        }
         let print = PrintOptions {
             dissect: DissectOptions {
                 link_header: self.link_header,
@@ -232,7 +229,7 @@ impl Args {
             }));
         }
         Ok(Command::Capture(Config {
-            interface: self.interface,
+            interfaces,
             count: self.count,
             kernel: kernel::Options {
                 transport: match self.transport {
@@ -307,14 +304,14 @@ impl Args {
                 PrecisionArg::Nano => Precision::Nano,
             },
             snaplen: 0, // set with the snap length below
-            // Live captures are Ethernet; `-r` sets the file's own.
-            link_type: LinkType::ETHERNET,
             rotation: Rotation {
                 size_bytes: self.file_size.map(|m| m * 1_000_000),
                 count: self.file_count,
                 seconds: self.rotate_seconds,
             },
             flush_each: self.packet_buffered,
+            // A live capture sets its interfaces' (or LINUX_SLL2), `-r` the file's own.
+            link_type: LinkType::ETHERNET,
         });
         Ok(OutputOptions {
             text: self.write.is_none() || self.print,
@@ -324,6 +321,43 @@ impl Args {
             flush_each: self.packet_buffered || self.line_buffered,
         })
     }
+}
+
+/// `-i` values: names, comma lists, `any` and globs.
+fn selection(values: &[String]) -> Result<Selection, CliError> {
+    let mut names = Vec::new();
+    let mut patterns = Vec::new();
+    let mut any = false;
+    for name in values.iter().flat_map(|v| v.split(',')) {
+        if name == "any" {
+            any = true;
+            continue;
+        }
+        if name.is_empty()
+            || name.len() > 15
+            || name
+                .chars()
+                .any(|c| c == '/' || c == ':' || c.is_whitespace() || c.is_control())
+        {
+            return Err(CliError::InterfaceName(name.to_string()));
+        }
+        if Pattern::is_glob(name) {
+            let p =
+                Pattern::new(name).ok_or_else(|| CliError::InterfacePattern(name.to_string()))?;
+            patterns.push(p);
+        } else if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    Ok(if any {
+        Selection::Any
+    } else if !patterns.is_empty() {
+        Selection::Match { names, patterns }
+    } else if names.is_empty() {
+        Selection::Default
+    } else {
+        Selection::Named(names)
+    })
 }
 
 fn parse_hooks(s: &str) -> Result<Hooks, CliError> {
@@ -396,7 +430,11 @@ mod tests {
             parse(&["-i", "a/b"]),
             Err(CliError::InterfaceName(_))
         ));
-        assert!(matches!(parse(&["-i", "any"]), Err(CliError::AnyInterface)));
+        assert!(matches!(
+            parse(&["-i", "veth[0-"]),
+            Err(CliError::InterfacePattern(_))
+        ));
+
         assert_eq!(
             config(&["tcp", "port", "80"]).filter.as_deref(),
             Some("tcp port 80")
@@ -440,6 +478,40 @@ mod tests {
         assert_eq!(config(&["-Q", "out"]).kernel.directions, direction::EGRESS);
         let c = config(&["--hook", "tc,socket"]);
         assert!(c.kernel.hooks.tc && c.kernel.hooks.socket && c.output.print.hook_tag);
+    }
+
+    #[test]
+    fn interfaces_lists_any_and_patterns() {
+        assert_eq!(config(&[]).interfaces, Selection::Default);
+        assert_eq!(
+            config(&["-i", "eth0"]).interfaces,
+            Selection::Named(vec!["eth0".into()])
+        );
+        assert_eq!(
+            config(&["-i", "eth0,veth1", "-i", "veth2", "-i", "eth0"]).interfaces,
+            Selection::Named(vec!["eth0".into(), "veth1".into(), "veth2".into()])
+        );
+        assert_eq!(
+            config(&["-i", "eth0", "-i", "any"]).interfaces,
+            Selection::Any
+        );
+        match config(&["-i", "lo,veth*"]).interfaces {
+            Selection::Match { names, patterns } => {
+                assert_eq!(names, vec!["lo".to_string()]);
+                assert!(patterns[0].matches("veth12") && !patterns[0].matches("eth0"));
+            }
+            other => panic!("expected a match, got {other:?}"),
+        }
+        assert!(matches!(
+            parse(&["-i", "eth0,"]),
+            Err(CliError::InterfaceName(_))
+        ));
+        let c = config(&["-i", "any", "-w", "x.pcapng"]);
+        assert_eq!(c.output.save.unwrap().link_type, LinkType::ETHERNET);
+        let c = config(&["-i", "a,b", "-w", "x"]);
+        assert_eq!(c.output.save.unwrap().link_type, LinkType::LINUX_SLL2);
+        let c = config(&["-i", "a", "-w", "x"]);
+        assert_eq!(c.output.save.unwrap().link_type, LinkType::ETHERNET);
     }
 
     #[test]

@@ -11,9 +11,11 @@ use clap::{ArgAction, Parser, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "netdump", version, disable_version_flag = true)]
 pub struct Args {
-    /// Interface to capture on (default: the first up, non-loopback interface).
-    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
-    pub interface: Option<String>,
+    /// Interface(s) to capture on: a name, a comma list, `any` (every interface, also those
+    /// created while capturing) or a glob such as `veth*`; repeatable (default: the first up,
+    /// non-loopback interface).
+    #[arg(short = 'i', long = "interface", value_name = "IFACE", action = ArgAction::Append)]
+    pub interface: Vec<String>,
 
     /// Exit after printing COUNT packets.
     #[arg(short = 'c', value_name = "COUNT")]

@@ -120,6 +120,11 @@ impl Filter {
         Filter::compile_for(expr, LinkType::ETHERNET)
     }
 
+    /// Compiles `expr` for packets that start at the IP header (tun and tunnel devices).
+    pub fn compile_raw(expr: &str) -> Result<Filter, FilterError> {
+        Filter::compile_for(expr, LinkType::RAW)
+    }
+
     /// Compiles `expr` as tcpdump would for packets of `link_type` (a capture file's).
     pub fn compile_for(expr: &str, link_type: LinkType) -> Result<Filter, FilterError> {
         let err = |message: String| FilterError::Compile {

@@ -2,18 +2,23 @@
 //! (the BPF object, its attachment, the reader, the counters), and [`capture`] runs set-up,
 //! the event loop and tear-down as three steps.
 
-use std::io::{self, BufWriter};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    io::{self, BufWriter},
+};
 
 use aya::Ebpf;
 use netdump_common::Counters;
+use thiserror::Error;
 
 use super::{event_loop, RunError};
 use crate::{
     cli::Config,
-    filter::Filter,
-    iface::{self, Interface},
+    filter::{Filter, FilterError},
+    iface::{self, Interface, Selection},
     kernel::{self, Attachment, CounterView, TcMode, Transport},
     output::Output,
+    packet::LinkType,
     privilege,
     ring::Reader,
     run::event_loop::LoopOptions,
@@ -29,19 +34,149 @@ pub struct Capture {
     pub reader: Reader,
     pub counters: CounterView,
     logger: Option<Logger>,
-    pub iface: Interface,
+    /// Every interface attached so far, by ifindex, also those since deleted (their last
+    /// samples may still be in the ring).
+    pub ifaces: BTreeMap<u32, Known>,
+    /// Interfaces left out (netdump cannot read them, or attaching failed): not tried again.
+    left_out: BTreeSet<u32>,
+    /// The capture's interfaces as `-i` chose them.
+    pub selection: Selection,
     pub transport: Transport,
     opts: kernel::Options,
+    filter: FilterFit,
+}
+
+/// An interface a capture has attached to.
+#[derive(Clone, Debug)]
+pub struct Known {
+    pub iface: Interface,
+    pub link_type: LinkType,
+    /// Its ARPHRD type (1 Ethernet, 772 loopback, 65534 none...).
+    pub hatype: u16,
+}
+
+#[derive(Debug, Error)]
+pub enum SkipError {
+    #[error(
+        "interface {name} has hardware type {kind}, which netdump cannot read: capture on another"
+    )]
+    Unsupported { name: String, kind: String },
+    #[error("interface {0} is an L3 device (no Ethernet header): a filter on its socket tap is not supported; use --hook tc or no filter")]
+    FilterOnL3(String),
+    #[error("interface {name} is an L3 device (raw IP, no Ethernet header) and the filter does not apply to it: {message}")]
+    RawFilter { name: String, message: String },
+    #[error(
+        "interface {0} is an L3 device (no Ethernet header): -s headers is not supported on it"
+    )]
+    HeadersOnL3(String),
+}
+
+/// The filter, as far as deciding where a capture can run goes.
+#[derive(Clone, Debug)]
+pub enum FilterFit {
+    None,
+    /// Compiled for Ethernet; for raw IP (L3 devices) too, or why not.
+    Some {
+        raw: Result<(), String>,
+    },
+}
+
+/// `iface`'s ARPHRD type (what a cooked header records).
+fn hatype(iface: &Interface, link_type: LinkType) -> u16 {
+    crate::sys::iface::hw_type(&iface.name).unwrap_or(if link_type == LinkType::RAW {
+        65534
+    } else {
+        1
+    })
+}
+
+/// How to read `iface`'s frames, or why netdump cannot capture on it.
+fn classify(
+    iface: &Interface,
+    filter: &FilterFit,
+    opts: &kernel::Options,
+) -> Result<LinkType, SkipError> {
+    let Some(lt) = iface::link_type(&iface.name) else {
+        let kind = std::fs::read_to_string(format!("/sys/class/net/{}/type", iface.name))
+            .map(|t| t.trim().to_string())
+            .unwrap_or_else(|_| "unknown".into());
+        return Err(SkipError::Unsupported {
+            name: iface.name.clone(),
+            kind,
+        });
+    };
+    if let (LinkType::RAW, FilterFit::Some { raw }) = (lt, filter) {
+        if opts.hooks.socket {
+            return Err(SkipError::FilterOnL3(iface.name.clone()));
+        }
+        if let Err(message) = raw {
+            return Err(SkipError::RawFilter {
+                name: iface.name.clone(),
+                message: message.clone(),
+            });
+        }
+    }
+    if lt == LinkType::RAW && opts.headers_only {
+        return Err(SkipError::HeadersOnL3(iface.name.clone()));
+    }
+    Ok(lt)
 }
 
 impl Capture {
-    /// Loads the object, maps its ring and counters, and attaches it to `iface`. On error
-    /// nothing stays attached.
+    /// Loads the object, maps its ring and counters, and attaches it to `start_on` (what
+    /// `selection` chose at start). On error nothing stays attached.
     pub fn start(
         opts: &kernel::Options,
-        iface: Interface,
+        selection: Selection,
+        start_on: Vec<Interface>,
         filter: Option<&Filter>,
+        raw: Option<&Result<Filter, FilterError>>,
     ) -> Result<Capture, RunError> {
+        let fit = match (filter, raw) {
+            (None, _) => FilterFit::None,
+            (Some(_), Some(Ok(_))) => FilterFit::Some { raw: Ok(()) },
+            (Some(_), Some(Err(e))) => FilterFit::Some {
+                raw: Err(e.to_string()),
+            },
+            (Some(_), None) => FilterFit::Some {
+                raw: Err("not compiled for raw IP".into()),
+            },
+        };
+        let mut ifaces = BTreeMap::new();
+        let mut left_out = BTreeSet::new();
+        let mut skipped = Vec::new();
+        for iface in start_on {
+            match classify(&iface, &fit, opts) {
+                Ok(link_type) => {
+                    let hatype = hatype(&iface, link_type);
+                    ifaces.insert(
+                        iface.index,
+                        Known {
+                            iface,
+                            link_type,
+                            hatype,
+                        },
+                    );
+                }
+                // A named interface netdump cannot read is an error; with any or a pattern
+                // it is left out, with a note.
+                Err(e) if selection.is_dynamic() => {
+                    left_out.insert(iface.index);
+                    skipped.push(e.to_string());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let list: Vec<(Interface, bool)> = ifaces
+            .values()
+            .map(|k| (k.iface.clone(), k.link_type == LinkType::RAW))
+            .collect();
+        // The raw-IP filter is loaded when an L3 device is (or may come) among them.
+        let l3 = selection.is_dynamic() || list.iter().any(|(_, l3)| *l3);
+        let raw = match raw {
+            Some(Ok(f)) if l3 => Some(f),
+            _ => None,
+        };
         let transport = Transport::resolve(opts.transport)?;
         let mut ebpf = kernel::load::load(&opts.load_options(transport, filter.is_some()))?;
         let logger = if opts.log {
@@ -57,18 +192,81 @@ impl Capture {
         };
         let counters = CounterView::open(&ebpf).map_err(RunError::Counters)?;
         let reader = Reader::open(&mut ebpf, transport, opts.ring_bytes)?;
-        let attachment =
-            kernel::attach::attach(&mut ebpf, &iface, opts.hooks, opts.tc_attach, filter)?;
+        let mut attachment =
+            kernel::attach::attach(&mut ebpf, &list, opts.hooks, opts.tc_attach, filter, raw)?;
+        for s in skipped {
+            attachment.notes.push(format!("not capturing: {s}"));
+        }
         Ok(Capture {
             ebpf: Some(ebpf),
             attachment: Some(attachment),
             reader,
             counters,
             logger,
-            iface,
+            ifaces,
+            left_out,
+            selection,
             transport,
             opts: *opts,
+            filter: fit,
         })
+    }
+
+    /// Attaches to `iface`, created while capturing. Returns a note for the user (`None`
+    /// when it was attached already).
+    pub fn add_interface(&mut self, iface: Interface) -> Option<String> {
+        let (Some(ebpf), Some(att)) = (self.ebpf.as_mut(), self.attachment.as_mut()) else {
+            return None;
+        };
+        if att.has(iface.index) {
+            return None;
+        }
+        let link_type = match classify(&iface, &self.filter, &self.opts) {
+            Ok(lt) => lt,
+            Err(e) => {
+                // Remembered so it is not tried again.
+                self.left_out.insert(iface.index);
+                return Some(format!("not capturing: {e}"));
+            }
+        };
+        match att.add(ebpf, &iface, link_type == LinkType::RAW) {
+            Ok(()) => {
+                let note = format!("capturing on {} too", iface.name);
+                let hatype = hatype(&iface, link_type);
+                self.ifaces.insert(
+                    iface.index,
+                    Known {
+                        iface,
+                        link_type,
+                        hatype,
+                    },
+                );
+                Some(note)
+            }
+            Err(e) => {
+                self.left_out.insert(iface.index);
+                Some(format!("not capturing on {}: {e}", iface.name))
+            }
+        }
+    }
+
+    /// Detaches from interface `ifindex` (deleted while capturing); the others go on.
+    pub fn forget_interface(&mut self, ifindex: u32) {
+        if let (Some(ebpf), Some(att)) = (self.ebpf.as_mut(), self.attachment.as_mut()) {
+            att.forget(ebpf, ifindex);
+        }
+    }
+
+    /// The interfaces attached now: (ifindex, name).
+    pub fn attached(&self) -> Vec<(u32, String)> {
+        self.attachment.as_ref().map_or_else(Vec::new, |a| {
+            a.interfaces().map(|(i, n)| (i, n.to_string())).collect()
+        })
+    }
+
+    /// Whether interface `ifindex` was seen (attached, or left out) already.
+    pub fn knows(&self, ifindex: u32) -> bool {
+        self.ifaces.contains_key(&ifindex) || self.left_out.contains(&ifindex)
     }
 
     /// Netlink filters are removed through netlink at exit, which needs CAP_NET_ADMIN.
@@ -99,9 +297,27 @@ impl Capture {
         } else {
             format!("{} bytes", self.opts.snaplen)
         };
+        let names = if self.selection == Selection::Any {
+            "any".to_string()
+        } else {
+            self.attached()
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let raw = self.ifaces.values().any(|k| k.link_type == LinkType::RAW);
+        let eth = self
+            .ifaces
+            .values()
+            .any(|k| k.link_type == LinkType::ETHERNET);
+        let link = match (eth, raw) {
+            (_, false) => "EN10MB (Ethernet)",
+            (false, true) => "RAW (Raw IP)",
+            (true, true) => "EN10MB (Ethernet) or RAW (Raw IP) by interface",
+        };
         format!(
-            "listening on {} ({}, {} {} KiB), link-type EN10MB (Ethernet), snapshot length {snap}",
-            self.iface.name,
+            "listening on {names} ({}, {} {} KiB), link-type {link}, snapshot length {snap}",
             hooks.join(", "),
             self.transport.describe(),
             self.opts.ring_bytes / 1024,
@@ -135,10 +351,7 @@ impl Drop for Capture {
 
 /// Runs a capture until Ctrl-C, SIGTERM, `-c` or a closed pipe. Returns the process exit code.
 pub async fn capture(cfg: Config) -> Result<i32, RunError> {
-    let iface = match &cfg.interface {
-        Some(name) => iface::find(name)?,
-        None => iface::default()?,
-    };
+    let start_on = iface::select(&cfg.interfaces)?;
     privilege::check()?;
     // A bad expression is reported before anything is loaded.
     let filter = match &cfg.filter {
@@ -149,23 +362,51 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         }
         None => None,
     };
+    // L3 devices (tun, tunnels) need the expression compiled for raw IP.
+    let raw = cfg.filter.as_deref().map(|e| {
+        let f = Filter::compile_raw(e)?;
+        f.check_evaluable()?;
+        Ok(f)
+    });
     for note in &cfg.notes {
         eprintln!("netdump: {note}");
     }
     // The file is created before anything is attached: a bad path costs the host nothing.
     let stdout = io::stdout();
+    // A pcap file has one link type: that of the one interface (several are refused for
+    // pcap by the CLI).
+    let mut out_opts = cfg.output.clone();
+    if let (Some(save), [one]) = (out_opts.save.as_mut(), start_on.as_slice()) {
+        if iface::link_type(&one.name) == Some(LinkType::RAW) {
+            save.link_type = LinkType::RAW;
+        }
+    }
     let output = Output::new(
-        &cfg.output,
+        &out_opts,
         BufWriter::with_capacity(64 * 1024, stdout.lock()),
     )?;
 
     // Set-up: load and attach, then give up every privilege.
-    let mut capture = Capture::start(&cfg.kernel, iface, filter.as_ref())?;
+    let mut capture = Capture::start(
+        &cfg.kernel,
+        cfg.interfaces.clone(),
+        start_on,
+        filter.as_ref(),
+        raw.as_ref(),
+    )?;
     if let Some(user) = cfg.user.as_deref() {
         let (uid, gid) = privilege::lookup_user(user)?;
         output.chown_files(uid, gid)?;
     }
-    privilege::drop_privileges(cfg.user.as_deref(), capture.needs_net_admin())?;
+    // Interfaces created while capturing are attached then: that needs the privileges.
+    let keep = if cfg.interfaces.is_dynamic() {
+        privilege::Keep::Attach
+    } else if capture.needs_net_admin() {
+        privilege::Keep::NetAdmin
+    } else {
+        privilege::Keep::Nothing
+    };
+    privilege::drop_privileges(cfg.user.as_deref(), keep)?;
 
     // The loop.
     let opts = LoopOptions {

@@ -2,6 +2,7 @@
 //! into a [`Packet`] and hand it to the output; watch signals, the interface, `-c`, `--stats`.
 
 use std::{
+    collections::{BTreeMap, BTreeSet},
     io::{self, Write},
     ops::ControlFlow,
     time::Duration,
@@ -15,6 +16,7 @@ use crate::{
     output::{self, Output, OutputError},
     packet::{LinkType, Packet},
     ring::{clock::WallClock, sample},
+    sys::socket::RouteSocket,
 };
 
 /// How often the ring is drained when the kernel has not woken us: the most a quiet link's
@@ -26,14 +28,21 @@ enum Stop {
     Count,
     Output(output::Stop),
     Error(OutputError),
-    Interface(iface::State),
+    Interface(iface::State, String),
+}
+
+/// What a sample's ifindex stands for.
+struct Named {
+    name: String,
+    link_type: LinkType,
 }
 
 /// Turns kernel samples into output.
 struct Handler<W: Write> {
     output: Output<W>,
     clock: WallClock,
-    ifname: String,
+    /// Every interface attached, by ifindex (also deleted ones: late samples still come).
+    names: BTreeMap<u32, Named>,
     vlan_buf: Vec<u8>,
     limit: Option<u64>,
     bad_samples: u64,
@@ -52,13 +61,18 @@ impl<W: Write> Handler<W> {
             }
         };
         let (data, orig_len) = sample::wire_frame(&sample, &mut self.vlan_buf);
+        let ifindex = sample.header.ifindex;
+        let named = self.names.entry(ifindex).or_insert_with(|| Named {
+            name: iface::name_of(ifindex).unwrap_or_else(|| format!("if{ifindex}")),
+            link_type: LinkType::ETHERNET,
+        });
         let pkt = Packet {
             ts: self.clock.wall(sample.header.ts_ns),
-            ifname: &self.ifname,
+            ifname: &named.name,
             direction: sample.direction(),
             pkt_type: sample.header.pkt_type,
             hook: sample.hook(),
-            link_type: LinkType::ETHERNET,
+            link_type: named.link_type,
             orig_len,
             data,
         };
@@ -71,6 +85,122 @@ impl<W: Write> Handler<W> {
             return ControlFlow::Break(Stop::Count);
         }
         ControlFlow::Continue(())
+    }
+}
+
+impl<W: Write> Handler<W> {
+    /// Takes in the names and link types of interfaces attached since the last call.
+    fn learn(&mut self, capture: &Capture) {
+        for (index, k) in &capture.ifaces {
+            if self.names.contains_key(index) {
+                continue;
+            }
+            self.output.learn_interface(&k.iface.name, *index, k.hatype);
+            self.names.insert(
+                *index,
+                Named {
+                    name: k.iface.name.clone(),
+                    link_type: k.link_type,
+                },
+            );
+        }
+    }
+}
+
+/// Watches the capture's interfaces: with a fixed set, whether each is still there and up;
+/// with `-i any` or a pattern, interfaces appearing and disappearing.
+struct Watch {
+    /// One interface named (or chosen by default): its going away ends the capture.
+    single: bool,
+    /// rtnetlink's link events, with `-i any` or a pattern (`None` if the socket could not
+    /// be opened: then every look lists the interfaces).
+    links: Option<Option<RouteSocket>>,
+    /// Interfaces already reported down (said once each).
+    down: BTreeSet<u32>,
+}
+
+impl Watch {
+    fn new(capture: &Capture) -> Watch {
+        let dynamic = capture.selection.is_dynamic();
+        Watch {
+            single: !capture.selection.is_several(),
+            links: dynamic.then(|| match RouteSocket::monitor_links() {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    eprintln!("netdump: cannot hear of new interfaces ({e}): looking every 100 ms");
+                    None
+                }
+            }),
+            down: BTreeSet::new(),
+        }
+    }
+
+    /// One look; `Some` ends the capture.
+    fn look(&mut self, capture: &mut Capture) -> Option<Stop> {
+        match &self.links {
+            Some(sock) => {
+                if sock.as_ref().is_none_or(|s| s.drain()) {
+                    Self::rescan(capture);
+                }
+                None
+            }
+            None => self.check_fixed(capture),
+        }
+    }
+
+    /// A fixed set: with one interface, its going away or down ends the capture; with
+    /// several, a deleted one is detached and the others go on.
+    fn check_fixed(&mut self, capture: &mut Capture) -> Option<Stop> {
+        let attached = capture.attached();
+        for (index, name) in &attached {
+            let st = iface::state(name, *index);
+            if self.single {
+                if st != iface::State::Up {
+                    return Some(Stop::Interface(st, name.clone()));
+                }
+                continue;
+            }
+            match st {
+                iface::State::Up => {
+                    self.down.remove(index);
+                }
+                iface::State::Down => {
+                    if self.down.insert(*index) {
+                        eprintln!("netdump: interface {name} went down; capturing goes on");
+                    }
+                }
+                iface::State::Gone => {
+                    capture.forget_interface(*index);
+                    if capture.attached().is_empty() {
+                        return Some(Stop::Interface(st, name.clone()));
+                    }
+                    eprintln!(
+                        "netdump: interface {name} was deleted; capturing goes on on the others"
+                    );
+                }
+            }
+        }
+        None
+    }
+
+    /// `-i any` or a pattern: attach to new interfaces, forget deleted ones.
+    fn rescan(capture: &mut Capture) {
+        let Ok(now) = iface::list() else {
+            return;
+        };
+        for (index, name) in capture.attached() {
+            if !now.iter().any(|i| i.index == index) {
+                capture.forget_interface(index);
+                eprintln!("netdump: interface {name} was deleted");
+            }
+        }
+        for i in now {
+            if !capture.knows(i.index) && capture.selection.wants(&i.name) {
+                if let Some(note) = capture.add_interface(i) {
+                    eprintln!("netdump: {note}");
+                }
+            }
+        }
     }
 }
 
@@ -90,33 +220,40 @@ pub async fn run<W: Write>(
     output: Output<W>,
     opts: &LoopOptions,
 ) -> Result<(u64, i32), RunError> {
+    // Signal handlers before the banner: whoever waits for "listening on" to send SIGINT
+    // must not find the default action (or an inherited SIG_IGN) still in place.
+    let mut sigint = signal(SignalKind::interrupt()).map_err(RunError::Signals)?;
+    let mut sigterm = signal(SignalKind::terminate()).map_err(RunError::Signals)?;
     for note in capture.notes() {
         eprintln!("netdump: {note}");
     }
     eprintln!("netdump: {}", capture.banner());
-    let ifname = capture.iface.name.clone();
-    let ifindex = capture.iface.index;
+    let mut watch = Watch::new(capture);
     let mut stats_tick = opts.stats_every.map(|s| {
         let mut t = tokio::time::interval(Duration::from_secs(s));
         t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         t
     });
 
-    let mut sigint = signal(SignalKind::interrupt()).map_err(RunError::Signals)?;
-    let mut sigterm = signal(SignalKind::terminate()).map_err(RunError::Signals)?;
     let mut tick = tokio::time::interval(DRAIN_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     let mut handler = Handler {
         output,
         clock: WallClock::new(),
-        ifname: ifname.clone(),
+        names: BTreeMap::new(),
         vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
         limit: opts.count,
         bad_samples: 0,
     };
-    // The interface can vanish or go down under us: look every half second.
-    let mut iface_tick = tokio::time::interval(Duration::from_millis(500));
+    handler.learn(capture);
+    // Interfaces can vanish or go down under us (look every half second), or appear (with
+    // -i any or a pattern: a look every 100 ms at what rtnetlink said).
+    let mut iface_tick = tokio::time::interval(if watch.links.is_some() {
+        Duration::from_millis(100)
+    } else {
+        Duration::from_millis(500)
+    });
     iface_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut stopped_by_signal = false;
     let stop = loop {
@@ -127,10 +264,10 @@ pub async fn run<W: Write>(
             r = capture.reader.wait() => r?,
             _ = tick.tick() => {}
             _ = iface_tick.tick() => {
-                let st = iface::state(&ifname, ifindex);
-                if st != iface::State::Up {
-                    break Some(Stop::Interface(st));
+                if let Some(stop) = watch.look(capture) {
+                    break Some(stop);
                 }
+                handler.learn(capture);
             }
             _ = async { stats_tick.as_mut().unwrap().tick().await }, if stats_tick.is_some() => {
                 let _ = report::write_periodic(&mut io::stderr().lock(), &capture.counters.read());
@@ -153,7 +290,7 @@ pub async fn run<W: Write>(
     };
     let handled = handler.output.count;
     match stop {
-        Some(Stop::Interface(st)) => {
+        Some(Stop::Interface(st, ifname)) => {
             // Print what was captured before it went, close the file, then say why.
             let _ = capture.reader.drain(|rec| handler.handle(rec));
             let _ = handler.output.flush();

@@ -11,7 +11,7 @@ use std::io;
 
 use thiserror::Error;
 
-pub use capture::{capture, Capture};
+pub use capture::{capture, Capture, Known, SkipError};
 pub use dump::dump_filter;
 pub use read::read;
 
@@ -29,6 +29,8 @@ use crate::{
 pub enum RunError {
     #[error(transparent)]
     Iface(#[from] IfaceError),
+    #[error(transparent)]
+    Skip(#[from] SkipError),
     #[error(transparent)]
     Privilege(#[from] PrivilegeError),
     #[error(transparent)]

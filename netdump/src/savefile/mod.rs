@@ -7,6 +7,7 @@
 
 mod name;
 pub mod read;
+pub mod sll2;
 pub mod write;
 
 use crate::packet::LinkType;
@@ -43,9 +44,10 @@ pub struct SaveOptions {
     pub format: Format,
     pub precision: Precision,
     pub snaplen: u32,
-    /// The pcap file header's link type (pcapng gives each interface its packets' own).
-    pub link_type: LinkType,
     pub rotation: Rotation,
     /// Flush after every packet (`-U`).
     pub flush_each: bool,
+    /// The link type of a pcap file's packets (pcapng gives each interface its own);
+    /// LINUX_SLL2 rewrites every frame with a cooked header, as `tcpdump -i any -w` does.
+    pub link_type: LinkType,
 }

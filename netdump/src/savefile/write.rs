@@ -27,7 +27,7 @@ use pcap_file::{
 use thiserror::Error;
 
 use super::{name::file_name, Format, Precision, SaveOptions};
-use crate::packet::{Direction, Packet};
+use crate::packet::{Direction, LinkType, Packet};
 
 #[derive(Debug, Error)]
 pub enum WriteError {
@@ -103,6 +103,8 @@ pub struct Saver {
     n: u32,
     /// Files opened so far.
     opened: u32,
+    /// With a LINUX_SLL2 pcap file: the interfaces, and the frame being rewritten.
+    cooker: Option<super::sll2::Cooker>,
     /// Start of the current `-G` interval, in seconds since the epoch.
     interval_start: i64,
     pub packets: u64,
@@ -126,6 +128,8 @@ impl Saver {
         let start = now_secs();
         let path = Self::name(&opts, start, 0);
         let (shared, enc) = Self::open(&opts, &path)?;
+        let cooker = (opts.format == Format::Pcap && opts.link_type == LinkType::LINUX_SLL2)
+            .then(Default::default);
         Ok(Saver {
             opts,
             shared,
@@ -133,6 +137,7 @@ impl Saver {
             path,
             n: 0,
             opened: 1,
+            cooker,
             interval_start: start,
             packets: 0,
         })
@@ -178,7 +183,12 @@ impl Saver {
                     version_minor: 4,
                     ts_correction: 0,
                     ts_accuracy: 0,
-                    snaplen: opts.snaplen,
+                    // A cooked header can be longer than the link header it replaces.
+                    snaplen: if opts.link_type == LinkType::LINUX_SLL2 {
+                        opts.snaplen + super::sll2::HEADER_LEN as u32
+                    } else {
+                        opts.snaplen
+                    },
                     datalink: DataLink::from(u32::from(opts.link_type.0)),
                     ts_resolution: match opts.precision {
                         Precision::Micro => TsResolution::MicroSecond,
@@ -216,6 +226,13 @@ impl Saver {
             }
         };
         Ok((shared, enc))
+    }
+
+    /// Tells a LINUX_SLL2 file's writer interface `name`'s index and ARPHRD type.
+    pub fn learn_interface(&mut self, name: &str, ifindex: u32, hatype: u16) {
+        if let Some(c) = self.cooker.as_mut() {
+            c.learn(name, ifindex, hatype);
+        }
     }
 
     /// The file being written now.
@@ -286,7 +303,11 @@ impl Saver {
         let ts = Duration::from_nanos(nanos as u64);
         match &mut self.enc {
             Encoder::Pcap => {
-                if pkt.link_type != self.opts.link_type {
+                // A packet goes in as it is when it has the file's link type; a cooked file
+                // also takes Ethernet and raw IP packets, each given a cooked header below.
+                let cook = pkt.link_type != self.opts.link_type
+                    && matches!(pkt.link_type, LinkType::ETHERNET | LinkType::RAW);
+                if pkt.link_type != self.opts.link_type && !(cook && self.cooker.is_some()) {
                     return Err(WriteError::LinkType {
                         path: self.path.clone(),
                         packet: pkt.link_type.0,
@@ -301,17 +322,18 @@ impl Saver {
                     Precision::Micro => pkt.ts.nsec / 1000,
                     Precision::Nano => pkt.ts.nsec,
                 };
-                let caplen = pkt.data.len() as u32;
+                let (data, orig_len) = match self.cooker.as_mut() {
+                    Some(c) if cook => c.cook(pkt),
+                    _ => (pkt.data, pkt.orig_len),
+                };
+                let caplen = data.len() as u32;
                 let mut head = [0u8; 16];
                 head[0..4].copy_from_slice(&(pkt.ts.sec as u32).to_ne_bytes());
                 head[4..8].copy_from_slice(&frac.to_ne_bytes());
                 head[8..12].copy_from_slice(&caplen.to_ne_bytes());
-                head[12..16].copy_from_slice(&pkt.orig_len.max(caplen).to_ne_bytes());
+                head[12..16].copy_from_slice(&orig_len.max(caplen).to_ne_bytes());
                 let mut out = self.shared.0.borrow_mut();
-                let r = out
-                    .w
-                    .write_all(&head)
-                    .and_then(|()| out.w.write_all(pkt.data));
+                let r = out.w.write_all(&head).and_then(|()| out.w.write_all(data));
                 out.bytes += 16 + u64::from(caplen);
                 drop(out);
                 r.map_err(|e| self.werr(e))?;

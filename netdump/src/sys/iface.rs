@@ -97,3 +97,25 @@ pub fn flags_of(name: &str) -> Flags {
     let flags = unsafe { req.ifr_ifru.ifru_flags };
     Flags::Known(u32::from(flags as u16))
 }
+
+/// The ARPHRD_* hardware type of interface `name` (SIOCGIFHWADDR's address family): 1
+/// Ethernet, 772 loopback, 65534 none (tun), ... `None` if it is gone.
+pub fn hw_type(name: &str) -> Option<u16> {
+    let sock = super::socket::datagram_socket().ok()?;
+    // SAFETY: ifreq is plain data; zero is a valid start.
+    let mut req: libc::ifreq = unsafe { std::mem::zeroed() };
+    for (d, s) in req
+        .ifr_name
+        .iter_mut()
+        .zip(name.bytes().take(libc::IFNAMSIZ - 1))
+    {
+        *d = s as libc::c_char;
+    }
+    // SAFETY: SIOCGIFHWADDR reads the name from and writes the address into the ifreq we pass.
+    let rc = unsafe { libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFHWADDR, &mut req) };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: SIOCGIFHWADDR filled the hwaddr member of the union.
+    Some(unsafe { req.ifr_ifru.ifru_hwaddr.sa_family })
+}

@@ -54,19 +54,23 @@ struct CapData {
 const CAPABILITY_VERSION_3: u32 = 0x2008_0522;
 
 /// Sets this process's effective and permitted capabilities to `caps` (a bit mask of
-/// capability numbers below 32), and the inheritable ones to none.
-pub fn set_capabilities(caps: u32) -> io::Result<()> {
+/// capability numbers), and the inheritable ones to none.
+pub fn set_capabilities(caps: u64) -> io::Result<()> {
     let header = CapHeader {
         version: CAPABILITY_VERSION_3,
         pid: 0,
     };
     let data = [
         CapData {
-            effective: caps,
-            permitted: caps,
+            effective: caps as u32,
+            permitted: caps as u32,
             inheritable: 0,
         },
-        CapData::default(),
+        CapData {
+            effective: (caps >> 32) as u32,
+            permitted: (caps >> 32) as u32,
+            inheritable: 0,
+        },
     ];
     // SAFETY: capset with a version-3 header and the two data words that version reads.
     check(unsafe { libc::syscall(libc::SYS_capset, &header as *const CapHeader, data.as_ptr()) })

@@ -52,6 +52,49 @@ impl RouteSocket {
         socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_ROUTE).map(RouteSocket)
     }
 
+    /// A socket that hears of every interface added, changed or deleted (RTMGRP_LINK),
+    /// non-blocking.
+    pub fn monitor_links() -> io::Result<RouteSocket> {
+        let sock = socket(
+            libc::AF_NETLINK,
+            libc::SOCK_RAW | libc::SOCK_NONBLOCK,
+            libc::NETLINK_ROUTE,
+        )?;
+        // SAFETY: sockaddr_nl is plain data; zero is a valid start.
+        let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+        addr.nl_family = libc::AF_NETLINK as u16;
+        addr.nl_groups = libc::RTMGRP_LINK as u32;
+        // SAFETY: addr is a valid sockaddr_nl of the size we pass.
+        let rc = unsafe {
+            libc::bind(
+                sock.as_raw_fd(),
+                (&addr as *const libc::sockaddr_nl).cast(),
+                std::mem::size_of::<libc::sockaddr_nl>() as u32,
+            )
+        };
+        if rc != 0 {
+            return Err(super::last_error());
+        }
+        Ok(RouteSocket(sock))
+    }
+
+    /// Reads what is queued without waiting: whether anything was (an overflow, ENOBUFS,
+    /// counts as something: events were lost).
+    pub fn drain(&self) -> bool {
+        let mut buf = [0u8; 8192];
+        let mut any = false;
+        loop {
+            match self.recv(&mut buf) {
+                Ok(0) => return any,
+                Ok(_) => any = true,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return any,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // ENOBUFS (events dropped) or anything else: look again.
+                Err(_) => return true,
+            }
+        }
+    }
+
     pub fn send(&self, msg: &[u8]) -> io::Result<usize> {
         // SAFETY: send reads msg.len() bytes from msg.
         let n = unsafe { libc::send(self.0.as_raw_fd(), msg.as_ptr().cast(), msg.len(), 0) };

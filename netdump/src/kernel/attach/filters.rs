@@ -27,14 +27,20 @@ struct Slot {
     pass: i32,
 }
 
-/// The slots the chosen hooks need: TC ingress and egress, and the socket tap.
-fn plan(hooks: Hooks) -> Vec<Slot> {
+/// The slots the chosen hooks need: TC ingress and egress (also for L3 devices when `l3`),
+/// and the socket tap.
+fn plan(hooks: Hooks, l3: bool) -> Vec<Slot> {
     let mut plan = Vec::new();
     if hooks.tc {
-        for (emitter, index) in [
-            (names::PROG_TC_INGRESS_EMIT, 0),
-            (names::PROG_TC_EGRESS_EMIT, 1),
-        ] {
+        let mut slots = vec![
+            (names::PROG_TC_INGRESS_EMIT, names::SLOT_INGRESS),
+            (names::PROG_TC_EGRESS_EMIT, names::SLOT_EGRESS),
+        ];
+        if l3 {
+            slots.push((names::PROG_TC_INGRESS_EMIT, names::SLOT_L3_INGRESS));
+            slots.push((names::PROG_TC_EGRESS_EMIT, names::SLOT_L3_EGRESS));
+        }
+        for (emitter, index) in slots {
             plan.push(Slot {
                 emitter,
                 emitters: names::TC_EMITTERS,
@@ -72,21 +78,26 @@ fn prog_array_fd(ebpf: &Ebpf, name: &str) -> Result<MapFd, AttachError> {
 }
 
 /// Loads the emitters into their program arrays, then the filter, translated once per hook
-/// and direction, into the arrays the entry programs tail-call. The returned fds keep the
+/// and direction, into the arrays the entry programs tail-call; `raw` (the expression
+/// compiled for raw IP), if any, goes to the L3 devices' slots. The returned fds keep the
 /// translated programs alive.
 pub(super) fn load(
     ebpf: &mut Ebpf,
     filter: &Filter,
+    raw: Option<&Filter>,
     hooks: Hooks,
 ) -> Result<Vec<OwnedFd>, AttachError> {
     let mut fds = Vec::new();
-    for slot in plan(hooks) {
+    for slot in plan(hooks, raw.is_some()) {
         let emit = slot.emitter;
         let load_err = |source| AttachError::Load { name: emit, source };
         let prog_fd = match slot.ty {
             ProgType::SchedCls => {
                 let p = tc::classifier(ebpf, emit)?;
-                p.load().map_err(load_err)?;
+                // The L3 slots share the Ethernet slots' emitters.
+                if p.fd().is_err() {
+                    p.load().map_err(load_err)?;
+                }
                 p.fd().map_err(load_err)?.try_clone()
             }
             ProgType::SocketFilter => socket::program(ebpf, emit)?
@@ -109,7 +120,11 @@ pub(super) fn load(
             index: slot.index,
             pass: slot.pass,
         };
-        let fd = filter.load(slot.ty, action)?;
+        let this = match (slot.index, raw) {
+            (names::SLOT_L3_INGRESS | names::SLOT_L3_EGRESS, Some(raw)) => raw,
+            _ => filter,
+        };
+        let fd = this.load(slot.ty, action)?;
         let filters_fd = prog_array_fd(ebpf, slot.filters)?;
         kernel::set_prog(filters_fd.as_fd().as_raw_fd(), slot.index, &fd)
             .map_err(|e| AttachError::ProgramArray(e.to_string()))?;

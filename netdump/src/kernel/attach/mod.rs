@@ -10,10 +10,10 @@ mod socket;
 mod stale;
 mod tc;
 
-use std::{fs::File, io, os::fd::OwnedFd};
+use std::{collections::BTreeMap, fs::File, io, os::fd::OwnedFd};
 
 use aya::{
-    programs::{tc::TcError, ProgramError},
+    programs::{tc::SchedClassifierLinkId, tc::TcError, ProgramError},
     Ebpf,
 };
 use thiserror::Error;
@@ -80,17 +80,28 @@ pub enum AttachError {
     },
 }
 
+/// What is attached on one interface.
+#[derive(Debug)]
+struct OnInterface {
+    name: String,
+    /// The TC links (ingress, egress), to detach this interface alone.
+    links: Vec<(&'static str, SchedClassifierLinkId)>,
+    /// The AF_PACKET socket the socket filter lives on; closing it detaches the filter.
+    socket: Option<OwnedFd>,
+    /// Held while running; lets the next run tell live netdumps from stale filters.
+    _lock: Option<File>,
+}
+
 /// What is attached; dropping it (after the `Ebpf` that owns the programs) leaves the
-/// interface as it was.
+/// interfaces as they were.
 #[derive(Debug)]
 pub struct Attachment {
     pub tc_mode: Option<TcMode>,
-    /// The AF_PACKET socket the socket filter lives on; closing it detaches the filter.
-    socket: Option<OwnedFd>,
-    /// Set when netdump added the clsact qdisc and must remove it on exit.
-    created_clsact: Option<u32>,
-    /// Held while running; lets the next run tell live netdumps from stale filters.
-    _lock: Option<File>,
+    hooks: Hooks,
+    /// By ifindex.
+    on: BTreeMap<u32, OnInterface>,
+    /// The ifindexes whose clsact qdisc netdump added and must remove on exit.
+    created_clsact: Vec<u32>,
     /// The translated filter programs (they live in the program arrays while these are open).
     _filters: Vec<OwnedFd>,
     /// One-line notes for the user (stale filters removed, fallbacks taken).
@@ -99,49 +110,127 @@ pub struct Attachment {
 
 impl Attachment {
     /// Detaches everything: `ebpf` is dropped first (closing TCX links and removing netlink
-    /// filters), then the clsact qdisc netdump added, if any.
+    /// filters), then the clsact qdiscs netdump added, if any.
     pub fn detach(mut self, ebpf: Ebpf) {
         drop(ebpf);
-        self.socket.take();
-        if let Some(ifindex) = self.created_clsact.take() {
+        self.on.clear();
+        for ifindex in self.created_clsact.drain(..) {
             // The interface may be gone already; then so is its qdisc.
             let _ = netlink::delete_clsact(ifindex);
         }
     }
+
+    /// Attaches the programs on one more interface (the programs and the filter are loaded
+    /// already); `l3`: it has no Ethernet header (tun, tunnels). Attaching twice is a no-op.
+    pub fn add(&mut self, ebpf: &mut Ebpf, iface: &Interface, l3: bool) -> Result<(), AttachError> {
+        if self.on.contains_key(&iface.index) {
+            return Ok(());
+        }
+        let mut on = OnInterface {
+            name: iface.name.clone(),
+            links: Vec::new(),
+            socket: None,
+            _lock: None,
+        };
+        if let Some(mode) = self.tc_mode {
+            let (lock, exclusive) = stale::take_lock(iface.index);
+            on._lock = lock;
+            if exclusive {
+                stale::remove_filters(iface, &mut self.notes);
+            }
+            // Loopback's egress is its ingress: hook it once, as tcpdump shows each packet
+            // on lo once.
+            let ingress_only = iface.is_loopback();
+            let (links, created) = match tc::attach(ebpf, iface, mode, ingress_only, l3) {
+                Ok(r) => r,
+                Err(e) => {
+                    // Undo the half that got attached.
+                    self.on.insert(iface.index, on);
+                    self.forget(ebpf, iface.index);
+                    return Err(e);
+                }
+            };
+            on.links = links;
+            if created {
+                self.created_clsact.push(iface.index);
+            }
+        }
+        if self.hooks.socket {
+            match socket::attach(ebpf, iface) {
+                Ok(s) => on.socket = Some(s),
+                Err(e) => {
+                    self.on.insert(iface.index, on);
+                    self.forget(ebpf, iface.index);
+                    return Err(e);
+                }
+            }
+        }
+        self.on.insert(iface.index, on);
+        Ok(())
+    }
+
+    /// Detaches interface `ifindex` alone (it was deleted); the others go on.
+    pub fn forget(&mut self, ebpf: &mut Ebpf, ifindex: u32) {
+        let Some(on) = self.on.remove(&ifindex) else {
+            return;
+        };
+        for (name, link) in on.links {
+            if let Ok(prog) = tc::classifier(ebpf, name) {
+                // A deleted interface took its filters with it; a TCX link is only closed.
+                let _ = prog.detach(link);
+            }
+        }
+        self.created_clsact.retain(|i| *i != ifindex);
+        drop(on.socket);
+    }
+
+    /// Whether interface `ifindex` is attached.
+    pub fn has(&self, ifindex: u32) -> bool {
+        self.on.contains_key(&ifindex)
+    }
+
+    /// The attached interfaces: (ifindex, name).
+    pub fn interfaces(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.on.iter().map(|(i, on)| (*i, on.name.as_str()))
+    }
 }
 
-/// Loads and attaches the programs for `hooks` on `iface`: the filter first (so the entry
-/// programs never run without it), then TC, then the socket tap.
+/// Loads the programs for `hooks` and attaches them on each of `ifaces` (with whether each is
+/// an L3 device): the filter first (so the entry programs never run without it; `raw` is the
+/// expression compiled for L3 devices), then TC, then the socket tap. On error nothing stays
+/// attached.
 pub fn attach(
     ebpf: &mut Ebpf,
-    iface: &Interface,
+    ifaces: &[(Interface, bool)],
     hooks: Hooks,
     mode: TcAttach,
     filter: Option<&Filter>,
+    raw: Option<&Filter>,
 ) -> Result<Attachment, AttachError> {
     let mut att = Attachment {
         tc_mode: None,
-        socket: None,
-        created_clsact: None,
-        _lock: None,
+        hooks,
+        on: BTreeMap::new(),
+        created_clsact: Vec::new(),
         _filters: Vec::new(),
         notes: Vec::new(),
     };
     if let Some(f) = filter {
-        att._filters = filters::load(ebpf, f, hooks)?;
+        att._filters = filters::load(ebpf, f, raw, hooks)?;
     }
     if hooks.tc {
-        let (lock, exclusive) = stale::take_lock(iface.index);
-        att._lock = lock;
-        if exclusive {
-            stale::remove_filters(iface, &mut att.notes);
-        }
-        let (tc_mode, created_clsact) = tc::attach(ebpf, iface, mode)?;
-        att.tc_mode = Some(tc_mode);
-        att.created_clsact = created_clsact;
+        att.tc_mode = Some(tc::load(ebpf, mode)?);
     }
-    if hooks.socket {
-        att.socket = Some(socket::attach(ebpf, iface)?);
+    for (iface, l3) in ifaces {
+        if let Err(e) = att.add(ebpf, iface, *l3) {
+            for index in att.on.keys().copied().collect::<Vec<_>>() {
+                att.forget(ebpf, index);
+            }
+            for ifindex in att.created_clsact.drain(..) {
+                let _ = netlink::delete_clsact(ifindex);
+            }
+            return Err(e);
+        }
     }
     Ok(att)
 }

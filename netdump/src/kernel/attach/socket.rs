@@ -9,7 +9,7 @@ use netdump_common::names;
 use super::AttachError;
 use crate::{iface::Interface, sys::socket};
 
-/// The socket filter program of the object, loaded.
+/// The socket filter program of the object, loaded (the first time it is asked for).
 pub(super) fn program<'a>(
     ebpf: &'a mut Ebpf,
     name: &'static str,
@@ -19,8 +19,11 @@ pub(super) fn program<'a>(
         .ok_or(AttachError::MissingProgram(name))?
         .try_into()
         .map_err(|source| AttachError::Load { name, source })?;
-    prog.load()
-        .map_err(|source| AttachError::Load { name, source })?;
+    // Loaded once, attached to a tap per interface.
+    if prog.fd().is_err() {
+        prog.load()
+            .map_err(|source| AttachError::Load { name, source })?;
+    }
     Ok(prog)
 }
 

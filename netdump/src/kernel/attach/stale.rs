@@ -33,6 +33,8 @@ pub(super) fn remove_filters(iface: &Interface, notes: &mut Vec<String>) {
     for (name, kind, what) in [
         (names::PROG_TC_INGRESS, TcAttachType::Ingress, "ingress"),
         (names::PROG_TC_EGRESS, TcAttachType::Egress, "egress"),
+        (names::PROG_TC_INGRESS_L3, TcAttachType::Ingress, "ingress"),
+        (names::PROG_TC_EGRESS_L3, TcAttachType::Egress, "egress"),
     ] {
         if tc::qdisc_detach_program(&iface.name, kind, name).is_ok() {
             notes.push(format!(

@@ -3,6 +3,7 @@
 
 use aya::{
     programs::{
+        tc::SchedClassifierLinkId,
         tc::{self, NlOptions, TcAttachOptions},
         LinkOrder, SchedClassifier, TcAttachType,
     },
@@ -27,66 +28,94 @@ pub(super) fn classifier<'a>(
     Ok(prog)
 }
 
-/// Loads and attaches both TC programs on `iface`. Returns how, and the ifindex whose clsact
-/// qdisc netdump created (to remove at exit).
-pub(super) fn attach(
-    ebpf: &mut Ebpf,
-    iface: &Interface,
-    mode: TcAttach,
-) -> Result<(TcMode, Option<u32>), AttachError> {
-    for name in [names::PROG_TC_INGRESS, names::PROG_TC_EGRESS] {
+/// Loads both TC programs and decides how they will be attached.
+pub(super) fn load(ebpf: &mut Ebpf, mode: TcAttach) -> Result<TcMode, AttachError> {
+    for name in [
+        names::PROG_TC_INGRESS,
+        names::PROG_TC_EGRESS,
+        names::PROG_TC_INGRESS_L3,
+        names::PROG_TC_EGRESS_L3,
+    ] {
         classifier(ebpf, name)?
             .load()
             .map_err(|source| AttachError::Load { name, source })?;
     }
     let tcx_ok = KernelVersion::current().is_ok_and(|v| v >= KernelVersion::new(6, 6, 0));
-    let use_tcx = match mode {
+    match mode {
         TcAttach::Tcx if !tcx_ok => {
             let v = KernelVersion::current()
                 .map(|v| v.to_string())
                 .unwrap_or_default();
-            return Err(AttachError::NoTcx(v));
+            Err(AttachError::NoTcx(v))
         }
-        TcAttach::Tcx => true,
-        TcAttach::Netlink => false,
-        TcAttach::Auto => tcx_ok,
-    };
-    if use_tcx {
-        attach_both(ebpf, iface, true)?;
-        return Ok((TcMode::Tcx, None));
+        TcAttach::Tcx => Ok(TcMode::Tcx),
+        TcAttach::Netlink => Ok(TcMode::Netlink),
+        TcAttach::Auto if tcx_ok => Ok(TcMode::Tcx),
+        TcAttach::Auto => Ok(TcMode::Netlink),
     }
-    let created = match tc::qdisc_add_clsact(&iface.name) {
-        Ok(()) => Some(iface.index),
-        Err(tc::TcError::NetlinkError(e)) if e.raw_os_error() == Some(libc::EEXIST) => None,
-        Err(source) => {
-            return Err(AttachError::Clsact {
-                iface: iface.name.clone(),
-                source,
-            })
-        }
-    };
-    attach_both(ebpf, iface, false)?;
-    Ok((TcMode::Netlink, created))
 }
 
-fn attach_both(ebpf: &mut Ebpf, iface: &Interface, tcx: bool) -> Result<(), AttachError> {
+/// The links of one interface, and whether netdump created its clsact qdisc.
+type Attached = (Vec<(&'static str, SchedClassifierLinkId)>, bool);
+
+/// Attaches the TC programs on `iface` (ingress only if `ingress_only`; the L3 entries if
+/// `l3`: the device has no Ethernet header). Returns the links
+/// and whether netdump created the interface's clsact qdisc (to remove at exit). On error,
+/// what was attached is detached again.
+pub(super) fn attach(
+    ebpf: &mut Ebpf,
+    iface: &Interface,
+    mode: TcMode,
+    ingress_only: bool,
+    l3: bool,
+) -> Result<Attached, AttachError> {
+    let created = match mode {
+        TcMode::Tcx => false,
+        TcMode::Netlink => match tc::qdisc_add_clsact(&iface.name) {
+            Ok(()) => true,
+            Err(tc::TcError::NetlinkError(e)) if e.raw_os_error() == Some(libc::EEXIST) => false,
+            Err(source) => {
+                return Err(AttachError::Clsact {
+                    iface: iface.name.clone(),
+                    source,
+                })
+            }
+        },
+    };
+    let mut links = Vec::new();
+    let (ingress, egress) = if l3 {
+        (names::PROG_TC_INGRESS_L3, names::PROG_TC_EGRESS_L3)
+    } else {
+        (names::PROG_TC_INGRESS, names::PROG_TC_EGRESS)
+    };
     for (name, kind, what) in [
-        (names::PROG_TC_INGRESS, TcAttachType::Ingress, "tc ingress"),
-        (names::PROG_TC_EGRESS, TcAttachType::Egress, "tc egress"),
+        (ingress, TcAttachType::Ingress, "tc ingress"),
+        (egress, TcAttachType::Egress, "tc egress"),
     ] {
-        let options = if tcx {
+        if ingress_only && kind == TcAttachType::Egress {
+            continue;
+        }
+        let options = match mode {
             // Appended last: programs already there see packets first, as they did before.
-            TcAttachOptions::TcxOrder(LinkOrder::default())
-        } else {
-            TcAttachOptions::Netlink(NlOptions::default())
+            TcMode::Tcx => TcAttachOptions::TcxOrder(LinkOrder::default()),
+            TcMode::Netlink => TcAttachOptions::Netlink(NlOptions::default()),
         };
-        classifier(ebpf, name)?
-            .attach_with_options(&iface.name, kind, options)
-            .map_err(|source| AttachError::Attach {
-                what,
-                iface: iface.name.clone(),
-                source,
-            })?;
+        match classifier(ebpf, name)?.attach_with_options(&iface.name, kind, options) {
+            Ok(link) => links.push((name, link)),
+            Err(source) => {
+                for (name, link) in links {
+                    let _ = classifier(ebpf, name).map(|p| p.detach(link));
+                }
+                if created {
+                    let _ = crate::kernel::netlink::delete_clsact(iface.index);
+                }
+                return Err(AttachError::Attach {
+                    what,
+                    iface: iface.name.clone(),
+                    source,
+                });
+            }
+        }
     }
-    Ok(())
+    Ok((links, created))
 }
