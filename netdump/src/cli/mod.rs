@@ -2,6 +2,8 @@
 //! ([`config`]) that checks them and turns them into each stage's own options.
 
 mod config;
+#[cfg(test)]
+mod tests;
 
 pub use config::{CliError, Command, Config, ReadConfig, DEFAULT_RING_KIB};
 
