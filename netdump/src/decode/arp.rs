@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::{array, be16, Context, Layer, Next, StopReason, Upper};
+use super::{array, be16, Context, Layer, Next};
 
 pub const HRD_ETHERNET: u16 = 1;
 pub const PRO_IPV4: u16 = 0x0800;
@@ -91,20 +91,13 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         wire_len: cx.wire_len.unwrap_or(b.len() as u32),
     };
     layers.push(Layer::Arp(arp));
-    let upper = if arp.complete() {
-        Upper::Nothing
-    } else {
-        Upper::Stop(StopReason::Truncated)
-    };
-    Next {
-        rest: &b[b.len()..],
-        upper,
-    }
+    Next::end(b, arp.complete())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::{StopReason, Upper};
 
     const REQUEST: [u8; 28] = [
         0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 0xa, 198, 18, 0, 1, 0, 0, 0, 0, 0, 0, 198, 18, 0, 2,

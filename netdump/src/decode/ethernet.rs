@@ -63,10 +63,7 @@ pub fn is_vlan(ethertype: u16) -> bool {
 /// network layer had on the wire.
 pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
     let (Some(dst), Some(src), Some(ethertype)) = (array(b, 0), array(b, 6), be16(b, 12)) else {
-        return Next {
-            rest: &b[b.len()..],
-            upper: Upper::Stop(StopReason::Truncated),
-        };
+        return Next::consumed(b, Upper::Stop(StopReason::Truncated));
     };
     let eth = Ethernet {
         dst,
@@ -88,10 +85,7 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         let (Some(tci), Some(next)) = (be16(b, at), be16(b, at + 2)) else {
             // As tcpdump: a cut-short tag belongs to the link-level header.
             cx.wire_len = length;
-            return Next {
-                rest: &b[b.len()..],
-                upper: Upper::Stop(StopReason::Truncated),
-            };
+            return Next::consumed(b, Upper::Stop(StopReason::Truncated));
         };
         layers.push(Layer::Vlan(Vlan {
             tpid: ethertype,

@@ -85,16 +85,9 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     if icmp.icmp_type().is_some_and(Icmp::is_error) && !icmp.body().is_empty() {
         icmp.quoted = Some(Box::new(super::decode_quoted_ipv4(icmp.body())));
     }
-    let upper = if icmp.header_complete() {
-        Upper::Nothing
-    } else {
-        Upper::Stop(StopReason::Truncated)
-    };
+    let complete = icmp.header_complete();
     layers.push(Layer::Icmp(icmp));
-    Next {
-        rest: &b[b.len()..],
-        upper,
-    }
+    Next::end(b, complete)
 }
 
 #[cfg(test)]

@@ -158,15 +158,7 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     };
     let m = Icmpv6 { raw: b, ip };
     layers.push(Layer::Icmpv6(m));
-    let upper = if m.header_complete() {
-        Upper::Nothing
-    } else {
-        Upper::Stop(StopReason::Truncated)
-    };
-    Next {
-        rest: &b[b.len()..],
-        upper,
-    }
+    Next::end(b, m.header_complete())
 }
 
 #[cfg(test)]

@@ -198,10 +198,7 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
             Some(Problem::Version(_) | Problem::BadHeaderLen(_)) => StopReason::Malformed,
             _ => StopReason::Truncated,
         };
-        return Next {
-            rest: &b[b.len()..],
-            upper: Upper::Stop(reason),
-        };
+        return Next::consumed(b, Upper::Stop(reason));
     };
     let length = u32::from(h.total_len()).saturating_sub(h.header_len());
     cx.wire_len = Some(length);

@@ -181,10 +181,7 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
             Some(v) if v >> 4 != 6 && b.len() >= HEADER_LEN => StopReason::Malformed,
             _ => StopReason::Truncated,
         };
-        return Next {
-            rest: &b[b.len()..],
-            upper: Upper::Stop(reason),
-        };
+        return Next::consumed(b, Upper::Stop(reason));
     };
     ip.header = Some(h);
     let mut nh = h.next_header();

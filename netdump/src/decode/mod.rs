@@ -184,6 +184,29 @@ pub struct Next<'a> {
     pub upper: Upper,
 }
 
+impl<'a> Next<'a> {
+    /// The decoder read all of `b`: nothing is left, and `upper` says why the walk goes no
+    /// further (or what the layer said comes next).
+    pub fn consumed(b: &'a [u8], upper: Upper) -> Next<'a> {
+        Next {
+            rest: &b[b.len()..],
+            upper,
+        }
+    }
+
+    /// The walk ends with this layer: cleanly if its header was `complete`, else cut short.
+    pub fn end(b: &'a [u8], complete: bool) -> Next<'a> {
+        Next::consumed(
+            b,
+            if complete {
+                Upper::Nothing
+            } else {
+                Upper::Stop(StopReason::Truncated)
+            },
+        )
+    }
+}
+
 /// A decoder: reads `bytes`, pushes its layer(s), says what follows. It never fails.
 pub type Decoder = for<'a> fn(&'a [u8], &mut Context, &mut Vec<Layer<'a>>) -> Next<'a>;
 

@@ -51,10 +51,7 @@ fn decode<'a>(
     read: fn([u8; 4]) -> u32,
 ) -> Next<'a> {
     let Some(raw) = array::<HEADER_LEN>(b, 0) else {
-        return Next {
-            rest: &b[b.len()..],
-            upper: Upper::Stop(StopReason::Truncated),
-        };
+        return Next::consumed(b, Upper::Stop(StopReason::Truncated));
     };
     // The capturing host may have had the other byte order; families are small numbers.
     let mut family = read(raw);

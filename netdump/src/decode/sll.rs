@@ -113,10 +113,7 @@ pub fn decode_v2<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>)
 }
 
 fn truncated(b: &[u8]) -> Next<'_> {
-    Next {
-        rest: &b[b.len()..],
-        upper: Upper::Stop(StopReason::Truncated),
-    }
+    Next::consumed(b, Upper::Stop(StopReason::Truncated))
 }
 
 /// What follows the header: VLAN tags (802.1Q only, as tcpdump), then the protocol.
