@@ -8,7 +8,7 @@ mod common;
 
 use std::{
     fs::{File, OpenOptions},
-    io::{BufRead, BufReader, Read, Write},
+    io::Write,
     net::UdpSocket,
     os::fd::AsRawFd,
     process::{Child, Command, Stdio},
@@ -20,7 +20,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{in_ns, normalize_ids, sh, BIN};
+use common::{in_ns, normalize_ids, runner::collect, sh, BIN};
 
 static NEXT: AtomicU32 = AtomicU32::new(1);
 
@@ -236,17 +236,6 @@ impl Done {
         v.sort();
         v
     }
-}
-
-fn collect(mut r: impl Read + Send + 'static, into: Arc<Mutex<String>>) -> thread::JoinHandle<()> {
-    thread::spawn(move || {
-        let mut reader = BufReader::new(&mut r);
-        let mut line = String::new();
-        while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
-            into.lock().unwrap().push_str(&line);
-            line.clear();
-        }
-    })
 }
 
 impl Proc {
