@@ -180,6 +180,11 @@ impl Pattern {
 /// whose frames carry a zeroed Ethernet header) or raw IP (tun, tunnels). `None` for types
 /// netdump cannot read.
 pub fn link_type(name: &str) -> Option<LinkType> {
+    link_type_of(sys::iface::hw_type(name)?)
+}
+
+/// How to read the frames of an interface of ARPHRD type `hatype`, if netdump can.
+pub fn link_type_of(hatype: u16) -> Option<LinkType> {
     const ETHER: u16 = 1;
     const LOOPBACK: u16 = 772;
     const NONE: u16 = 65534;
@@ -189,7 +194,7 @@ pub fn link_type(name: &str) -> Option<LinkType> {
     const SIT: u16 = 776;
     const IPGRE: u16 = 778;
     const IP6GRE: u16 = 823;
-    match sys::iface::hw_type(name)? {
+    match hatype {
         ETHER | LOOPBACK => Some(LinkType::ETHERNET),
         NONE | RAWIP | TUNNEL | TUNNEL6 | SIT | IPGRE | IP6GRE => Some(LinkType::RAW),
         _ => None,

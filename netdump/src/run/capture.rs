@@ -81,22 +81,15 @@ pub enum FilterFit {
     },
 }
 
-/// `iface`'s ARPHRD type (what a cooked header records).
-fn hatype(iface: &Interface, link_type: LinkType) -> u16 {
-    crate::sys::iface::hw_type(&iface.name).unwrap_or(if link_type == LinkType::RAW {
-        65534
-    } else {
-        1
-    })
-}
-
-/// How to read `iface`'s frames, or why netdump cannot capture on it.
+/// How to read `iface`'s frames and its ARPHRD type (what a cooked header records), or why
+/// netdump cannot capture on it.
 fn classify(
     iface: &Interface,
     filter: &FilterFit,
     opts: &kernel::Options,
-) -> Result<LinkType, SkipError> {
-    let Some(lt) = iface::link_type(&iface.name) else {
+) -> Result<(LinkType, u16), SkipError> {
+    let hw = crate::sys::iface::hw_type(&iface.name);
+    let Some((lt, hatype)) = hw.and_then(|t| Some((iface::link_type_of(t)?, t))) else {
         let kind = std::fs::read_to_string(format!("/sys/class/net/{}/type", iface.name))
             .map(|t| t.trim().to_string())
             .unwrap_or_else(|_| "unknown".into());
@@ -119,7 +112,7 @@ fn classify(
     if lt == LinkType::RAW && opts.headers_only {
         return Err(SkipError::HeadersOnL3(iface.name.clone()));
     }
-    Ok(lt)
+    Ok((lt, hatype))
 }
 
 impl Capture {
@@ -147,8 +140,7 @@ impl Capture {
         let mut skipped = Vec::new();
         for iface in start_on {
             match classify(&iface, &fit, opts) {
-                Ok(link_type) => {
-                    let hatype = hatype(&iface, link_type);
+                Ok((link_type, hatype)) => {
                     ifaces.insert(
                         iface.index,
                         Known {
@@ -221,8 +213,8 @@ impl Capture {
         if att.has(iface.index) {
             return None;
         }
-        let link_type = match classify(&iface, &self.filter, &self.opts) {
-            Ok(lt) => lt,
+        let (link_type, hatype) = match classify(&iface, &self.filter, &self.opts) {
+            Ok(known) => known,
             Err(e) => {
                 // Remembered so it is not tried again.
                 self.left_out.insert(iface.index);
@@ -232,7 +224,6 @@ impl Capture {
         match att.add(ebpf, &iface, link_type == LinkType::RAW) {
             Ok(()) => {
                 let note = format!("capturing on {} too", iface.name);
-                let hatype = hatype(&iface, link_type);
                 self.ifaces.insert(
                     iface.index,
                     Known {

@@ -63,6 +63,25 @@ pub fn name_of(index: u32) -> Option<String> {
     )
 }
 
+/// An interface ioctl that reads `name` from an ifreq and fills in the rest: `Ok(None)` when
+/// the kernel says no (the interface is gone), `Err` when there is no socket to ask with.
+fn ifreq_ioctl(name: &str, request: libc::Ioctl) -> io::Result<Option<libc::ifreq>> {
+    let sock = super::socket::datagram_socket()?;
+    // SAFETY: ifreq is plain data; zero is a valid start.
+    let mut req: libc::ifreq = unsafe { std::mem::zeroed() };
+    for (d, s) in req
+        .ifr_name
+        .iter_mut()
+        .zip(name.bytes().take(libc::IFNAMSIZ - 1))
+    {
+        *d = s as libc::c_char;
+    }
+    // SAFETY: `request` is an SIOCGIF* request: it reads the name from and writes one union
+    // member of the ifreq we pass, nothing else.
+    let rc = unsafe { libc::ioctl(sock.as_raw_fd(), request, &mut req) };
+    Ok((rc == 0).then_some(req))
+}
+
 /// What SIOCGIFFLAGS says of an interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flags {
@@ -76,23 +95,11 @@ pub enum Flags {
 
 /// The `IFF_*` flags of interface `name`.
 pub fn flags_of(name: &str) -> Flags {
-    let Ok(sock) = super::socket::datagram_socket() else {
-        return Flags::Unknown;
+    let req = match ifreq_ioctl(name, libc::SIOCGIFFLAGS) {
+        Ok(Some(req)) => req,
+        Ok(None) => return Flags::Missing,
+        Err(_) => return Flags::Unknown,
     };
-    // SAFETY: ifreq is plain data; zero is a valid start.
-    let mut req: libc::ifreq = unsafe { std::mem::zeroed() };
-    for (d, s) in req
-        .ifr_name
-        .iter_mut()
-        .zip(name.bytes().take(libc::IFNAMSIZ - 1))
-    {
-        *d = s as libc::c_char;
-    }
-    // SAFETY: SIOCGIFFLAGS reads the name from and writes the flags into the ifreq we pass.
-    let rc = unsafe { libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFFLAGS, &mut req) };
-    if rc != 0 {
-        return Flags::Missing;
-    }
     // SAFETY: SIOCGIFFLAGS filled the flags member of the union.
     let flags = unsafe { req.ifr_ifru.ifru_flags };
     Flags::Known(u32::from(flags as u16))
@@ -101,21 +108,7 @@ pub fn flags_of(name: &str) -> Flags {
 /// The ARPHRD_* hardware type of interface `name` (SIOCGIFHWADDR's address family): 1
 /// Ethernet, 772 loopback, 65534 none (tun), ... `None` if it is gone.
 pub fn hw_type(name: &str) -> Option<u16> {
-    let sock = super::socket::datagram_socket().ok()?;
-    // SAFETY: ifreq is plain data; zero is a valid start.
-    let mut req: libc::ifreq = unsafe { std::mem::zeroed() };
-    for (d, s) in req
-        .ifr_name
-        .iter_mut()
-        .zip(name.bytes().take(libc::IFNAMSIZ - 1))
-    {
-        *d = s as libc::c_char;
-    }
-    // SAFETY: SIOCGIFHWADDR reads the name from and writes the address into the ifreq we pass.
-    let rc = unsafe { libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFHWADDR, &mut req) };
-    if rc != 0 {
-        return None;
-    }
+    let req = ifreq_ioctl(name, libc::SIOCGIFHWADDR).ok()??;
     // SAFETY: SIOCGIFHWADDR filled the hwaddr member of the union.
     Some(unsafe { req.ifr_ifru.ifru_hwaddr.sa_family })
 }
