@@ -30,12 +30,23 @@ pub fn bind_packet(sock: &OwnedFd, ifindex: u32) -> io::Result<()> {
     addr.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
     addr.sll_ifindex =
         i32::try_from(ifindex).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    // SAFETY: addr is a valid sockaddr_ll of the size we pass.
+    bind(sock, &addr)
+}
+
+/// A socket address family's `sockaddr_*` structure.
+trait SockAddr {}
+impl SockAddr for libc::sockaddr_ll {}
+impl SockAddr for libc::sockaddr_nl {}
+
+/// bind(2) of `sock` to `addr`.
+fn bind<A: SockAddr>(sock: &OwnedFd, addr: &A) -> io::Result<()> {
+    // SAFETY: `addr` is a whole sockaddr_* structure (the trait is implemented for those
+    // only) of the size we pass.
     let rc = unsafe {
         libc::bind(
             sock.as_raw_fd(),
-            (&addr as *const libc::sockaddr_ll).cast(),
-            std::mem::size_of::<libc::sockaddr_ll>() as u32,
+            (addr as *const A).cast(),
+            std::mem::size_of::<A>() as u32,
         )
     };
     if rc != 0 {
@@ -64,17 +75,7 @@ impl RouteSocket {
         let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         addr.nl_family = libc::AF_NETLINK as u16;
         addr.nl_groups = libc::RTMGRP_LINK as u32;
-        // SAFETY: addr is a valid sockaddr_nl of the size we pass.
-        let rc = unsafe {
-            libc::bind(
-                sock.as_raw_fd(),
-                (&addr as *const libc::sockaddr_nl).cast(),
-                std::mem::size_of::<libc::sockaddr_nl>() as u32,
-            )
-        };
-        if rc != 0 {
-            return Err(super::last_error());
-        }
+        bind(&sock, &addr)?;
         Ok(RouteSocket(sock))
     }
 
