@@ -10,6 +10,7 @@ pub mod capture;
 pub mod config;
 pub mod filter;
 pub mod helpers;
+pub mod netns;
 pub mod sink;
 
 /// Defines the programs of one object over the sink type `$sink`: five entry points (one per

@@ -8,6 +8,7 @@ use super::{Args, PrecisionArg, QDirection, TcAttachArg, TransportArg};
 use crate::{
     iface::{Pattern, Selection},
     kernel::{self, Hooks, TcAttach, TransportChoice},
+    netns::Target,
     output::OutputOptions,
     packet::LinkType,
     print::{DissectOptions, Dump, PrintOptions, TimeFormat},
@@ -17,6 +18,8 @@ use crate::{
 /// A checked configuration for a live capture.
 #[derive(Debug)]
 pub struct Config {
+    /// Which network namespaces to capture in (`--netns`).
+    pub netns: Target,
     /// Which interfaces to capture on (`-i`).
     pub interfaces: Selection,
     pub count: Option<u64>,
@@ -45,7 +48,8 @@ pub struct ReadConfig {
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Command {
-    ListInterfaces,
+    /// `-D`, in the namespaces `--netns` names.
+    ListInterfaces(Target),
     /// `-d`/`-dd`/`-ddd` (1-3) or `--dump-ebpf` (0) for an expression.
     DumpFilter {
         expression: String,
@@ -81,6 +85,14 @@ pub enum CliError {
     Zero { flag: &'static str },
     #[error("-w - writes the capture to standard output, so {0} cannot print there too")]
     StdoutTaken(&'static str),
+    #[error("--netns {value}: {why}")]
+    Netns { value: String, why: String },
+    #[error("--netns applies to live captures, not to -r")]
+    NetnsWithRead,
+    #[error("--netns all cannot write a pcap file: its cooked header records only an interface index, and indexes repeat across namespaces; write pcapng (--pcapng or a .pcapng name), whose interface blocks record each one's namespace")]
+    NetnsAllPcap,
+    #[error("--netns all cannot use --hook socket: a tap socket inside a namespace would keep it alive after it is deleted; use --hook tc")]
+    NetnsAllSocket,
     #[error("read filter file {path}: {source}")]
     FilterFile {
         path: String,
@@ -94,8 +106,18 @@ pub const DEFAULT_RING_KIB: u32 = 2048;
 
 impl Args {
     pub fn into_command(self) -> Result<Command, CliError> {
+        let netns = match &self.netns {
+            None => Target::Own,
+            Some(v) => Target::parse(v).map_err(|why| CliError::Netns {
+                value: v.clone(),
+                why,
+            })?,
+        };
         if self.list_interfaces {
-            return Ok(Command::ListInterfaces);
+            return Ok(Command::ListInterfaces(netns));
+        }
+        if self.read.is_some() && netns != Target::Own {
+            return Err(CliError::NetnsWithRead);
         }
         let expression = match &self.filter_file {
             Some(path) => {
@@ -173,6 +195,9 @@ impl Args {
         }
         let hooks = parse_hooks(&self.hook)?;
         let interfaces = selection(&self.interface)?;
+        if netns == Target::All && hooks.socket {
+            return Err(CliError::NetnsAllSocket);
+        }
         let directions = match self.direction.unwrap_or(QDirection::Inout) {
             QDirection::In => direction::INGRESS,
             QDirection::Out => direction::EGRESS,
@@ -192,6 +217,14 @@ impl Args {
             Dump::None
         };
         let mut output = self.output_options()?;
+        if netns == Target::All
+            && output
+                .save
+                .as_ref()
+                .is_some_and(|s| s.format == Format::Pcap)
+        {
+            return Err(CliError::NetnsAllPcap);
+        }
         if let Some(save) = &mut output.save {
             // As tcpdump -i any: one link type for every kind of interface, the cooked v2
             // header (pcapng gives each interface its own block and link type instead).
@@ -211,6 +244,7 @@ impl Args {
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
+            netns_suffix: netns == Target::All,
         };
         let mut output = OutputOptions { print, ..output };
         if let Some(save) = &mut output.save {
@@ -229,6 +263,7 @@ impl Args {
             }));
         }
         Ok(Command::Capture(Config {
+            netns,
             interfaces,
             count: self.count,
             kernel: kernel::Options {

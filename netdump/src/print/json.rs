@@ -4,6 +4,7 @@
 //! ```text
 //! { "time": "2026-11-29T12:24:17.096653123Z", "ts_ns": 1795955057096653123,
 //!   "interface": "eth0", "direction": "in" | "out" | null, "hook": "tc" | "socket",
+//!   "netns": {"inode": 4026531840, "name": "blue" | null},   (live captures only)
 //!   "len": 98, "caplen": 98, "truncated": false,
 //!   "layers": [ {"type": "ethernet", "src": "..", "dst": "..", "ethertype": 2048},
 //!               {"type": "vlan", "id": 20, "pcp": 0, "ethertype": 2048},
@@ -145,7 +146,7 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
     let cut_short = d.cut_short() && !(fragmented && transport_stop);
     let truncated = pkt.data.len() < pkt.orig_len as usize || cut_short;
     let ts_ns = i128::from(pkt.ts.sec) * 1_000_000_000 + i128::from(pkt.ts.nsec);
-    json!({
+    let mut obj = json!({
         "time": utc(pkt.ts),
         "ts_ns": ts_ns as i64,
         "interface": pkt.ifname,
@@ -159,7 +160,14 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
         "caplen": pkt.data.len(),
         "truncated": truncated,
         "layers": layers,
-    })
+    });
+    if let (Some(ns), Some(m)) = (pkt.netns, obj.as_object_mut()) {
+        m.insert(
+            "netns".into(),
+            json!({ "inode": ns.inode, "name": ns.name }),
+        );
+    }
+    obj
 }
 
 /// Writes one packet as a line of JSON.
@@ -184,6 +192,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp { sec: 0, nsec: 5 },
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
@@ -211,6 +220,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "eth0",
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Socket,

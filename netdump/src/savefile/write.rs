@@ -27,7 +27,7 @@ use pcap_file::{
 use thiserror::Error;
 
 use super::{name::file_name, Format, Precision, SaveOptions};
-use crate::packet::{Direction, LinkType, Packet};
+use crate::packet::{Direction, LinkType, Netns, Packet};
 
 #[derive(Debug, Error)]
 pub enum WriteError {
@@ -79,8 +79,9 @@ enum Encoder {
     Pcap,
     PcapNg {
         w: PcapNgWriter<Shared>,
-        /// Interface Description Block ids by interface name, for this file.
-        ifaces: HashMap<String, u32>,
+        /// Interface Description Block ids by namespace inode (live captures) and interface
+        /// name, for this file.
+        ifaces: HashMap<(Option<u64>, String), u32>,
     },
 }
 
@@ -340,21 +341,31 @@ impl Saver {
             }
             Encoder::PcapNg { w, ifaces } => {
                 let next = ifaces.len() as u32;
-                let id = match ifaces.get(pkt.ifname) {
+                let ns = pkt.netns.map(|n| n.inode);
+                let id = match ifaces.get(&(ns, pkt.ifname.to_string())) {
                     Some(id) => *id,
                     None => {
+                        let mut options = vec![InterfaceDescriptionOption::IfName(Cow::Owned(
+                            pkt.ifname.to_string(),
+                        ))];
+                        // Interface names repeat across namespaces: the description says
+                        // which one this is (tshark shows it as
+                        // frame.interface_description).
+                        if let Some(n) = pkt.netns {
+                            options.push(InterfaceDescriptionOption::IfDescription(Cow::Owned(
+                                describe_netns(n),
+                            )));
+                        }
+                        options.push(InterfaceDescriptionOption::IfTsResol(
+                            match self.opts.precision {
+                                Precision::Micro => 6,
+                                Precision::Nano => 9,
+                            },
+                        ));
                         let idb = InterfaceDescriptionBlock {
                             linktype: DataLink::from(u32::from(pkt.link_type.0)),
                             snaplen: self.opts.snaplen,
-                            options: vec![
-                                InterfaceDescriptionOption::IfName(Cow::Owned(
-                                    pkt.ifname.to_string(),
-                                )),
-                                InterfaceDescriptionOption::IfTsResol(match self.opts.precision {
-                                    Precision::Micro => 6,
-                                    Precision::Nano => 9,
-                                }),
-                            ],
+                            options,
                         };
                         w.write_pcapng_block(idb).map_err(pcap_io).map_err(|e| {
                             WriteError::Write {
@@ -362,7 +373,7 @@ impl Saver {
                                 source: e,
                             }
                         })?;
-                        ifaces.insert(pkt.ifname.to_string(), next);
+                        ifaces.insert((ns, pkt.ifname.to_string()), next);
                         next
                     }
                 };
@@ -408,6 +419,15 @@ impl Saver {
     pub fn flush(&mut self) -> Result<(), WriteError> {
         let r = self.shared.0.borrow_mut().w.flush();
         r.map_err(|e| self.werr(e))
+    }
+}
+
+/// An interface block's description of namespace `n`: `netns blue (inode 4026532247)`, or
+/// `netns inode 4026532247` for one without an `ip netns` name.
+fn describe_netns(n: &Netns) -> String {
+    match &n.name {
+        Some(name) => format!("netns {name} (inode {})", n.inode),
+        None => format!("netns inode {}", n.inode),
     }
 }
 
