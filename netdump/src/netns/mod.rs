@@ -51,11 +51,11 @@ impl Target {
         if let Some(pid) = s.strip_prefix("pid:") {
             return match pid.parse::<u32>() {
                 Ok(p) if p > 0 => Ok(Target::One(Spec::Pid(p))),
-                _ => Err(format!("'{s}': pid:PID takes a process id")),
+                _ => Err("pid:PID takes a process id (a number above 0)".into()),
             };
         }
         if s.is_empty() {
-            return Err("an empty name".into());
+            return Err("give a name from ip netns, a path, pid:PID or all".into());
         }
         if s.contains('/') {
             return Ok(Target::One(Spec::Path(PathBuf::from(s))));
