@@ -61,6 +61,7 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
+            netns_suffix: false,
         });
         let mut out = Vec::new();
         p.print(&mut out, pkt).unwrap();

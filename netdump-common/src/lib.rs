@@ -185,6 +185,11 @@ impl IfaceCounters {
 /// given to new ones.
 pub const IFACE_SLOTS: u32 = 256;
 
+/// Interface indexes below this find their slot in `IFACE_SLOT_BY_INDEX` (an array lookup
+/// the verifier inlines) when the capture runs in one namespace; others, and every
+/// interface with `--netns all`, in the `IFACE_SLOT` hash.
+pub const IFACE_INDEXES: u32 = 1 << 16;
+
 /// Per-CPU state of the production-safety knobs (sampling, rate limit).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -256,6 +261,9 @@ pub mod names {
     /// BPF_MAP_TYPE_HASH from [`IfaceKey`](super::IfaceKey) to a slot of `IFACE_COUNTERS`,
     /// filled by userspace as it attaches.
     pub const IFACE_SLOT: &str = "IFACE_SLOT";
+    /// BPF_MAP_TYPE_ARRAY of `u32` by ifindex: the slot plus one (0: none), in a capture in
+    /// one namespace.
+    pub const IFACE_SLOT_BY_INDEX: &str = "IFACE_SLOT_BY_INDEX";
     /// The [`IfaceCounters`](super::IfaceCounters) array: `IFACE_SLOTS` per CPU,
     /// mmap-able.
     pub const IFACE_COUNTERS: &str = "IFACE_COUNTERS";

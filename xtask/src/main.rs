@@ -257,6 +257,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "robustness",
         "--test",
         "interfaces",
+        "--test",
+        "netns",
         "--",
         "--ignored",
         "--test-threads=1",

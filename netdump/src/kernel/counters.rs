@@ -4,7 +4,7 @@
 use std::{collections::BTreeMap, io, os::fd::AsFd as _};
 
 use aya::{
-    maps::{HashMap, Map, MapData},
+    maps::{Array, HashMap, Map, MapData},
     Ebpf,
 };
 use netdump_common::{names, Counters, CpuCounters, IfaceCounters, IfaceKey, IFACE_SLOTS};
@@ -57,6 +57,9 @@ pub struct IfaceStats {
     counters: Mapping,
     cpus: usize,
     slots: HashMap<MapData, IfaceKey, u32>,
+    /// Slot plus one by ifindex, for interfaces of a one-namespace capture (key namespace
+    /// 0) with small indexes.
+    by_index: Array<MapData, u32>,
     /// Each counted interface: its slot and the slot's counts when it got it.
     assigned: BTreeMap<IfaceKey, (u32, IfaceCounters)>,
     free: Vec<u32>,
@@ -88,14 +91,24 @@ impl IfaceStats {
             .take_map(names::IFACE_SLOT)
             .ok_or_else(|| io::Error::other("the BPF object has no IFACE_SLOT map"))?;
         let slots = HashMap::try_from(map).map_err(io::Error::other)?;
+        let map = ebpf
+            .take_map(names::IFACE_SLOT_BY_INDEX)
+            .ok_or_else(|| io::Error::other("the BPF object has no IFACE_SLOT_BY_INDEX map"))?;
+        let by_index = Array::try_from(map).map_err(io::Error::other)?;
         Ok(IfaceStats {
             counters,
             cpus,
             slots,
+            by_index,
             assigned: BTreeMap::new(),
             free: Vec::new(),
             next: 0,
         })
+    }
+
+    /// Whether interface `key`'s slot goes in the array by ifindex (as the programs look).
+    fn indexed(&self, key: IfaceKey) -> bool {
+        key.netns == 0 && key.ifindex < self.by_index.len()
     }
 
     /// The counts in `slot`, summed over CPUs.
@@ -127,7 +140,12 @@ impl IfaceStats {
             None => return false,
         };
         let base = self.sum(slot);
-        if self.slots.insert(key, slot, 0).is_err() {
+        let stored = if self.indexed(key) {
+            self.by_index.set(key.ifindex, slot + 1, 0)
+        } else {
+            self.slots.insert(key, slot, 0)
+        };
+        if stored.is_err() {
             self.free.push(slot);
             return false;
         }
@@ -138,7 +156,11 @@ impl IfaceStats {
     /// Stops counting interface `key` (it was deleted); returns its final counts.
     pub fn release(&mut self, key: IfaceKey) -> Option<IfaceCounters> {
         let (slot, base) = self.assigned.remove(&key)?;
-        let _ = self.slots.remove(&key);
+        let _ = if self.indexed(key) {
+            self.by_index.set(key.ifindex, 0, 0)
+        } else {
+            self.slots.remove(&key)
+        };
         let counts = self.sum(slot).since(&base);
         self.free.push(slot);
         Some(counts)

@@ -149,6 +149,13 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         1
     };
     loader.map_max_entries(names::IFACE_COUNTERS, iface_entries);
+    // The array by ifindex serves a one-namespace capture.
+    let by_index = if opts.iface_stats && opts.netns.is_none() {
+        netdump_common::IFACE_INDEXES
+    } else {
+        1
+    };
+    loader.map_max_entries(names::IFACE_SLOT_BY_INDEX, by_index);
     let object = match opts.transport {
         Transport::Ring => {
             loader.map_max_entries(names::EVENTS, opts.ring_bytes);

@@ -109,16 +109,22 @@ impl Namespace {
         format!("network namespace {}", self.id.label())
     }
 
-    /// Opens it again: the first of its paths that still leads to it.
+    /// Opens it again: the first of its paths that still leads to it, or else any path a
+    /// scan of the host finds for its inode (the process named by `pid:PID` may have exited
+    /// while others hold the namespace).
     fn open(&self) -> Result<NsFile, NetnsError> {
-        for p in &self.paths {
-            if let Ok(f) = NsFile::open(p) {
-                if f.id().is_ok_and(|(_, ino)| ino == self.id.inode) {
-                    return Ok(f);
-                }
-            }
+        let leads_here = |p: &Path| {
+            NsFile::open(p)
+                .ok()
+                .filter(|f| f.id().is_ok_and(|(_, ino)| ino == self.id.inode))
+        };
+        if let Some(f) = self.paths.iter().find_map(|p| leads_here(p)) {
+            return Ok(f);
         }
-        Err(NetnsError::Gone(self.id.label().into_owned()))
+        discover::scan()
+            .get(&self.id.inode)
+            .and_then(|found| found.paths.iter().find_map(|p| leads_here(p)))
+            .ok_or_else(|| NetnsError::Gone(self.id.label().into_owned()))
     }
 
     /// Whether it can still be opened (it exists and one of its paths leads to it).

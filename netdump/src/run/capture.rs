@@ -22,8 +22,8 @@ use crate::{
     filter::{Filter, FilterError},
     iface::{self, Interface, Selection},
     kernel::{
-        self, attach::Target as AttachTarget, btf::NetnsOffsets, counters::IfaceStats, Attachment,
-        CounterView, TcMode, Transport,
+        self, attach::Target as AttachTarget, btf::NetnsOffsets, counters::IfaceStats, AttachError,
+        Attachment, CounterView, TcMode, Transport,
     },
     output::Output,
     packet::{LinkType, Netns},
@@ -181,7 +181,13 @@ impl Capture {
             })
             .collect();
         let mut attachment =
-            kernel::attach::attach(&mut ebpf, &targets, opts.hooks, opts.tc_attach, filter, raw)?;
+            kernel::attach::attach(&mut ebpf, &targets, opts.hooks, opts.tc_attach, filter, raw)
+                .map_err(|e| match e {
+                    AttachError::Load { .. } if offsets.is_some() => RunError::NeedsKernel(format!(
+                        "--netns all: the kernel refused the programs that read each packet's namespace (bpf_probe_read_kernel from TC programs needs Linux 5.8 and no kernel lockdown): {e}"
+                    )),
+                    e => e.into(),
+                })?;
         drop(targets);
         for s in skipped {
             attachment.notes.push(format!("not capturing: {s}"));
@@ -337,7 +343,9 @@ impl Capture {
     }
 
     /// Each interface's kernel counts, when they are kept per interface and more than one
-    /// interface was captured on: the lines the exit statistics and `--stats` add.
+    /// interface was captured on: the lines the exit statistics and `--stats` add. Only
+    /// interfaces that saw a packet are listed (a container host has hundreds of idle
+    /// ones), by namespace and index.
     pub fn iface_reports(&self) -> Vec<(IfaceKey, IfaceReport)> {
         let Some(stats) = self.iface_stats.as_ref() else {
             return Vec::new();
@@ -345,19 +353,31 @@ impl Capture {
         if self.ifaces.len() < 2 {
             return Vec::new();
         }
-        self.ifaces
+        let mut out: Vec<(IfaceKey, IfaceReport)> = self
+            .ifaces
             .iter()
-            .map(|(key, k)| {
+            .filter_map(|(key, k)| {
                 let kernel = stats.read(*key).or(k.last_counts).unwrap_or_default();
-                (
-                    *key,
-                    IfaceReport {
-                        label: k.label.clone(),
-                        kernel,
-                    },
-                )
+                let busy = kernel.matched + kernel.captured + kernel.dropped > 0;
+                busy.then(|| {
+                    (
+                        *key,
+                        IfaceReport {
+                            label: k.label.clone(),
+                            kernel,
+                        },
+                    )
+                })
             })
-            .collect()
+            .collect();
+        let ns_label = |key: &IfaceKey| {
+            self.ifaces
+                .get(key)
+                .and_then(|k| k.netns.as_ref())
+                .map(|n| n.label().into_owned())
+        };
+        out.sort_by_key(|(key, _)| (ns_label(key), key.ifindex));
+        out
     }
 
     /// tcpdump's "listening on" line, with how netdump listens.
