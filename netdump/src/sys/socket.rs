@@ -85,7 +85,7 @@ impl RouteSocket {
     /// opened inside each namespace, it keeps none of them alive.
     ///
     /// # Minimum kernel version
-    /// 4.6 (NETLINK_LISTEN_ALL_NSID).
+    /// 4.2 (NETLINK_LISTEN_ALL_NSID).
     pub fn monitor_all_namespaces() -> io::Result<RouteSocket> {
         const RTNLGRP_NSID: u32 = 28;
         const NETLINK_LISTEN_ALL_NSID: libc::c_int = 8;

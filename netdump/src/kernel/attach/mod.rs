@@ -19,12 +19,7 @@ use aya::{
 use netdump_common::IfaceKey;
 use thiserror::Error;
 
-use crate::{
-    filter::Filter,
-    iface::Interface,
-    kernel::netlink,
-    netns::{Namespace, NetnsError},
-};
+use crate::{filter::Filter, iface::Interface, kernel::netlink, netns::Namespace};
 
 /// Which hooks run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,8 +79,9 @@ pub enum AttachError {
         #[source]
         source: io::Error,
     },
-    #[error(transparent)]
-    Netns(#[from] NetnsError),
+    /// The namespace could not be entered (it is gone): its message.
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 /// What is attached on one interface.
@@ -220,7 +216,7 @@ impl Attachment {
                 let msg = e.to_string();
                 return targets
                     .iter()
-                    .map(|_| Err(AttachError::Netns(NetnsError::Gone(msg.clone()))))
+                    .map(|_| Err(AttachError::Unreachable(msg.clone())))
                     .collect();
             }
         };
