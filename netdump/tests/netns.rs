@@ -367,6 +367,16 @@ fn every_namespace(attach: &str) {
     }
     h.ping(&a, AC_C);
     h.ping(&a, AU_U);
+    // -D lists every namespace's interfaces as the lines name them.
+    let (code, listed, err) = run_here(&["-D", "--netns", "all"]);
+    assert_eq!(code, 0, "{err}");
+    for want in [
+        format!(".{}@{a} [Up, Running]", h.dev("ab")),
+        format!(".{}@{u} [Up, Running]", h.dev("ua")),
+        format!(".lo@{c} [Up, Running, Loopback]"),
+    ] {
+        assert!(listed.contains(&want), "no '{want}' in {listed}");
+    }
     // A namespace deleted while capturing takes its interfaces; the capture goes on.
     h.delete(&b);
     for p in [&text, &json, &pcapng] {

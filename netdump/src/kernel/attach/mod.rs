@@ -175,11 +175,15 @@ pub struct Target<'a> {
 
 impl Attachment {
     /// Detaches everything: the links and taps first (netlink filters from inside their
-    /// namespaces), then `ebpf` is dropped (its programs go once nothing holds them).
-    pub fn detach(mut self, ebpf: Ebpf) {
+    /// namespaces), then the filter's program arrays are emptied, then `ebpf` is dropped
+    /// (its programs go once nothing holds them).
+    pub fn detach(mut self, mut ebpf: Ebpf) {
         let mode = self.tc_mode;
         for (_, on) in std::mem::take(&mut self.on) {
             on.detach(mode, true);
+        }
+        if !self._filters.is_empty() {
+            filters::clear(&mut ebpf);
         }
         drop(ebpf);
     }
