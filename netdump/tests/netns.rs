@@ -403,12 +403,22 @@ fn every_namespace(attach: &str) {
     has(&lines, &on("ba", &b, "In", AB_A, AB_B));
     has(&lines, &on("ca", &c, "In", AC_A, AC_C));
     has(&lines, &on("ua", &u.to_string(), "In", AU_A, AU_U));
+    // Only B went: another namespace's id for B (A had one, through the veth) is not our
+    // id for C.
+    assert!(
+        !text
+            .stderr
+            .contains(&format!("network namespace {c} is gone")),
+        "{}",
+        text.stderr
+    );
     // The second ping to C, after B was deleted.
     let to_c = on("ca", &c, "In", AC_A, AC_C);
     assert_eq!(
         lines.iter().filter(|l| **l == to_c).count(),
         2,
-        "{lines:#?}"
+        "{lines:#?}\n{}",
+        text.stderr
     );
     // Per-interface lines before tcpdump's totals, adding up to them.
     let per: u64 = text

@@ -140,22 +140,23 @@ pub struct Events {
 }
 
 impl Events {
-    /// Adds what one datagram (from namespace `from`: `None` is ours) says.
+    /// Adds what one datagram (from namespace `from`: `None` is ours) says. Ids come and go
+    /// in every namespace: another namespace's RTM_NEWNSID/RTM_DELNSID speaks of its own
+    /// ids, which mean nothing here (A's id 0 for B may be our id 0 for C), so only ours
+    /// count.
     pub fn add(&mut self, buf: &[u8], from: Option<i32>) {
         for (ty, body) in messages(buf) {
-            match ty {
-                RTM_NEWLINK | RTM_DELLINK => match from {
-                    Some(id) => {
-                        self.links_in.insert(id);
-                    }
-                    None => self.here = true,
-                },
-                RTM_NEWNSID => {
+            match (ty, from) {
+                (RTM_NEWLINK | RTM_DELLINK, Some(id)) => {
+                    self.links_in.insert(id);
+                }
+                (RTM_NEWLINK | RTM_DELLINK, None) => self.here = true,
+                (RTM_NEWNSID, None) => {
                     if let Some(id) = nsid_attr(body) {
                         self.ids_new.insert(id);
                     }
                 }
-                RTM_DELNSID => {
+                (RTM_DELNSID, None) => {
                     if let Some(id) = nsid_attr(body) {
                         self.ids_gone.insert(id);
                     }
@@ -223,9 +224,17 @@ mod tests {
         let mut buf = message(RTM_NEWLINK, &[0; 16]);
         buf.extend(message(RTM_DELNSID, &nsid_body));
         let mut ev = Events::default();
-        ev.add(&buf, Some(3));
+        ev.add(&message(RTM_NEWLINK, &[0; 16]), Some(3));
+        ev.add(&message(RTM_DELNSID, &nsid_body), None);
         ev.add(&message(RTM_DELLINK, &[0; 16]), None);
         ev.add(&message(RTM_NEWNSID, &nsid_body), None);
+        // Namespace 3's own ids are not ours.
+        let mut other_body = vec![0u8; RTGEN_LEN];
+        other_body.extend_from_slice(&8u16.to_ne_bytes());
+        other_body.extend_from_slice(&NETNSA_NSID.to_ne_bytes());
+        other_body.extend_from_slice(&9i32.to_ne_bytes());
+        ev.add(&message(RTM_DELNSID, &other_body), Some(3));
+        ev.add(&message(RTM_NEWNSID, &other_body), Some(3));
         assert_eq!(
             ev,
             Events {

@@ -233,7 +233,9 @@ impl Capture {
             } else {
                 self.selection.wants(&iface.name)
             };
-            if !wanted || self.ifaces.contains_key(&key) || self.left_out.contains(&key) {
+            // Attached now, or left out: nothing to do. Known but detached (its namespace
+            // was taken for gone and found again): attached anew.
+            if !wanted || att.has(key) || self.left_out.contains(&key) {
                 continue;
             }
             let label = self.spaces.label(ns_key, &iface.name);
