@@ -50,6 +50,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
         dump,
         iface_prefix: false,
         hook_tag: false,
+        ..PrintOptions::default()
     });
     let mut out = Vec::new();
     for (data, orig) in frames {

@@ -81,6 +81,8 @@ pub enum CliError {
     Zero { flag: &'static str },
     #[error("-w - writes the capture to standard output, so {0} cannot print there too")]
     StdoutTaken(&'static str),
+    #[error("unknown packet type '{0}' for -T: use one of {list}", list = crate::decode::PACKET_TYPES.iter().map(|(n, ..)| *n).collect::<Vec<_>>().join(", "))]
+    PacketType(String),
     #[error("read filter file {path}: {source}")]
     FilterFile {
         path: String,
@@ -211,6 +213,12 @@ impl Args {
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
+            number: self.number,
+            decode: match &self.packet_type {
+                None => crate::decode::Options::default(),
+                Some(t) => crate::decode::Options::packet_type(t)
+                    .ok_or_else(|| CliError::PacketType(t.clone()))?,
+            },
         };
         let mut output = OutputOptions { print, ..output };
         if let Some(save) = &mut output.save {

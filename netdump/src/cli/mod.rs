@@ -86,6 +86,15 @@ pub struct Args {
     #[arg(short = 'q')]
     pub quiet: bool,
 
+    /// Print a packet number at the start of each line.
+    #[arg(short = '#', long = "number")]
+    pub number: bool,
+
+    /// Read every UDP (or TCP) payload as protocol TYPE whatever its ports (tcpdump's
+    /// names: vxlan, domain, ...).
+    #[arg(short = 'T', value_name = "TYPE")]
+    pub packet_type: Option<String>,
+
     /// Print absolute TCP sequence numbers.
     #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
     pub absolute_seq: bool,

@@ -107,6 +107,7 @@ mod tests {
         let mut cx = Context {
             wire_len: Some(46),
             ip: None,
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);

@@ -237,6 +237,7 @@ mod tests {
         let mut cx = Context {
             wire_len: wire,
             ip: None,
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);

@@ -139,6 +139,28 @@ pub struct Context {
     pub wire_len: Option<u32>,
     /// The innermost IP header's facts, for transport decoders.
     pub ip: Option<IpInfo>,
+    /// What the user forced (`-T`).
+    pub opts: Options,
+}
+
+/// Decoding choices the user makes: tcpdump's `-T TYPE`, which reads every UDP (or TCP)
+/// payload as one protocol whatever its ports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// `-T`: the decoder for every UDP payload.
+    pub udp_as: Option<Decoder>,
+    /// `-T`: the decoder for every TCP payload.
+    pub tcp_as: Option<Decoder>,
+}
+
+impl Options {
+    /// The options for `-T name`, or None when the name is not one of [`PACKET_TYPES`].
+    pub fn packet_type(name: &str) -> Option<Options> {
+        PACKET_TYPES
+            .iter()
+            .find(|(n, ..)| *n == name)
+            .map(|&(_, udp_as, tcp_as)| Options { udp_as, tcp_as })
+    }
 }
 
 /// Source and destination addresses of an IP header.
@@ -250,37 +272,48 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
 ];
 
-/// Application decoders by UDP port (either side). None yet.
+/// Application decoders by UDP port. The first entry naming either port wins, so the
+/// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[];
 
-/// Application decoders by TCP port (either side). None yet.
+/// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[];
+
+/// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
 }
 
 fn by_ports(table: &[(u16, Decoder)], sport: u16, dport: u16) -> Option<Decoder> {
-    // The lower port is usually the service's (tcpdump tries the destination first, then
-    // the source); keep its order: destination, then source.
-    lookup(table, dport).or_else(|| lookup(table, sport))
+    // tcpdump asks "is either port X?" for each protocol in turn: table order decides.
+    table
+        .iter()
+        .find(|(p, _)| *p == sport || *p == dport)
+        .map(|(_, d)| *d)
 }
 
-/// The decoder for what follows, from the registry.
-fn decoder_for(upper: Upper) -> Option<Decoder> {
+/// The decoder for what follows, from the registry (or the user's `-T`).
+fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
     match upper {
         Upper::Ethertype(t) => lookup(ETHERTYPES, t),
         Upper::AddressFamily(f) => lookup(ADDRESS_FAMILIES, f),
         Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
-        Upper::UdpPorts(s, d) => by_ports(UDP_PORTS, s, d),
-        Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
+        Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
+        Upper::TcpPorts(s, d) => opts.tcp_as.or_else(|| by_ports(TCP_PORTS, s, d)),
         Upper::Nothing | Upper::Stop(_) => None,
     }
 }
 
 /// Decodes one packet of link type `link_type`: `data` captured of `orig_len` on the wire.
 pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
+    decode_with(link_type, data, orig_len, Options::default())
+}
+
+/// [`decode`] with the user's decoding choices (`-T`).
+pub fn decode_with(link_type: LinkType, data: &[u8], orig_len: u32, opts: Options) -> Decoded<'_> {
     let mut d = Decoded {
         link_type,
         // Room for a frame with two VLAN tags and a transport header: one allocation.
@@ -299,6 +332,7 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
     let mut cx = Context {
         wire_len: Some(orig_len),
         ip: None,
+        opts,
     };
     let next = link(data, &mut cx, &mut d.layers);
     d.link_len = data.len() - next.rest.len();
@@ -343,7 +377,7 @@ fn walk<'a>(
                     offset: layer_start(data, layers).unwrap_or(offset),
                 })
             }
-            upper => match decoder_for(upper) {
+            upper => match decoder_for(upper, &cx.opts) {
                 Some(dec) => {
                     next = dec(next.rest, cx, layers);
                     protocol = layers.last().map_or("unknown", Layer::name);

@@ -74,6 +74,7 @@ mod tests {
                 length: b.len() as u32,
                 fragmented: false,
             }),
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);

@@ -42,7 +42,12 @@ fn utc(ts: crate::packet::Timestamp) -> String {
 
 /// The JSON object for one packet.
 pub fn packet_json(pkt: &Packet<'_>) -> Value {
-    let decoded = decode::decode(pkt.link_type, pkt.data, pkt.orig_len);
+    packet_json_with(pkt, decode::Options::default())
+}
+
+/// [`packet_json`] with the user's decoding choices (`-T`).
+pub fn packet_json_with(pkt: &Packet<'_>, opts: decode::Options) -> Value {
+    let decoded = decode::decode_with(pkt.link_type, pkt.data, pkt.orig_len, opts);
     packet_json_decoded(pkt, &decoded)
 }
 
@@ -163,8 +168,8 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
 }
 
 /// Writes one packet as a line of JSON.
-pub fn write_line(out: &mut impl Write, pkt: &Packet<'_>) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &packet_json(pkt))?;
+pub fn write_line(out: &mut impl Write, pkt: &Packet<'_>, opts: decode::Options) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &packet_json_with(pkt, opts))?;
     out.write_all(b"\n")
 }
 

@@ -208,8 +208,8 @@ impl Dissector {
     /// The transport layer after an IP header (`above` starts with it).
     fn transport(&mut self, out: &mut String, ip: &Ip, above: &[Layer<'_>]) {
         match above.first() {
-            Some(Layer::Tcp(t)) => self.tcp(out, ip, t),
-            Some(Layer::Udp(u)) => self.udp(out, ip, u),
+            Some(Layer::Tcp(t)) => self.tcp(out, ip, t, &above[1..]),
+            Some(Layer::Udp(u)) => self.udp(out, ip, u, &above[1..]),
             Some(Layer::Icmp(i)) => {
                 ip.write_addrs(out, None);
                 self.icmp(out, ip, i)

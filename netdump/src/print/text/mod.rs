@@ -4,6 +4,7 @@
 //! `decode/` says what the bytes are; this module says what tcpdump would say about them,
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
+mod app;
 mod cooked;
 mod icmp;
 mod icmpv6;

@@ -7,6 +7,7 @@ use super::{Dissector, Ip};
 use crate::decode::{
     be16, be32, checksum,
     tcp::{self, Tcp},
+    Layer,
 };
 
 /// A TCP connection as tcpdump keys it: addresses and ports in a canonical order.
@@ -21,7 +22,8 @@ pub(super) struct SeqTable {
 }
 
 impl Dissector {
-    pub(super) fn tcp(&mut self, out: &mut String, ip: &Ip, t: &Tcp<'_>) {
+    /// A TCP segment and (`app`) the layers a registered decoder found in its payload.
+    pub(super) fn tcp(&mut self, out: &mut String, ip: &Ip, t: &Tcp<'_>, app: &[Layer<'_>]) {
         let Some((sport, dport)) = t.ports() else {
             ip.write_addrs(out, None);
             out.push_str(" [|tcp]");
@@ -166,6 +168,9 @@ impl Dissector {
             }
         }
         let _ = write!(out, ", length {length}");
+        if !app.is_empty() {
+            self.tcp_app(out, ip, t, app, length);
+        }
     }
 }
 

@@ -3,10 +3,11 @@
 use std::fmt::Write as _;
 
 use super::{Dissector, Ip};
-use crate::decode::{checksum, udp::Udp};
+use crate::decode::{checksum, udp::Udp, Layer};
 
 impl Dissector {
-    pub(super) fn udp(&mut self, out: &mut String, ip: &Ip, u: &Udp<'_>) {
+    /// A UDP datagram and (`app`) the layers a registered decoder found in its payload.
+    pub(super) fn udp(&mut self, out: &mut String, ip: &Ip, u: &Udp<'_>, app: &[Layer<'_>]) {
         let Some((sport, dport)) = u.ports() else {
             ip.write_addrs(out, None);
             out.push_str(" [|udp]");
@@ -43,6 +44,9 @@ impl Dissector {
                     let _ = write!(out, "[bad udp cksum 0x{sum:04x} -> 0x{want:04x}!] ");
                 }
             }
+        }
+        if !app.is_empty() && self.udp_app(out, ip, u, app, ulen) {
+            return;
         }
         let _ = write!(out, "UDP, length {ulen}");
     }
