@@ -210,6 +210,7 @@ impl Args {
                 suppress_default_print: matches!(dump, Dump::Hex { .. } | Dump::HexAscii { .. }),
             },
             time: TimeFormat::from_count(self.time),
+            time_nano: self.nano || self.precision == PrecisionArg::Nano,
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
@@ -307,9 +308,10 @@ impl Args {
             } else {
                 Format::Pcap
             },
-            precision: match self.precision {
-                PrecisionArg::Micro => Precision::Micro,
-                PrecisionArg::Nano => Precision::Nano,
+            precision: if self.nano || self.precision == PrecisionArg::Nano {
+                Precision::Nano
+            } else {
+                Precision::Micro
             },
             snaplen: 0, // set with the snap length below
             rotation: Rotation {

@@ -143,6 +143,10 @@ pub struct Args {
     #[arg(long = "time-stamp-precision", value_enum, default_value_t = PrecisionArg::Micro)]
     pub precision: PrecisionArg,
 
+    /// Timestamps with nanoseconds (the same as --time-stamp-precision=nano).
+    #[arg(long = "nano")]
+    pub nano: bool,
+
     /// With -w: start a new file when the current one exceeds SIZE million bytes.
     #[arg(short = 'C', value_name = "SIZE")]
     pub file_size: Option<u64>,
