@@ -13,7 +13,7 @@ impl Dissector {
             out.push_str(" [|udp]");
             return;
         };
-        ip.write_addrs(out, Some((sport, dport)));
+        ip.write_udp_addrs(out, (sport, dport));
         let Some(ulen) = u.length() else {
             out.push_str(" [|udp]");
             return;
