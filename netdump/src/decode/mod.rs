@@ -25,6 +25,7 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod ntp;
 pub mod null;
 pub mod raw;
 pub mod sll;
@@ -53,6 +54,7 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    Ntp(ntp::Ntp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -274,7 +276,9 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
-pub const UDP_PORTS: &[(u16, Decoder)] = &[];
+pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (123, ntp::decode),
+];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[];
@@ -411,6 +415,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
+        Layer::Ntp(n) => n.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -451,6 +456,7 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Ntp(_) => "ntp",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -12,16 +12,19 @@ impl Dissector {
     /// tcpdump's default words.
     pub(super) fn udp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
-        _ulen: u32,
+        ulen: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
+        // tcpdump's port chain runs only without -q.
+        let quiet = self.opts.quiet;
         match app.first() {
-            _ => false,
+            Some(Layer::Ntp(n)) if !quiet => self.ntp(out, n, ulen),
+            _ => return false,
         }
+        true
     }
 
     /// Prints what a TCP segment carries, after tcpdump's ", length N" (`length`: the

@@ -11,7 +11,9 @@ mod icmpv6;
 mod ip;
 mod link;
 mod names;
+mod ntp;
 mod null;
+mod payload;
 mod tcp;
 mod udp;
 
