@@ -19,6 +19,7 @@
 //! and the JSON writer then say what they want of the new variant.
 
 pub mod arp;
+pub mod bootp;
 pub mod checksum;
 pub mod ethernet;
 pub mod icmp;
@@ -55,6 +56,7 @@ pub enum Layer<'a> {
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
     Ntp(ntp::Ntp<'a>),
+    Bootp(bootp::Bootp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -277,6 +279,8 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (68, bootp::decode),
+    (67, bootp::decode),
     (123, ntp::decode),
 ];
 
@@ -416,6 +420,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
         Layer::Ntp(n) => n.raw,
+        Layer::Bootp(b) => b.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -457,6 +462,7 @@ impl Layer<'_> {
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
             Layer::Ntp(_) => "ntp",
+            Layer::Bootp(_) => "bootp",
             Layer::Unknown(_) => "unknown",
         }
     }

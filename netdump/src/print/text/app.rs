@@ -21,6 +21,7 @@ impl Dissector {
         // tcpdump's port chain runs only without -q.
         let quiet = self.opts.quiet;
         match app.first() {
+            Some(Layer::Bootp(b)) if !quiet => self.bootp(out, b, ulen),
             Some(Layer::Ntp(n)) if !quiet => self.ntp(out, n, ulen),
             _ => return false,
         }

@@ -5,6 +5,7 @@
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
 mod app;
+mod bootp;
 mod cooked;
 mod icmp;
 mod icmpv6;
