@@ -21,6 +21,7 @@
 pub mod arp;
 pub mod bootp;
 pub mod checksum;
+pub mod dhcp6;
 pub mod ethernet;
 pub mod icmp;
 pub mod icmpv6;
@@ -57,6 +58,7 @@ pub enum Layer<'a> {
     Icmpv6(icmpv6::Icmpv6<'a>),
     Ntp(ntp::Ntp<'a>),
     Bootp(bootp::Bootp<'a>),
+    Dhcp6(dhcp6::Dhcp6<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -282,6 +284,8 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (68, bootp::decode),
     (67, bootp::decode),
     (123, ntp::decode),
+    (547, dhcp6::decode),
+    (546, dhcp6::decode),
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
@@ -421,6 +425,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Icmpv6(i) => i.raw,
         Layer::Ntp(n) => n.raw,
         Layer::Bootp(b) => b.raw,
+        Layer::Dhcp6(d) => d.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -463,6 +468,7 @@ impl Layer<'_> {
             Layer::Icmpv6(_) => "icmp6",
             Layer::Ntp(_) => "ntp",
             Layer::Bootp(_) => "bootp",
+            Layer::Dhcp6(_) => "dhcp6",
             Layer::Unknown(_) => "unknown",
         }
     }

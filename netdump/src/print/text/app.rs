@@ -23,6 +23,7 @@ impl Dissector {
         match app.first() {
             Some(Layer::Bootp(b)) if !quiet => self.bootp(out, b, ulen),
             Some(Layer::Ntp(n)) if !quiet => self.ntp(out, n, ulen),
+            Some(Layer::Dhcp6(d)) if !quiet => self.dhcp6(out, d, ulen),
             _ => return false,
         }
         true

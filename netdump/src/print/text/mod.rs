@@ -7,6 +7,8 @@
 mod app;
 mod bootp;
 mod cooked;
+mod dhcp6;
+mod fqdn;
 mod icmp;
 mod icmpv6;
 mod ip;
