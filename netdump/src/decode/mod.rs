@@ -31,7 +31,9 @@ pub mod ntp;
 pub mod null;
 pub mod raw;
 pub mod sll;
+pub mod syslog;
 pub mod tcp;
+pub mod tftp;
 pub mod udp;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -59,6 +61,8 @@ pub enum Layer<'a> {
     Ntp(ntp::Ntp<'a>),
     Bootp(bootp::Bootp<'a>),
     Dhcp6(dhcp6::Dhcp6<'a>),
+    Syslog(syslog::Syslog<'a>),
+    Tftp(tftp::Tftp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -281,18 +285,22 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (69, tftp::decode),
     (68, bootp::decode),
     (67, bootp::decode),
     (123, ntp::decode),
     (547, dhcp6::decode),
     (546, dhcp6::decode),
+    (514, syslog::decode),
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
-pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[];
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
+    ("tftp", Some(tftp::decode), None),
+];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
@@ -426,6 +434,8 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Ntp(n) => n.raw,
         Layer::Bootp(b) => b.raw,
         Layer::Dhcp6(d) => d.raw,
+        Layer::Syslog(s) => s.raw,
+        Layer::Tftp(t) => t.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -469,6 +479,8 @@ impl Layer<'_> {
             Layer::Ntp(_) => "ntp",
             Layer::Bootp(_) => "bootp",
             Layer::Dhcp6(_) => "dhcp6",
+            Layer::Syslog(_) => "syslog",
+            Layer::Tftp(_) => "tftp",
             Layer::Unknown(_) => "unknown",
         }
     }

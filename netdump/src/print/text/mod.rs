@@ -17,7 +17,9 @@ mod names;
 mod ntp;
 mod null;
 mod payload;
+mod syslog;
 mod tcp;
+mod tftp;
 mod udp;
 
 use std::fmt::Write as _;
