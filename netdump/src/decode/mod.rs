@@ -23,6 +23,7 @@ pub mod bootp;
 pub mod checksum;
 pub mod dhcp6;
 pub mod ethernet;
+pub mod http;
 pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
@@ -63,6 +64,7 @@ pub enum Layer<'a> {
     Dhcp6(dhcp6::Dhcp6<'a>),
     Syslog(syslog::Syslog<'a>),
     Tftp(tftp::Tftp<'a>),
+    Http(http::Http<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -295,7 +297,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
-pub const TCP_PORTS: &[(u16, Decoder)] = &[];
+pub const TCP_PORTS: &[(u16, Decoder)] = &[(80, http::decode), (8080, http::decode)];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
 pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
@@ -436,6 +438,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Dhcp6(d) => d.raw,
         Layer::Syslog(s) => s.raw,
         Layer::Tftp(t) => t.raw,
+        Layer::Http(h) => h.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -481,6 +484,7 @@ impl Layer<'_> {
             Layer::Dhcp6(_) => "dhcp6",
             Layer::Syslog(_) => "syslog",
             Layer::Tftp(_) => "tftp",
+            Layer::Http(_) => "http",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -3,7 +3,11 @@
 //! calling that protocol's printer module.
 
 use super::{Dissector, Ip};
-use crate::decode::{tcp::Tcp, udp::Udp, Layer};
+use crate::decode::{
+    tcp::{self, Tcp},
+    udp::Udp,
+    Layer,
+};
 
 impl Dissector {
     /// Prints what a UDP datagram carries where tcpdump would have printed
@@ -35,15 +39,18 @@ impl Dissector {
     /// payload's length by the IP header). False when no printer knows it.
     pub(super) fn tcp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
-        _tcp: &Tcp<'_>,
+        tcp: &Tcp<'_>,
         app: &[Layer<'_>],
-        _length: u32,
+        length: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
+        // tcpdump prints a reset's data at -v instead of handing it to a protocol.
+        let rst_data = tcp.flags().is_some_and(|f| f & tcp::RST != 0) && self.opts.verbose > 0;
         match app.first() {
-            _ => false,
+            Some(Layer::Http(h)) if !rst_data => self.http(out, h, length),
+            _ => return false,
         }
+        true
     }
 }

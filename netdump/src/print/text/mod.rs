@@ -9,6 +9,7 @@ mod bootp;
 mod cooked;
 mod dhcp6;
 mod fqdn;
+mod http;
 mod icmp;
 mod icmpv6;
 mod ip;
