@@ -30,6 +30,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod ntp;
 pub mod null;
+pub mod radius;
 pub mod raw;
 pub mod sll;
 pub mod syslog;
@@ -65,6 +66,7 @@ pub enum Layer<'a> {
     Syslog(syslog::Syslog<'a>),
     Tftp(tftp::Tftp<'a>),
     Http(http::Http<'a>),
+    Radius(radius::Radius<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -293,6 +295,12 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (123, ntp::decode),
     (547, dhcp6::decode),
     (546, dhcp6::decode),
+    (1645, radius::decode),
+    (1812, radius::decode),
+    (1646, radius::decode),
+    (1813, radius::decode),
+    (1700, radius::decode),
+    (3799, radius::decode),
     (514, syslog::decode),
 ];
 
@@ -302,6 +310,7 @@ pub const TCP_PORTS: &[(u16, Decoder)] = &[(80, http::decode), (8080, http::deco
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
 pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
     ("tftp", Some(tftp::decode), None),
+    ("radius", Some(radius::decode), None),
 ];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
@@ -439,6 +448,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Syslog(s) => s.raw,
         Layer::Tftp(t) => t.raw,
         Layer::Http(h) => h.raw,
+        Layer::Radius(r) => r.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -485,6 +495,7 @@ impl Layer<'_> {
             Layer::Syslog(_) => "syslog",
             Layer::Tftp(_) => "tftp",
             Layer::Http(_) => "http",
+            Layer::Radius(_) => "radius",
             Layer::Unknown(_) => "unknown",
         }
     }

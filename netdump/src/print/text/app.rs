@@ -28,6 +28,7 @@ impl Dissector {
             Some(Layer::Bootp(b)) if !quiet => self.bootp(out, b, ulen),
             Some(Layer::Ntp(n)) if !quiet => self.ntp(out, n, ulen),
             Some(Layer::Dhcp6(d)) if !quiet => self.dhcp6(out, d, ulen),
+            Some(Layer::Radius(r)) if !quiet => self.radius(out, r, ulen),
             Some(Layer::Syslog(s)) if !quiet => self.syslog(out, s, ulen),
             Some(Layer::Tftp(t)) if !quiet => self.tftp(out, t, ulen),
             _ => return false,

@@ -18,6 +18,7 @@ mod names;
 mod ntp;
 mod null;
 mod payload;
+mod radius;
 mod syslog;
 mod tcp;
 mod tftp;

@@ -192,7 +192,7 @@ fn nanos(frac: u32) -> u32 {
 }
 
 /// An NTP timestamp (32.32) and, when not zero, its UTC date (ntp.c `p_ntp_time`).
-fn ntp_time(out: &mut String, b: &[u8], at: usize) -> Get<()> {
+pub(super) fn ntp_time(out: &mut String, b: &[u8], at: usize) -> Get<()> {
     let i = be32_at(b, at)?;
     let f = nanos(be32_at(b, at + 4)?);
     let _ = write!(out, "{i}.{f:09}");

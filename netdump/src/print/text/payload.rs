@@ -185,6 +185,31 @@ pub(super) fn hex_print(out: &mut String, ident: &str, data: &[u8], oset: usize)
     }
 }
 
+/// tcpdump's `hex_and_ascii_print`: 16 bytes a line, hex then the printable characters;
+/// [`Cut`] after printing what was captured when `n` bytes were not.
+pub(super) fn hex_and_ascii(out: &mut String, ident: &str, b: &[u8], at: usize, n: usize) -> Get<()> {
+    let avail = b.len().saturating_sub(at);
+    let data = b.get(at..at.saturating_add(n.min(avail))).unwrap_or_default();
+    for (row, chunk) in data.chunks(16).enumerate() {
+        let mut hex = String::new();
+        for pair in chunk.chunks(2) {
+            hex.push(' ');
+            for c in pair {
+                let _ = write!(hex, "{c:02x}");
+            }
+        }
+        let ascii: String = chunk
+            .iter()
+            .map(|&c| if c.is_ascii_graphic() { char::from(c) } else { '.' })
+            .collect();
+        let _ = write!(out, "{ident}0x{:04x}: {hex:<40}  {ascii}", row * 16);
+    }
+    if n > avail {
+        return Err(Cut);
+    }
+    Ok(())
+}
+
 impl Dissector {
     /// Ends an application printer's text: a [`Cut`] becomes ` [|proto]`, and the -x dump
     /// then starts at the frame's first byte, as after tcpdump's longjmp.
