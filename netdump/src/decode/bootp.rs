@@ -17,6 +17,22 @@ pub const MAGIC_RFC1048: [u8; 4] = [99, 130, 83, 99];
 /// Option 53: the DHCP message type.
 pub const TAG_DHCP_MESSAGE: u8 = 53;
 pub const TAG_PAD: u8 = 0;
+/// DHCP message types (option 53) by tcpdump's names.
+pub const MESSAGES: &[(u32, &str)] = &[
+    (1, "Discover"),
+    (2, "Offer"),
+    (3, "Request"),
+    (4, "Decline"),
+    (5, "ACK"),
+    (6, "NACK"),
+    (7, "Release"),
+    (8, "Inform"),
+    (10, "LeaseQuery"),
+    (11, "LeaseUnassigned"),
+    (12, "LeaseUnknown"),
+    (13, "LeaseActive"),
+];
+
 pub const TAG_END: u8 = 255;
 
 impl<'a> Bootp<'a> {

@@ -125,7 +125,13 @@ mod tests {
             raw: b"HTTP/1.1 404 Not Found\r\n",
         };
         assert_eq!(r.summary().unwrap().status, Some(404));
-        assert_eq!(Http { raw: b"\x16\x03\x01" }.summary(), None);
+        assert_eq!(
+            Http {
+                raw: b"\x16\x03\x01"
+            }
+            .summary(),
+            None
+        );
         let m = b"GET / HTTP/1.1\r\nHost: a\r\n";
         for k in 0..m.len() {
             let s = Http { raw: &m[..k] }.summary();

@@ -333,7 +333,9 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
-        Upper::TcpPorts(s, d) => opts.tcp_as.or_else(|| by_ports(TCP_PORTS, s, d)),
+        // With any -T, tcp_print hands payloads only to -T's printer, never by port.
+        Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
+        Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
         Upper::Nothing | Upper::Stop(_) => None,
     }
 }

@@ -56,7 +56,7 @@ mod tests {
         m.extend_from_slice(&[1, 5, b'b', b'o', b'b', 5, 4, 0, 0]);
         let r = Radius { raw: &m };
         assert_eq!((r.code(), r.id()), (Some(1), Some(7)));
-        assert_eq!(r.attribute_types(), [1]);
+        assert_eq!(r.attribute_types(), [1, 5]);
         for k in 0..m.len() {
             let r = Radius { raw: &m[..k] };
             assert_eq!(r.attribute_types().len(), usize::from(k >= 25));

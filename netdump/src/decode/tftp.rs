@@ -43,6 +43,12 @@ mod tests {
         for k in 0..11 {
             assert_eq!(Tftp { raw: &m[..k] }.file_name(), None);
         }
-        assert_eq!(Tftp { raw: b"\x00\x03\x00\x01" }.file_name(), None);
+        assert_eq!(
+            Tftp {
+                raw: b"\x00\x03\x00\x01"
+            }
+            .file_name(),
+            None
+        );
     }
 }

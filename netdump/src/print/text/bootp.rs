@@ -11,7 +11,9 @@ use super::{
     },
     Dissector,
 };
-use crate::decode::bootp::{Bootp, MAGIC_RFC1048, TAG_DHCP_MESSAGE, TAG_END, TAG_PAD, VEND};
+use crate::decode::bootp::{
+    Bootp, MAGIC_RFC1048, MESSAGES, TAG_DHCP_MESSAGE, TAG_END, TAG_PAD, VEND,
+};
 
 /// tcpdump's `tag2str`: each name's first character is its data format.
 const TAGS: &[(u32, &str)] = &[
@@ -137,21 +139,8 @@ const HARDWARE: &[(u32, &str)] = &[
     (0x17, "strip"),
     (0x18, "ieee1394"),
 ];
-const MESSAGES: &[(u32, &str)] = &[
-    (1, "Discover"),
-    (2, "Offer"),
-    (3, "Request"),
-    (4, "Decline"),
-    (5, "ACK"),
-    (6, "NACK"),
-    (7, "Release"),
-    (8, "Inform"),
-    (10, "LeaseQuery"),
-    (11, "LeaseUnassigned"),
-    (12, "LeaseUnknown"),
-    (13, "LeaseActive"),
-];
-const AGENT_SUBOPTIONS: &[(u32, &str)] = &[(1, "Circuit-ID"), (2, "Remote-ID"), (6, "Subscriber-ID")];
+const AGENT_SUBOPTIONS: &[(u32, &str)] =
+    &[(1, "Circuit-ID"), (2, "Remote-ID"), (6, "Subscriber-ID")];
 
 const TAG_PARM_REQUEST: u8 = 55;
 const TAG_NETBIOS_NODE: u8 = 46;
@@ -190,8 +179,10 @@ impl Dissector {
         let hlen = u8_at(b, 2)?;
         let ether = htype == 1 && hlen == 6;
         if ether && op == 1 {
+            // tcpdump reads the address before printing " from ".
+            let chaddr = bytes_at(b, 28, 6)?;
             out.push_str(" from ");
-            mac(out, bytes_at(b, 28, 6)?);
+            mac(out, chaddr);
         }
         let _ = write!(out, ", length {length}");
         if self.opts.verbose == 0 {
@@ -219,7 +210,11 @@ impl Dissector {
             let _ = write!(out, ", secs {secs}");
         }
         let flags = be16_at(b, 10)?;
-        let _ = write!(out, ", Flags [{}]", bittok2str(FLAGS, "none", u32::from(flags), ", "));
+        let _ = write!(
+            out,
+            ", Flags [{}]",
+            bittok2str(FLAGS, "none", u32::from(flags), ", ")
+        );
         if self.opts.verbose > 1 {
             let _ = write!(out, " (0x{flags:04x})");
         }
@@ -235,8 +230,9 @@ impl Dissector {
             }
         }
         if ether {
+            let chaddr = bytes_at(b, 28, 6)?;
             out.push_str("\n\t  Client-Ethernet-Address ");
-            mac(out, bytes_at(b, 28, 6)?);
+            mac(out, chaddr);
         }
         for (at, size, name) in [(44, 64, "sname"), (108, 128, "file")] {
             if u8_at(b, at)? != 0 {
@@ -403,12 +399,10 @@ impl Dissector {
                         first = false;
                     }
                 }
-                b'$' => {
-                    match special(out, b, tag, &mut p, &mut len)? {
-                        Flow::Trunc => return Ok(Flow::Trunc),
-                        Flow::Done => {}
-                    }
-                }
+                b'$' => match special(out, b, tag, &mut p, &mut len)? {
+                    Flow::Trunc => return Ok(Flow::Trunc),
+                    Flow::Done => {}
+                },
                 _ => {
                     // 'b', 'x' and anything else: bytes.
                     while len > 0 {
@@ -569,7 +563,7 @@ fn special(out: &mut String, b: &[u8], tag: u8, p: &mut usize, len: &mut usize) 
                     *len = 0;
                     break;
                 }
-                let octets = (usize::from(width) + 7) / 8;
+                let octets = usize::from(width).div_ceil(8);
                 if *len < octets + 4 {
                     let _ = write!(
                         out,

@@ -93,7 +93,12 @@ fn txt_line(out: &mut String, prefix: &str, b: &[u8], idx: usize, len: usize) ->
 
 /// Bytes already checked to be printable text.
 fn line(out: &mut String, b: &[u8], from: usize, to: usize) {
-    out.extend(b.get(from..to).unwrap_or_default().iter().map(|&c| char::from(c)));
+    out.extend(
+        b.get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .map(|&c| char::from(c)),
+    );
 }
 
 /// tcpdump's `txtproto_print` with HTTP's commands and the response code second.
@@ -101,7 +106,10 @@ fn txtproto(out: &mut String, b: &[u8], len: usize, verbose: bool) -> Get<()> {
     let mut print_this = false;
     let (idx, token) = fetch_token(b, 0, len);
     if idx != 0 {
-        if METHODS.iter().any(|m| m.as_bytes().eq_ignore_ascii_case(&token)) {
+        if METHODS
+            .iter()
+            .any(|m| m.as_bytes().eq_ignore_ascii_case(&token))
+        {
             print_this = true;
         }
         let (idx, token) = fetch_token(b, idx, len);

@@ -86,8 +86,9 @@ fn time(out: &mut String, b: &[u8], length: u32) -> Get<()> {
         2..=15 => "secondary reference",
         _ => "reserved",
     });
+    out.push(')');
     let poll = u8_at(b, 2)? as i8;
-    let _ = write!(out, "), poll {poll}");
+    let _ = write!(out, ", poll {poll}");
     if poll > -32 && poll < 32 {
         if poll >= 0 {
             let _ = write!(out, " ({}s)", 1u32 << poll);

@@ -75,7 +75,10 @@ pub(super) fn print_char(out: &mut String, c: u8) {
 /// True when the capture ended first.
 pub(super) fn printn(out: &mut String, b: &[u8], at: usize, n: usize) -> bool {
     let avail = b.len().saturating_sub(at);
-    for &c in b.get(at..at.saturating_add(n.min(avail))).unwrap_or_default() {
+    for &c in b
+        .get(at..at.saturating_add(n.min(avail)))
+        .unwrap_or_default()
+    {
         print_char(out, c);
     }
     n > avail
@@ -167,7 +170,9 @@ pub(super) fn bittok2str(table: &[(u32, &str)], fmt: &str, v: u32, sep: &str) ->
 /// captured.
 pub(super) fn unknown_data(out: &mut String, b: &[u8], at: usize, n: usize, ident: &str) {
     let avail = b.len().saturating_sub(at);
-    let data = b.get(at..at.saturating_add(n.min(avail))).unwrap_or_default();
+    let data = b
+        .get(at..at.saturating_add(n.min(avail)))
+        .unwrap_or_default();
     hex_print(out, ident, data, 0);
 }
 
@@ -187,9 +192,17 @@ pub(super) fn hex_print(out: &mut String, ident: &str, data: &[u8], oset: usize)
 
 /// tcpdump's `hex_and_ascii_print`: 16 bytes a line, hex then the printable characters;
 /// [`Cut`] after printing what was captured when `n` bytes were not.
-pub(super) fn hex_and_ascii(out: &mut String, ident: &str, b: &[u8], at: usize, n: usize) -> Get<()> {
+pub(super) fn hex_and_ascii(
+    out: &mut String,
+    ident: &str,
+    b: &[u8],
+    at: usize,
+    n: usize,
+) -> Get<()> {
     let avail = b.len().saturating_sub(at);
-    let data = b.get(at..at.saturating_add(n.min(avail))).unwrap_or_default();
+    let data = b
+        .get(at..at.saturating_add(n.min(avail)))
+        .unwrap_or_default();
     for (row, chunk) in data.chunks(16).enumerate() {
         let mut hex = String::new();
         for pair in chunk.chunks(2) {
@@ -200,7 +213,13 @@ pub(super) fn hex_and_ascii(out: &mut String, ident: &str, b: &[u8], at: usize, 
         }
         let ascii: String = chunk
             .iter()
-            .map(|&c| if c.is_ascii_graphic() { char::from(c) } else { '.' })
+            .map(|&c| {
+                if c.is_ascii_graphic() {
+                    char::from(c)
+                } else {
+                    '.'
+                }
+            })
             .collect();
         let _ = write!(out, "{ident}0x{:04x}: {hex:<40}  {ascii}", row * 16);
     }

@@ -101,8 +101,12 @@ const MIP6_FEATURES: &[(u64, &str)] = &[
     (0x0002_0000_0000_0000, "INTER_MAG_ROUTING_SUPPORTED"),
 ];
 
-const OPERATOR_NAMESPACES: &[(u32, &str)] =
-    &[(0x30, "TADIG"), (0x31, "REALM"), (0x32, "E212"), (0x33, "ICC")];
+const OPERATOR_NAMESPACES: &[(u32, &str)] = &[
+    (0x30, "TADIG"),
+    (0x31, "REALM"),
+    (0x32, "E212"),
+    (0x33, "ICC"),
+];
 const LOCATION_CODES: &[(u32, &str)] = &[(0, "Civic"), (1, "Geospatial")];
 const LOCATION_ENTITIES: &[(u32, &str)] = &[(0, "User"), (1, "RADIUS")];
 const BLPR_FLAGS: &[(u32, &str)] = &[
@@ -124,7 +128,12 @@ const BLPR_FLAGS: &[(u32, &str)] = &[
     (0x8000, "Retransmission Allowed"),
 ];
 
-const EAP_CODES: &[(u32, &str)] = &[(1, "Request"), (2, "Response"), (3, "Success"), (4, "Failure")];
+const EAP_CODES: &[(u32, &str)] = &[
+    (1, "Request"),
+    (2, "Response"),
+    (3, "Success"),
+    (4, "Failure"),
+];
 const EAP_TYPES: &[(u32, &str)] = &[
     (0, "No proposed"),
     (1, "Identity"),
@@ -141,7 +150,11 @@ const EAP_TYPES: &[(u32, &str)] = &[
     (254, "Expanded types"),
     (255, "Experimental"),
 ];
-const EAP_TLS_FLAGS: &[(u32, &str)] = &[(0x80, "L bit"), (0x40, "More fragments bit"), (0x20, "Start bit")];
+const EAP_TLS_FLAGS: &[(u32, &str)] = &[
+    (0x80, "L bit"),
+    (0x40, "More fragments bit"),
+    (0x20, "Start bit"),
+];
 const EAP_AKA_SUBTYPES: &[(u32, &str)] = &[
     (1, "Challenge"),
     (2, "Auth reject"),
@@ -186,18 +199,8 @@ const FRM_PROTO: &[&str] = &[
     "X.75 Synchronous",
     "GPRS PDP Context",
 ];
-const FRM_ROUTING: &[&str] = &[
-    "None",
-    "Send",
-    "Listen",
-    "Send&Listen",
-];
-const FRM_COMP: &[&str] = &[
-    "None",
-    "VJ TCP/IP",
-    "IPX",
-    "Stac-LZS",
-];
+const FRM_ROUTING: &[&str] = &["None", "Send", "Listen", "Send&Listen"];
+const FRM_COMP: &[&str] = &["None", "VJ TCP/IP", "IPX", "Stac-LZS"];
 const LOGIN_SERV: &[&str] = &[
     "Telnet",
     "Rlogin",
@@ -209,15 +212,8 @@ const LOGIN_SERV: &[&str] = &[
     "Unassigned",
     "TCP Clear Quiet",
 ];
-const TERM_ACTION: &[&str] = &[
-    "Default",
-    "RADIUS-Request",
-];
-const INGRESS_FILTERS: &[&str] = &[
-    "",
-    "Enabled",
-    "Disabled",
-];
+const TERM_ACTION: &[&str] = &["Default", "RADIUS-Request"];
+const INGRESS_FILTERS: &[&str] = &["", "Enabled", "Disabled"];
 const NAS_PORT_TYPE: &[&str] = &[
     "Async",
     "Sync",
@@ -282,13 +278,7 @@ const ACCT_STATUS: &[&str] = &[
     "Tunnel-Link-Reject",
     "Failed",
 ];
-const ACCT_AUTH: &[&str] = &[
-    "",
-    "RADIUS",
-    "Local",
-    "Remote",
-    "Diameter",
-];
+const ACCT_AUTH: &[&str] = &["", "RADIUS", "Local", "Remote", "Diameter"];
 const ACCT_TERM: &[&str] = &[
     "",
     "User Request",
@@ -356,142 +346,919 @@ const ARAP_ZONE: &[&str] = &[
     "Not used",
     "Use zone filter exc.",
 ];
-const PROMPT: &[&str] = &[
-    "No Echo",
-    "Echo",
-];
+const PROMPT: &[&str] = &["No Echo", "Echo"];
 /// tcpdump's `attr_type`, indexed by attribute type.
 const ATTRS: &[Attr] = &[
-    Attr { name: "", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "User-Name", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "User-Password", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "CHAP-Password", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "NAS-IP-Address", values: &[], siz: 0, first: 0, fmt: Fmt::Addr },
-    Attr { name: "NAS-Port", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Service-Type", values: SERV_TYPE, siz: 19, first: 1, fmt: Fmt::Num },
-    Attr { name: "Framed-Protocol", values: FRM_PROTO, siz: 7, first: 1, fmt: Fmt::Num },
-    Attr { name: "Framed-IP-Address", values: &[], siz: 0, first: 0, fmt: Fmt::Addr },
-    Attr { name: "Framed-IP-Netmask", values: &[], siz: 0, first: 0, fmt: Fmt::Addr },
-    Attr { name: "Framed-Routing", values: FRM_ROUTING, siz: 4, first: 0, fmt: Fmt::Num },
-    Attr { name: "Filter-Id", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Framed-MTU", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Framed-Compression", values: FRM_COMP, siz: 4, first: 0, fmt: Fmt::Num },
-    Attr { name: "Login-IP-Host", values: &[], siz: 0, first: 0, fmt: Fmt::Addr },
-    Attr { name: "Login-Service", values: LOGIN_SERV, siz: 9, first: 0, fmt: Fmt::Num },
-    Attr { name: "Login-TCP-Port", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Unassigned", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "Reply-Message", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Callback-Number", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Callback-Id", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Unassigned", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "Framed-Route", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Framed-IPX-Network", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "State", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Class", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Vendor-Specific", values: &[], siz: 0, first: 0, fmt: Fmt::Vendor },
-    Attr { name: "Session-Timeout", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Idle-Timeout", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Termination-Action", values: TERM_ACTION, siz: 2, first: 0, fmt: Fmt::Num },
-    Attr { name: "Called-Station-Id", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Calling-Station-Id", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "NAS-Identifier", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Proxy-State", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Login-LAT-Service", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Login-LAT-Node", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Login-LAT-Group", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Framed-AppleTalk-Link", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Framed-AppleTalk-Network", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Framed-AppleTalk-Zone", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Acct-Status-Type", values: ACCT_STATUS, siz: 15, first: 1, fmt: Fmt::Num },
-    Attr { name: "Acct-Delay-Time", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Input-Octets", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Output-Octets", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Session-Id", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Acct-Authentic", values: ACCT_AUTH, siz: 4, first: 1, fmt: Fmt::Num },
-    Attr { name: "Acct-Session-Time", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Input-Packets", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Output-Packets", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Terminate-Cause", values: ACCT_TERM, siz: 23, first: 1, fmt: Fmt::Num },
-    Attr { name: "Acct-Multi-Session-Id", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Acct-Link-Count", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Input-Gigawords", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Output-Gigawords", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Unassigned", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "Event-Timestamp", values: &[], siz: 0, first: 0, fmt: Fmt::Time },
-    Attr { name: "Egress-VLANID", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Ingress-Filters", values: INGRESS_FILTERS, siz: 2, first: 1, fmt: Fmt::Num },
-    Attr { name: "Egress-VLAN-Name", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "User-Priority-Table", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "CHAP-Challenge", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "NAS-Port-Type", values: NAS_PORT_TYPE, siz: 44, first: 0, fmt: Fmt::Num },
-    Attr { name: "Port-Limit", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Login-LAT-Port", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Tunnel-Type", values: TUNNEL_TYPE, siz: 13, first: 1, fmt: Fmt::Num },
-    Attr { name: "Tunnel-Medium-Type", values: TUNNEL_MEDIUM, siz: 15, first: 1, fmt: Fmt::Num },
-    Attr { name: "Tunnel-Client-Endpoint", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Tunnel-Server-Endpoint", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Acct-Tunnel-Connection", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Tunnel-Password", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "ARAP-Password", values: &[], siz: 0, first: 0, fmt: Fmt::Strange },
-    Attr { name: "ARAP-Features", values: &[], siz: 0, first: 0, fmt: Fmt::Strange },
-    Attr { name: "ARAP-Zone-Access", values: ARAP_ZONE, siz: 4, first: 1, fmt: Fmt::Num },
-    Attr { name: "ARAP-Security", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "ARAP-Security-Data", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Password-Retry", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Prompt", values: PROMPT, siz: 2, first: 0, fmt: Fmt::Num },
-    Attr { name: "Connect-Info", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Configuration-Token", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "EAP-Message", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Message-Authenticator", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Tunnel-Private-Group-ID", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Tunnel-Assignment-ID", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Tunnel-Preference", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "ARAP-Challenge-Response", values: &[], siz: 0, first: 0, fmt: Fmt::Strange },
-    Attr { name: "Acct-Interim-Interval", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "Acct-Tunnel-Packets-Lost", values: &[], siz: 0, first: 0, fmt: Fmt::Num },
-    Attr { name: "NAS-Port-Id", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Framed-Pool", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "CUI", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Tunnel-Client-Auth-ID", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Tunnel-Server-Auth-ID", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "NAS-Filter-Rule", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Unassigned", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "Originating-Line-Info", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "NAS-IPv6-Address", values: &[], siz: 0, first: 0, fmt: Fmt::Addr6 },
-    Attr { name: "Framed-Interface-ID", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "Framed-IPv6-Prefix", values: &[], siz: 0, first: 0, fmt: Fmt::Netmask6 },
-    Attr { name: "Login-IPv6-Host", values: &[], siz: 0, first: 0, fmt: Fmt::Addr6 },
-    Attr { name: "Framed-IPv6-Route", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Framed-IPv6-Pool", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Error-Cause", values: &[], siz: 0, first: 0, fmt: Fmt::Strange },
-    Attr { name: "EAP-Key-Name", values: &[], siz: 0, first: 0, fmt: Fmt::None },
-    Attr { name: "Digest-Response", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Realm", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Nonce", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Response-Auth", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Nextnonce", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Method", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-URI", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Qop", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Algorithm", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Entity-Body-Hash", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-CNonce", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Nonce-Count", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Username", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Opaque", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Auth-Param", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-AKA-Auts", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Domain", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-Stale", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Digest-HA1", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "SIP-AOR", values: &[], siz: 0, first: 0, fmt: Fmt::Str },
-    Attr { name: "Delegated-IPv6-Prefix", values: &[], siz: 0, first: 0, fmt: Fmt::Netmask6 },
-    Attr { name: "MIP6-Feature-Vector", values: &[], siz: 0, first: 0, fmt: Fmt::Vector64 },
-    Attr { name: "MIP6-Home-Link-Prefix", values: &[], siz: 0, first: 0, fmt: Fmt::Mip6Prefix },
-    Attr { name: "Operator-Name", values: &[], siz: 0, first: 0, fmt: Fmt::OperatorName },
-    Attr { name: "Location-Information", values: &[], siz: 0, first: 0, fmt: Fmt::LocationInfo },
-    Attr { name: "Location-Data", values: &[], siz: 0, first: 0, fmt: Fmt::LocationData },
-    Attr { name: "Basic-Location-Policy-Rules", values: &[], siz: 0, first: 0, fmt: Fmt::Blpr },
+    Attr {
+        name: "",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "User-Name",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "User-Password",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "CHAP-Password",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "NAS-IP-Address",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Addr,
+    },
+    Attr {
+        name: "NAS-Port",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Service-Type",
+        values: SERV_TYPE,
+        siz: 19,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Framed-Protocol",
+        values: FRM_PROTO,
+        siz: 7,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Framed-IP-Address",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Addr,
+    },
+    Attr {
+        name: "Framed-IP-Netmask",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Addr,
+    },
+    Attr {
+        name: "Framed-Routing",
+        values: FRM_ROUTING,
+        siz: 4,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Filter-Id",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Framed-MTU",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Framed-Compression",
+        values: FRM_COMP,
+        siz: 4,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Login-IP-Host",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Addr,
+    },
+    Attr {
+        name: "Login-Service",
+        values: LOGIN_SERV,
+        siz: 9,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Login-TCP-Port",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Unassigned",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "Reply-Message",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Callback-Number",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Callback-Id",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Unassigned",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "Framed-Route",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Framed-IPX-Network",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "State",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Class",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Vendor-Specific",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Vendor,
+    },
+    Attr {
+        name: "Session-Timeout",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Idle-Timeout",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Termination-Action",
+        values: TERM_ACTION,
+        siz: 2,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Called-Station-Id",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Calling-Station-Id",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "NAS-Identifier",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Proxy-State",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Login-LAT-Service",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Login-LAT-Node",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Login-LAT-Group",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Framed-AppleTalk-Link",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Framed-AppleTalk-Network",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Framed-AppleTalk-Zone",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Acct-Status-Type",
+        values: ACCT_STATUS,
+        siz: 15,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Delay-Time",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Input-Octets",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Output-Octets",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Session-Id",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Acct-Authentic",
+        values: ACCT_AUTH,
+        siz: 4,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Session-Time",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Input-Packets",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Output-Packets",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Terminate-Cause",
+        values: ACCT_TERM,
+        siz: 23,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Multi-Session-Id",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Acct-Link-Count",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Input-Gigawords",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Output-Gigawords",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Unassigned",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "Event-Timestamp",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Time,
+    },
+    Attr {
+        name: "Egress-VLANID",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Ingress-Filters",
+        values: INGRESS_FILTERS,
+        siz: 2,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Egress-VLAN-Name",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "User-Priority-Table",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "CHAP-Challenge",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "NAS-Port-Type",
+        values: NAS_PORT_TYPE,
+        siz: 44,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Port-Limit",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Login-LAT-Port",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Tunnel-Type",
+        values: TUNNEL_TYPE,
+        siz: 13,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Tunnel-Medium-Type",
+        values: TUNNEL_MEDIUM,
+        siz: 15,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Tunnel-Client-Endpoint",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Tunnel-Server-Endpoint",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Acct-Tunnel-Connection",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Tunnel-Password",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "ARAP-Password",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Strange,
+    },
+    Attr {
+        name: "ARAP-Features",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Strange,
+    },
+    Attr {
+        name: "ARAP-Zone-Access",
+        values: ARAP_ZONE,
+        siz: 4,
+        first: 1,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "ARAP-Security",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "ARAP-Security-Data",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Password-Retry",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Prompt",
+        values: PROMPT,
+        siz: 2,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Connect-Info",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Configuration-Token",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "EAP-Message",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Message-Authenticator",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Tunnel-Private-Group-ID",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Tunnel-Assignment-ID",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Tunnel-Preference",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "ARAP-Challenge-Response",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Strange,
+    },
+    Attr {
+        name: "Acct-Interim-Interval",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "Acct-Tunnel-Packets-Lost",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Num,
+    },
+    Attr {
+        name: "NAS-Port-Id",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Framed-Pool",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "CUI",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Tunnel-Client-Auth-ID",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Tunnel-Server-Auth-ID",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "NAS-Filter-Rule",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Unassigned",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "Originating-Line-Info",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "NAS-IPv6-Address",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Addr6,
+    },
+    Attr {
+        name: "Framed-Interface-ID",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "Framed-IPv6-Prefix",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Netmask6,
+    },
+    Attr {
+        name: "Login-IPv6-Host",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Addr6,
+    },
+    Attr {
+        name: "Framed-IPv6-Route",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Framed-IPv6-Pool",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Error-Cause",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Strange,
+    },
+    Attr {
+        name: "EAP-Key-Name",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::None,
+    },
+    Attr {
+        name: "Digest-Response",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Realm",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Nonce",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Response-Auth",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Nextnonce",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Method",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-URI",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Qop",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Algorithm",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Entity-Body-Hash",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-CNonce",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Nonce-Count",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Username",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Opaque",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Auth-Param",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-AKA-Auts",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Domain",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-Stale",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Digest-HA1",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "SIP-AOR",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Str,
+    },
+    Attr {
+        name: "Delegated-IPv6-Prefix",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Netmask6,
+    },
+    Attr {
+        name: "MIP6-Feature-Vector",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Vector64,
+    },
+    Attr {
+        name: "MIP6-Home-Link-Prefix",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Mip6Prefix,
+    },
+    Attr {
+        name: "Operator-Name",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::OperatorName,
+    },
+    Attr {
+        name: "Location-Information",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::LocationInfo,
+    },
+    Attr {
+        name: "Location-Data",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::LocationData,
+    },
+    Attr {
+        name: "Basic-Location-Policy-Rules",
+        values: &[],
+        siz: 0,
+        first: 0,
+        fmt: Fmt::Blpr,
+    },
 ];
 /// SMI network management private enterprise codes (tcpdump's `smi_values`).
 const SMI: &[(u32, &str)] = &[
@@ -603,7 +1370,13 @@ fn radius(out: &mut String, b: &[u8], length: usize, verbose: u8) -> Get<()> {
     Ok(())
 }
 
-fn attributes(out: &mut String, b: &[u8], mut at: usize, mut length: usize, verbose: u8) -> Get<()> {
+fn attributes(
+    out: &mut String,
+    b: &[u8],
+    mut at: usize,
+    mut length: usize,
+    verbose: u8,
+) -> Get<()> {
     while length > 0 {
         if length < 2 || !has(b, at, 2) {
             trunc(out);
@@ -718,7 +1491,12 @@ fn value(out: &mut String, b: &[u8], at: usize, len: usize, kind: u8, a: &Attr) 
                 return Ok(());
             }
             out.push('[');
-            tok2str(out, OPERATOR_NAMESPACES, "unknown namespace %u", u32::from(u8_at(b, at)?));
+            tok2str(
+                out,
+                OPERATOR_NAMESPACES,
+                "unknown namespace %u",
+                u32::from(u8_at(b, at)?),
+            );
             out.push_str("] ");
             printn(out, b, at + 1, len - 1);
             Ok(())
@@ -733,9 +1511,19 @@ fn value(out: &mut String, b: &[u8], at: usize, len: usize, kind: u8, a: &Attr) 
                 return Ok(());
             }
             let _ = write!(out, "index {}, code ", be16_at(b, at)?);
-            tok2str(out, LOCATION_CODES, "Unknown (%u)", u32::from(u8_at(b, at + 2)?));
+            tok2str(
+                out,
+                LOCATION_CODES,
+                "Unknown (%u)",
+                u32::from(u8_at(b, at + 2)?),
+            );
             out.push_str(", entity ");
-            tok2str(out, LOCATION_ENTITIES, "Unknown (%u)", u32::from(u8_at(b, at + 3)?));
+            tok2str(
+                out,
+                LOCATION_ENTITIES,
+                "Unknown (%u)",
+                u32::from(u8_at(b, at + 3)?),
+            );
             out.push_str(", sighting time ");
             ntp_time(out, b, at + 4)?;
             out.push_str(", time to live ");
@@ -767,7 +1555,11 @@ fn value(out: &mut String, b: &[u8], at: usize, len: usize, kind: u8, a: &Attr) 
                 return Ok(());
             }
             let flags = u32::from(be16_at(b, at)?);
-            let _ = write!(out, "flags [{}], ", bittok2str(BLPR_FLAGS, "none", flags, ", "));
+            let _ = write!(
+                out,
+                "flags [{}], ",
+                bittok2str(BLPR_FLAGS, "none", flags, ", ")
+            );
             out.push_str("retention expires ");
             ntp_time(out, b, at + 2)?;
             if len > 10 {
@@ -792,7 +1584,11 @@ fn value(out: &mut String, b: &[u8], at: usize, len: usize, kind: u8, a: &Attr) 
                 let _ = write!(out, "ERROR: length {len} != 8");
                 return Ok(());
             }
-            let v = u64::from_be_bytes(bytes_at(b, at, 8)?.try_into().map_err(|_| super::payload::Cut)?);
+            let v = u64::from_be_bytes(
+                bytes_at(b, at, 8)?
+                    .try_into()
+                    .map_err(|_| super::payload::Cut)?,
+            );
             out.push('[');
             let mut sep = "";
             for &(bit, name) in MIP6_FEATURES {
@@ -917,7 +1713,11 @@ fn string(out: &mut String, b: &[u8], mut at: usize, mut len: usize, kind: u8) -
         if c == 0 {
             break;
         }
-        out.push(if (0x20..0x7f).contains(&c) { char::from(c) } else { '.' });
+        out.push(if (0x20..0x7f).contains(&c) {
+            char::from(c)
+        } else {
+            '.'
+        });
     }
     Ok(())
 }
@@ -958,9 +1758,16 @@ fn vendor(out: &mut String, b: &[u8], mut at: usize, mut len: usize) -> Get<()> 
             trunc(out);
             return Ok(());
         }
-        let _ = write!(out, "\n\t    Vendor Attribute: {kind}, Length: {vlen}, Value: ");
+        let _ = write!(
+            out,
+            "\n\t    Vendor Attribute: {kind}, Length: {vlen}, Value: "
+        );
         for c in bytes_at(b, at, vlen)? {
-            out.push(if (0x20..0x7f).contains(c) { char::from(*c) } else { '.' });
+            out.push(if (0x20..0x7f).contains(c) {
+                char::from(*c)
+            } else {
+                '.'
+            });
         }
         at += vlen;
         len -= vlen;
@@ -1005,7 +1812,13 @@ fn num(out: &mut String, b: &[u8], at: usize, len: usize, kind: u8, a: &Attr) ->
             } else if v < 3600 {
                 let _ = write!(out, "{:02}:{:02} min", v / 60, v % 60);
             } else {
-                let _ = write!(out, "{:02}:{:02}:{:02} hours", v / 3600, (v % 3600) / 60, v % 60);
+                let _ = write!(
+                    out,
+                    "{:02}:{:02}:{:02} hours",
+                    v / 3600,
+                    (v % 3600) / 60,
+                    v % 60
+                );
             }
         }
         37 if v == 0 => out.push_str("Unnumbered"),
@@ -1057,10 +1870,17 @@ fn eap(out: &mut String, b: &[u8], at: usize, length: usize) -> Get<()> {
     let _ = write!(out, " ({sub})");
     let flags = |out: &mut String, what: &str| -> Get<()> {
         let f = u8_at(b, at + 5)?;
-        let _ = write!(out, " flags [{}] 0x{f:02x}", bittok2str(EAP_TLS_FLAGS, "none", u32::from(f), ", "));
+        let _ = write!(
+            out,
+            " flags [{}] 0x{f:02x}",
+            bittok2str(EAP_TLS_FLAGS, "none", u32::from(f), ", ")
+        );
         if f & 0x80 != 0 {
             if len < 10 {
-                let _ = write!(out, " (too short for EAP {what} request/response with length)");
+                let _ = write!(
+                    out,
+                    " (too short for EAP {what} request/response with length)"
+                );
                 return Ok(());
             }
             let _ = write!(out, ", len {}", be32_at(b, at + 6)?);
@@ -1068,11 +1888,9 @@ fn eap(out: &mut String, b: &[u8], at: usize, length: usize) -> Get<()> {
         Ok(())
     };
     match sub {
-        1 => {
-            if len > 5 {
-                out.push_str(", Identity: ");
-                printjnp(out, b, at + 5, len - 5)?;
-            }
+        1 if len > 5 => {
+            out.push_str(", Identity: ");
+            printjnp(out, b, at + 5, len - 5)?;
         }
         2 => {
             if len < 6 {

@@ -114,8 +114,9 @@ fn tftp(out: &mut String, b: &[u8], mut length: usize) -> Get<End> {
             if length < 2 {
                 return Ok(End::Trunc);
             }
+            let code = be16_at(b, at)?;
             out.push(' ');
-            tok2str(out, ERRORS, "tftp-err-#%u \"", u32::from(be16_at(b, at)?));
+            tok2str(out, ERRORS, "tftp-err-#%u \"", u32::from(code));
             at += 2;
             length -= 2;
             if length == 0 {
