@@ -19,16 +19,23 @@
 //! and the JSON writer then say what they want of the new variant.
 
 pub mod arp;
+pub mod bootp;
 pub mod checksum;
+pub mod dhcp6;
 pub mod ethernet;
+pub mod http;
 pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod ntp;
 pub mod null;
+pub mod radius;
 pub mod raw;
 pub mod sll;
+pub mod syslog;
 pub mod tcp;
+pub mod tftp;
 pub mod udp;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -53,6 +60,13 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    Ntp(ntp::Ntp<'a>),
+    Bootp(bootp::Bootp<'a>),
+    Dhcp6(dhcp6::Dhcp6<'a>),
+    Syslog(syslog::Syslog<'a>),
+    Tftp(tftp::Tftp<'a>),
+    Http(http::Http<'a>),
+    Radius(radius::Radius<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -274,13 +288,30 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
-pub const UDP_PORTS: &[(u16, Decoder)] = &[];
+pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (69, tftp::decode),
+    (68, bootp::decode),
+    (67, bootp::decode),
+    (123, ntp::decode),
+    (547, dhcp6::decode),
+    (546, dhcp6::decode),
+    (1645, radius::decode),
+    (1812, radius::decode),
+    (1646, radius::decode),
+    (1813, radius::decode),
+    (1700, radius::decode),
+    (3799, radius::decode),
+    (514, syslog::decode),
+];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
-pub const TCP_PORTS: &[(u16, Decoder)] = &[];
+pub const TCP_PORTS: &[(u16, Decoder)] = &[(80, http::decode), (8080, http::decode)];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
-pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[];
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
+    ("tftp", Some(tftp::decode), None),
+    ("radius", Some(radius::decode), None),
+];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
@@ -302,7 +333,9 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
-        Upper::TcpPorts(s, d) => opts.tcp_as.or_else(|| by_ports(TCP_PORTS, s, d)),
+        // With any -T, tcp_print hands payloads only to -T's printer, never by port.
+        Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
+        Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
         Upper::Nothing | Upper::Stop(_) => None,
     }
 }
@@ -411,6 +444,13 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
+        Layer::Ntp(n) => n.raw,
+        Layer::Bootp(b) => b.raw,
+        Layer::Dhcp6(d) => d.raw,
+        Layer::Syslog(s) => s.raw,
+        Layer::Tftp(t) => t.raw,
+        Layer::Http(h) => h.raw,
+        Layer::Radius(r) => r.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -451,6 +491,13 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Ntp(_) => "ntp",
+            Layer::Bootp(_) => "bootp",
+            Layer::Dhcp6(_) => "dhcp6",
+            Layer::Syslog(_) => "syslog",
+            Layer::Tftp(_) => "tftp",
+            Layer::Http(_) => "http",
+            Layer::Radius(_) => "radius",
             Layer::Unknown(_) => "unknown",
         }
     }

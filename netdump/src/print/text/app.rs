@@ -3,7 +3,11 @@
 //! calling that protocol's printer module.
 
 use super::{Dissector, Ip};
-use crate::decode::{tcp::Tcp, udp::Udp, Layer};
+use crate::decode::{
+    tcp::{self, Tcp},
+    udp::Udp,
+    Layer,
+};
 
 impl Dissector {
     /// Prints what a UDP datagram carries where tcpdump would have printed
@@ -12,31 +16,42 @@ impl Dissector {
     /// tcpdump's default words.
     pub(super) fn udp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
-        _ulen: u32,
+        ulen: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
+        // tcpdump's port chain runs only without -q.
+        let quiet = self.opts.quiet;
         match app.first() {
-            _ => false,
+            Some(Layer::Bootp(b)) if !quiet => self.bootp(out, b, ulen),
+            Some(Layer::Ntp(n)) if !quiet => self.ntp(out, n, ulen),
+            Some(Layer::Dhcp6(d)) if !quiet => self.dhcp6(out, d, ulen),
+            Some(Layer::Radius(r)) if !quiet => self.radius(out, r, ulen),
+            Some(Layer::Syslog(s)) if !quiet => self.syslog(out, s, ulen),
+            Some(Layer::Tftp(t)) if !quiet => self.tftp(out, t, ulen),
+            _ => return false,
         }
+        true
     }
 
     /// Prints what a TCP segment carries, after tcpdump's ", length N" (`length`: the
     /// payload's length by the IP header). False when no printer knows it.
     pub(super) fn tcp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
-        _tcp: &Tcp<'_>,
+        tcp: &Tcp<'_>,
         app: &[Layer<'_>],
-        _length: u32,
+        length: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
+        // tcpdump prints a reset's data at -v instead of handing it to a protocol.
+        let rst_data = tcp.flags().is_some_and(|f| f & tcp::RST != 0) && self.opts.verbose > 0;
         match app.first() {
-            _ => false,
+            Some(Layer::Http(h)) if !rst_data => self.http(out, h, length),
+            _ => return false,
         }
+        true
     }
 }

@@ -5,14 +5,23 @@
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
 mod app;
+mod bootp;
 mod cooked;
+mod dhcp6;
+mod fqdn;
+mod http;
 mod icmp;
 mod icmpv6;
 mod ip;
 mod link;
 mod names;
+mod ntp;
 mod null;
+mod payload;
+mod radius;
+mod syslog;
 mod tcp;
+mod tftp;
 mod udp;
 
 use std::{cell::Cell, fmt::Write as _};
@@ -135,6 +144,13 @@ fn host(out: &mut String, addr: std::net::IpAddr) {
 /// An address printed with [`host`], for `write!` arguments.
 #[derive(Clone, Copy, Debug)]
 struct Host(std::net::IpAddr);
+
+impl Host {
+    /// 0.0.0.0 or ::.
+    fn is_unspecified(&self) -> bool {
+        self.0.is_unspecified()
+    }
+}
 
 impl<T: Into<std::net::IpAddr>> From<T> for Host {
     fn from(a: T) -> Host {

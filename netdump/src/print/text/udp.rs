@@ -25,13 +25,12 @@ impl Dissector {
         }
         let ulen = ulen - 8;
         let length = ip.info.length.saturating_sub(8);
-        if ulen > length {
-            let _ = write!(out, "UDP, bad length {ulen} > {length}");
-            return;
-        }
+        // What tcpdump hands the checksum and the payload's printer: the shorter of the
+        // two lengths ("bad length" is said only where no printer takes the payload).
+        let plen = ulen.min(length);
         if self.opts.verbose > 0 && !ip.info.fragmented {
             // Only a datagram captured whole has its checksum looked at.
-            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(ulen + 8) as usize)) {
+            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(plen + 8) as usize)) {
                 let addrs = &ip.info.addrs;
                 if ip.v4() && self.opts.verbose < 2 {
                     // tcpdump checks IPv4 UDP sums only from -vv on.
@@ -45,9 +44,13 @@ impl Dissector {
                 }
             }
         }
-        if !app.is_empty() && self.udp_app(out, ip, u, app, ulen) {
+        if !app.is_empty() && self.udp_app(out, ip, u, app, plen) {
             return;
         }
-        let _ = write!(out, "UDP, length {ulen}");
+        if ulen > length && !ip.info.fragmented {
+            let _ = write!(out, "UDP, bad length {ulen} > {length}");
+        } else {
+            let _ = write!(out, "UDP, length {ulen}");
+        }
     }
 }
