@@ -207,7 +207,10 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         length,
         fragmented: h.fragmented(),
     });
-    let upper = if h.frag_offset() != 0 {
+    let upper = if u32::from(h.total_len()) < h.header_len() {
+        // tcpdump stops at `bad-len N` (its GUESS_TSO is off in 4.99 builds).
+        Upper::Stop(StopReason::Malformed)
+    } else if h.frag_offset() != 0 {
         Upper::Stop(StopReason::Fragment)
     } else {
         Upper::IpProtocol(h.protocol())

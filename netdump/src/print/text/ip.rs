@@ -47,6 +47,10 @@ impl Dissector {
         self.proto_prefix(out, "IP");
         self.truncated_ip(out, ip);
         let total = u32::from(h.total_len());
+        if total < h.header_len() {
+            let _ = write!(out, "bad-len {total}");
+            return;
+        }
         let proto = h.protocol();
         if self.opts.verbose > 0 {
             let tos = h.tos();

@@ -5,11 +5,13 @@
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
 mod app;
+mod chars;
 mod cooked;
 mod icmp;
 mod icmpv6;
 mod ip;
 mod link;
+mod mptcp;
 mod names;
 mod null;
 mod tcp;
