@@ -251,6 +251,8 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV4, ipv4::decode),
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
+    (ethernet::RARP, arp::decode),
+    (ethernet::AARP, arp::decode_aarp),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).

@@ -73,7 +73,10 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             })),
             Layer::Arp(a) if a.complete() => {
                 let mut m = Map::new();
-                m.insert("type".into(), json!("arp"));
+                m.insert(
+                    "type".into(),
+                    json!(if a.appletalk { "aarp" } else { "arp" }),
+                );
                 m.insert("op".into(), json!(a.op()));
                 if let Some(x) = a.eth_ipv4() {
                     m.insert("sender_mac".into(), json!(mac(x.sha)));

@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 
 use super::{mac, names::ethertype_name, Dissector};
 use crate::decode::{
-    arp::{Arp, OP_REPLY, OP_REQUEST},
     ethernet::{self, Ethernet},
     Decoded, Layer, Unknown, Upper,
 };
@@ -138,52 +137,5 @@ impl Dissector {
             let _ = write!(out, ", length {orig_len}: ");
         }
         self.default_print(out, u.bytes);
-    }
-
-    fn arp(&mut self, out: &mut String, a: &Arp<'_>) {
-        if !self.opts.link_header {
-            out.push_str("ARP, ");
-        }
-        let length = a.wire_len;
-        let (Some(hrd), Some(_)) = (a.hrd(), a.pro()) else {
-            out.push_str(" [|ARP]");
-            return;
-        };
-        if !a.is_eth_ipv4() {
-            let what = if hrd == 1 {
-                "Ethernet (len 6)"
-            } else {
-                "Unknown Hardware"
-            };
-            let _ = write!(out, "{what}, length {length}");
-            return;
-        }
-        let Some(x) = a.eth_ipv4() else {
-            out.push_str(" [|ARP]");
-            return;
-        };
-        if self.opts.verbose > 0 {
-            out.push_str("Ethernet (len 6), IPv4 (len 4), ");
-        }
-        match a.op() {
-            Some(OP_REQUEST) => {
-                let _ = write!(out, "Request who-has {}", x.tpa);
-                if x.tha.iter().any(|&b| b != 0) {
-                    out.push_str(" (");
-                    mac(out, &x.tha);
-                    out.push(')');
-                }
-                let _ = write!(out, " tell {}", x.spa);
-            }
-            Some(OP_REPLY) => {
-                let _ = write!(out, "Reply {} is-at ", x.spa);
-                mac(out, &x.sha);
-            }
-            Some(op) => {
-                let _ = write!(out, "Unknown ({op})");
-            }
-            None => {}
-        }
-        let _ = write!(out, ", length {length}");
     }
 }

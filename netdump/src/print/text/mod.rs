@@ -5,6 +5,7 @@
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
 mod app;
+mod arp;
 mod chars;
 mod cooked;
 mod icmp;
