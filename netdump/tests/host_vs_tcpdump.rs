@@ -142,6 +142,30 @@ fn frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
     let rst = ipv4(6, &tcp_segment(0x14, &[], b"cut short"));
     let cut = rst.len() - 4;
     v.push(("rst text cut", rst, Some(cut)));
+    let igmp: &[(&str, &[u8])] = &[
+        ("igmp v1 query", &[0x11, 0, 0xee, 0xff, 0, 0, 0, 0]),
+        ("igmp v2 query", &[0x11, 0x64, 0xee, 0x9b, 0, 0, 0, 0]),
+        ("igmp v2 group query", &[0x11, 0x0a, 0, 0, 239, 1, 2, 3]),
+        ("igmp v1 report", &[0x12, 0, 0, 0, 224, 0, 0, 252]),
+        ("igmp v2 report", &[0x16, 0, 0, 0, 239, 255, 255, 250]),
+        ("igmp leave", &[0x17, 0, 0, 0, 239, 255, 255, 250]),
+        ("igmp v3 query", &[0x11, 0x64, 0, 0, 0, 0, 0, 0, 2, 125, 0, 0]),
+        ("igmp v3 group query sources", &[0x11, 0x8a, 0, 0, 239, 1, 2, 3, 2, 125, 0, 2, 10, 0, 0, 1, 10, 0, 0, 2]),
+        ("igmp v3 query bad sources", &[0x11, 0xff, 0, 0, 239, 1, 2, 3, 2, 125, 0, 9, 10, 0, 0, 1]),
+        ("igmp v3 report", &[0x22, 0, 0, 0, 0, 0, 0, 3, 1, 0, 0, 1, 239, 1, 1, 1, 10, 0, 0, 1, 4, 0, 0, 0, 239, 2, 2, 2, 9, 0, 0, 0, 239, 3, 3, 3]),
+        ("igmp v3 report bad groups", &[0x22, 0, 0, 0, 0, 0, 0, 5, 1, 0, 0, 1, 239, 1, 1, 1, 10, 0, 0, 1]),
+        ("igmp mtrace", &[0x1f, 0, 0, 0, 239, 1, 1, 1, 10, 0, 0, 1, 10, 0, 0, 2, 224, 0, 1, 32, 9, 0, 0, 7]),
+        ("igmp mresp short", &[0x1e, 0, 0, 0, 239, 1, 1, 1, 10, 0, 0, 1]),
+        ("igmp unknown type", &[0x99, 0, 0, 0, 0, 0, 0, 0]),
+        ("igmp v1 report long", &[0x12, 0, 0, 0, 224, 0, 0, 252, 0, 0, 0, 0, 0, 0]),
+    ];
+    for (name, m) in igmp {
+        v.push((name, ipv4(2, m), None));
+    }
+    let rep = ipv4(2, igmp[9].1);
+    let cut = rep.len() - 9;
+    v.push(("igmp v3 report cut", rep, Some(cut)));
+    v.push(("igmp cut in group", ipv4(2, igmp[4].1), Some(14 + 20 + 6)));
     let mut bad_len = ipv4(6, &tcp_segment(0x10, &[], b""));
     bad_len[16..18].copy_from_slice(&19u16.to_be_bytes());
     fix_ipv4_checksum(&mut bad_len, 14);

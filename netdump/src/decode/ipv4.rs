@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 use super::{array, checksum, Addrs, Context, IpInfo, Layer, Next, StopReason, Upper};
 
 pub const PROTO_ICMP: u8 = 1;
+pub const PROTO_IGMP: u8 = 2;
 pub const PROTO_TCP: u8 = 6;
 pub const PROTO_UDP: u8 = 17;
 pub const MIN_HEADER_LEN: usize = 20;

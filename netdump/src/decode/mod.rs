@@ -23,6 +23,7 @@ pub mod checksum;
 pub mod ethernet;
 pub mod icmp;
 pub mod icmpv6;
+pub mod igmp;
 pub mod ipv4;
 pub mod ipv6;
 pub mod null;
@@ -53,6 +54,7 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    Igmp(igmp::Igmp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -272,6 +274,7 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_UDP, udp::decode),
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
+    (ipv4::PROTO_IGMP, igmp::decode),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
@@ -413,6 +416,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
+        Layer::Igmp(g) => g.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -453,6 +457,7 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Igmp(_) => "igmp",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -218,6 +218,10 @@ impl Dissector {
                 ip.write_addrs(out, None);
                 self.icmp(out, ip, i)
             }
+            Some(Layer::Igmp(g)) => {
+                ip.write_addrs(out, None);
+                self.igmp(out, ip, g)
+            }
             Some(Layer::Icmpv6(i)) => {
                 ip.write_addrs(out, None);
                 self.icmp6(out, ip, i)

@@ -10,6 +10,7 @@ mod chars;
 mod cooked;
 mod icmp;
 mod icmpv6;
+mod igmp;
 mod ip;
 mod link;
 mod mptcp;
