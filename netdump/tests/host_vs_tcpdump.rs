@@ -25,6 +25,90 @@ fn ipv4(proto: u8, payload: &[u8]) -> Vec<u8> {
     f
 }
 
+/// An IPv6 packet 2001:2::1 > 2001:2::2 of next header `nh` carrying `payload`.
+fn ipv6(nh: u8, payload: &[u8]) -> Vec<u8> {
+    let mut ip = vec![0x60, 0, 0, 0];
+    ip.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    ip.extend_from_slice(&[nh, 255]);
+    ip.extend_from_slice(&A6);
+    ip.extend_from_slice(&B6);
+    ip.extend_from_slice(payload);
+    raw_eth(0x86dd, &ip)
+}
+
+const A6: [u8; 16] = [0x20, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+const B6: [u8; 16] = [0x20, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+
+/// ICMPv6 messages: type, code, then the rest after the checksum.
+fn icmp6_messages() -> Vec<(&'static str, Vec<u8>)> {
+    let m = |t: u8, c: u8, rest: &[u8]| [&[t, c, 0, 0][..], rest].concat();
+    // A quoted IPv6/UDP header for errors.
+    let quoted: Vec<u8> = [
+        &[0x60, 0, 0, 0, 0, 8, 17, 64][..],
+        &B6,
+        &A6,
+        &[0x9c, 0x40, 0x00, 0x35, 0, 8, 0, 0],
+    ]
+    .concat();
+    let q = |t: u8, c: u8, word: [u8; 4]| [&[t, c, 0, 0][..], &word, &quoted].concat();
+    let lladdr = [1u8, 1, 2, 0, 0, 0, 0, 1];
+    let prefix: Vec<u8> = [&[3u8, 4, 64, 0xc0, 0, 0, 0x0e, 0x10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0][..], &A6].concat();
+    let mtu = [5u8, 1, 0, 0, 0, 0, 5, 0xdc];
+    let rdnss: Vec<u8> = [&[25u8, 3, 0, 0, 0, 0, 0x0e, 0x10][..], &B6].concat();
+    let dnssl = [31u8, 3, 0, 0, 0, 0, 0x0e, 0x10, 7, b'e', b'x', b'a', b'm', b'p', b'l', b'e', 3, b'c', b'o', b'm', 0, 0, 0, 0];
+    let route = [24u8, 2, 48, 0x08, 0, 0, 1, 0, 0x20, 1, 0, 2, 0, 9, 0, 0];
+    let unknown_opt = [99u8, 1, 1, 2, 3, 4, 5, 6];
+    let ra: Vec<u8> = [&[64u8, 0xc8, 0x07, 0x08, 0, 0, 0x75, 0x30, 0, 0, 0x03, 0xe8][..], &lladdr, &prefix, &mtu, &rdnss, &dnssl, &route, &unknown_opt].concat();
+    let na: Vec<u8> = [&[0xe0u8, 0, 0, 0][..], &A6, &[2u8, 1, 2, 0, 0, 0, 0, 2]].concat();
+    let redirect: Vec<u8> = [&[0u8; 4][..], &A6, &B6, &[4u8, 2, 0, 0, 0, 0, 0, 0], &[0x60, 0, 0, 0, 0, 0, 59, 1]].concat();
+    let mldv2: Vec<u8> = [&[0u8, 0, 0, 2][..], &[4, 0, 0, 2], &[0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb], &A6, &B6, &[9, 0, 0, 0], &[0xff, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3]].concat();
+    let mldv2_query: Vec<u8> = [&[0x80u8, 0x10, 0, 0][..], &[0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb], &[0x0a, 0x7d, 0, 1], &A6].concat();
+    let mld1: Vec<u8> = [&[0x27u8, 0x10, 0, 0][..], &[0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb]].concat();
+    let ni_query: Vec<u8> = [&[0u8, 3, 0, 0x3e][..], &[1, 2, 3, 4, 5, 6, 7, 8], &B6].concat();
+    let ni_reply: Vec<u8> = [&[0u8, 3, 0, 0x3e][..], &[1, 2, 3, 4, 5, 6, 7, 8], &[0, 0, 0, 30], &A6].concat();
+    let ni_name: Vec<u8> = [&[0u8, 2, 0, 1][..], &[1, 2, 3, 4, 5, 6, 7, 8], &[0, 0, 0, 30], &[4, b'h', b'o', b's', b't', 0, 0]].concat();
+    let rr: Vec<u8> = [&[0u8, 0, 0, 1][..], &[0, 0x10, 0, 0, 0, 0, 0, 0], &[1, 7, 0, 48, 0, 128, 0, 0], &[0xfe, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], &[48, 16, 0, 0, 0, 0x27, 0x8d, 0, 0xff, 0xff, 0xff, 0xff, 0x80, 0, 0, 0], &A6].concat();
+    let dio: Vec<u8> = [&[0u8, 0, 1, 0, 0, 0x80, 0x88, 7, 0, 0][..], &A6, &[2, 2, 1, 2, 0, 0]].concat();
+    let dao: Vec<u8> = [&[1u8, 0xc0, 0, 9][..], &A6, &[5, 2, 0, 0]].concat();
+    vec![
+        ("icmp6 echo request", m(128, 0, &[0x12, 0x34, 0, 1, 1, 2, 3, 4])),
+        ("icmp6 echo reply", m(129, 0, &[0x12, 0x34, 0, 1])),
+        ("icmp6 unreach route", q(1, 0, [0; 4])),
+        ("icmp6 unreach beyond scope", q(1, 2, [0; 4])),
+        ("icmp6 unreach port", q(1, 4, [0; 4])),
+        ("icmp6 unreach unknown code", q(1, 9, [0; 4])),
+        ("icmp6 packet too big", q(2, 0, [0, 0, 5, 0])),
+        ("icmp6 time exceeded", q(3, 0, [0; 4])),
+        ("icmp6 reassembly time exceeded", q(3, 1, [0; 4])),
+        ("icmp6 parameter problem", q(4, 1, [0, 0, 0, 40])),
+        ("icmp6 parameter problem unknown code", q(4, 7, [0, 0, 0, 40])),
+        ("mld query", m(130, 0, &mld1)),
+        ("mldv2 query", m(130, 0, &mldv2_query)),
+        ("mld query odd length", m(130, 0, &mld1[..16])),
+        ("mld report", m(131, 0, &mld1)),
+        ("mld done", m(132, 0, &mld1)),
+        ("mldv2 report", m(143, 0, &mldv2)),
+        ("router solicitation", m(133, 0, &[&[0u8; 4][..], &lladdr].concat())),
+        ("router advertisement", m(134, 0, &ra)),
+        ("neighbor solicitation", m(135, 0, &[&[0u8; 4][..], &B6, &lladdr].concat())),
+        ("neighbor advertisement", m(136, 0, &na)),
+        ("redirect", m(137, 0, &redirect)),
+        ("router renumbering", m(138, 0, &rr)),
+        ("node information query", m(139, 0, &ni_query)),
+        ("who-are-you", m(139, 0, &[0, 0, 0, 0, 1, 2, 3, 4])),
+        ("node information reply", m(140, 0, &ni_reply)),
+        ("node information name", m(140, 0, &ni_name)),
+        ("ha discovery request", m(144, 0, &[0x12, 0x34, 0, 0])),
+        ("ha discovery reply", m(145, 0, &[&[0x12u8, 0x34, 0, 0][..], &A6].concat())),
+        ("mobile prefix advert", m(147, 0, &[&[0x12u8, 0x34, 0xc0, 0][..], &prefix].concat())),
+        ("rpl dio", m(155, 1, &dio)),
+        ("rpl dao", m(155, 2, &dao)),
+        ("rpl dis", m(155, 0, &[0, 0])),
+        ("rpl secured", m(155, 0x81, &[0, 0])),
+        ("icmp6 unknown type", m(99, 0, &[1, 2, 3, 4, 5, 6])),
+    ]
+}
+
 /// A TCP segment 40000 > 8000 (no application printer) with these flags and options.
 fn tcp_segment(flags: u8, opts: &[u8], payload: &[u8]) -> Vec<u8> {
     let off = (20 + opts.len()) / 4;
@@ -166,6 +250,15 @@ fn frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
     let cut = rep.len() - 9;
     v.push(("igmp v3 report cut", rep, Some(cut)));
     v.push(("igmp cut in group", ipv4(2, igmp[4].1), Some(14 + 20 + 6)));
+    let icmp6 = icmp6_messages();
+    for (name, m) in &icmp6 {
+        v.push((name, ipv6(58, m), None));
+    }
+    for (name, keep) in [("router advertisement", 40), ("neighbor advertisement", 20), ("mldv2 report", 30), ("router renumbering", 50), ("node information reply", 20), ("rpl dio", 20)] {
+        let (_, m) = icmp6.iter().find(|(n, _)| *n == name).unwrap();
+        v.push((name, ipv6(58, m), Some(14 + 40 + keep)));
+    }
+    v.push(("icmp6 length zero", ipv6(58, &[]), None));
     let mut bad_len = ipv4(6, &tcp_segment(0x10, &[], b""));
     bad_len[16..18].copy_from_slice(&19u16.to_be_bytes());
     fix_ipv4_checksum(&mut bad_len, 14);
