@@ -237,7 +237,10 @@ mod tests {
         b.extend(1..=36u8);
         let (a, _) = run(&b);
         let x = a.addresses().unwrap();
-        assert_eq!((x.sha.len(), x.spa, x.tpa), (14, &[15, 16, 17, 18][..], &[33, 34, 35, 36][..]));
+        assert_eq!(
+            (x.sha.len(), x.spa, x.tpa),
+            (14, &[15, 16, 17, 18][..], &[33, 34, 35, 36][..])
+        );
         assert!(!a.complete() || a.eth_ipv4().is_none());
         // ATM ARP: 20-byte numbers, no subaddresses, IPv4.
         let mut atm = vec![0, 19, 8, 0, 20, 0, 0, 1, 4, 20, 0, 4];
@@ -249,6 +252,9 @@ mod tests {
         let (a, upper) = run(&atm);
         assert_eq!(upper, Upper::Nothing);
         let x = a.addresses().unwrap();
-        assert_eq!((x.sha.len(), x.spa.len(), x.tha.len(), x.tpa.len()), (20, 4, 20, 4));
+        assert_eq!(
+            (x.sha.len(), x.spa.len(), x.tha.len(), x.tpa.len()),
+            (20, 4, 20, 4)
+        );
     }
 }

@@ -310,7 +310,11 @@ fn aarp(out: &mut String, a: &Arp<'_>) {
         return;
     }
     let at = |p: &[u8]| format!("{}.{}", (u16::from(p[1]) << 8) | u16::from(p[2]), p[3]);
-    let (htype, ptype, op) = (a.hrd().unwrap_or(0), a.pro().unwrap_or(0), a.op().unwrap_or(0));
+    let (htype, ptype, op) = (
+        a.hrd().unwrap_or(0),
+        a.pro().unwrap_or(0),
+        a.op().unwrap_or(0),
+    );
     let (hsaddr, psaddr, pdaddr) = (&b[8..14], &b[14..18], &b[24..28]);
     if htype == 1 && ptype == 0x809b && b[4] == 6 && b[5] == 4 {
         match op {

@@ -46,7 +46,9 @@ impl<'a> Msg<'a> {
         ]))
     }
     fn bytes(&self, at: usize, n: usize) -> R<&'a [u8]> {
-        self.0.get(at..at.checked_add(n).ok_or(Cut::Get)?).ok_or(Cut::Get)
+        self.0
+            .get(at..at.checked_add(n).ok_or(Cut::Get)?)
+            .ok_or(Cut::Get)
     }
     fn ip6(&self, at: usize) -> R<Ipv6Addr> {
         let b: [u8; 16] = self.bytes(at, 16)?.try_into().map_err(|_| Cut::Get)?;
@@ -172,7 +174,7 @@ impl Dissector {
         if v > 0 && !ip.info.fragmented {
             if let Some(whole) = m.whole() {
                 let sum = msg.u16(2)?;
-                let addrs = &ip.info.addrs;
+                let addrs = &ip.cksum_addrs();
                 if checksum::transport(addrs, 58, whole) == 0 {
                     out.push_str("[icmp6 sum ok] ");
                 } else {
@@ -716,11 +718,9 @@ impl Dissector {
                 out.push_str(" node information reply (");
                 let code = msg.u8(1)?;
                 match code {
-                    0 => {
-                        if v {
-                            out.push_str("success");
-                            needcomma = true;
-                        }
+                    0 if v => {
+                        out.push_str("success");
+                        needcomma = true;
                     }
                     1 | 2 => {
                         out.push_str(if code == 1 { "refused" } else { "unknown" });
@@ -995,7 +995,11 @@ impl Dissector {
                 let mut at = bp + 4;
                 let mut left = length as usize - 4;
                 let flags = msg.u8(bp + 1)?;
-                let d = if ack { flags & 0x80 != 0 } else { flags & 0x40 != 0 };
+                let d = if ack {
+                    flags & 0x80 != 0
+                } else {
+                    flags & 0x40 != 0
+                };
                 let mut dagid = "<elided>".to_string();
                 if d {
                     msg.check(bp + 4, 16)?;

@@ -12,6 +12,7 @@ mod icmp;
 mod icmpv6;
 mod igmp;
 mod ip;
+mod ipv6;
 mod link;
 mod mptcp;
 mod names;
@@ -111,6 +112,9 @@ struct Ip {
     info: IpInfo,
     /// The addresses were already printed (before IPv6 extension headers).
     addrs_printed: bool,
+    /// IPv6 with a routing header: the final destination, which the transport checksum's
+    /// pseudo-header carries (tcpdump's `ip6_finddst`).
+    final_dst: Option<std::net::Ipv6Addr>,
 }
 
 impl Ip {
@@ -123,6 +127,14 @@ impl Ip {
                 let _ = write!(out, "{sp} > {dp}: ");
             }
             (true, None) => {}
+        }
+    }
+
+    /// The addresses of the transport checksum's pseudo-header.
+    fn cksum_addrs(&self) -> Addrs {
+        match (self.info.addrs, self.final_dst) {
+            (Addrs::V6(s, _), Some(d)) => Addrs::V6(s, d),
+            (a, _) => a,
         }
     }
 

@@ -106,7 +106,8 @@ fn join(out: &mut String, opt: &[u8], flags: u8) -> bool {
     let len = opt.len();
     let syn = flags & tcp::SYN != 0;
     let ack = flags & tcp::ACK != 0;
-    if !(len == 12 && syn) && !(len == 16 && syn && ack) && !(len == 24 && ack) {
+    let valid = (len == 12 && syn) || (len == 16 && syn && ack) || (len == 24 && ack);
+    if !valid {
         return false;
     }
     if len != 24 {
@@ -246,7 +247,9 @@ mod tests {
     #[test]
     fn words_as_tcpdump() {
         // The capable key is from the suite's mptcp-v0.pcap; the words are print-mptcp.c's.
-        let cap = [30, 12, 0, 0x81, 0x9c, 0x9e, 0xab, 0xd1, 0xe4, 0x6a, 0x33, 0xb2];
+        let cap = [
+            30, 12, 0, 0x81, 0x9c, 0x9e, 0xab, 0xd1, 0xe4, 0x6a, 0x33, 0xb2,
+        ];
         assert_eq!(
             p(&cap, tcp::SYN),
             (true, " 12 capable v0 csum {0x9c9eabd1e46a33b2}".into())
@@ -259,13 +262,19 @@ mod tests {
             p(&add, tcp::ACK),
             (true, " 8 add-addr v0-ip4 id 1 10.1.2.2".into())
         );
-        assert_eq!(p(&[30, 5, 0x40, 1, 2], 0), (true, " 5 rem-addr id 1 2".into()));
+        assert_eq!(
+            p(&[30, 5, 0x40, 1, 2], 0),
+            (true, " 5 rem-addr id 1 2".into())
+        );
         assert_eq!(p(&[30, 3, 0xf0], 0), (true, " 3 unknown".into()));
     }
 
     #[test]
     fn any_bytes_any_flags() {
-        let mut opt = [30u8, 0, 0, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
+        let mut opt = [
+            30u8, 0, 0, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+            20, 21, 22, 23, 24, 25, 26,
+        ];
         for sub in 0..16u8 {
             opt[2] = sub << 4 | 0x0f;
             for len in 0..=opt.len() {

@@ -63,6 +63,7 @@ pub(super) fn ethertype_name(t: u16) -> &'static str {
 
 /// tcpdump's names for IP protocols (`ipproto_values`).
 pub(super) fn ipproto_name(p: u8) -> &'static str {
+    // All of ipproto.c's table: 59 (no next header) is not in it, so it is "unknown".
     match p {
         0 => "Options",
         1 => "ICMP",
@@ -70,7 +71,9 @@ pub(super) fn ipproto_name(p: u8) -> &'static str {
         4 => "IPIP",
         6 => "TCP",
         8 => "EGP",
+        9 => "IGRP",
         17 => "UDP",
+        33 => "DCCP",
         41 => "IPv6",
         43 => "Routing",
         44 => "Fragment",
@@ -78,12 +81,18 @@ pub(super) fn ipproto_name(p: u8) -> &'static str {
         47 => "GRE",
         50 => "ESP",
         51 => "AH",
+        55 => "Mobile IP",
         58 => "ICMPv6",
-        59 => "NONE",
+        62 => "Mobile IP (old)",
+        88 => "EIGRP",
         89 => "OSPF",
         103 => "PIM",
+        108 => "Compressed IP",
         112 => "VRRP",
+        113 => "PGM",
         132 => "SCTP",
+        135 => "Mobility",
+        143 => "Ethernet",
         _ => "unknown",
     }
 }

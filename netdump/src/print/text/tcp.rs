@@ -25,7 +25,11 @@ impl Dissector {
     /// A TCP segment and (`app`) the layers a registered decoder found in its payload.
     pub(super) fn tcp(&mut self, out: &mut String, ip: &Ip, t: &Tcp<'_>, app: &[Layer<'_>]) {
         let Some((sport, dport)) = t.ports() else {
+            // tcp_print: "src > dst:" with no space before its " [|tcp]".
             ip.write_addrs(out, None);
+            if out.ends_with(": ") {
+                out.pop();
+            }
             out.push_str(" [|tcp]");
             return;
         };
@@ -108,7 +112,7 @@ impl Dissector {
 
         if self.opts.verbose > 0 && !ip.info.fragmented {
             if let (Some(seg), Some(sum)) = (t.raw.get(..length as usize), t.checksum()) {
-                let addrs = &ip.info.addrs;
+                let addrs = &ip.cksum_addrs();
                 if checksum::transport(addrs, 6, seg) == 0 {
                     let _ = write!(out, ", cksum 0x{sum:04x} (correct)");
                 } else {
@@ -320,7 +324,7 @@ fn options_walk(
             }
             5 => {
                 datalen = len - 2;
-                if datalen % 8 != 0 {
+                if !datalen.is_multiple_of(8) {
                     out.push_str(" invalid sack");
                 } else {
                     let _ = write!(out, " {} ", datalen / 8);
@@ -384,7 +388,7 @@ fn options_walk(
                         out.push_str(" mac 0x");
                         for k in 2..datalen {
                             lencheck(out, k + 1)?;
-                            let _ = write!(out, "{:02x}", d[k]);
+                            let _ = write!(out, "{:02x}", d.get(k).copied().unwrap_or(0));
                         }
                     }
                 }
@@ -440,7 +444,7 @@ fn options_walk(
                 }
                 for k in 0..datalen {
                     lencheck(out, k + 1)?;
-                    let _ = write!(out, "{:02x}", d[k]);
+                    let _ = write!(out, "{:02x}", d.get(k).copied().unwrap_or(0));
                 }
             }
         }
@@ -493,7 +497,7 @@ fn fastopen(out: &mut String, cookie: &[u8], exp: bool) {
     }
     if cookie.is_empty() {
         out.push_str(" cookiereq");
-    } else if cookie.len() % 2 != 0 || cookie.len() < 4 || cookie.len() > 16 {
+    } else if !cookie.len().is_multiple_of(2) || cookie.len() < 4 || cookie.len() > 16 {
         out.push_str(" (invalid)");
     } else {
         out.push_str(" cookie ");
