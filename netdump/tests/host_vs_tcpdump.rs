@@ -632,6 +632,30 @@ fn frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
     v.push(("ipv6 routing cut", cut, Some(14 + 40 + 20)));
     let cut = ext(0, &[hbh_ra], &echo, None);
     v.push(("ipv6 hop-by-hop cut", cut, Some(14 + 40 + 5)));
+    // ICMP time exceeded with RFC 4884/4950 extensions: 128 bytes of the original datagram,
+    // then an extension header and one MPLS label stack object.
+    let mut quoted = vec![
+        0x45, 0, 0, 128, 0, 1, 0, 0, 1, 17, 0, 0, 198, 18, 0, 2, 198, 18, 0, 9,
+    ];
+    quoted.extend_from_slice(&[0x9c, 0x40, 0x82, 0x9b, 0, 108, 0, 0]);
+    quoted.resize(128, 0);
+    let mut ext = vec![0x20, 0, 0, 0, 0, 8, 1, 1, 0x01, 0x86, 0xa1, 0x01];
+    let sum = {
+        let mut s = 0u32;
+        for p in ext.chunks(2) {
+            s += u32::from(u16::from_be_bytes([p[0], p[1]]));
+        }
+        while s >> 16 != 0 {
+            s = (s & 0xffff) + (s >> 16);
+        }
+        !(s as u16)
+    };
+    ext[2..4].copy_from_slice(&sum.to_be_bytes());
+    let te: Vec<u8> = [&[11u8, 0, 0, 0, 0, 32, 0, 0][..], &quoted, &ext].concat();
+    v.push(("icmp time exceeded with mpls extension", ipv4(1, &te), None));
+    let mut te_v1 = te.clone();
+    te_v1[136] = 0x10;
+    v.push(("icmp extension version 1", ipv4(1, &te_v1), None));
     let mut bad_len = ipv4(6, &tcp_segment(0x10, &[], b""));
     bad_len[16..18].copy_from_slice(&19u16.to_be_bytes());
     fix_ipv4_checksum(&mut bad_len, 14);
@@ -709,7 +733,9 @@ fn host_protocols_print_as_tcpdump_prints_them() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("NETDUMP_KEEP_PCAP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     assert_eq!(bad, 0, "{bad} packet texts differ from tcpdump's");
     eprintln!(
         "{} frames x {} flag sets print as tcpdump prints them",
