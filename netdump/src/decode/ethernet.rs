@@ -5,6 +5,9 @@ use super::{array, be16, Context, Layer, Next, StopReason, Upper};
 pub const HEADER_LEN: usize = 14;
 pub const IPV4: u16 = 0x0800;
 pub const ARP: u16 = 0x0806;
+pub const RARP: u16 = 0x8035;
+/// AppleTalk ARP.
+pub const AARP: u16 = 0x80f3;
 pub const IPV6: u16 = 0x86dd;
 pub const VLAN: u16 = 0x8100;
 pub const QINQ: u16 = 0x88a8;

@@ -26,6 +26,7 @@ pub mod ethernet;
 pub mod http;
 pub mod icmp;
 pub mod icmpv6;
+pub mod igmp;
 pub mod ipv4;
 pub mod ipv6;
 pub mod ntp;
@@ -67,6 +68,7 @@ pub enum Layer<'a> {
     Tftp(tftp::Tftp<'a>),
     Http(http::Http<'a>),
     Radius(radius::Radius<'a>),
+    Igmp(igmp::Igmp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -265,6 +267,8 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV4, ipv4::decode),
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
+    (ethernet::RARP, arp::decode),
+    (ethernet::AARP, arp::decode_aarp),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -284,6 +288,7 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_UDP, udp::decode),
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
+    (ipv4::PROTO_IGMP, igmp::decode),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
@@ -451,6 +456,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Tftp(t) => t.raw,
         Layer::Http(h) => h.raw,
         Layer::Radius(r) => r.raw,
+        Layer::Igmp(g) => g.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -498,6 +504,7 @@ impl Layer<'_> {
             Layer::Tftp(_) => "tftp",
             Layer::Http(_) => "http",
             Layer::Radius(_) => "radius",
+            Layer::Igmp(_) => "igmp",
             Layer::Unknown(_) => "unknown",
         }
     }

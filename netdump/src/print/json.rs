@@ -81,7 +81,10 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             })),
             Layer::Arp(a) if a.complete() => {
                 let mut m = Map::new();
-                m.insert("type".into(), json!("arp"));
+                m.insert(
+                    "type".into(),
+                    json!(if a.appletalk { "aarp" } else { "arp" }),
+                );
                 m.insert("op".into(), json!(a.op()));
                 if let Some(x) = a.eth_ipv4() {
                     m.insert("sender_mac".into(), json!(mac(x.sha)));
@@ -149,6 +152,11 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             Layer::Icmpv6(i) if !fragmented && i.header_complete() => {
                 layers.push(json!({"type": "icmpv6", "icmp_type": i.icmp_type(), "code": i.code()}))
             }
+            Layer::Igmp(g) if !fragmented && g.group().is_some() => layers.push(json!({
+                "type": "igmp",
+                "igmp_type": g.igmp_type(),
+                "group": g.group().map(|a| a.to_string()),
+            })),
             _ => {
                 if let Some(v) = app_json(layer) {
                     layers.push(v);
@@ -157,8 +165,7 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
         }
     }
     // A transport header cut short inside a fragment is not named, so not reported either.
-    let transport_stop =
-        matches!(d.stop, Some(s) if matches!(s.protocol, "tcp" | "udp" | "icmp" | "icmp6"));
+    let transport_stop = matches!(d.stop, Some(s) if matches!(s.protocol, "tcp" | "udp" | "icmp" | "icmp6" | "igmp"));
     let cut_short = d.cut_short() && !(fragmented && transport_stop);
     let truncated = pkt.data.len() < pkt.orig_len as usize || cut_short;
     let ts_ns = i128::from(pkt.ts.sec) * 1_000_000_000 + i128::from(pkt.ts.nsec);

@@ -2,9 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{host, mac, names::ethertype_name, Dissector};
+use super::{mac, names::ethertype_name, Dissector};
 use crate::decode::{
-    arp::{Arp, OP_REPLY, OP_REQUEST},
     ethernet::{self, Ethernet},
     Decoded, Layer, Unknown, Upper,
 };
@@ -138,56 +137,5 @@ impl Dissector {
             let _ = write!(out, ", length {orig_len}: ");
         }
         self.default_print(out, u.bytes);
-    }
-
-    fn arp(&mut self, out: &mut String, a: &Arp<'_>) {
-        if !self.opts.link_header {
-            out.push_str("ARP, ");
-        }
-        let length = a.wire_len;
-        let (Some(hrd), Some(_)) = (a.hrd(), a.pro()) else {
-            out.push_str(" [|ARP]");
-            return;
-        };
-        if !a.is_eth_ipv4() {
-            let what = if hrd == 1 {
-                "Ethernet (len 6)"
-            } else {
-                "Unknown Hardware"
-            };
-            let _ = write!(out, "{what}, length {length}");
-            return;
-        }
-        let Some(x) = a.eth_ipv4() else {
-            out.push_str(" [|ARP]");
-            return;
-        };
-        if self.opts.verbose > 0 {
-            out.push_str("Ethernet (len 6), IPv4 (len 4), ");
-        }
-        match a.op() {
-            Some(OP_REQUEST) => {
-                out.push_str("Request who-has ");
-                host(out, x.tpa.into());
-                if x.tha.iter().any(|&b| b != 0) {
-                    out.push_str(" (");
-                    mac(out, &x.tha);
-                    out.push(')');
-                }
-                out.push_str(" tell ");
-                host(out, x.spa.into());
-            }
-            Some(OP_REPLY) => {
-                out.push_str("Reply ");
-                host(out, x.spa.into());
-                out.push_str(" is-at ");
-                mac(out, &x.sha);
-            }
-            Some(op) => {
-                let _ = write!(out, "Unknown ({op})");
-            }
-            None => {}
-        }
-        let _ = write!(out, ", length {length}");
     }
 }

@@ -5,15 +5,20 @@
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
 mod app;
+mod arp;
 mod bootp;
+mod chars;
 mod cooked;
 mod dhcp6;
 mod fqdn;
 mod http;
 mod icmp;
 mod icmpv6;
+mod igmp;
 mod ip;
+mod ipv6;
 mod link;
+mod mptcp;
 mod names;
 mod ntp;
 mod null;
@@ -237,6 +242,9 @@ struct Ip {
     info: IpInfo,
     /// The addresses were already printed (before IPv6 extension headers).
     addrs_printed: bool,
+    /// IPv6 with a routing header: the final destination, which the transport checksum's
+    /// pseudo-header carries (tcpdump's `ip6_finddst`).
+    final_dst: Option<std::net::Ipv6Addr>,
 }
 
 impl Ip {
@@ -266,6 +274,14 @@ impl Ip {
                 out.push_str(": ");
             }
             (true, None) => {}
+        }
+    }
+
+    /// The addresses of the transport checksum's pseudo-header.
+    fn cksum_addrs(&self) -> Addrs {
+        match (self.info.addrs, self.final_dst) {
+            (Addrs::V6(s, _), Some(d)) => Addrs::V6(s, d),
+            (a, _) => a,
         }
     }
 

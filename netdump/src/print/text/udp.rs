@@ -31,7 +31,7 @@ impl Dissector {
         if self.opts.verbose > 0 && !ip.info.fragmented {
             // Only a datagram captured whole has its checksum looked at.
             if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(plen + 8) as usize)) {
-                let addrs = &ip.info.addrs;
+                let addrs = &ip.cksum_addrs();
                 if ip.v4() && self.opts.verbose < 2 {
                     // tcpdump checks IPv4 UDP sums only from -vv on.
                 } else if sum == 0 && ip.v4() {
