@@ -25,9 +25,11 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod llc;
 pub mod null;
 pub mod raw;
 pub mod sll;
+pub mod stp;
 pub mod tcp;
 pub mod udp;
 
@@ -53,6 +55,10 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    /// 802.2 LLC (and SNAP) after an 802.3 length field.
+    Llc(llc::Llc<'a>),
+    /// A spanning-tree BPDU.
+    Stp(stp::Stp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -77,6 +83,12 @@ pub enum Upper {
     UdpPorts(u16, u16),
     /// A TCP segment's payload (source and destination port).
     TcpPorts(u16, u16),
+    /// An 802.2 LLC header (after an 802.3 length field).
+    Llc,
+    /// The SAP of a UI frame whose DSAP and SSAP are equal.
+    LlcSap(u8),
+    /// A SNAP header's OUI and protocol id (other than encapsulated ethertypes).
+    Snap(u32, u16),
     /// Nothing more to decode (the end of the packet, or a protocol with no payload).
     Nothing,
     /// The walk ends here, for this reason.
@@ -272,6 +284,18 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
 ];
 
+/// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
+/// tcpdump's `llc_print` tests them.
+pub const LLC_SAPS: &[(u8, Decoder)] = &[(llc::SAP_STP, stp::decode)];
+
+/// Decoders after a SNAP header by OUI and protocol id (`snap_print`); OUIs that carry an
+/// ethertype go through [`ETHERTYPES`].
+pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
+    ((llc::OUI_CISCO, 0x010b), stp::decode),
+    ((llc::OUI_CISCO, 0x010c), stp::decode),
+    ((llc::OUI_RFC2684, 0x000e), stp::decode),
+];
+
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[];
@@ -301,6 +325,9 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::AddressFamily(f) => lookup(ADDRESS_FAMILIES, f),
         Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
+        Upper::Llc => Some(llc::decode),
+        Upper::LlcSap(s) => lookup(LLC_SAPS, s),
+        Upper::Snap(oui, pid) => lookup(SNAP_PIDS, (oui, pid)),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
         Upper::TcpPorts(s, d) => opts.tcp_as.or_else(|| by_ports(TCP_PORTS, s, d)),
         Upper::Nothing | Upper::Stop(_) => None,
@@ -411,6 +438,8 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
+        Layer::Llc(l) => l.raw,
+        Layer::Stp(s) => s.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -451,6 +480,8 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Llc(_) => "llc",
+            Layer::Stp(_) => "stp",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -10,10 +10,13 @@ mod icmp;
 mod icmpv6;
 mod ip;
 mod link;
+mod llc;
 mod names;
 mod null;
+mod stp;
 mod tcp;
 mod udp;
+mod walk;
 
 use std::fmt::Write as _;
 
