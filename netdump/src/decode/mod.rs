@@ -32,6 +32,7 @@ pub mod sll;
 pub mod stp;
 pub mod tcp;
 pub mod udp;
+pub mod vrrp;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -59,6 +60,8 @@ pub enum Layer<'a> {
     Llc(llc::Llc<'a>),
     /// A spanning-tree BPDU.
     Stp(stp::Stp<'a>),
+    /// VRRP, or CARP with `-T carp`.
+    Vrrp(vrrp::Vrrp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -163,15 +166,27 @@ pub struct Options {
     pub udp_as: Option<Decoder>,
     /// `-T`: the decoder for every TCP payload.
     pub tcp_as: Option<Decoder>,
+    /// `-T carp`: IP protocol 112 is CARP, not VRRP.
+    pub carp: bool,
 }
 
 impl Options {
     /// The options for `-T name`, or None when the name is not one of [`PACKET_TYPES`].
     pub fn packet_type(name: &str) -> Option<Options> {
+        if name == "carp" {
+            return Some(Options {
+                carp: true,
+                ..Options::default()
+            });
+        }
         PACKET_TYPES
             .iter()
             .find(|(n, ..)| *n == name)
-            .map(|&(_, udp_as, tcp_as)| Options { udp_as, tcp_as })
+            .map(|&(_, udp_as, tcp_as)| Options {
+                udp_as,
+                tcp_as,
+                ..Options::default()
+            })
     }
 }
 
@@ -282,6 +297,7 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_UDP, udp::decode),
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
+    (vrrp::PROTO_VRRP, vrrp::decode),
 ];
 
 /// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
@@ -440,6 +456,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Icmpv6(i) => i.raw,
         Layer::Llc(l) => l.raw,
         Layer::Stp(s) => s.raw,
+        Layer::Vrrp(v) => v.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -482,6 +499,8 @@ impl Layer<'_> {
             Layer::Icmpv6(_) => "icmp6",
             Layer::Llc(_) => "llc",
             Layer::Stp(_) => "stp",
+            Layer::Vrrp(v) if v.carp => "carp",
+            Layer::Vrrp(_) => "vrrp",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -16,6 +16,7 @@ mod null;
 mod stp;
 mod tcp;
 mod udp;
+mod vrrp;
 mod walk;
 
 use std::fmt::Write as _;
@@ -110,6 +111,8 @@ struct Ip {
     info: IpInfo,
     /// The addresses were already printed (before IPv6 extension headers).
     addrs_printed: bool,
+    /// The IPv4 TTL or IPv6 hop limit (VRRP and CARP check it).
+    ttl: u8,
 }
 
 impl Ip {
