@@ -19,7 +19,9 @@
 //! and the JSON writer then say what they want of the new variant.
 
 pub mod arp;
+pub mod bfd;
 pub mod checksum;
+pub mod hsrp;
 pub mod ethernet;
 pub mod icmp;
 pub mod icmpv6;
@@ -62,6 +64,10 @@ pub enum Layer<'a> {
     Stp(stp::Stp<'a>),
     /// VRRP, or CARP with `-T carp`.
     Vrrp(vrrp::Vrrp<'a>),
+    /// Cisco HSRP.
+    Hsrp(hsrp::Hsrp<'a>),
+    /// BFD control or echo.
+    Bfd(bfd::Bfd<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -314,7 +320,14 @@ pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
-pub const UDP_PORTS: &[(u16, Decoder)] = &[];
+pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    // tcpdump tests HSRP and BFD by destination port only: their decoders check it.
+    (hsrp::PORT, hsrp::decode),
+    (bfd::CONTROL_PORT, bfd::decode),
+    (bfd::MULTIHOP_PORT, bfd::decode),
+    (bfd::LAG_PORT, bfd::decode),
+    (bfd::ECHO_PORT, bfd::decode),
+];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[];
@@ -457,6 +470,8 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Llc(l) => l.raw,
         Layer::Stp(s) => s.raw,
         Layer::Vrrp(v) => v.raw,
+        Layer::Hsrp(h) => h.raw,
+        Layer::Bfd(b) => b.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -501,8 +516,19 @@ impl Layer<'_> {
             Layer::Stp(_) => "stp",
             Layer::Vrrp(v) if v.carp => "carp",
             Layer::Vrrp(_) => "vrrp",
+            Layer::Hsrp(_) => "hsrp",
+            Layer::Bfd(_) => "bfd",
             Layer::Unknown(_) => "unknown",
         }
+    }
+}
+
+/// The destination port of the UDP datagram whose payload is being decoded (the last layer),
+/// for protocols tcpdump recognises by destination port only.
+pub(crate) fn udp_dport(layers: &[Layer<'_>]) -> Option<u16> {
+    match layers.last()? {
+        Layer::Udp(u) => u.ports().map(|(_, d)| d),
+        _ => None,
     }
 }
 

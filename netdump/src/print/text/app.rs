@@ -12,16 +12,22 @@ impl Dissector {
     /// tcpdump's default words.
     pub(super) fn udp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
-        _ulen: u32,
+        ulen: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
-        match app.first() {
-            _ => false,
+        if self.opts.quiet {
+            // tcpdump's -q names no protocol above UDP.
+            return false;
         }
+        match app.first() {
+            Some(Layer::Hsrp(h)) => self.hsrp(out, h, ulen),
+            Some(Layer::Bfd(b)) => self.bfd(out, b, ulen),
+            _ => return false,
+        }
+        true
     }
 
     /// Prints what a TCP segment carries, after tcpdump's ", length N" (`length`: the

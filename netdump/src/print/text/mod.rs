@@ -5,7 +5,9 @@
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
 mod app;
+mod bfd;
 mod cooked;
+mod hsrp;
 mod icmp;
 mod icmpv6;
 mod ip;

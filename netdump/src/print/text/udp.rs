@@ -24,14 +24,13 @@ impl Dissector {
             return;
         }
         let ulen = ulen - 8;
-        let length = ip.info.length.saturating_sub(8);
-        if ulen > length {
-            let _ = write!(out, "UDP, bad length {ulen} > {length}");
-            return;
-        }
+        let ip_len = ip.info.length.saturating_sub(8);
+        // As udp_print: the payload's length is the smaller of the two; a UDP length beyond
+        // the IP datagram is reported only when no protocol printer takes the payload.
+        let length = ulen.min(ip_len);
         if self.opts.verbose > 0 && !ip.info.fragmented {
             // Only a datagram captured whole has its checksum looked at.
-            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(ulen + 8) as usize)) {
+            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(length + 8) as usize)) {
                 let addrs = &ip.info.addrs;
                 if ip.v4() && self.opts.verbose < 2 {
                     // tcpdump checks IPv4 UDP sums only from -vv on.
@@ -45,7 +44,11 @@ impl Dissector {
                 }
             }
         }
-        if !app.is_empty() && self.udp_app(out, ip, u, app, ulen) {
+        if !app.is_empty() && self.udp_app(out, ip, u, app, length) {
+            return;
+        }
+        if ulen > ip_len && !ip.info.fragmented {
+            let _ = write!(out, "UDP, bad length {ulen} > {ip_len}");
             return;
         }
         let _ = write!(out, "UDP, length {ulen}");

@@ -126,6 +126,12 @@ pub(super) fn printjnp(out: &mut String, b: Bytes<'_>, at: usize, n: usize) -> W
     Ok(())
 }
 
+/// tcpdump's `nd_printn`: `n` characters at `at` (NULs included, escaped), as many as were
+/// captured; Cut when fewer were.
+pub(super) fn printn(out: &mut String, b: Bytes<'_>, at: usize, n: usize) -> Walk {
+    printjn(out, b, at, n)
+}
+
 /// tcpdump's `nd_printjn`: exactly `n` characters at `at` (NULs included, escaped).
 pub(super) fn printjn(out: &mut String, b: Bytes<'_>, at: usize, n: usize) -> Walk {
     for i in 0..n {
@@ -168,6 +174,28 @@ pub(super) fn unknown_data(out: &mut String, ident: &str, b: Bytes<'_>, at: usiz
     let _ = hex_print(out, ident, b, at, n.min(avail));
 }
 
+/// tcpdump's `unsigned_relts_print`: a number of seconds as `1h2m3s`.
+pub(super) fn relts(out: &mut String, secs: u32) {
+    if secs == 0 {
+        out.push_str("0s");
+        return;
+    }
+    let mut secs = secs;
+    for (unit, name) in [
+        (31_536_000, "y"),
+        (604_800, "w"),
+        (86_400, "d"),
+        (3600, "h"),
+        (60, "m"),
+        (1, "s"),
+    ] {
+        if secs >= unit {
+            let _ = write!(out, "{}{name}", secs / unit);
+            secs %= unit;
+        }
+    }
+}
+
 /// tcpdump's `nd_print_trunc`: ` [|proto]`.
 pub(super) fn trunc(out: &mut String, proto: &str) {
     let _ = write!(out, " [|{proto}]");
@@ -194,6 +222,16 @@ mod tests {
             print_char(&mut s, c);
         }
         assert_eq!(s, "a^@^?M-i ");
+    }
+
+    #[test]
+    fn relative_times() {
+        let mut s = String::new();
+        for t in [0, 3, 90, 3661] {
+            relts(&mut s, t);
+            s.push(' ');
+        }
+        assert_eq!(s, "0s 3s 1m30s 1h1m1s ");
     }
 
     #[test]
