@@ -29,6 +29,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod llc;
 pub mod null;
+pub mod ptp;
 pub mod raw;
 pub mod sll;
 pub mod stp;
@@ -68,6 +69,8 @@ pub enum Layer<'a> {
     Hsrp(hsrp::Hsrp<'a>),
     /// BFD control or echo.
     Bfd(bfd::Bfd<'a>),
+    /// IEEE 1588 PTP.
+    Ptp(ptp::Ptp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -284,6 +287,7 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV4, ipv4::decode),
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
+    (ptp::ETHERTYPE, ptp::decode),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -327,6 +331,8 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (bfd::MULTIHOP_PORT, bfd::decode),
     (bfd::LAG_PORT, bfd::decode),
     (bfd::ECHO_PORT, bfd::decode),
+    (ptp::EVENT_PORT, ptp::decode),
+    (ptp::GENERAL_PORT, ptp::decode),
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
@@ -472,6 +478,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Vrrp(v) => v.raw,
         Layer::Hsrp(h) => h.raw,
         Layer::Bfd(b) => b.raw,
+        Layer::Ptp(p) => p.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -518,6 +525,7 @@ impl Layer<'_> {
             Layer::Vrrp(_) => "vrrp",
             Layer::Hsrp(_) => "hsrp",
             Layer::Bfd(_) => "bfd",
+            Layer::Ptp(_) => "ptp",
             Layer::Unknown(_) => "unknown",
         }
     }

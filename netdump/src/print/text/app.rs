@@ -25,6 +25,7 @@ impl Dissector {
         match app.first() {
             Some(Layer::Hsrp(h)) => self.hsrp(out, h, ulen),
             Some(Layer::Bfd(b)) => self.bfd(out, b, ulen),
+            Some(Layer::Ptp(p)) => self.ptp(out, p, ulen),
             _ => return false,
         }
         true

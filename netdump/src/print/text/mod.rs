@@ -15,6 +15,7 @@ mod link;
 mod llc;
 mod names;
 mod null;
+mod ptp;
 mod stp;
 mod tcp;
 mod udp;
