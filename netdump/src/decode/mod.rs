@@ -32,6 +32,7 @@ pub mod null;
 pub mod ptp;
 pub mod raw;
 pub mod sll;
+pub mod slow;
 pub mod stp;
 pub mod tcp;
 pub mod udp;
@@ -71,6 +72,8 @@ pub enum Layer<'a> {
     Bfd(bfd::Bfd<'a>),
     /// IEEE 1588 PTP.
     Ptp(ptp::Ptp<'a>),
+    /// Slow protocols: LACP, marker, OAM.
+    Slow(slow::Slow<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -288,6 +291,7 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
     (ptp::ETHERTYPE, ptp::decode),
+    (slow::ETHERTYPE, slow::decode),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -479,6 +483,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Hsrp(h) => h.raw,
         Layer::Bfd(b) => b.raw,
         Layer::Ptp(p) => p.raw,
+        Layer::Slow(s) => s.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -526,6 +531,7 @@ impl Layer<'_> {
             Layer::Hsrp(_) => "hsrp",
             Layer::Bfd(_) => "bfd",
             Layer::Ptp(_) => "ptp",
+            Layer::Slow(_) => "slow",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -16,6 +16,7 @@ mod llc;
 mod names;
 mod null;
 mod ptp;
+mod slow;
 mod stp;
 mod tcp;
 mod udp;
