@@ -20,6 +20,7 @@
 
 pub mod arp;
 pub mod bfd;
+pub mod cdp;
 pub mod checksum;
 pub mod hsrp;
 pub mod ethernet;
@@ -74,6 +75,8 @@ pub enum Layer<'a> {
     Ptp(ptp::Ptp<'a>),
     /// Slow protocols: LACP, marker, OAM.
     Slow(slow::Slow<'a>),
+    /// Cisco Discovery Protocol.
+    Cdp(cdp::Cdp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -321,6 +324,7 @@ pub const LLC_SAPS: &[(u8, Decoder)] = &[(llc::SAP_STP, stp::decode)];
 /// Decoders after a SNAP header by OUI and protocol id (`snap_print`); OUIs that carry an
 /// ethertype go through [`ETHERTYPES`].
 pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
+    ((llc::OUI_CISCO, cdp::PID), cdp::decode),
     ((llc::OUI_CISCO, 0x010b), stp::decode),
     ((llc::OUI_CISCO, 0x010c), stp::decode),
     ((llc::OUI_RFC2684, 0x000e), stp::decode),
@@ -484,6 +488,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Bfd(b) => b.raw,
         Layer::Ptp(p) => p.raw,
         Layer::Slow(s) => s.raw,
+        Layer::Cdp(c) => c.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -532,6 +537,7 @@ impl Layer<'_> {
             Layer::Bfd(_) => "bfd",
             Layer::Ptp(_) => "ptp",
             Layer::Slow(_) => "slow",
+            Layer::Cdp(_) => "cdp",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -341,6 +341,10 @@ impl Dissector {
                 self.stp(out, s);
                 true
             }
+            Some(Layer::Cdp(c)) => {
+                self.cdp(out, c);
+                true
+            }
             Some(_) => self.network(out, above).is_none(),
         }
     }

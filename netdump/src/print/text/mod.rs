@@ -6,6 +6,7 @@
 
 mod app;
 mod bfd;
+mod cdp;
 mod cooked;
 mod hsrp;
 mod icmp;
