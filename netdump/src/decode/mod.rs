@@ -29,6 +29,7 @@ pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
 pub mod llc;
+pub mod lldp;
 pub mod null;
 pub mod ptp;
 pub mod raw;
@@ -77,6 +78,8 @@ pub enum Layer<'a> {
     Slow(slow::Slow<'a>),
     /// Cisco Discovery Protocol.
     Cdp(cdp::Cdp<'a>),
+    /// Link Layer Discovery Protocol.
+    Lldp(lldp::Lldp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -295,6 +298,7 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::ARP, arp::decode),
     (ptp::ETHERTYPE, ptp::decode),
     (slow::ETHERTYPE, slow::decode),
+    (lldp::ETHERTYPE, lldp::decode),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -489,6 +493,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Ptp(p) => p.raw,
         Layer::Slow(s) => s.raw,
         Layer::Cdp(c) => c.raw,
+        Layer::Lldp(l) => l.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -538,6 +543,7 @@ impl Layer<'_> {
             Layer::Ptp(_) => "ptp",
             Layer::Slow(_) => "slow",
             Layer::Cdp(_) => "cdp",
+            Layer::Lldp(_) => "lldp",
             Layer::Unknown(_) => "unknown",
         }
     }

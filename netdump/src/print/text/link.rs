@@ -44,6 +44,7 @@ impl Dissector {
             Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
             Some((Layer::Arp(a), _)) => self.arp(out, a),
             Some((Layer::Slow(s), _)) => self.slow(out, s),
+            Some((Layer::Lldp(l), _)) => self.lldp(out, l),
             Some((Layer::Ptp(p), _)) => self.ptp(out, p, p.length.unwrap_or(p.raw.len() as u32)),
             Some((Layer::Unknown(u), _)) => return Some(u),
             _ => {}

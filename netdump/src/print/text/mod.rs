@@ -14,6 +14,7 @@ mod icmpv6;
 mod ip;
 mod link;
 mod llc;
+mod lldp;
 mod names;
 mod null;
 mod ptp;
