@@ -153,8 +153,9 @@ impl Dissector {
         above: &[Layer<'_>],
     ) -> bool {
         let Some(h) = l.header() else {
+            // tcpdump dumps these bytes whatever -q or -x say.
             trunc(out, "llc");
-            self.default_print(out, l.raw);
+            crate::print::hexdump::hex_ascii(out, l.raw);
             return false;
         };
         if l.is_raw_ipx() {
@@ -249,7 +250,7 @@ impl Dissector {
                             }
                             _ => {
                                 trunc(out, "llc");
-                                self.default_print(out, p);
+                                crate::print::hexdump::hex_ascii(out, p);
                             }
                         }
                         return false;
