@@ -89,7 +89,11 @@ fn corpus() -> Vec<(String, Vec<u8>, u32)> {
     for (name, hex) in FRAMES {
         let f = bytes(hex);
         for keep in (15..f.len()).step_by(5) {
-            v.push((format!("{name} cut at {keep}"), f[..keep].to_vec(), f.len() as u32));
+            v.push((
+                format!("{name} cut at {keep}"),
+                f[..keep].to_vec(),
+                f.len() as u32,
+            ));
         }
     }
     v
@@ -188,8 +192,16 @@ fn run_some(flags: &[&str], dissect: DissectOptions, decode: decode::Options, on
             eprintln!("{flags:?} {name}:\n  netdump: {a:?}\n  tcpdump: {b:?}");
         }
     }
-    assert_eq!(bad, 0, "{bad} of {} packets differ from tcpdump {flags:?}", frames.len());
-    eprintln!("{flags:?}: {} packets print as tcpdump prints them", frames.len());
+    assert_eq!(
+        bad,
+        0,
+        "{bad} of {} packets differ from tcpdump {flags:?}",
+        frames.len()
+    );
+    eprintln!(
+        "{flags:?}: {} packets print as tcpdump prints them",
+        frames.len()
+    );
 }
 
 fn verbose(v: u8) -> DissectOptions {

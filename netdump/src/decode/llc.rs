@@ -55,7 +55,7 @@ impl Header {
         self.ssap_field & !SAP_GROUP
     }
 
-    pub fn len(&self) -> usize {
+    pub fn header_len(&self) -> usize {
         if self.is_u {
             3
         } else {
@@ -104,8 +104,8 @@ impl<'a> Llc<'a> {
     /// The SNAP header's OUI and protocol id, when there is one and it was captured.
     pub fn snap(&self) -> Option<(u32, u16)> {
         let h = self.header().filter(Header::is_snap)?;
-        let s = self.raw.get(h.len()..h.len() + SNAP_LEN)?;
-        if self.length < (h.len() + SNAP_LEN) as u32 {
+        let s = self.raw.get(h.header_len()..h.header_len() + SNAP_LEN)?;
+        if self.length < (h.header_len() + SNAP_LEN) as u32 {
             return None;
         }
         Some((
@@ -117,8 +117,8 @@ impl<'a> Llc<'a> {
     /// The bytes after the LLC (and SNAP) header.
     pub fn payload(&self) -> &'a [u8] {
         let n = match (self.header(), self.snap()) {
-            (Some(h), Some(_)) => h.len() + SNAP_LEN,
-            (Some(h), None) => h.len(),
+            (Some(h), Some(_)) => h.header_len() + SNAP_LEN,
+            (Some(h), None) => h.header_len(),
             (None, _) => self.raw.len(),
         };
         self.raw.get(n..).unwrap_or_default()
@@ -196,7 +196,10 @@ mod tests {
         assert_eq!(next.rest, [0x45]);
         let (_, next) = run(&[0xaa, 0xaa, 0x03, 0, 0, 0x0c, 0x20, 0x00, 2]);
         assert_eq!(next.upper, Upper::Snap(OUI_CISCO, 0x2000));
-        assert_eq!(snap_at(&[0, 0, 0x0c, 0x20, 0], 0), Some((OUI_CISCO, 0x2000)));
+        assert_eq!(
+            snap_at(&[0, 0, 0x0c, 0x20, 0], 0),
+            Some((OUI_CISCO, 0x2000))
+        );
     }
 
     #[test]
@@ -204,7 +207,7 @@ mod tests {
         let (layers, next) = run(&[0xf0, 0xf0, 0x00, 0x02, 9]);
         let Layer::Llc(l) = layers[0] else { panic!() };
         let h = l.header().unwrap();
-        assert_eq!((h.is_u, h.control, h.len()), (false, 0x0200, 4));
+        assert_eq!((h.is_u, h.control, h.header_len()), (false, 0x0200, 4));
         assert_eq!(next.upper, Upper::Nothing);
         assert_eq!(next.rest, [9]);
     }

@@ -72,7 +72,10 @@ mod tests {
             raw: &b,
             length: 36,
         };
-        assert_eq!((s.version(), s.bpdu_type(), s.flags()), (Some(2), Some(2), Some(0x3c)));
+        assert_eq!(
+            (s.version(), s.bpdu_type(), s.flags()),
+            (Some(2), Some(2), Some(0x3c))
+        );
         assert_eq!(s.root_id(), Some([0x80, 0, 1, 2, 3, 4, 5, 6]));
         assert_eq!(s.bridge_id(), None);
         for k in 0..b.len() {

@@ -12,7 +12,16 @@
 //!               {"type": "ipv6", "src", "dst", "hop_limit", "next_header", "payload_len", "flow_label"},
 //!               {"type": "tcp", "sport", "dport", "seq", "ack", "flags", "win", "payload_len"},
 //!               {"type": "udp", "sport", "dport", "len"},
-//!               {"type": "icmp" | "icmpv6", "icmp_type", "code"} ] }
+//!               {"type": "icmp" | "icmpv6", "icmp_type", "code"},
+//!               {"type": "llc", "dsap", "ssap", "control", "oui", "pid"},
+//!               {"type": "stp", "version", "bpdu_type", "flags", "root_id", "root_path_cost", "bridge_id", "port_id"},
+//!               {"type": "lldp", "chassis_id": {"subtype", "id"}, "port_id": {..}, "ttl", "system_name"},
+//!               {"type": "slow", "subtype", "actor_system", "actor_port"},
+//!               {"type": "cdp", "version", "ttl", "device_id", "port_id"},
+//!               {"type": "vrrp", "version", "vrid", "priority"}, {"type": "carp", "version", "vhid", "advskew"},
+//!               {"type": "hsrp", "version", "op_code", "state", "group", "priority", "virtual_ip"},
+//!               {"type": "bfd", "kind", "version", "state", "diagnostic", "my_discriminator", "your_discriminator"},
+//!               {"type": "ptp", "version", "message_type", "domain", "sequence_id", "clock_identity"} ] }
 //! ```
 //! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`).
 
@@ -141,7 +150,7 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             Layer::Icmpv6(i) if !fragmented && i.header_complete() => {
                 layers.push(json!({"type": "icmpv6", "icmp_type": i.icmp_type(), "code": i.code()}))
             }
-            _ => {}
+            other => layers.extend(super::json_lan::layer(other)),
         }
     }
     // A transport header cut short inside a fragment is not named, so not reported either.

@@ -88,7 +88,8 @@ impl Dissector {
         let (version, diag) = (vd >> 5, vd & 0x1f);
         let flags = b.u8(1)?;
         let diag_name = tok(DIAGNOSTICS, diag.into()).unwrap_or("unknown");
-        let port_name = tok(PORTS, p.port.into()).map_or(format!("unknown ({})", p.port), Into::into);
+        let port_name =
+            tok(PORTS, p.port.into()).map_or(format!("unknown ({})", p.port), Into::into);
         match version {
             0 => {
                 let f = bits(V0_FLAGS, flags.into(), ", ").unwrap_or_else(|| "none".into());
@@ -103,8 +104,8 @@ impl Dissector {
             }
             1 => {
                 let state = tok(STATES, u32::from(flags >> 6)).unwrap_or("unknown");
-                let f = bits(V1_FLAGS, u32::from(flags & 0x3f), ", ")
-                    .unwrap_or_else(|| "none".into());
+                let f =
+                    bits(V1_FLAGS, u32::from(flags & 0x3f), ", ").unwrap_or_else(|| "none".into());
                 if !v {
                     let _ = write!(
                         out,

@@ -197,7 +197,7 @@ fn tlv_value(out: &mut String, b: Bytes<'_>, at: usize, len: usize, kind: Kind) 
             }
         }
         Kind::Prefixes => {
-            if len % 5 != 0 {
+            if !len.is_multiple_of(5) {
                 let _ = write!(out, " [length {len} is not a multiple of 5]");
                 b.slice(at, len)?;
                 return Ok(());

@@ -71,7 +71,11 @@ impl Dissector {
             .map(|(_, name)| *name)
             .collect::<Vec<_>>()
             .join(", ");
-            let flags = if flags.is_empty() { "none".into() } else { flags };
+            let flags = if flags.is_empty() {
+                "none".into()
+            } else {
+                flags
+            };
             let _ = write!(
                 out,
                 ", id {}, offset {}, flags [{flags}], proto {} ({proto}), length {total}",

@@ -188,7 +188,7 @@ impl Dissector {
                 let _ = write!(out, ", ctrl 0x{:04x}: ", h.control);
             }
         }
-        let length = l.length.saturating_sub(h.len() as u32);
+        let length = l.length.saturating_sub(h.header_len() as u32);
         if h.is_snap() {
             return self.snap(out, addrs, l, length, above);
         }
@@ -225,7 +225,7 @@ impl Dissector {
             }
         }
         let gsap = u32::from(h.ssap_field & 1);
-        let total = length + h.len() as u32;
+        let total = length + h.header_len() as u32;
         if h.is_u {
             let cmd = u32::from(h.control & 0xef);
             let flag = tok(FLAGS, gsap | u32::from(h.control & 0x10)).unwrap_or("?");
@@ -234,7 +234,7 @@ impl Dissector {
                 None => write!(out, "Unnumbered, {cmd:02x}, Flags [{flag}], length {total}"),
             };
             if h.control & !0x10 == 0xaf {
-                let p = l.raw.get(h.len()..).unwrap_or_default();
+                let p = l.raw.get(h.header_len()..).unwrap_or_default();
                 if length == 0 {
                     return false;
                 }

@@ -189,8 +189,11 @@ const TIA_APPLICATION_TYPES: &[(u32, &str)] = &[
     (8, "video signaling"),
 ];
 
-const NETWORK_POLICY_BITS: &[(u32, &str)] =
-    &[(1 << 7, "Unknown"), (1 << 6, "Tagged"), (1 << 5, "reserved")];
+const NETWORK_POLICY_BITS: &[(u32, &str)] = &[
+    (1 << 7, "Unknown"),
+    (1 << 6, "Tagged"),
+    (1 << 5, "reserved"),
+];
 
 const LOCATION_FORMATS: &[(u32, &str)] = &[
     (1, "coordinate-based LCI"),
@@ -387,7 +390,11 @@ impl Dissector {
                     } else {
                         (PORT_SUBTYPES, 3, 4, &[5, 7, 6, 1, 2])
                     };
-                    let _ = write!(out, "\n\t  Subtype {} ({sub}): ", name(table, sub, "Unknown"));
+                    let _ = write!(
+                        out,
+                        "\n\t  Subtype {} ({sub}): ",
+                        name(table, sub, "Unknown")
+                    );
                     if sub == mac_sub {
                         if tl < 7 {
                             return Err(Cut);
@@ -531,11 +538,7 @@ impl Dissector {
                     let _ = write!(out, "\n\t      Oper_Version: {}", p.u8(at)?);
                     let _ = write!(out, "\n\t      Max_Version: {}", p.u8(at + 1)?);
                     let _ = write!(out, "\n\t      Sequence Number: {}", p.be32(at + 2)?);
-                    let _ = write!(
-                        out,
-                        "\n\t      Acknowledgement Number: {}",
-                        p.be32(at + 6)?
-                    );
+                    let _ = write!(out, "\n\t      Acknowledgement Number: {}", p.be32(at + 6)?);
                 }
                 2 => {
                     if tl < 17 {
@@ -549,11 +552,19 @@ impl Dissector {
                     out.push_str("\n\t      Priority Allocation");
                     let pg = p.be32(at + 4)?;
                     for i in 0..8 {
-                        let _ = write!(out, "\n\t          PgId_{i}: {}", (pg >> (28 - 4 * i)) & 0xf);
+                        let _ = write!(
+                            out,
+                            "\n\t          PgId_{i}: {}",
+                            (pg >> (28 - 4 * i)) & 0xf
+                        );
                     }
                     out.push_str("\n\t      Priority Group Allocation");
                     for i in 0..8 {
-                        let _ = write!(out, "\n\t          Pg percentage[{i}]: {}", p.u8(at + 8 + i)?);
+                        let _ = write!(
+                            out,
+                            "\n\t          Pg percentage[{i}]: {}",
+                            p.u8(at + 8 + i)?
+                        );
                     }
                     let _ = write!(out, "\n\t      NumTCsSupported: {}", p.u8(at + 16)?);
                 }
@@ -570,7 +581,11 @@ impl Dissector {
                         let _ = write!(
                             out,
                             "\n\t          Priority Bit {i}: {}",
-                            if t & (1 << i) != 0 { "Enabled" } else { "Disabled" }
+                            if t & (1 << i) != 0 {
+                                "Enabled"
+                            } else {
+                                "Disabled"
+                            }
                         );
                     }
                     let _ = write!(out, "\n\t      NumTCPFCSupported: {}", p.u8(at + 5)?);
@@ -579,10 +594,7 @@ impl Dissector {
                     if tl < 4 {
                         return Ok(hexdump);
                     }
-                    let _ = write!(
-                        out,
-                        "\n\t    Feature - Application (type 0x4, length {tl})"
-                    );
+                    let _ = write!(out, "\n\t    Feature - Application (type 0x4, length {tl})");
                     info(out)?;
                     let mut tv = tl - 4;
                     let mut m = at + 4;
@@ -598,10 +610,18 @@ impl Dissector {
                             out,
                             "\n\t          SF (0x{:x}) Application Protocol ID is {}",
                             u >> 22,
-                            if u >> 22 != 0 { "Socket Number" } else { "L2 EtherType" }
+                            if u >> 22 != 0 {
+                                "Socket Number"
+                            } else {
+                                "L2 EtherType"
+                            }
                         );
                         let _ = write!(out, "\n\t          OUI: 0x{:06x}", u & 0x3fffff);
-                        let _ = write!(out, "\n\t          User Priority Map: 0x{:02x}", p.u8(m + 5)?);
+                        let _ = write!(
+                            out,
+                            "\n\t          User Priority Map: 0x{:02x}",
+                            p.u8(m + 5)?
+                        );
                         tv -= 6;
                         m += 6;
                     }
@@ -694,7 +714,11 @@ fn private_8021(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
         return Ok(false);
     }
     let sub = t.u8(3)?;
-    let _ = write!(out, "\n\t  {} Subtype ({sub})", name(SUBTYPES_8021, sub, "unknown"));
+    let _ = write!(
+        out,
+        "\n\t  {} Subtype ({sub})",
+        name(SUBTYPES_8021, sub, "unknown")
+    );
     match sub {
         1 => {
             if len < 6 {
@@ -816,7 +840,7 @@ fn private_8021(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
                 return Ok(false);
             }
             let sl = len - 5;
-            if sl % 3 != 0 {
+            if !sl.is_multiple_of(3) {
                 return Ok(false);
             }
             out.push_str("\n\t    Application Priority Table");
@@ -867,7 +891,13 @@ fn private_8021(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
             );
             let _ = write!(out, "\n\t    ROL: {}, RWD: {}, ", (v >> 5) & 1, v & 0x1f);
             let v = t.u8(8)?;
-            let _ = write!(out, "RES: {}, ROL: {}, RKA: {}", v >> 6, (v >> 5) & 1, v & 0x1f);
+            let _ = write!(
+                out,
+                "RES: {}, ROL: {}, RKA: {}",
+                v >> 6,
+                (v >> 5) & 1,
+                v & 0x1f
+            );
         }
         14 => {
             if len < 8 {
@@ -883,7 +913,7 @@ fn private_8021(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
             );
             let _ = write!(out, "ChnCap: {}", t.be16(6)? & 0x0fff);
             let sl = len - 8;
-            if sl % 3 != 0 {
+            if !sl.is_multiple_of(3) {
                 return Ok(false);
             }
             for i in (0..sl).step_by(3) {
@@ -901,7 +931,11 @@ fn private_8023(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
         return Ok(false);
     }
     let sub = t.u8(3)?;
-    let _ = write!(out, "\n\t  {} Subtype ({sub})", name(SUBTYPES_8023, sub, "unknown"));
+    let _ = write!(
+        out,
+        "\n\t  {} Subtype ({sub})",
+        name(SUBTYPES_8023, sub, "unknown")
+    );
     match sub {
         1 => {
             if len < 9 {
@@ -987,7 +1021,11 @@ fn private_tia(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
         return Ok(false);
     }
     let sub = t.u8(3)?;
-    let _ = write!(out, "\n\t  {} Subtype ({sub})", name(TIA_SUBTYPES, sub, "unknown"));
+    let _ = write!(
+        out,
+        "\n\t  {} Subtype ({sub})",
+        name(TIA_SUBTYPES, sub, "unknown")
+    );
     match sub {
         1 => {
             if len < 7 {
@@ -1016,7 +1054,11 @@ fn private_tia(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
                 "\n\t    Application type [{}] (0x{a:02x})",
                 name(TIA_APPLICATION_TYPES, a, "none")
             );
-            let _ = write!(out, ", Flags [{}]", flags(NETWORK_POLICY_BITS, t.u8(5)?, "none"));
+            let _ = write!(
+                out,
+                ", Flags [{}]",
+                flags(NETWORK_POLICY_BITS, t.u8(5)?, "none")
+            );
             let _ = write!(out, "\n\t    Vlan id {}", (t.be16(5)? & 0x1ffe) >> 1);
             let _ = write!(out, ", L2 priority {}", (t.be16(6)? & 0x01ff) >> 6);
             let _ = write!(out, ", DSCP value {}", t.be16(6)? & 0x003f);
@@ -1061,7 +1103,11 @@ fn private_tia(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
                         t.be32(16)? & 0x3fff_ffff
                     );
                     let d = t.u8(20)?;
-                    let _ = write!(out, "\n\t    Datum {} (0x{d:02x})", name(DATUMS, d, "unknown"));
+                    let _ = write!(
+                        out,
+                        "\n\t    Datum {} (0x{d:02x})",
+                        name(DATUMS, d, "unknown")
+                    );
                 }
                 2 => {
                     if len < 6 {
@@ -1119,7 +1165,11 @@ fn private_tia(out: &mut String, t: Bytes<'_>, len: usize) -> Walk<bool> {
             let _ = write!(
                 out,
                 "\n\t    Power type [{}]",
-                if x & 3 != 0 { "PD device" } else { "PSE device" }
+                if x & 3 != 0 {
+                    "PD device"
+                } else {
+                    "PSE device"
+                }
             );
             let _ = write!(
                 out,
