@@ -5,6 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use netdump::{
+    decode,
     packet::{Direction, Hook, LinkType, Packet, Timestamp},
     print::{json, DissectOptions, Dump, PrintOptions, Printer, TimeFormat},
     ring::sample,
@@ -61,11 +62,17 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
+            // The second flag set reads IP protocol 112 as CARP (-T carp).
+            decode: if verbose == 2 {
+                decode::Options::packet_type("carp").unwrap_or_default()
+            } else {
+                decode::Options::default()
+            },
             ..Default::default()
         });
         let mut out = Vec::new();
         p.print(&mut out, pkt).unwrap();
     }
     let mut out = Vec::new();
-    json::write_line(&mut out, pkt, Default::default()).unwrap();
+    json::write_line(&mut out, pkt, decode::Options::default()).unwrap();
 }

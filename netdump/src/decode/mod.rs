@@ -19,25 +19,34 @@
 //! and the JSON writer then say what they want of the new variant.
 
 pub mod arp;
+pub mod bfd;
 pub mod bootp;
+pub mod cdp;
 pub mod checksum;
 pub mod dhcp6;
 pub mod ethernet;
+pub mod hsrp;
 pub mod http;
 pub mod icmp;
 pub mod icmpv6;
 pub mod igmp;
 pub mod ipv4;
 pub mod ipv6;
+pub mod llc;
+pub mod lldp;
 pub mod ntp;
 pub mod null;
+pub mod ptp;
 pub mod radius;
 pub mod raw;
 pub mod sll;
+pub mod slow;
+pub mod stp;
 pub mod syslog;
 pub mod tcp;
 pub mod tftp;
 pub mod udp;
+pub mod vrrp;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -69,6 +78,24 @@ pub enum Layer<'a> {
     Http(http::Http<'a>),
     Radius(radius::Radius<'a>),
     Igmp(igmp::Igmp<'a>),
+    /// 802.2 LLC (and SNAP) after an 802.3 length field.
+    Llc(llc::Llc<'a>),
+    /// A spanning-tree BPDU.
+    Stp(stp::Stp<'a>),
+    /// VRRP, or CARP with `-T carp`.
+    Vrrp(vrrp::Vrrp<'a>),
+    /// Cisco HSRP.
+    Hsrp(hsrp::Hsrp<'a>),
+    /// BFD control or echo.
+    Bfd(bfd::Bfd<'a>),
+    /// IEEE 1588 PTP.
+    Ptp(ptp::Ptp<'a>),
+    /// Slow protocols: LACP, marker, OAM.
+    Slow(slow::Slow<'a>),
+    /// Cisco Discovery Protocol.
+    Cdp(cdp::Cdp<'a>),
+    /// Link Layer Discovery Protocol.
+    Lldp(lldp::Lldp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -93,6 +120,12 @@ pub enum Upper {
     UdpPorts(u16, u16),
     /// A TCP segment's payload (source and destination port).
     TcpPorts(u16, u16),
+    /// An 802.2 LLC header (after an 802.3 length field).
+    Llc,
+    /// The SAP of a UI frame whose DSAP and SSAP are equal.
+    LlcSap(u8),
+    /// A SNAP header's OUI and protocol id (other than encapsulated ethertypes).
+    Snap(u32, u16),
     /// Nothing more to decode (the end of the packet, or a protocol with no payload).
     Nothing,
     /// The walk ends here, for this reason.
@@ -167,15 +200,27 @@ pub struct Options {
     pub udp_as: Option<Decoder>,
     /// `-T`: the decoder for every TCP payload.
     pub tcp_as: Option<Decoder>,
+    /// `-T carp`: IP protocol 112 is CARP, not VRRP.
+    pub carp: bool,
 }
 
 impl Options {
     /// The options for `-T name`, or None when the name is not one of [`PACKET_TYPES`].
     pub fn packet_type(name: &str) -> Option<Options> {
+        if name == "carp" {
+            return Some(Options {
+                carp: true,
+                ..Options::default()
+            });
+        }
         PACKET_TYPES
             .iter()
             .find(|(n, ..)| *n == name)
-            .map(|&(_, udp_as, tcp_as)| Options { udp_as, tcp_as })
+            .map(|&(_, udp_as, tcp_as)| Options {
+                udp_as,
+                tcp_as,
+                ..Options::default()
+            })
     }
 }
 
@@ -269,6 +314,9 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::ARP, arp::decode),
     (ethernet::RARP, arp::decode),
     (ethernet::AARP, arp::decode_aarp),
+    (ptp::ETHERTYPE, ptp::decode),
+    (slow::ETHERTYPE, slow::decode),
+    (lldp::ETHERTYPE, lldp::decode),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -289,6 +337,20 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
     (ipv4::PROTO_IGMP, igmp::decode),
+    (vrrp::PROTO_VRRP, vrrp::decode),
+];
+
+/// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
+/// tcpdump's `llc_print` tests them.
+pub const LLC_SAPS: &[(u8, Decoder)] = &[(llc::SAP_STP, stp::decode)];
+
+/// Decoders after a SNAP header by OUI and protocol id (`snap_print`); OUIs that carry an
+/// ethertype go through [`ETHERTYPES`].
+pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
+    ((llc::OUI_CISCO, cdp::PID), cdp::decode),
+    ((llc::OUI_CISCO, 0x010b), stp::decode),
+    ((llc::OUI_CISCO, 0x010c), stp::decode),
+    ((llc::OUI_RFC2684, 0x000e), stp::decode),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
@@ -307,6 +369,14 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (1700, radius::decode),
     (3799, radius::decode),
     (514, syslog::decode),
+    // tcpdump tests HSRP and BFD by destination port only: their decoders check it.
+    (hsrp::PORT, hsrp::decode),
+    (bfd::CONTROL_PORT, bfd::decode),
+    (bfd::MULTIHOP_PORT, bfd::decode),
+    (bfd::LAG_PORT, bfd::decode),
+    (bfd::ECHO_PORT, bfd::decode),
+    (ptp::EVENT_PORT, ptp::decode),
+    (ptp::GENERAL_PORT, ptp::decode),
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
@@ -337,6 +407,9 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::AddressFamily(f) => lookup(ADDRESS_FAMILIES, f),
         Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
+        Upper::Llc => Some(llc::decode),
+        Upper::LlcSap(s) => lookup(LLC_SAPS, s),
+        Upper::Snap(oui, pid) => lookup(SNAP_PIDS, (oui, pid)),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
         // With any -T, tcp_print hands payloads only to -T's printer, never by port.
         Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
@@ -457,6 +530,15 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Http(h) => h.raw,
         Layer::Radius(r) => r.raw,
         Layer::Igmp(g) => g.raw,
+        Layer::Llc(l) => l.raw,
+        Layer::Stp(s) => s.raw,
+        Layer::Vrrp(v) => v.raw,
+        Layer::Hsrp(h) => h.raw,
+        Layer::Bfd(b) => b.raw,
+        Layer::Ptp(p) => p.raw,
+        Layer::Slow(s) => s.raw,
+        Layer::Cdp(c) => c.raw,
+        Layer::Lldp(l) => l.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -505,8 +587,27 @@ impl Layer<'_> {
             Layer::Http(_) => "http",
             Layer::Radius(_) => "radius",
             Layer::Igmp(_) => "igmp",
+            Layer::Llc(_) => "llc",
+            Layer::Stp(_) => "stp",
+            Layer::Vrrp(v) if v.carp => "carp",
+            Layer::Vrrp(_) => "vrrp",
+            Layer::Hsrp(_) => "hsrp",
+            Layer::Bfd(_) => "bfd",
+            Layer::Ptp(_) => "ptp",
+            Layer::Slow(_) => "slow",
+            Layer::Cdp(_) => "cdp",
+            Layer::Lldp(_) => "lldp",
             Layer::Unknown(_) => "unknown",
         }
+    }
+}
+
+/// The destination port of the UDP datagram whose payload is being decoded (the last layer),
+/// for protocols tcpdump recognises by destination port only.
+pub(crate) fn udp_dport(layers: &[Layer<'_>]) -> Option<u16> {
+    match layers.last()? {
+        Layer::Udp(u) => u.ports().map(|(_, d)| d),
+        _ => None,
     }
 }
 

@@ -20,7 +20,16 @@
 //!               {"type": "syslog", "facility", "severity"},
 //!               {"type": "tftp", "opcode", "file"},
 //!               {"type": "radius", "code", "id", "attributes": [types]},
-//!               {"type": "http", "method", "path", "host", "status", "version"} ] }
+//!               {"type": "http", "method", "path", "host", "status", "version"},
+//!               {"type": "llc", "dsap", "ssap", "control", "oui", "pid"},
+//!               {"type": "stp", "version", "bpdu_type", "flags", "root_id", "root_path_cost", "bridge_id", "port_id"},
+//!               {"type": "lldp", "chassis_id": {"subtype", "id"}, "port_id": {..}, "ttl", "system_name"},
+//!               {"type": "slow", "subtype", "actor_system", "actor_port"},
+//!               {"type": "cdp", "version", "ttl", "device_id", "port_id"},
+//!               {"type": "vrrp", "version", "vrid", "priority"}, {"type": "carp", "version", "vhid", "advskew"},
+//!               {"type": "hsrp", "version", "op_code", "state", "group", "priority", "virtual_ip"},
+//!               {"type": "bfd", "kind", "version", "state", "diagnostic", "my_discriminator", "your_discriminator"},
+//!               {"type": "ptp", "version", "message_type", "domain", "sequence_id", "clock_identity"} ] }
 //! ```
 //! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`).
 
@@ -157,11 +166,10 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
                 "igmp_type": g.igmp_type(),
                 "group": g.group().map(|a| a.to_string()),
             })),
-            _ => {
-                if let Some(v) = app_json(layer) {
-                    layers.push(v);
-                }
-            }
+            other => match app_json(other) {
+                Some(v) => layers.push(v),
+                None => layers.extend(super::json_lan::layer(other)),
+            },
         }
     }
     // A transport header cut short inside a fragment is not named, so not reported either.

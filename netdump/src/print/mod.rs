@@ -4,6 +4,7 @@
 
 pub mod hexdump;
 pub mod json;
+mod json_lan;
 pub mod text;
 pub mod time;
 

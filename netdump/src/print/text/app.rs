@@ -22,15 +22,20 @@ impl Dissector {
         app: &[Layer<'_>],
         ulen: u32,
     ) -> bool {
-        // tcpdump's port chain runs only without -q.
-        let quiet = self.opts.quiet;
+        if self.opts.quiet {
+            // tcpdump's -q names no protocol above UDP (its port chain runs only without -q).
+            return false;
+        }
         match app.first() {
-            Some(Layer::Bootp(b)) if !quiet => self.bootp(out, b, ulen),
-            Some(Layer::Ntp(n)) if !quiet => self.ntp(out, n, ulen),
-            Some(Layer::Dhcp6(d)) if !quiet => self.dhcp6(out, d, ulen),
-            Some(Layer::Radius(r)) if !quiet => self.radius(out, r, ulen),
-            Some(Layer::Syslog(s)) if !quiet => self.syslog(out, s, ulen),
-            Some(Layer::Tftp(t)) if !quiet => self.tftp(out, t, ulen),
+            Some(Layer::Bootp(b)) => self.bootp(out, b, ulen),
+            Some(Layer::Ntp(n)) => self.ntp(out, n, ulen),
+            Some(Layer::Dhcp6(d)) => self.dhcp6(out, d, ulen),
+            Some(Layer::Radius(r)) => self.radius(out, r, ulen),
+            Some(Layer::Syslog(s)) => self.syslog(out, s, ulen),
+            Some(Layer::Tftp(t)) => self.tftp(out, t, ulen),
+            Some(Layer::Hsrp(h)) => self.hsrp(out, h, ulen),
+            Some(Layer::Bfd(b)) => self.bfd(out, b, ulen),
+            Some(Layer::Ptp(p)) => self.ptp(out, p, ulen),
             _ => return false,
         }
         true

@@ -62,19 +62,22 @@ impl Dissector {
             if h.ttl() != 0 {
                 let _ = write!(out, ", ttl {}", h.ttl());
             }
-            let mut flags = String::new();
-            if h.more_fragments() {
-                flags.push('+');
-            }
-            if h.dont_fragment() {
-                flags.push_str("DF");
-            }
-            if h.reserved_flag() {
-                flags.push_str("rsvd");
-            }
-            if flags.is_empty() {
-                flags.push_str("none");
-            }
+            // tcpdump's bittok2str: the names of the bits set, joined by ", ".
+            let flags = [
+                (h.more_fragments(), "+"),
+                (h.dont_fragment(), "DF"),
+                (h.reserved_flag(), "rsvd"),
+            ]
+            .iter()
+            .filter(|(set, _)| *set)
+            .map(|(_, name)| *name)
+            .collect::<Vec<_>>()
+            .join(", ");
+            let flags = if flags.is_empty() {
+                "none".into()
+            } else {
+                flags
+            };
             let _ = write!(
                 out,
                 ", id {}, offset {}, flags [{flags}], proto {} ({proto}), length {total}",
@@ -100,6 +103,7 @@ impl Dissector {
             },
             addrs_printed: false,
             final_dst: None,
+            ttl: h.ttl(),
         };
         if h.frag_offset() != 0 {
             info.write_addrs(out, None);
@@ -135,6 +139,10 @@ impl Dissector {
             Some(Layer::Icmpv6(i)) => {
                 ip.write_addrs(out, None);
                 self.icmp6(out, ip, i)
+            }
+            Some(Layer::Vrrp(v)) => {
+                ip.write_addrs(out, None);
+                self.vrrp(out, ip, v)
             }
             Some(Layer::Unknown(Unknown {
                 what: Upper::IpProtocol(ipv6::NO_NEXT_HEADER),

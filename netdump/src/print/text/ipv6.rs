@@ -257,6 +257,7 @@ impl Dissector {
                         },
                         addrs_printed,
                         final_dst: final_dst(&pkt, h.next_header()),
+                        ttl: h.hop_limit(),
                     };
                     self.transport(out, &info, above);
                     return Ok(());

@@ -42,6 +42,9 @@ impl Dissector {
             Some((Layer::Ipv4(ip), above)) => self.ipv4(out, ip, above),
             Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
             Some((Layer::Arp(a), _)) => self.arp(out, a),
+            Some((Layer::Slow(s), _)) => self.slow(out, s),
+            Some((Layer::Lldp(l), _)) => self.lldp(out, l),
+            Some((Layer::Ptp(p), _)) => self.ptp(out, p, p.length.unwrap_or(p.raw.len() as u32)),
             Some((Layer::Unknown(u), _)) => return Some(u),
             _ => {}
         }
@@ -62,14 +65,6 @@ impl Dissector {
         let link_header = self.opts.link_header;
         if link_header {
             addresses(out, e);
-        }
-        if e.is_8023() {
-            // An 802.3 length field: tcpdump hands these to its LLC printer.
-            if link_header {
-                let _ = write!(out, "802.3, length {orig_len}: ");
-            }
-            let _ = write!(out, "LLC, length {length}");
-            return;
         }
         let mut printed_length = false;
         let mut ethertype = e.ethertype;
@@ -95,6 +90,22 @@ impl Dissector {
         if ethernet::is_vlan(ethertype) {
             // The decoder stopped inside a tag.
             out.push_str(" [|vlan]");
+            return;
+        }
+        if ethertype <= ethernet::MAX_8023_LENGTH {
+            // An 802.3 length field: an LLC header follows (`-e` says "802.3" and the
+            // length the field gives, unless a VLAN tag already printed the frame's).
+            if link_header {
+                out.push_str("802.3");
+                if !printed_length {
+                    let llc_len = match rest.first() {
+                        Some(Layer::Llc(l)) => l.length,
+                        _ => length,
+                    };
+                    let _ = write!(out, ", length {llc_len}: ");
+                }
+            }
+            self.llc(out, Some((&e.src, &e.dst)), rest);
             return;
         }
         if link_header {

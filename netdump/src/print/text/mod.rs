@@ -6,11 +6,14 @@
 
 mod app;
 mod arp;
+mod bfd;
 mod bootp;
+mod cdp;
 mod chars;
 mod cooked;
 mod dhcp6;
 mod fqdn;
+mod hsrp;
 mod http;
 mod icmp;
 mod icmpv6;
@@ -18,16 +21,23 @@ mod igmp;
 mod ip;
 mod ipv6;
 mod link;
+mod llc;
+mod lldp;
 mod mptcp;
 mod names;
 mod ntp;
 mod null;
 mod payload;
+mod ptp;
 mod radius;
+mod slow;
+mod stp;
 mod syslog;
 mod tcp;
 mod tftp;
 mod udp;
+mod vrrp;
+mod walk;
 
 use std::{cell::Cell, fmt::Write as _};
 
@@ -245,6 +255,8 @@ struct Ip {
     /// IPv6 with a routing header: the final destination, which the transport checksum's
     /// pseudo-header carries (tcpdump's `ip6_finddst`).
     final_dst: Option<std::net::Ipv6Addr>,
+    /// The IPv4 TTL or IPv6 hop limit (VRRP and CARP check it).
+    ttl: u8,
 }
 
 impl Ip {
