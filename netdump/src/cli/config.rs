@@ -208,6 +208,7 @@ impl Args {
                 quiet: self.quiet,
                 absolute_seq: self.absolute_seq,
                 suppress_default_print: matches!(dump, Dump::Hex { .. } | Dump::HexAscii { .. }),
+                ..DissectOptions::default()
             },
             time: TimeFormat::from_count(self.time),
             dump,

@@ -20,6 +20,7 @@
 
 pub mod arp;
 pub mod checksum;
+pub mod dns;
 pub mod ethernet;
 pub mod icmp;
 pub mod icmpv6;
@@ -53,6 +54,8 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    /// A DNS, mDNS or LLMNR message (UDP or TCP).
+    Dns(dns::Dns<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -274,13 +277,26 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
-pub const UDP_PORTS: &[(u16, Decoder)] = &[];
+pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (dns::PORT, dns::decode_udp),
+    (dns::MDNS_PORT, dns::decode_mdns),
+    // tcpdump has no LLMNR printer (its text stays "UDP, length N"); JSON reads it.
+    (dns::LLMNR_PORT, dns::decode_llmnr),
+];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
-pub const TCP_PORTS: &[(u16, Decoder)] = &[];
+pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    // After telnet, smtp, whois, bgp, pptp, redis, ssh, netbios, smb, beep, openflow,
+    // ftp, http and rtsp in tcpdump's chain.
+    (dns::PORT, dns::decode_tcp),
+];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
-pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[];
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[(
+    "domain",
+    Some(dns::decode_udp),
+    Some(dns::decode_tcp),
+)];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
@@ -411,6 +427,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
+        Layer::Dns(d) => d.payload,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -451,6 +468,7 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Dns(_) => "domain",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -3,7 +3,7 @@
 //! calling that protocol's printer module.
 
 use super::{Dissector, Ip};
-use crate::decode::{tcp::Tcp, udp::Udp, Layer};
+use crate::decode::{dns::Flavor, tcp::Tcp, udp::Udp, Layer};
 
 impl Dissector {
     /// Prints what a UDP datagram carries where tcpdump would have printed
@@ -12,31 +12,33 @@ impl Dissector {
     /// tcpdump's default words.
     pub(super) fn udp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
-        _ulen: u32,
+        ulen: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
         match app.first() {
-            _ => false,
+            Some(Layer::Dns(d)) if d.flavor != Flavor::Llmnr => self.dns(out, d, ulen),
+            _ => return false,
         }
+        true
     }
 
     /// Prints what a TCP segment carries, after tcpdump's ", length N" (`length`: the
     /// payload's length by the IP header). False when no printer knows it.
     pub(super) fn tcp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
         _tcp: &Tcp<'_>,
         app: &[Layer<'_>],
-        _length: u32,
+        length: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
         match app.first() {
-            _ => false,
+            Some(Layer::Dns(d)) => self.dns(out, d, length),
+            _ => return false,
         }
+        true
     }
 }

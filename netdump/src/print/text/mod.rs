@@ -6,6 +6,7 @@
 
 mod app;
 mod cooked;
+mod dns;
 mod icmp;
 mod icmpv6;
 mod ip;
@@ -32,6 +33,10 @@ pub struct Options {
     pub absolute_seq: bool,
     /// A `-x`/`-X`/`-A` dump follows: do not hex-dump unknown protocols in the line itself.
     pub suppress_default_print: bool,
+    /// `-T` chose the protocol of every UDP payload: tcpdump's udp_print then prints it
+    /// before its checksum and length checks (and with `-q`). Set by [`crate::print::Printer`]
+    /// from its decoding options.
+    pub udp_forced: bool,
 }
 
 /// The protocol printer. Keeps TCP sequence state between packets.

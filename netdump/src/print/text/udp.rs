@@ -25,13 +25,15 @@ impl Dissector {
         }
         let ulen = ulen - 8;
         let length = ip.info.length.saturating_sub(8);
-        if ulen > length {
-            let _ = write!(out, "UDP, bad length {ulen} > {length}");
+        // What the protocol printers get: the UDP length, unless the IP header says less.
+        let app_len = ulen.min(length);
+        if self.opts.udp_forced && !app.is_empty() && self.udp_app(out, ip, u, app, app_len) {
+            // -T: tcpdump prints the forced protocol before checking anything else.
             return;
         }
         if self.opts.verbose > 0 && !ip.info.fragmented {
             // Only a datagram captured whole has its checksum looked at.
-            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(ulen + 8) as usize)) {
+            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(app_len + 8) as usize)) {
                 let addrs = &ip.info.addrs;
                 if ip.v4() && self.opts.verbose < 2 {
                     // tcpdump checks IPv4 UDP sums only from -vv on.
@@ -45,7 +47,12 @@ impl Dissector {
                 }
             }
         }
-        if !app.is_empty() && self.udp_app(out, ip, u, app, ulen) {
+        // -q: tcpdump names no protocol above UDP.
+        if !self.opts.quiet && !app.is_empty() && self.udp_app(out, ip, u, app, app_len) {
+            return;
+        }
+        if ulen > length && !ip.info.fragmented {
+            let _ = write!(out, "UDP, bad length {ulen} > {length}");
             return;
         }
         let _ = write!(out, "UDP, length {ulen}");
