@@ -255,21 +255,20 @@ pub fn write_name(
     let mut max_offset = (cp as u32).wrapping_sub(base as u32);
     let mut i = *msg.get(cp).ok_or(NameError::Cut)?;
     cp += 1;
-    let mut rp = 0usize;
+    // Where the name ends in place; unknown (tcpdump's NULL) until the walk meets a
+    // pointer, when the name starts with one.
+    let mut rp = (i & 0xc0 != 0xc0).then_some(cp + l);
     let mut compress = false;
-    if i & 0xc0 != 0xc0 {
-        rp = cp + l;
-    }
     if i == 0 {
         out.push('.');
-        return Ok(rp);
+        return rp.ok_or(NameError::Cut);
     }
     let mut name_chars = 0u32;
     while i != 0 && cp < msg.len() {
         match i & 0xc0 {
             0xc0 => {
                 if !compress {
-                    rp = cp + 1;
+                    rp = Some(cp + 1);
                     compress = true;
                 }
                 let lo = *msg.get(cp).ok_or(NameError::Cut)?;
@@ -323,13 +322,13 @@ pub fn write_name(
         l = label_len(msg, cp, out)?;
         cp += 1;
         if !compress {
-            rp += l + 1;
+            rp = rp.map(|r| r + l + 1);
         }
     }
     if name_chars > MAX_NAME {
         out.push_str("<DOMAIN NAME TOO LONG>");
     }
-    Ok(rp)
+    rp.ok_or(NameError::Cut)
 }
 
 /// The name at `at` as text (tcpdump's spelling), and where it ends; None when the walk
@@ -650,8 +649,8 @@ mod tests {
     /// A response: www.example.com. A 198.18.0.1 (compressed), MX 10 mx.example.com.
     pub(crate) const RESPONSE: &[u8] = &[
         0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, // header
-        3, b'w', b'w', b'w', 7, b'e', b'x', b'a', b'm', b'p', b'l', b'e', 3, b'c', b'o', b'm',
-        0, 0, 1, 0, 1, // question at 12
+        3, b'w', b'w', b'w', 7, b'e', b'x', b'a', b'm', b'p', b'l', b'e', 3, b'c', b'o', b'm', 0,
+        0, 1, 0, 1, // question at 12
         0xc0, 12, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 198, 18, 0, 1, // A
         0xc0, 16, 0, 15, 0, 1, 0, 0, 0, 60, 0, 7, 0, 10, 2, b'm', b'x', 0xc0, 16, // MX
     ];
@@ -675,7 +674,10 @@ mod tests {
         let (d, next) = decode_one(RESPONSE, false);
         assert_eq!(next.upper, Upper::Nothing);
         let h = d.header().unwrap();
-        assert_eq!((h.id, h.response(), h.opcode(), h.rcode()), (0x1234, true, 0, 0));
+        assert_eq!(
+            (h.id, h.response(), h.opcode(), h.rcode()),
+            (0x1234, true, 0, 0)
+        );
         let s = d.sections();
         assert!(s.complete);
         assert_eq!(
@@ -750,7 +752,8 @@ mod tests {
         let mut s = String::new();
         assert_eq!(write_name(&m, 12, 0, &mut s), Ok(m.len()));
         assert!(s.ends_with("<DOMAIN NAME TOO LONG>"), "{s}");
-        assert_eq!(s.len(), 255 + "<DOMAIN NAME TOO LONG>".len());
+        // Four labels and their dots (256 characters), then the complaint.
+        assert_eq!(s.len(), 256 + "<DOMAIN NAME TOO LONG>".len());
     }
 
     #[test]

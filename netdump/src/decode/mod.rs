@@ -292,11 +292,8 @@ pub const TCP_PORTS: &[(u16, Decoder)] = &[
 ];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
-pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[(
-    "domain",
-    Some(dns::decode_udp),
-    Some(dns::decode_tcp),
-)];
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] =
+    &[("domain", Some(dns::decode_udp), Some(dns::decode_tcp))];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)

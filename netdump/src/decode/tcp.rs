@@ -140,7 +140,9 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     let upper = match (tcp.header_len(), tcp.ports()) {
         (Some(h), _) if h < MIN_HEADER_LEN => Upper::Stop(StopReason::Malformed),
         _ if !tcp.header_complete() => Upper::Stop(StopReason::Truncated),
-        (_, Some((s, d))) if !tcp.payload().is_empty() => Upper::TcpPorts(s, d),
+        // Payload by the IP header, captured or not: tcpdump hands it to the protocol's
+        // printer for its ports either way.
+        (Some(h), Some((s, d))) if ip.length > h => Upper::TcpPorts(s, d),
         _ => Upper::Nothing,
     };
     Next {

@@ -519,10 +519,10 @@ impl Walk<'_, '_> {
                     self.out.push(']');
                 }
             }
+            // One long string (captured whole: checked first).
+            dns::T_UNSPECA if !self.has(cp, len) => return Err(Cut::Trunc),
             dns::T_UNSPECA => {
-                if !self.has(cp, len) || !dns::push_chars(self.out, self.msg, cp, len) {
-                    return Err(Cut::Trunc);
-                }
+                dns::push_chars(self.out, self.msg, cp, len);
             }
             dns::T_TSIG => {
                 if self.verbose == 0 {

@@ -168,7 +168,7 @@ impl Dissector {
             }
         }
         let _ = write!(out, ", length {length}");
-        if !app.is_empty() {
+        if !app.is_empty() && length > 0 {
             self.tcp_app(out, ip, t, app, length);
         }
     }

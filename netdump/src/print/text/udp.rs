@@ -32,18 +32,22 @@ impl Dissector {
             return;
         }
         if self.opts.verbose > 0 && !ip.info.fragmented {
-            // Only a datagram captured whole has its checksum looked at.
-            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(app_len + 8) as usize)) {
+            if let Some(sum) = u.checksum() {
                 let addrs = &ip.info.addrs;
+                // A zero sum is said whatever was captured; a sum is checked only over a
+                // payload captured whole.
+                let data = u.raw.get(..(app_len + 8) as usize);
                 if ip.v4() && self.opts.verbose < 2 {
                     // tcpdump checks IPv4 UDP sums only from -vv on.
                 } else if sum == 0 && ip.v4() {
                     out.push_str("[no cksum] ");
-                } else if checksum::transport(addrs, 17, d) == 0 {
-                    out.push_str("[udp sum ok] ");
-                } else {
-                    let want = checksum::transport_expected(addrs, 17, d, 6);
-                    let _ = write!(out, "[bad udp cksum 0x{sum:04x} -> 0x{want:04x}!] ");
+                } else if let Some(d) = data {
+                    if checksum::transport(addrs, 17, d) == 0 {
+                        out.push_str("[udp sum ok] ");
+                    } else {
+                        let want = checksum::transport_expected(addrs, 17, d, 6);
+                        let _ = write!(out, "[bad udp cksum 0x{sum:04x} -> 0x{want:04x}!] ");
+                    }
                 }
             }
         }
