@@ -653,6 +653,7 @@ fn dns_prints_as_tcpdump_prints_it() {
         &["-x"],
         &["-T", "domain"],
         &["-vv", "-T", "domain"],
+        &["-q", "-T", "domain"],
     ];
     let mut bad = 0;
     let mut domain_lines = 0;
