@@ -46,11 +46,15 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn print_all_ways(pkt: &Packet<'_>) {
-    for (verbose, link_header, dump) in [
-        (0, false, Dump::None),
-        (2, true, Dump::HexAscii { link: true }),
-        (1, false, Dump::Ascii { link: false }),
-        (3, false, Dump::None),
+    // Row 2 reads IP protocol 112 as CARP (-T carp); the last every UDP and TCP payload as
+    // DNS (-T domain), whatever its ports.
+    let forced = decode::Options::packet_type("domain").unwrap_or_default();
+    let carp = decode::Options::packet_type("carp").unwrap_or_default();
+    for (verbose, link_header, dump, decode) in [
+        (0, false, Dump::None, decode::Options::default()),
+        (2, true, Dump::HexAscii { link: true }, carp),
+        (1, false, Dump::Ascii { link: false }, decode::Options::default()),
+        (3, false, Dump::Hex { link: false }, forced),
     ] {
         let mut p = Printer::new(PrintOptions {
             dissect: DissectOptions {
@@ -62,12 +66,8 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
-            // The second flag set reads IP protocol 112 as CARP (-T carp).
-            decode: if verbose == 2 {
-                decode::Options::packet_type("carp").unwrap_or_default()
-            } else {
-                decode::Options::default()
-            },
+            number: true,
+            decode,
             ..Default::default()
         });
         let mut out = Vec::new();
@@ -75,4 +75,5 @@ fn print_all_ways(pkt: &Packet<'_>) {
     }
     let mut out = Vec::new();
     json::write_line(&mut out, pkt, decode::Options::default()).unwrap();
+    json::write_line(&mut out, pkt, forced).unwrap();
 }

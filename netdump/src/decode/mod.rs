@@ -24,6 +24,7 @@ pub mod bootp;
 pub mod cdp;
 pub mod checksum;
 pub mod dhcp6;
+pub mod dns;
 pub mod ethernet;
 pub mod hsrp;
 pub mod http;
@@ -96,6 +97,8 @@ pub enum Layer<'a> {
     Cdp(cdp::Cdp<'a>),
     /// Link Layer Discovery Protocol.
     Lldp(lldp::Lldp<'a>),
+    /// A DNS, mDNS or LLMNR message (UDP or TCP).
+    Dns(dns::Dns<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -356,6 +359,8 @@ pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (dns::PORT, dns::decode_udp),
+    (dns::MDNS_PORT, dns::decode_mdns),
     (69, tftp::decode),
     (68, bootp::decode),
     (67, bootp::decode),
@@ -368,22 +373,32 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (1813, radius::decode),
     (1700, radius::decode),
     (3799, radius::decode),
-    (514, syslog::decode),
     // tcpdump tests HSRP and BFD by destination port only: their decoders check it.
     (hsrp::PORT, hsrp::decode),
     (bfd::CONTROL_PORT, bfd::decode),
     (bfd::MULTIHOP_PORT, bfd::decode),
     (bfd::LAG_PORT, bfd::decode),
     (bfd::ECHO_PORT, bfd::decode),
+    (514, syslog::decode),
     (ptp::EVENT_PORT, ptp::decode),
     (ptp::GENERAL_PORT, ptp::decode),
+    // Not in tcpdump's chain (its text stays "UDP, length N"); last, so it takes nothing
+    // from a port tcpdump prints; JSON reads it.
+    (dns::LLMNR_PORT, dns::decode_llmnr),
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
-pub const TCP_PORTS: &[(u16, Decoder)] = &[(80, http::decode), (8080, http::decode)];
+pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    (80, http::decode),
+    (8080, http::decode),
+    // After telnet, smtp, whois, bgp, pptp, redis, ssh, netbios, smb, beep, openflow,
+    // ftp, http and rtsp in tcpdump's chain.
+    (dns::PORT, dns::decode_tcp),
+];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
 pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
+    ("domain", Some(dns::decode_udp), Some(dns::decode_tcp)),
     ("tftp", Some(tftp::decode), None),
     ("radius", Some(radius::decode), None),
 ];
@@ -539,6 +554,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Slow(s) => s.raw,
         Layer::Cdp(c) => c.raw,
         Layer::Lldp(l) => l.raw,
+        Layer::Dns(d) => d.payload,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -597,6 +613,7 @@ impl Layer<'_> {
             Layer::Slow(_) => "slow",
             Layer::Cdp(_) => "cdp",
             Layer::Lldp(_) => "lldp",
+            Layer::Dns(_) => "domain",
             Layer::Unknown(_) => "unknown",
         }
     }

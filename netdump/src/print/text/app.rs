@@ -4,6 +4,7 @@
 
 use super::{Dissector, Ip};
 use crate::decode::{
+    dns::Flavor,
     tcp::{self, Tcp},
     udp::Udp,
     Layer,
@@ -22,11 +23,8 @@ impl Dissector {
         app: &[Layer<'_>],
         ulen: u32,
     ) -> bool {
-        if self.opts.quiet {
-            // tcpdump's -q names no protocol above UDP (its port chain runs only without -q).
-            return false;
-        }
         match app.first() {
+            Some(Layer::Dns(d)) if d.flavor != Flavor::Llmnr => self.dns(out, d, ulen),
             Some(Layer::Bootp(b)) => self.bootp(out, b, ulen),
             Some(Layer::Ntp(n)) => self.ntp(out, n, ulen),
             Some(Layer::Dhcp6(d)) => self.dhcp6(out, d, ulen),
@@ -55,6 +53,7 @@ impl Dissector {
         let rst_data = tcp.flags().is_some_and(|f| f & tcp::RST != 0) && self.opts.verbose > 0;
         match app.first() {
             Some(Layer::Http(h)) if !rst_data => self.http(out, h, length),
+            Some(Layer::Dns(d)) if !rst_data => self.dns(out, d, length),
             _ => return false,
         }
         true

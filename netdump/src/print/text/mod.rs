@@ -12,6 +12,7 @@ mod cdp;
 mod chars;
 mod cooked;
 mod dhcp6;
+mod dns;
 mod fqdn;
 mod hsrp;
 mod http;
@@ -59,6 +60,10 @@ pub struct Options {
     pub absolute_seq: bool,
     /// A `-x`/`-X`/`-A` dump follows: do not hex-dump unknown protocols in the line itself.
     pub suppress_default_print: bool,
+    /// `-T` chose the protocol of every UDP payload: tcpdump's udp_print then prints it
+    /// before its checksum and length checks (and with `-q`). Set by [`crate::print::Printer`]
+    /// from its decoding options.
+    pub udp_forced: bool,
     /// Names for addresses and ports (no `-n`); None prints numbers.
     pub names: Option<&'static Names>,
 }
@@ -150,9 +155,7 @@ enum PortNames {
 fn host(out: &mut String, addr: std::net::IpAddr) {
     match names() {
         Some(n) => n.write_host(out, addr),
-        None => {
-            let _ = write!(out, "{addr}");
-        }
+        None => crate::names::write_addr(out, addr),
     }
 }
 
@@ -175,14 +178,9 @@ impl<T: Into<std::net::IpAddr>> From<T> for Host {
 
 impl std::fmt::Display for Host {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match names() {
-            Some(n) => {
-                let mut s = String::new();
-                n.write_host(&mut s, self.0);
-                f.write_str(&s)
-            }
-            None => self.0.fmt(f),
-        }
+        let mut s = String::new();
+        host(&mut s, self.0);
+        f.write_str(&s)
     }
 }
 

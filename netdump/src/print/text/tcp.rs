@@ -183,7 +183,7 @@ impl Dissector {
             rst_data(out, t.payload(), length);
             return;
         }
-        if !app.is_empty() {
+        if !app.is_empty() && length > 0 {
             self.tcp_app(out, ip, t, app, length);
         }
     }

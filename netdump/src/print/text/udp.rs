@@ -32,6 +32,10 @@ impl Dissector {
         // As udp_print: the payload's length is the smaller of the two; a UDP length beyond
         // the IP datagram is reported only when no protocol printer takes the payload.
         let length = ulen.min(ip_len);
+        if self.opts.udp_forced && !app.is_empty() && self.udp_app(out, ip, u, app, length) {
+            // -T: tcpdump prints the forced protocol before checking anything else.
+            return;
+        }
         if self.opts.verbose > 0 && !ip.info.fragmented {
             // Only a datagram captured whole has its checksum looked at (but an IPv4 sum of
             // zero is said to be absent whatever was captured).
@@ -51,7 +55,8 @@ impl Dissector {
                 }
             }
         }
-        if !app.is_empty() && self.udp_app(out, ip, u, app, length) {
+        // -q: tcpdump's port chain runs only without it.
+        if !self.opts.quiet && !app.is_empty() && self.udp_app(out, ip, u, app, length) {
             return;
         }
         if ulen > ip_len && !ip.info.fragmented {
