@@ -25,6 +25,7 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod message;
 pub mod null;
 pub mod raw;
 pub mod sll;
@@ -53,6 +54,8 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    /// A message whose printer walks its bytes (PIM, OSPF, AoE, ...: `message::Proto`).
+    Message(message::Message<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -251,6 +254,7 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV4, ipv4::decode),
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
+    (message::ETHERTYPE_AOE, message::aoe),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -270,6 +274,9 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_UDP, udp::decode),
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
+    (message::PROTO_EIGRP, message::eigrp),
+    (message::PROTO_OSPF, message::ospf),
+    (message::PROTO_PIM, message::pim),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
@@ -411,6 +418,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
+        Layer::Message(m) => m.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -451,6 +459,7 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Message(m) => m.proto.name(),
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -141,6 +141,11 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             Layer::Icmpv6(i) if !fragmented && i.header_complete() => {
                 layers.push(json!({"type": "icmpv6", "icmp_type": i.icmp_type(), "code": i.code()}))
             }
+            Layer::Message(m) if !fragmented => layers.push(json!({
+                "type": m.proto.name(),
+                "length": m.length,
+                "captured": m.raw.len(),
+            })),
             _ => {}
         }
     }

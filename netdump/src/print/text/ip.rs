@@ -218,6 +218,10 @@ impl Dissector {
                 ip.write_addrs(out, None);
                 self.icmp6(out, ip, i)
             }
+            Some(Layer::Message(m)) => {
+                ip.write_addrs(out, None);
+                self.message(out, m, Some(ip))
+            }
             Some(Layer::Unknown(Unknown {
                 what: Upper::IpProtocol(ipv6::NO_NEXT_HEADER),
                 ..

@@ -43,6 +43,7 @@ impl Dissector {
             Some((Layer::Ipv4(ip), above)) => self.ipv4(out, ip, above),
             Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
             Some((Layer::Arp(a), _)) => self.arp(out, a),
+            Some((Layer::Message(m), _)) => self.message(out, m, None),
             Some((Layer::Unknown(u), _)) => return Some(u),
             _ => {}
         }

@@ -4,14 +4,19 @@
 //! `decode/` says what the bytes are; this module says what tcpdump would say about them,
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
+mod aoe;
 mod app;
 mod cooked;
+mod eigrp;
 mod icmp;
 mod icmpv6;
 mod ip;
 mod link;
+mod message;
 mod names;
 mod null;
+mod ospf;
+mod pim;
 mod tcp;
 mod udp;
 

@@ -22,6 +22,7 @@ pub(super) fn ethertype_name(t: u16) -> &'static str {
         0x22f0 => "AVB",
         0x88e5 => "802.1AE MACsec",
         0x9000 => "Loopback",
+        0x88a2 => "AoE",
         0x6558 => "Transparent Ethernet bridging",
         _ => "Unknown",
     }
@@ -46,6 +47,7 @@ pub(super) fn ipproto_name(p: u8) -> &'static str {
         51 => "AH",
         58 => "ICMPv6",
         59 => "NONE",
+        88 => "EIGRP",
         89 => "OSPF",
         103 => "PIM",
         112 => "VRRP",

@@ -1,0 +1,121 @@
+//! Messages of protocols whose printer walks their bytes (tcpdump's tier-2 printers: PIM,
+//! OSPF, AoE, DECnet, Babel, BGP, ...): the decoder only recognises and delimits them.
+//!
+//! tcpdump's printers for these protocols are long byte walkers whose output depends on
+//! every field in turn; parsing them into typed structures first would mean writing each
+//! structure twice. So the decoder records which protocol the registry chose, the captured
+//! bytes and the message's length on the wire, and `print/text/<proto>.rs` walks the bytes
+//! (every read checked, as everywhere: a cut-short message ends in tcpdump's `[|proto]`).
+
+use super::{Context, IpInfo, Layer, Next, Upper};
+
+/// The protocols decoded as [`Message`]s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proto {
+    /// Protocol Independent Multicast (IP protocol 103).
+    Pim,
+    /// OSPFv2 or OSPFv3 (IP protocol 89).
+    Ospf,
+    /// Cisco EIGRP (IP protocol 88).
+    Eigrp,
+    /// ATA over Ethernet (ethertype 0x88a2).
+    Aoe,
+}
+
+impl Proto {
+    /// tcpdump's short name for the protocol (its `ndo_protocol`, as in `[|pim]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Proto::Pim => "pim",
+            Proto::Ospf => "ospf",
+            Proto::Eigrp => "eigrp",
+            Proto::Aoe => "aoe",
+        }
+    }
+}
+
+/// A message: its protocol, its captured bytes, and its length on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Message<'a> {
+    pub proto: Proto,
+    /// The captured bytes (up to the length the outer headers give it).
+    pub raw: &'a [u8],
+    /// The length the outer headers give the message (IP payload, rest of the frame);
+    /// the captured bytes may be fewer.
+    pub length: u32,
+    /// The enclosing IP header's facts, for checksums over a pseudo-header.
+    pub ip: Option<IpInfo>,
+}
+
+impl<'a> Message<'a> {
+    /// The byte at `at`, if captured.
+    pub fn u8(&self, at: usize) -> Option<u8> {
+        self.raw.get(at).copied()
+    }
+}
+
+/// Records `b` as one message of `proto`: nothing follows it in the walk.
+fn message<'a>(
+    proto: Proto,
+    b: &'a [u8],
+    cx: &mut Context,
+    layers: &mut Vec<Layer<'a>>,
+) -> Next<'a> {
+    let length = match cx.ip {
+        Some(ip) => ip.length,
+        None => cx.wire_len.unwrap_or(b.len() as u32),
+    };
+    layers.push(Layer::Message(Message {
+        proto,
+        raw: b,
+        length,
+        ip: cx.ip,
+    }));
+    Next::consumed(b, Upper::Nothing)
+}
+
+// The registry's decoders, one per protocol.
+
+pub fn pim<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Pim, b, cx, layers)
+}
+
+pub fn ospf<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Ospf, b, cx, layers)
+}
+
+pub fn eigrp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Eigrp, b, cx, layers)
+}
+
+pub fn aoe<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Aoe, b, cx, layers)
+}
+
+pub const PROTO_EIGRP: u8 = 88;
+pub const PROTO_OSPF: u8 = 89;
+pub const PROTO_PIM: u8 = 103;
+pub const ETHERTYPE_AOE: u16 = 0x88a2;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_keeps_its_bytes_and_the_ip_length() {
+        let mut cx = Context {
+            wire_len: Some(60),
+            ..Context::default()
+        };
+        let mut layers = Vec::new();
+        let next = aoe(&[0x10, 0, 0, 0], &mut cx, &mut layers);
+        assert_eq!(next.upper, Upper::Nothing);
+        assert!(next.rest.is_empty());
+        let Some(Layer::Message(m)) = layers.first() else {
+            panic!("{layers:?}")
+        };
+        assert_eq!((m.proto, m.length, m.raw.len()), (Proto::Aoe, 60, 4));
+        assert_eq!(m.u8(0), Some(0x10));
+        assert_eq!(m.u8(4), None);
+    }
+}
