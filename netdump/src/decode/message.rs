@@ -20,6 +20,8 @@ pub enum Proto {
     Eigrp,
     /// ATA over Ethernet (ethertype 0x88a2).
     Aoe,
+    /// DECnet Phase IV routing (ethertype 0x6003).
+    Decnet,
 }
 
 impl Proto {
@@ -30,6 +32,7 @@ impl Proto {
             Proto::Ospf => "ospf",
             Proto::Eigrp => "eigrp",
             Proto::Aoe => "aoe",
+            Proto::Decnet => "decnet",
         }
     }
 }
@@ -92,10 +95,15 @@ pub fn aoe<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Ne
     message(Proto::Aoe, b, cx, layers)
 }
 
+pub fn decnet<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Decnet, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
 pub const ETHERTYPE_AOE: u16 = 0x88a2;
+pub const ETHERTYPE_DECNET: u16 = 0x6003;
 
 #[cfg(test)]
 mod tests {

@@ -255,6 +255,7 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
     (message::ETHERTYPE_AOE, message::aoe),
+    (message::ETHERTYPE_DECNET, message::decnet),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).

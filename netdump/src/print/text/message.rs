@@ -53,6 +53,11 @@ impl<'a> Bytes<'a> {
         Ok(u16::from_be_bytes([s[0], s[1]]))
     }
 
+    pub fn le16(&self, at: usize) -> Result<u16, Trunc> {
+        let s = self.get(at, 2)?;
+        Ok(u16::from_le_bytes([s[0], s[1]]))
+    }
+
     pub fn be24(&self, at: usize) -> Result<u32, Trunc> {
         let s = self.get(at, 3)?;
         Ok(u32::from_be_bytes([0, s[0], s[1], s[2]]))
@@ -223,6 +228,7 @@ impl Dissector {
             Proto::Ospf => self.ospf(out, m, ip),
             Proto::Eigrp => self.eigrp(out, m),
             Proto::Aoe => self.aoe(out, m),
+            Proto::Decnet => self.decnet(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

@@ -7,6 +7,7 @@
 mod aoe;
 mod app;
 mod cooked;
+mod decnet;
 mod eigrp;
 mod icmp;
 mod icmpv6;

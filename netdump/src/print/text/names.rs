@@ -23,6 +23,7 @@ pub(super) fn ethertype_name(t: u16) -> &'static str {
         0x88e5 => "802.1AE MACsec",
         0x9000 => "Loopback",
         0x88a2 => "AoE",
+        0x6003 => "DN",
         0x6558 => "Transparent Ethernet bridging",
         _ => "Unknown",
     }
