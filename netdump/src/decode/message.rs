@@ -22,6 +22,8 @@ pub enum Proto {
     Aoe,
     /// DECnet Phase IV routing (ethertype 0x6003).
     Decnet,
+    /// Babel routing (UDP 6696, and 6697 as it was first assigned).
+    Babel,
 }
 
 impl Proto {
@@ -33,6 +35,7 @@ impl Proto {
             Proto::Eigrp => "eigrp",
             Proto::Aoe => "aoe",
             Proto::Decnet => "decnet",
+            Proto::Babel => "babel",
         }
     }
 }
@@ -64,9 +67,17 @@ fn message<'a>(
     cx: &mut Context,
     layers: &mut Vec<Layer<'a>>,
 ) -> Next<'a> {
-    let length = match cx.ip {
-        Some(ip) => ip.length,
-        None => cx.wire_len.unwrap_or(b.len() as u32),
+    // The length tcpdump hands the protocol's printer: a UDP datagram's payload by the UDP
+    // header, a TCP segment's by the IP header less the TCP header, an IP payload by the IP
+    // header, else what the link layer had on the wire.
+    let captured = b.len() as u32;
+    let length = match (layers.last(), cx.ip) {
+        (Some(Layer::Udp(u)), _) => u
+            .length()
+            .map_or(captured, |l| u32::from(l).saturating_sub(8)),
+        (Some(Layer::Tcp(t)), Some(ip)) => ip.length.saturating_sub(t.header_len().unwrap_or(0)),
+        (_, Some(ip)) => ip.length,
+        (_, None) => cx.wire_len.unwrap_or(captured),
     };
     layers.push(Layer::Message(Message {
         proto,
@@ -99,11 +110,17 @@ pub fn decnet<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     message(Proto::Decnet, b, cx, layers)
 }
 
+pub fn babel<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Babel, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
 pub const ETHERTYPE_AOE: u16 = 0x88a2;
 pub const ETHERTYPE_DECNET: u16 = 0x6003;
+pub const UDP_BABEL: u16 = 6696;
+pub const UDP_BABEL_OLD: u16 = 6697;
 
 #[cfg(test)]
 mod tests {

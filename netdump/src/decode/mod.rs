@@ -282,7 +282,10 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
-pub const UDP_PORTS: &[(u16, Decoder)] = &[];
+pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (message::UDP_BABEL, message::babel),
+    (message::UDP_BABEL_OLD, message::babel),
+];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[];

@@ -12,14 +12,17 @@ impl Dissector {
     /// tcpdump's default words.
     pub(super) fn udp_app(
         &mut self,
-        _out: &mut String,
-        _ip: &Ip,
+        out: &mut String,
+        ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
         _ulen: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
         match app.first() {
+            Some(Layer::Message(m)) => {
+                self.message(out, m, Some(ip));
+                true
+            }
             _ => false,
         }
     }
@@ -28,14 +31,17 @@ impl Dissector {
     /// payload's length by the IP header). False when no printer knows it.
     pub(super) fn tcp_app(
         &mut self,
-        _out: &mut String,
-        _ip: &Ip,
+        out: &mut String,
+        ip: &Ip,
         _tcp: &Tcp<'_>,
         app: &[Layer<'_>],
         _length: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
         match app.first() {
+            Some(Layer::Message(m)) => {
+                self.message(out, m, Some(ip));
+                true
+            }
             _ => false,
         }
     }

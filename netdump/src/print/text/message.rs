@@ -229,6 +229,7 @@ impl Dissector {
             Proto::Eigrp => self.eigrp(out, m),
             Proto::Aoe => self.aoe(out, m),
             Proto::Decnet => self.decnet(out, m),
+            Proto::Babel => self.babel(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

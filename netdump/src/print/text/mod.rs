@@ -6,6 +6,7 @@
 
 mod aoe;
 mod app;
+mod babel;
 mod cooked;
 mod decnet;
 mod eigrp;
