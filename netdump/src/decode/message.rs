@@ -24,6 +24,10 @@ pub enum Proto {
     Decnet,
     /// Babel routing (UDP 6696, and 6697 as it was first assigned).
     Babel,
+    /// ETSI GeoNetworking (ethertype 0x8947, and 0x0707 before 2013).
+    Geonet,
+    /// ISO CALM FAST (ethertype 0x1111).
+    CalmFast,
 }
 
 impl Proto {
@@ -36,6 +40,8 @@ impl Proto {
             Proto::Aoe => "aoe",
             Proto::Decnet => "decnet",
             Proto::Babel => "babel",
+            Proto::Geonet => "geonet",
+            Proto::CalmFast => "calm_fast",
         }
     }
 }
@@ -51,6 +57,8 @@ pub struct Message<'a> {
     pub length: u32,
     /// The enclosing IP header's facts, for checksums over a pseudo-header.
     pub ip: Option<IpInfo>,
+    /// The Ethernet source address, for printers that name it (GeoNetworking).
+    pub link_src: Option<[u8; 6]>,
 }
 
 impl<'a> Message<'a> {
@@ -79,11 +87,16 @@ fn message<'a>(
         (_, Some(ip)) => ip.length,
         (_, None) => cx.wire_len.unwrap_or(captured),
     };
+    let link_src = layers.iter().find_map(|l| match l {
+        Layer::Ethernet(e) => Some(e.src),
+        _ => None,
+    });
     layers.push(Layer::Message(Message {
         proto,
         raw: b,
         length,
         ip: cx.ip,
+        link_src,
     }));
     Next::consumed(b, Upper::Nothing)
 }
@@ -114,11 +127,22 @@ pub fn babel<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> 
     message(Proto::Babel, b, cx, layers)
 }
 
+pub fn geonet<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Geonet, b, cx, layers)
+}
+
+pub fn calm_fast<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::CalmFast, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
 pub const ETHERTYPE_AOE: u16 = 0x88a2;
 pub const ETHERTYPE_DECNET: u16 = 0x6003;
+pub const ETHERTYPE_GEONET_OLD: u16 = 0x0707;
+pub const ETHERTYPE_GEONET: u16 = 0x8947;
+pub const ETHERTYPE_CALM_FAST: u16 = 0x1111;
 pub const UDP_BABEL: u16 = 6696;
 pub const UDP_BABEL_OLD: u16 = 6697;
 

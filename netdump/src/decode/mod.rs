@@ -256,6 +256,9 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::ARP, arp::decode),
     (message::ETHERTYPE_AOE, message::aoe),
     (message::ETHERTYPE_DECNET, message::decnet),
+    (message::ETHERTYPE_GEONET_OLD, message::geonet),
+    (message::ETHERTYPE_GEONET, message::geonet),
+    (message::ETHERTYPE_CALM_FAST, message::calm_fast),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).

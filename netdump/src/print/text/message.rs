@@ -221,6 +221,16 @@ pub(super) fn bits_nosep(table: &[(u32, &'static str)], none: &str, v: u32) -> S
 }
 
 impl Dissector {
+    /// tcpdump's `ND_DEFAULTPRINT(bp, length)` inside a printer: the hex and ASCII dump of
+    /// `length` bytes; Err after what was captured when fewer were.
+    pub(super) fn default_print_len(&self, out: &mut String, b: Bytes<'_>, length: usize) -> Walk {
+        self.default_print(out, b.take(length).b);
+        if b.len() < length {
+            return Err(b.trunc());
+        }
+        Ok(())
+    }
+
     /// A message after its IP header (`ip`), or after the link header (None).
     pub(super) fn message(&mut self, out: &mut String, m: &Message<'_>, ip: Option<&Ip>) {
         let result = match m.proto {
@@ -230,6 +240,8 @@ impl Dissector {
             Proto::Aoe => self.aoe(out, m),
             Proto::Decnet => self.decnet(out, m),
             Proto::Babel => self.babel(out, m),
+            Proto::Geonet => self.geonet(out, m),
+            Proto::CalmFast => self.calm_fast(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

@@ -10,6 +10,7 @@ mod babel;
 mod cooked;
 mod decnet;
 mod eigrp;
+mod geonet;
 mod icmp;
 mod icmpv6;
 mod ip;

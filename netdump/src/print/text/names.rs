@@ -24,6 +24,9 @@ pub(super) fn ethertype_name(t: u16) -> &'static str {
         0x9000 => "Loopback",
         0x88a2 => "AoE",
         0x6003 => "DN",
+        0x0707 => "GeoNet (old)",
+        0x8947 => "GeoNet",
+        0x1111 => "CALM FAST",
         0x6558 => "Transparent Ethernet bridging",
         _ => "Unknown",
     }
