@@ -28,6 +28,8 @@ pub enum Proto {
     Geonet,
     /// ISO CALM FAST (ethertype 0x1111).
     CalmFast,
+    /// Broadcom lawful-intercept shim (from UDP port 49152).
+    BcmLi,
 }
 
 impl Proto {
@@ -42,6 +44,7 @@ impl Proto {
             Proto::Babel => "babel",
             Proto::Geonet => "geonet",
             Proto::CalmFast => "calm_fast",
+            Proto::BcmLi => "bcm_li",
         }
     }
 }
@@ -135,6 +138,16 @@ pub fn calm_fast<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>)
     message(Proto::CalmFast, b, cx, layers)
 }
 
+/// Broadcom's LI shim: tcpdump takes it by source port only.
+pub fn bcm_li<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    match layers.last() {
+        Some(Layer::Udp(u)) if u.ports().is_some_and(|(s, _)| s == UDP_BCM_LI) => {
+            message(Proto::BcmLi, b, cx, layers)
+        }
+        _ => Next::consumed(b, Upper::Nothing),
+    }
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -145,6 +158,7 @@ pub const ETHERTYPE_GEONET: u16 = 0x8947;
 pub const ETHERTYPE_CALM_FAST: u16 = 0x1111;
 pub const UDP_BABEL: u16 = 6696;
 pub const UDP_BABEL_OLD: u16 = 6697;
+pub const UDP_BCM_LI: u16 = 49152;
 
 #[cfg(test)]
 mod tests {

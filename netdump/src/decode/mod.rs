@@ -288,6 +288,7 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (message::UDP_BABEL, message::babel),
     (message::UDP_BABEL_OLD, message::babel),
+    (message::UDP_BCM_LI, message::bcm_li),
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).

@@ -242,6 +242,7 @@ impl Dissector {
             Proto::Babel => self.babel(out, m),
             Proto::Geonet => self.geonet(out, m),
             Proto::CalmFast => self.calm_fast(out, m),
+            Proto::BcmLi => self.bcm_li(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

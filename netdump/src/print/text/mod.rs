@@ -7,6 +7,7 @@
 mod aoe;
 mod app;
 mod babel;
+mod bcm_li;
 mod cooked;
 mod decnet;
 mod eigrp;
