@@ -30,6 +30,8 @@ pub enum Proto {
     CalmFast,
     /// Broadcom lawful-intercept shim (from UDP port 49152).
     BcmLi,
+    /// OpenFlow 1.0 to 1.5 (TCP 6653, and 6633 before IANA's assignment).
+    OpenFlow,
 }
 
 impl Proto {
@@ -45,6 +47,7 @@ impl Proto {
             Proto::Geonet => "geonet",
             Proto::CalmFast => "calm_fast",
             Proto::BcmLi => "bcm_li",
+            Proto::OpenFlow => "openflow",
         }
     }
 }
@@ -148,6 +151,10 @@ pub fn bcm_li<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     }
 }
 
+pub fn openflow<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::OpenFlow, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -159,6 +166,8 @@ pub const ETHERTYPE_CALM_FAST: u16 = 0x1111;
 pub const UDP_BABEL: u16 = 6696;
 pub const UDP_BABEL_OLD: u16 = 6697;
 pub const UDP_BCM_LI: u16 = 49152;
+pub const TCP_OPENFLOW_OLD: u16 = 6633;
+pub const TCP_OPENFLOW: u16 = 6653;
 
 #[cfg(test)]
 mod tests {

@@ -292,7 +292,10 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
-pub const TCP_PORTS: &[(u16, Decoder)] = &[];
+pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    (message::TCP_OPENFLOW_OLD, message::openflow),
+    (message::TCP_OPENFLOW, message::openflow),
+];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
 pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[];

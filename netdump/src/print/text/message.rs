@@ -243,6 +243,7 @@ impl Dissector {
             Proto::Geonet => self.geonet(out, m),
             Proto::CalmFast => self.calm_fast(out, m),
             Proto::BcmLi => self.bcm_li(out, m),
+            Proto::OpenFlow => self.openflow(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

@@ -19,6 +19,7 @@ mod link;
 mod message;
 mod names;
 mod null;
+mod openflow;
 mod ospf;
 mod pim;
 mod tcp;
