@@ -32,6 +32,8 @@ pub enum Proto {
     BcmLi,
     /// OpenFlow 1.0 to 1.5 (TCP 6653, and 6633 before IANA's assignment).
     OpenFlow,
+    /// The Redis serialization protocol (TCP 6379, `-T resp`).
+    Resp,
 }
 
 impl Proto {
@@ -48,6 +50,7 @@ impl Proto {
             Proto::CalmFast => "calm_fast",
             Proto::BcmLi => "bcm_li",
             Proto::OpenFlow => "openflow",
+            Proto::Resp => "resp",
         }
     }
 }
@@ -155,6 +158,10 @@ pub fn openflow<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) 
     message(Proto::OpenFlow, b, cx, layers)
 }
 
+pub fn resp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Resp, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -168,6 +175,7 @@ pub const UDP_BABEL_OLD: u16 = 6697;
 pub const UDP_BCM_LI: u16 = 49152;
 pub const TCP_OPENFLOW_OLD: u16 = 6633;
 pub const TCP_OPENFLOW: u16 = 6653;
+pub const TCP_RESP: u16 = 6379;
 
 #[cfg(test)]
 mod tests {

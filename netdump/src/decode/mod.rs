@@ -295,10 +295,12 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 pub const TCP_PORTS: &[(u16, Decoder)] = &[
     (message::TCP_OPENFLOW_OLD, message::openflow),
     (message::TCP_OPENFLOW, message::openflow),
+    (message::TCP_RESP, message::resp),
 ];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
-pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[];
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] =
+    &[("resp", None, Some(message::resp))];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)

@@ -244,6 +244,7 @@ impl Dissector {
             Proto::CalmFast => self.calm_fast(out, m),
             Proto::BcmLi => self.bcm_li(out, m),
             Proto::OpenFlow => self.openflow(out, m),
+            Proto::Resp => super::resp::print(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

@@ -22,6 +22,7 @@ mod null;
 mod openflow;
 mod ospf;
 mod pim;
+mod resp;
 mod tcp;
 mod udp;
 
