@@ -34,6 +34,8 @@ pub enum Proto {
     OpenFlow,
     /// The Redis serialization protocol (TCP 6379, `-T resp`).
     Resp,
+    /// sFlow v5 (UDP 6343).
+    Sflow,
 }
 
 impl Proto {
@@ -51,6 +53,7 @@ impl Proto {
             Proto::BcmLi => "bcm_li",
             Proto::OpenFlow => "openflow",
             Proto::Resp => "resp",
+            Proto::Sflow => "sflow",
         }
     }
 }
@@ -162,6 +165,10 @@ pub fn resp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> N
     message(Proto::Resp, b, cx, layers)
 }
 
+pub fn sflow<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Sflow, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -173,6 +180,7 @@ pub const ETHERTYPE_CALM_FAST: u16 = 0x1111;
 pub const UDP_BABEL: u16 = 6696;
 pub const UDP_BABEL_OLD: u16 = 6697;
 pub const UDP_BCM_LI: u16 = 49152;
+pub const UDP_SFLOW: u16 = 6343;
 pub const TCP_OPENFLOW_OLD: u16 = 6633;
 pub const TCP_OPENFLOW: u16 = 6653;
 pub const TCP_RESP: u16 = 6379;

@@ -289,6 +289,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (message::UDP_BABEL, message::babel),
     (message::UDP_BABEL_OLD, message::babel),
     (message::UDP_BCM_LI, message::bcm_li),
+    (message::UDP_SFLOW, message::sflow),
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).

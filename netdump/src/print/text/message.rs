@@ -245,6 +245,7 @@ impl Dissector {
             Proto::BcmLi => self.bcm_li(out, m),
             Proto::OpenFlow => self.openflow(out, m),
             Proto::Resp => super::resp::print(out, m),
+            Proto::Sflow => self.sflow(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

@@ -23,6 +23,7 @@ mod openflow;
 mod ospf;
 mod pim;
 mod resp;
+mod sflow;
 mod tcp;
 mod udp;
 
