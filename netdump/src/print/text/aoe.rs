@@ -177,7 +177,7 @@ fn mac_list(out: &mut String, b: Bytes<'_>, at: usize, len: usize) -> Walk {
 }
 
 fn reserve(out: &mut String, b: Bytes<'_>, at: usize, len: usize) -> Walk {
-    if len < 2 || (len - 2) % 6 != 0 {
+    if len < 2 || !(len - 2).is_multiple_of(6) {
         return invalid(out, b, at, len);
     }
     let _ = write!(out, "\n\tRCmd: {}", name(RCMDS, b.u8(at)?));

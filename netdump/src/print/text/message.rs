@@ -68,13 +68,6 @@ impl<'a> Bytes<'a> {
         Ok(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
     }
 
-    pub fn be64(&self, at: usize) -> Result<u64, Trunc> {
-        let s = self.get(at, 8)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(s);
-        Ok(u64::from_be_bytes(a))
-    }
-
     pub fn ipv4(&self, at: usize) -> Result<Ipv4Addr, Trunc> {
         let s = self.get(at, 4)?;
         Ok(Ipv4Addr::new(s[0], s[1], s[2], s[3]))
@@ -105,11 +98,6 @@ impl<'a> Bytes<'a> {
 
     pub fn len(&self) -> usize {
         self.b.len()
-    }
-
-    /// Whether `n` bytes from `at` were captured (tcpdump's ND_TTEST_LEN).
-    pub fn has(&self, at: usize, n: usize) -> bool {
-        self.get(at, n).is_ok()
     }
 }
 
@@ -206,20 +194,6 @@ pub(super) fn bits(table: &[(u32, &'static str)], none: &str, v: u32) -> String 
     }
 }
 
-/// tcpdump's `bittok2str_nosep`: the names of the bits set, joined by nothing.
-pub(super) fn bits_nosep(table: &[(u32, &'static str)], none: &str, v: u32) -> String {
-    let s: String = table
-        .iter()
-        .filter(|(k, _)| *k != 0 && v & *k == *k)
-        .map(|(_, n)| *n)
-        .collect();
-    if s.is_empty() {
-        none.to_string()
-    } else {
-        s
-    }
-}
-
 impl Dissector {
     /// tcpdump's `ND_DEFAULTPRINT(bp, length)` inside a printer: the hex and ASCII dump of
     /// `length` bytes; Err after what was captured when fewer were.
@@ -276,6 +250,66 @@ mod tests {
         s.clear();
         assert_eq!(hex_print(&mut s, "\n\t", b, 5), Err(Trunc("pim")));
         assert_eq!(s, "\n\t0x0000:  0032 07");
+    }
+
+    fn hex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// Every printer on messages cut at every byte, at every verbosity, with their length
+    /// on the wire kept, and again with a length too short: no panic, and a message with no
+    /// byte captured ends in tcpdump's "[|proto]".
+    #[test]
+    fn every_printer_survives_every_cut() {
+        let samples: &[(Proto, &str)] = &[
+            (Proto::Pim, "2000 73a2 0001 0002 0069 0002 0004 000a 0064 0013 0004 00000001 0018 0006 0100c6120001"),
+            (Proto::Pim, "2300 0000 0100c6120002 0001 00d2 01000020e1000001 0001 0001 01000720 0a000000 01000720 0a000000"),
+            (Proto::Pim, "2400 0000 1234 1e 64 0100 c6120001 0100 0004 e0000000 01 01 0000 0100 c6120002 0096 c0 00"),
+            (Proto::Pim, "2a10 0000 0100c6120001 00000064 0000000a 0100c6120002 00000064 0000000a 0064"),
+            (Proto::Pim, "2100 0000 40000000 4500001400010000 0167 0000 0a000001 e1000001"),
+            (Proto::Eigrp, "0201 0000 00000008 00000003 00000000 0000 0064 0103 002e 00000000 c6120001 00000064 00000000 00000000 0000 02 00 00004e20 0005dc 01 ff 01 0000 18 0a0101"),
+            (Proto::Ospf, "0201 002c c6120001 00000000 0002 0000 0000000000000000"),
+            (Proto::Aoe, "1c05 0001 00 03 00000005 01 01 020000000001"),
+            (Proto::Decnet, "1e00 26 00 00 aa000400 0104 00 00 aa000400 0204 00 00 00 00 50 0520 0320 0180 0100 04 00"),
+            (Proto::Decnet, "1000 07 0104 00 0100 0200 0800 1000 0200 0300"),
+            (Proto::Babel, "2a02 0038 0406 0000 1234 0190 050e 0300 0100 0190 0000000000000001 060a 0000 0102030405060708 0812 0280 4000 0190 0001 0100 2001000200000000 0402 0000"),
+            (Proto::Babel, "2a02 001c 0a0e 0100 0001 02 00 0102030405060708 0a 0d10 0120 0800 0190 0001 0001 c612 0000 0000 0000"),
+            (Proto::Geonet, "1151 0000 0010 0002 c000000000000000 00000001 00000002 0000 0000 00000000 0000000000000000000000000000000000000000000000000000000000000000 07d1 0000 0102 0304"),
+            (Proto::CalmFast, "0102 0304"),
+            (Proto::BcmLi, "0a800001 4500001d00000000 4011 0000 c6120001 c6120002 03e8 07d0 0009 0000 78"),
+            (Proto::OpenFlow, "0402 000c 00000001 61626364 0105 0008 00000002 0401 0004 00000003"),
+            (Proto::Resp, "2a320d0a24340d0a494e43520d0a24310d0a7a0d0a2b4f4b0d0a3a31320d0a242d310d0a"),
+            (Proto::Sflow, "00000005 00000002 20010002000000000000000000000001 00000002 00000010 00001000 00000000"),
+        ];
+        for (proto, bytes) in samples {
+            let full = hex(bytes);
+            for verbose in 0..4 {
+                let mut d = Dissector::new(super::super::Options {
+                    verbose,
+                    ..super::super::Options::default()
+                });
+                for k in 0..=full.len() {
+                    for length in [full.len(), k / 2] {
+                        let m = Message {
+                            proto: *proto,
+                            raw: &full[..k],
+                            length: length as u32,
+                            ip: None,
+                            link_src: Some([2, 0, 0, 0, 0, 1]),
+                        };
+                        let mut out = String::new();
+                        d.message(&mut out, &m, None);
+                        if k == 0 && length == full.len() {
+                            assert!(out.contains("[|"), "{proto:?} empty, -v x{verbose}: {out}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

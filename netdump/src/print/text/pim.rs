@@ -121,13 +121,14 @@ impl Dissector {
                     }
                     let v = b.get(at, olen)?;
                     let vb = b.from(at);
-                    let bad = |out: &mut String, want| {
+                    let bad = |out: &mut String, want| -> Walk {
                         let _ = write!(out, "[option length {olen} != {want}] (invalid)");
+                        Ok(())
                     };
                     match otype {
-                        1 if olen != 2 => return Ok(bad(out, 2)),
+                        1 if olen != 2 => return bad(out, 2),
                         1 => relts(out, u32::from(vb.be16(0)?)),
-                        2 if olen != 4 => return Ok(bad(out, 4)),
+                        2 if olen != 4 => return bad(out, 4),
                         2 => {
                             let delay = vb.be16(0)?;
                             let _ = write!(
@@ -143,13 +144,13 @@ impl Dissector {
                             4 => {
                                 let _ = write!(out, "{}", vb.be32(0)?);
                             }
-                            _ => return Ok(bad(out, 4)),
+                            _ => return bad(out, 4),
                         },
-                        20 if olen != 4 => return Ok(bad(out, 4)),
+                        20 if olen != 4 => return bad(out, 4),
                         20 => {
                             let _ = write!(out, "0x{:08x}", vb.be32(0)?);
                         }
-                        21 if olen != 4 => return Ok(bad(out, 4)),
+                        21 if olen != 4 => return bad(out, 4),
                         21 => {
                             let _ = write!(out, "v{}", v[0]);
                             if v[1] != 0 {

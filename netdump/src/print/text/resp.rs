@@ -1,8 +1,6 @@
 //! RESP, the Redis serialization protocol (TCP 6379, `-T resp`), as tcpdump's print-resp.c
 //! says it: each value's text in quotes, pipelined values one after another.
 
-use std::fmt::Write as _;
-
 use super::message::{print_char, printn, Bytes, Trunc, Walk};
 use crate::decode::message::Message;
 
@@ -229,6 +227,8 @@ fn inline(out: &mut String, b: Bytes<'_>, at: usize, length: usize) -> Taken {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::decode::message::Proto;
 

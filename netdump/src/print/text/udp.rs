@@ -45,7 +45,8 @@ impl Dissector {
                 }
             }
         }
-        if !app.is_empty() && self.udp_app(out, ip, u, app, ulen) {
+        // -q skips tcpdump's port-based printers (its `if (!ndo->ndo_qflag)` chain).
+        if !self.opts.quiet && !app.is_empty() && self.udp_app(out, ip, u, app, ulen) {
             return;
         }
         let _ = write!(out, "UDP, length {ulen}");
