@@ -1,5 +1,5 @@
 //! netdump's tier-2 protocol printers (PIM, EIGRP, OSPF, AoE, DECnet, Babel, GeoNetworking,
-//! CALM FAST, Broadcom LI, OpenFlow, RESP, sFlow) against tcpdump's: frames built here (no
+//! CALM FAST, Broadcom LI, OpenFlow, RESP, sFlow, LISP) against tcpdump's: frames built here (no
 //! third-party captures), whole and cut short at several snap lengths, written to a pcap and
 //! read by `tcpdump -n -t -r` and `netdump -n -t -r` at each verbosity; the text must be the
 //! same.
@@ -239,6 +239,16 @@ fn frames() -> Vec<(&'static str, Vec<u8>)> {
                 .concat(),
             ),
         ),
+        (
+            "lisp map-register",
+            udp4(
+                4342,
+                4342,
+                &hex("32000101 0102030405060708 0001 0004 aabbccdd 0000003c 01 20 10 00 0001 0001 c6120001 01 64 ff 00 0005 0001 c6120002 00112233445566778899aabbccddeeff 0000000000000007"),
+            ),
+        ),
+        ("lisp map-notify v6", udp4(4342, 4342, &hex("40000001 0102030405060708 0000 0000 0000003c 01 50 00 00 0000 0002 20010db8000000000000000000000001 01 64 ff 00 0004 0002 20010db8000000000000000000000002"))),
+        ("lisp no record", udp4(4342, 4342, &hex("40000000 0102030405060708 0000 0000"))),
         ("resp", tcp4(40000, 6379, b"*2\r\n$4\r\nINCR\r\n$1\r\nz\r\n+OK\r\n:12\r\n$-1\r\n")),
         ("resp inline", tcp4(6379, 40000, b"PING\r\nPING\r\n")),
     ]

@@ -36,6 +36,8 @@ pub enum Proto {
     Resp,
     /// sFlow v5 (UDP 6343).
     Sflow,
+    /// LISP control messages (UDP 4342).
+    Lisp,
 }
 
 impl Proto {
@@ -54,6 +56,7 @@ impl Proto {
             Proto::OpenFlow => "openflow",
             Proto::Resp => "resp",
             Proto::Sflow => "sflow",
+            Proto::Lisp => "lisp",
         }
     }
 }
@@ -169,6 +172,10 @@ pub fn sflow<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> 
     message(Proto::Sflow, b, cx, layers)
 }
 
+pub fn lisp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Lisp, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -181,6 +188,7 @@ pub const UDP_BABEL: u16 = 6696;
 pub const UDP_BABEL_OLD: u16 = 6697;
 pub const UDP_BCM_LI: u16 = 49152;
 pub const UDP_SFLOW: u16 = 6343;
+pub const UDP_LISP_CONTROL: u16 = 4342;
 pub const TCP_OPENFLOW_OLD: u16 = 6633;
 pub const TCP_OPENFLOW: u16 = 6653;
 pub const TCP_RESP: u16 = 6379;

@@ -286,6 +286,7 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (message::UDP_LISP_CONTROL, message::lisp),
     (message::UDP_BABEL, message::babel),
     (message::UDP_BABEL_OLD, message::babel),
     (message::UDP_BCM_LI, message::bcm_li),

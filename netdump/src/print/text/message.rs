@@ -96,6 +96,11 @@ impl<'a> Bytes<'a> {
         }
     }
 
+    /// Whether `n` bytes from `at` were captured (tcpdump's ND_TTEST_LEN).
+    pub fn has(&self, at: usize, n: usize) -> bool {
+        self.get(at, n).is_ok()
+    }
+
     pub fn len(&self) -> usize {
         self.b.len()
     }
@@ -220,6 +225,7 @@ impl Dissector {
             Proto::OpenFlow => self.openflow(out, m),
             Proto::Resp => super::resp::print(out, m),
             Proto::Sflow => self.sflow(out, m),
+            Proto::Lisp => self.lisp(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");
@@ -282,6 +288,7 @@ mod tests {
             (Proto::CalmFast, "0102 0304"),
             (Proto::BcmLi, "0a800001 4500001d00000000 4011 0000 c6120001 c6120002 03e8 07d0 0009 0000 78"),
             (Proto::OpenFlow, "0402 000c 00000001 61626364 0105 0008 00000002 0401 0004 00000003"),
+            (Proto::Lisp, "32000101 0102030405060708 0001 0004 aabbccdd 0000003c 01 20 10 00 0001 0001 c6120001 01 64 ff 00 0005 0001 c6120002 00112233445566778899aabbccddeeff 0000000000000007"),
             (Proto::Resp, "2a320d0a24340d0a494e43520d0a24310d0a7a0d0a2b4f4b0d0a3a31320d0a242d310d0a"),
             (Proto::Sflow, "00000005 00000002 20010002000000000000000000000001 00000002 00000010 00001000 00000000"),
         ];

@@ -16,6 +16,7 @@ mod icmp;
 mod icmpv6;
 mod ip;
 mod link;
+mod lisp;
 mod message;
 mod names;
 mod null;
