@@ -5,6 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use netdump::{
+    decode,
     packet::{Direction, Hook, LinkType, Packet, Timestamp},
     print::{json, DissectOptions, Dump, PrintOptions, Printer, TimeFormat},
     ring::sample,
@@ -45,10 +46,13 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn print_all_ways(pkt: &Packet<'_>) {
-    for (verbose, link_header, dump) in [
-        (0, false, Dump::None),
-        (2, true, Dump::HexAscii { link: true }),
-        (1, false, Dump::Ascii { link: false }),
+    // The last flag set reads every TCP payload as RESP (`-T resp`).
+    let resp = decode::Options::packet_type("resp").unwrap_or_default();
+    for (verbose, link_header, dump, decode) in [
+        (0, false, Dump::None, decode::Options::default()),
+        (2, true, Dump::HexAscii { link: true }, decode::Options::default()),
+        (1, false, Dump::Ascii { link: false }, decode::Options::default()),
+        (3, false, Dump::None, resp),
     ] {
         let mut p = Printer::new(PrintOptions {
             dissect: DissectOptions {
@@ -60,10 +64,13 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
+            time_nano: false,
+            number: true,
+            decode,
         });
         let mut out = Vec::new();
         p.print(&mut out, pkt).unwrap();
     }
     let mut out = Vec::new();
-    json::write_line(&mut out, pkt).unwrap();
+    json::write_line(&mut out, pkt, decode::Options::default()).unwrap();
 }
