@@ -46,15 +46,17 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn print_all_ways(pkt: &Packet<'_>) {
-    // Row 2 reads IP protocol 112 as CARP (-T carp); the last every UDP and TCP payload as
-    // DNS (-T domain), whatever its ports.
+    // Row 2 reads IP protocol 112 as CARP (-T carp); row 4 every UDP and TCP payload as
+    // DNS (-T domain); row 5 every TCP payload as RESP (-T resp), whatever their ports.
     let forced = decode::Options::packet_type("domain").unwrap_or_default();
     let carp = decode::Options::packet_type("carp").unwrap_or_default();
+    let resp = decode::Options::packet_type("resp").unwrap_or_default();
     for (verbose, link_header, dump, decode) in [
         (0, false, Dump::None, decode::Options::default()),
         (2, true, Dump::HexAscii { link: true }, carp),
         (1, false, Dump::Ascii { link: false }, decode::Options::default()),
         (3, false, Dump::Hex { link: false }, forced),
+        (3, false, Dump::None, resp),
     ] {
         let mut p = Printer::new(PrintOptions {
             dissect: DissectOptions {

@@ -35,6 +35,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod llc;
 pub mod lldp;
+pub mod message;
 pub mod ntp;
 pub mod null;
 pub mod ptp;
@@ -99,6 +100,8 @@ pub enum Layer<'a> {
     Lldp(lldp::Lldp<'a>),
     /// A DNS, mDNS or LLMNR message (UDP or TCP).
     Dns(dns::Dns<'a>),
+    /// A message whose printer walks its bytes (PIM, OSPF, AoE, ...: `message::Proto`).
+    Message(message::Message<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -320,6 +323,11 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ptp::ETHERTYPE, ptp::decode),
     (slow::ETHERTYPE, slow::decode),
     (lldp::ETHERTYPE, lldp::decode),
+    (message::ETHERTYPE_AOE, message::aoe),
+    (message::ETHERTYPE_DECNET, message::decnet),
+    (message::ETHERTYPE_GEONET_OLD, message::geonet),
+    (message::ETHERTYPE_GEONET, message::geonet),
+    (message::ETHERTYPE_CALM_FAST, message::calm_fast),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -341,6 +349,9 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
     (ipv4::PROTO_IGMP, igmp::decode),
     (vrrp::PROTO_VRRP, vrrp::decode),
+    (message::PROTO_EIGRP, message::eigrp),
+    (message::PROTO_OSPF, message::ospf),
+    (message::PROTO_PIM, message::pim),
 ];
 
 /// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
@@ -367,6 +378,8 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (123, ntp::decode),
     (547, dhcp6::decode),
     (546, dhcp6::decode),
+    (message::UDP_BABEL, message::babel),
+    (message::UDP_BABEL_OLD, message::babel),
     (1645, radius::decode),
     (1812, radius::decode),
     (1646, radius::decode),
@@ -375,11 +388,15 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (3799, radius::decode),
     // tcpdump tests HSRP and BFD by destination port only: their decoders check it.
     (hsrp::PORT, hsrp::decode),
+    // Source port only, as tcpdump: the decoder checks it.
+    (message::UDP_BCM_LI, message::bcm_li),
     (bfd::CONTROL_PORT, bfd::decode),
     (bfd::MULTIHOP_PORT, bfd::decode),
     (bfd::LAG_PORT, bfd::decode),
     (bfd::ECHO_PORT, bfd::decode),
+    (message::UDP_SFLOW, message::sflow),
     (514, syslog::decode),
+    (message::UDP_LISP_CONTROL, message::lisp),
     (ptp::EVENT_PORT, ptp::decode),
     (ptp::GENERAL_PORT, ptp::decode),
     // Not in tcpdump's chain (its text stays "UDP, length N"); last, so it takes nothing
@@ -389,6 +406,9 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    (message::TCP_RESP, message::resp),
+    (message::TCP_OPENFLOW_OLD, message::openflow),
+    (message::TCP_OPENFLOW, message::openflow),
     (80, http::decode),
     (8080, http::decode),
     // After telnet, smtp, whois, bgp, pptp, redis, ssh, netbios, smb, beep, openflow,
@@ -401,6 +421,7 @@ pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
     ("domain", Some(dns::decode_udp), Some(dns::decode_tcp)),
     ("tftp", Some(tftp::decode), None),
     ("radius", Some(radius::decode), None),
+    ("resp", None, Some(message::resp)),
 ];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
@@ -555,6 +576,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Cdp(c) => c.raw,
         Layer::Lldp(l) => l.raw,
         Layer::Dns(d) => d.payload,
+        Layer::Message(m) => m.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -614,6 +636,7 @@ impl Layer<'_> {
             Layer::Cdp(_) => "cdp",
             Layer::Lldp(_) => "lldp",
             Layer::Dns(_) => "domain",
+            Layer::Message(m) => m.proto.name(),
             Layer::Unknown(_) => "unknown",
         }
     }

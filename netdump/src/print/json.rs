@@ -175,6 +175,11 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
                     layers.push(v);
                 }
             }
+            Layer::Message(m) if !fragmented => layers.push(json!({
+                "type": m.proto.name(),
+                "length": m.length,
+                "captured": m.raw.len(),
+            })),
             other => match app_json(other) {
                 Some(v) => layers.push(v),
                 None => layers.extend(super::json_lan::layer(other)),

@@ -18,7 +18,7 @@ impl Dissector {
     pub(super) fn udp_app(
         &mut self,
         out: &mut String,
-        _ip: &Ip,
+        ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
         ulen: u32,
@@ -34,6 +34,7 @@ impl Dissector {
             Some(Layer::Hsrp(h)) => self.hsrp(out, h, ulen),
             Some(Layer::Bfd(b)) => self.bfd(out, b, ulen),
             Some(Layer::Ptp(p)) => self.ptp(out, p, ulen),
+            Some(Layer::Message(m)) => self.message(out, m, Some(ip)),
             _ => return false,
         }
         true
@@ -44,7 +45,7 @@ impl Dissector {
     pub(super) fn tcp_app(
         &mut self,
         out: &mut String,
-        _ip: &Ip,
+        ip: &Ip,
         tcp: &Tcp<'_>,
         app: &[Layer<'_>],
         length: u32,
@@ -54,6 +55,7 @@ impl Dissector {
         match app.first() {
             Some(Layer::Http(h)) if !rst_data => self.http(out, h, length),
             Some(Layer::Dns(d)) if !rst_data => self.dns(out, d, length),
+            Some(Layer::Message(m)) if !rst_data => self.message(out, m, Some(ip)),
             _ => return false,
         }
         true

@@ -144,6 +144,10 @@ impl Dissector {
                 ip.write_addrs(out, None);
                 self.vrrp(out, ip, v)
             }
+            Some(Layer::Message(m)) => {
+                ip.write_addrs(out, None);
+                self.message(out, m, Some(ip))
+            }
             Some(Layer::Unknown(Unknown {
                 what: Upper::IpProtocol(ipv6::NO_NEXT_HEADER),
                 ..

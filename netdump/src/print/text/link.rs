@@ -45,6 +45,7 @@ impl Dissector {
             Some((Layer::Slow(s), _)) => self.slow(out, s),
             Some((Layer::Lldp(l), _)) => self.lldp(out, l),
             Some((Layer::Ptp(p), _)) => self.ptp(out, p, p.length.unwrap_or(p.raw.len() as u32)),
+            Some((Layer::Message(m), _)) => self.message(out, m, None),
             Some((Layer::Unknown(u), _)) => return Some(u),
             _ => {}
         }

@@ -4,16 +4,22 @@
 //! `decode/` says what the bytes are; this module says what tcpdump would say about them,
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
+mod aoe;
 mod app;
 mod arp;
+mod babel;
+mod bcm_li;
 mod bfd;
 mod bootp;
 mod cdp;
 mod chars;
 mod cooked;
+mod decnet;
 mod dhcp6;
 mod dns;
+mod eigrp;
 mod fqdn;
+mod geonet;
 mod hsrp;
 mod http;
 mod icmp;
@@ -22,15 +28,22 @@ mod igmp;
 mod ip;
 mod ipv6;
 mod link;
+mod lisp;
 mod llc;
 mod lldp;
+mod message;
 mod mptcp;
 mod names;
 mod ntp;
 mod null;
+mod openflow;
+mod ospf;
 mod payload;
+mod pim;
 mod ptp;
 mod radius;
+mod resp;
+mod sflow;
 mod slow;
 mod stp;
 mod syslog;
