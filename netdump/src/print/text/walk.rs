@@ -95,19 +95,7 @@ pub(super) fn bits(table: &[(u32, &'static str)], v: u32, sep: &str) -> Option<S
     (!s.is_empty()).then_some(s)
 }
 
-/// tcpdump's `fn_print_char`: printable ASCII as is, the rest as `M-` and/or `^` escapes.
-pub(super) fn print_char(out: &mut String, c: u8) {
-    let mut c = c;
-    if !c.is_ascii() {
-        c &= 0x7f;
-        out.push_str("M-");
-    }
-    if !(0x20..0x7f).contains(&c) {
-        c ^= 0x40;
-        out.push('^');
-    }
-    out.push(c as char);
-}
+pub(super) use super::chars::print_char;
 
 /// tcpdump's `nd_printjnp`: up to `n` characters at `at`, stopping at a NUL; Cut when the
 /// capture ends first (after printing what it had).
