@@ -37,6 +37,7 @@ mod names;
 mod ntp;
 mod null;
 mod openflow;
+mod openflow13;
 mod ospf;
 mod payload;
 mod pim;
