@@ -38,6 +38,8 @@ pub enum Proto {
     Sflow,
     /// LISP control messages (UDP 4342).
     Lisp,
+    /// OSI network-layer PDUs (IS-IS, ES-IS, CLNP) after LLC SAP 0xfe.
+    IsoClns,
 }
 
 impl Proto {
@@ -57,6 +59,7 @@ impl Proto {
             Proto::Resp => "resp",
             Proto::Sflow => "sflow",
             Proto::Lisp => "lisp",
+            Proto::IsoClns => "isoclns",
         }
     }
 }
@@ -120,6 +123,10 @@ fn message<'a>(
 
 pub fn pim<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
     message(Proto::Pim, b, cx, layers)
+}
+
+pub fn isoclns<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::IsoClns, b, cx, layers)
 }
 
 pub fn ospf<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {

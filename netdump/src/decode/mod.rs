@@ -356,7 +356,10 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 
 /// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
 /// tcpdump's `llc_print` tests them.
-pub const LLC_SAPS: &[(u8, Decoder)] = &[(llc::SAP_STP, stp::decode)];
+pub const LLC_SAPS: &[(u8, Decoder)] = &[
+    (llc::SAP_STP, stp::decode),
+    (llc::SAP_ISONS, message::isoclns),
+];
 
 /// Decoders after a SNAP header by OUI and protocol id (`snap_print`); OUIs that carry an
 /// ethertype go through [`ETHERTYPES`].

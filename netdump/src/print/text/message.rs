@@ -226,6 +226,7 @@ impl Dissector {
             Proto::Resp => super::resp::print(out, m),
             Proto::Sflow => self.sflow(out, m),
             Proto::Lisp => self.lisp(out, m),
+            Proto::IsoClns => self.isoclns(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

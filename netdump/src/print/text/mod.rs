@@ -27,6 +27,7 @@ mod icmpv6;
 mod igmp;
 mod ip;
 mod ipv6;
+mod isoclns;
 mod link;
 mod lisp;
 mod llc;
