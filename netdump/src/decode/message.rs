@@ -40,6 +40,12 @@ pub enum Proto {
     Lisp,
     /// OSI network-layer PDUs (IS-IS, ES-IS, CLNP) after LLC SAP 0xfe.
     IsoClns,
+    /// Cisco UDLD (SNAP, OUI Cisco, PID 0x0111).
+    Udld,
+    /// Cisco VTP (SNAP, OUI Cisco, PID 0x2003).
+    Vtp,
+    /// Cisco DTP (SNAP, OUI Cisco, PID 0x2004).
+    Dtp,
 }
 
 impl Proto {
@@ -60,6 +66,9 @@ impl Proto {
             Proto::Sflow => "sflow",
             Proto::Lisp => "lisp",
             Proto::IsoClns => "isoclns",
+            Proto::Udld => "udld",
+            Proto::Vtp => "vtp",
+            Proto::Dtp => "dtp",
         }
     }
 }
@@ -127,6 +136,18 @@ pub fn pim<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Ne
 
 pub fn isoclns<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
     message(Proto::IsoClns, b, cx, layers)
+}
+
+pub fn udld<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Udld, b, cx, layers)
+}
+
+pub fn vtp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Vtp, b, cx, layers)
+}
+
+pub fn dtp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Dtp, b, cx, layers)
 }
 
 pub fn ospf<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {

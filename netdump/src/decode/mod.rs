@@ -368,6 +368,9 @@ pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
     ((llc::OUI_CISCO, 0x010b), stp::decode),
     ((llc::OUI_CISCO, 0x010c), stp::decode),
     ((llc::OUI_RFC2684, 0x000e), stp::decode),
+    ((llc::OUI_CISCO, 0x0111), message::udld),
+    ((llc::OUI_CISCO, 0x2003), message::vtp),
+    ((llc::OUI_CISCO, 0x2004), message::dtp),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the

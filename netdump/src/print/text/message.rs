@@ -227,6 +227,9 @@ impl Dissector {
             Proto::Sflow => self.sflow(out, m),
             Proto::Lisp => self.lisp(out, m),
             Proto::IsoClns => self.isoclns(out, m),
+            Proto::Udld => self.udld(out, m),
+            Proto::Vtp => self.vtp(out, m),
+            Proto::Dtp => self.dtp(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

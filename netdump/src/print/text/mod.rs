@@ -17,6 +17,7 @@ mod cooked;
 mod decnet;
 mod dhcp6;
 mod dns;
+mod dtp;
 mod eigrp;
 mod fqdn;
 mod geonet;
@@ -51,8 +52,10 @@ mod stp;
 mod syslog;
 mod tcp;
 mod tftp;
+mod udld;
 mod udp;
 mod vrrp;
+mod vtp;
 mod walk;
 
 use std::{cell::Cell, fmt::Write as _};
