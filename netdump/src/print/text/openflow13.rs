@@ -263,14 +263,15 @@ impl Dissector {
 
 /// A MAC address read at `at`.
 fn mac_at(out: &mut String, b: Bytes<'_>, at: usize) -> Walk {
-    super::mac(out, b.get(at, 6)?);
+    let m = b.get(at, 6)?;
+    out.push_str(", hw_addr ");
+    super::mac(out, m);
     Ok(())
 }
 
 /// `of13_port_print`.
 fn port(d: &Dissector, out: &mut String, b: Bytes<'_>, cp: usize) -> Walk {
     let _ = write!(out, "\n\t  port_no {}", tok_or_num(PORTS, b.be32(cp)?));
-    out.push_str(", hw_addr ");
     mac_at(out, b, cp + 8)?;
     out.push_str(", name '");
     printjnp(out, b, cp + 16, 16)?;
@@ -377,7 +378,6 @@ fn async_msg(out: &mut String, b: Bytes<'_>, cp: usize) -> Walk {
 
 fn port_mod(out: &mut String, b: Bytes<'_>, cp: usize) -> Walk {
     let _ = write!(out, "\n\t port_no {}", tok_or_num(PORTS, b.be32(cp)?));
-    out.push_str(", hw_addr ");
     mac_at(out, b, cp + 8)?;
     for (i, (name, table, unassigned)) in [
         ("config", PORT_CONFIG, !0b110_0101u32),
