@@ -39,6 +39,15 @@ fn ethernet(ethertype: u16, payload: &[u8]) -> Vec<u8> {
     f
 }
 
+/// An 802.3 frame (length field, then `llc`) to the IS-IS multicast address.
+fn llc_frame(llc: &[u8]) -> Vec<u8> {
+    let mut f = vec![0x01, 0x80, 0xc2, 0x00, 0x00, 0x14];
+    f.extend_from_slice(&MAC_A);
+    f.extend_from_slice(&(llc.len() as u16).to_be_bytes());
+    f.extend_from_slice(llc);
+    f
+}
+
 /// An IPv4 datagram of protocol `proto` in an Ethernet frame.
 fn ipv4(proto: u8, payload: &[u8]) -> Vec<u8> {
     let total = (20 + payload.len()) as u16;
@@ -251,6 +260,30 @@ fn frames() -> Vec<(&'static str, Vec<u8>)> {
         ("lisp no record", udp4(4342, 4342, &hex("40000000 0102030405060708 0000 0000"))),
         ("resp", tcp4(40000, 6379, b"*2\r\n$4\r\nINCR\r\n$1\r\nz\r\n+OK\r\n:12\r\n$-1\r\n")),
         ("resp inline", tcp4(6379, 40000, b"PING\r\nPING\r\n")),
+        (
+            "openflow 1.3",
+            tcp4(
+                6653,
+                40000,
+                &hex("0402 000c 00000001 61626364 0405 0008 00000002 0401 0004 00000003"),
+            ),
+        ),
+        ("openflow 1.3 hello", tcp4(6653, 40000, &hex("0400 0010 00000001 0001 0008 00000012 0400 0010 00000001 0001 000c 00000012"))),
+        ("openflow 1.3 features", tcp4(6653, 40000, &hex("0406 0020 00000002 000026a2b46fd9ba 00000100 40 00 0000 0000014f 00000000"))),
+        ("openflow 1.3 config", tcp4(6653, 40000, &hex("0408 000c 00000003 0002 00c8 0409 000c 00000003 0007 ffff"))),
+        ("openflow 1.3 port status", tcp4(6653, 40000, &hex("040c 0050 00000004 00 00000000000000 00000002 00000000 ca029fafe91c 0000 76657468300000000000000000000000 00000041 00000004 0000080a 0001280f 00000000 00000000 00989680 00989680"))),
+        ("openflow 1.3 port mod", tcp4(6653, 40000, &hex("0410 0028 00000005 fffffffe 00000000 0aea8310db09 0000 00000040 00000041 0000080a 00000000"))),
+        ("openflow 1.3 table mod", tcp4(6653, 40000, &hex("0411 0010 00000006 ff000000 00000003 0416 0010 00000007 fffffffd 00000000"))),
+        ("openflow 1.3 role", tcp4(6653, 40000, &hex("0418 0018 00000008 00000002 00000000 00000000012e248a 0419 0018 00000008 00000009 00000000 00000000012e248a"))),
+        ("openflow 1.3 async", tcp4(6653, 40000, &hex("041c 0020 00000009 00000003 00000002 00000007 00000002 00000007 00000014"))),
+        ("openflow 1.3 error", tcp4(6653, 40000, &hex("0401 0014 0000000a 0001 0006 0102030405060708 0401 000c 0000000a ffff 0001"))),
+        ("openflow 1.3 experimenter", tcp4(6653, 40000, &hex("0404 0013 0000000b 00d0f0db 00000065 616263 0404 0010 0000000b ff000002 00000001"))),
+        ("udld", llc_frame(&hex("aaaa03 00000c 0111 2103 1234 0001 0007 535731 0002 0009 4769302f31 0003 0008 00000000 0004 0005 07 0005 0005 05 0006 0006 7377 0007 0008 00000001"))),
+        ("udld bad tlv", llc_frame(&hex("aaaa03 00000c 0111 4101 0000 0001 0004 0004 0005 07"))),
+        ("dtp", llc_frame(&hex("aaaa03 00000c 2004 01 0001 000d 646f6d61696e000000 0002 0005 03 0003 0005 a5 0004 000a 001f6d96ec04 0000 0000"))),
+        ("vtp summary", llc_frame(&[hex("aaaa03 00000c 2003 01 01 00 04 74657374"), vec![0; 28], hex("00000005 c6120001 393330333031303030303030 00112233445566778899aabbccddeeff")].concat())),
+        ("vtp subset", llc_frame(&[hex("aaaa03 00000c 2003 01 02 01 04 74657374"), vec![0; 28], hex("00000005 14 00 01 07 0001 05dc 000186a1 64656661756c7400 14 00 01 04 0002 05dc 000186a2 76326e7a 0601 0001")].concat())),
+        ("vtp request", llc_frame(&[hex("aaaa03 00000c 2003 01 03 00 04 74657374"), vec![0; 28], hex("00000001")].concat())),
     ]
 }
 
@@ -265,14 +298,15 @@ fn default_only_frames() -> Vec<(&'static str, Vec<u8>)> {
             "ospf3 lsack",
             ipv6(89, &hex("0305 0010 01010101 00000000 0000 0000")),
         ),
-        (
-            "openflow 1.3",
-            tcp4(
-                6653,
-                40000,
-                &hex("0402 000c 00000001 61626364 0405 0008 00000002 0401 0004 00000003"),
-            ),
-        ),
+        ("isis csnp", llc_frame(&hex("fefe03 83 21 01 00 18 01 00 00 0021 33333333333300 0000000000000000 ffffffffffffffff"))),
+        ("isis lan iih", llc_frame(&hex("fefe03 83 1b 01 00 0f 01 00 00 01 222222222222 001e 001b 40 33333333333302"))),
+        ("isis lsp", llc_frame(&hex("fefe03 83 1b 01 00 12 01 00 00 001b 04af 2222222222220000 0000000f 1234 03"))),
+        ("isis psnp", llc_frame(&hex("fefe03 83 11 01 00 1a 01 00 00 0011 33333333333300"))),
+        ("isis p2p iih", llc_frame(&hex("fefe03 83 14 01 00 11 01 00 00 03 111111111111 001e 0014 00"))),
+        ("isis bad version", llc_frame(&hex("fefe03 83 14 02 00 11 01 00 00 03"))),
+        ("isis unknown pdu", llc_frame(&hex("fefe03 83 08 01 00 05 01 00 00 0102"))),
+        ("esis ish", llc_frame(&hex("fefe03 82 0f 01 00 04 0028 0000 05 4900010000"))),
+        ("osi unknown nlpid", llc_frame(&hex("fefe03 99 01 02 03"))),
         (
             "sflow v5",
             udp4(40000, 6343, &hex("00000005 00000001 c6120001 00000002 00000010 00001000 00000000")),

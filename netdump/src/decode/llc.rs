@@ -10,6 +10,8 @@ use super::{be16, Context, Layer, Next, StopReason, Upper};
 pub const SAP_GLOBAL: u8 = 0xff;
 pub const SAP_SNAP: u8 = 0xaa;
 pub const SAP_STP: u8 = 0x42;
+/// ISO network layer (IS-IS, ES-IS, CLNP).
+pub const SAP_ISONS: u8 = 0xfe;
 /// The I/G bit of the DSAP, the C/R bit of the SSAP.
 pub const SAP_GROUP: u8 = 0x01;
 /// A U frame's control field has both low bits set.

@@ -38,6 +38,14 @@ pub enum Proto {
     Sflow,
     /// LISP control messages (UDP 4342).
     Lisp,
+    /// OSI network-layer PDUs (IS-IS, ES-IS, CLNP) after LLC SAP 0xfe.
+    IsoClns,
+    /// Cisco UDLD (SNAP, OUI Cisco, PID 0x0111).
+    Udld,
+    /// Cisco VTP (SNAP, OUI Cisco, PID 0x2003).
+    Vtp,
+    /// Cisco DTP (SNAP, OUI Cisco, PID 0x2004).
+    Dtp,
 }
 
 impl Proto {
@@ -57,6 +65,10 @@ impl Proto {
             Proto::Resp => "resp",
             Proto::Sflow => "sflow",
             Proto::Lisp => "lisp",
+            Proto::IsoClns => "isoclns",
+            Proto::Udld => "udld",
+            Proto::Vtp => "vtp",
+            Proto::Dtp => "dtp",
         }
     }
 }
@@ -120,6 +132,22 @@ fn message<'a>(
 
 pub fn pim<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
     message(Proto::Pim, b, cx, layers)
+}
+
+pub fn isoclns<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::IsoClns, b, cx, layers)
+}
+
+pub fn udld<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Udld, b, cx, layers)
+}
+
+pub fn vtp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Vtp, b, cx, layers)
+}
+
+pub fn dtp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Dtp, b, cx, layers)
 }
 
 pub fn ospf<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {

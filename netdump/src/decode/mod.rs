@@ -356,7 +356,10 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 
 /// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
 /// tcpdump's `llc_print` tests them.
-pub const LLC_SAPS: &[(u8, Decoder)] = &[(llc::SAP_STP, stp::decode)];
+pub const LLC_SAPS: &[(u8, Decoder)] = &[
+    (llc::SAP_STP, stp::decode),
+    (llc::SAP_ISONS, message::isoclns),
+];
 
 /// Decoders after a SNAP header by OUI and protocol id (`snap_print`); OUIs that carry an
 /// ethertype go through [`ETHERTYPES`].
@@ -365,6 +368,9 @@ pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
     ((llc::OUI_CISCO, 0x010b), stp::decode),
     ((llc::OUI_CISCO, 0x010c), stp::decode),
     ((llc::OUI_RFC2684, 0x000e), stp::decode),
+    ((llc::OUI_CISCO, 0x0111), message::udld),
+    ((llc::OUI_CISCO, 0x2003), message::vtp),
+    ((llc::OUI_CISCO, 0x2004), message::dtp),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the

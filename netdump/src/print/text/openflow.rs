@@ -1,11 +1,11 @@
 //! OpenFlow (TCP 6653 and 6633) as tcpdump's print-openflow.c says it: each message's
 //! header line (version, type, length, xid) and the length checks of OpenFlow 1.0 and 1.3
-//! message types. The `-v` bodies of print-openflow-1.0.c and -1.3.c are not printed yet,
-//! except the data of HELLO and ECHO messages.
+//! message types, the data of HELLO and ECHO messages, and at `-v` the OpenFlow 1.3 bodies
+//! (`openflow13.rs`). The `-v` bodies of print-openflow-1.0.c are not printed yet.
 
 use std::fmt::Write as _;
 
-use super::message::{Bytes, Walk};
+use super::message::{bits, print_char, Bytes, Walk};
 use super::Dissector;
 use crate::decode::message::Message;
 
@@ -167,7 +167,7 @@ impl Dissector {
                 return b.get(cp, len).map(|_| ());
             }
             let body = length - HEADER_LEN;
-            self.openflow_body(out, b, cp, body, info)?;
+            self.openflow_body(out, b, cp, body, info, (version, ty))?;
             if body > len {
                 break;
             }
@@ -185,6 +185,7 @@ impl Dissector {
         cp: usize,
         len: usize,
         info: Option<TypeInfo>,
+        (version, ty): (u8, u8),
     ) -> Walk {
         if let Some((_, req, body)) = info {
             let bad = match req {
@@ -194,6 +195,10 @@ impl Dissector {
             };
             if bad {
                 out.push_str(" (invalid)");
+            } else if self.opts.verbose > 0 && version == 4 {
+                if let Some(walk) = self.openflow13_body(out, b, cp, len, ty) {
+                    return walk;
+                }
             } else if self.opts.verbose > 0 && body == Data {
                 if len == 0 {
                     return Ok(());
@@ -219,4 +224,72 @@ impl Dissector {
 fn partial(out: &mut String, b: Bytes<'_>, cp: usize, len: usize) -> Walk {
     out.push_str(" (end of TCP payload)");
     b.get(cp, len).map(|_| ())
+}
+
+/// tcpdump's `of_data_print`: the length of trailing data, dumped at -vv.
+pub(super) fn data_print(
+    d: &Dissector,
+    out: &mut String,
+    b: Bytes<'_>,
+    cp: usize,
+    len: usize,
+) -> Walk {
+    if len == 0 {
+        return Ok(());
+    }
+    let _ = write!(out, "\n\t data ({len} octets)");
+    let have = b.from(cp).take(len);
+    if d.opts.verbose >= 2 {
+        let mut dump = String::new();
+        crate::print::hexdump::hex_ascii(&mut dump, have.b);
+        out.push_str(&dump.replace("\n\t", "\n\t  "));
+    }
+    if have.len() < len {
+        return Err(b.trunc());
+    }
+    Ok(())
+}
+
+/// tcpdump's `of_bitmap_print`: the names of the assigned bits set, and "(bogus)" when
+/// an unassigned one is.
+pub(super) fn bitmap(out: &mut String, table: &[(u32, &'static str)], v: u32, unassigned: u32) {
+    if v & !unassigned != 0 {
+        let _ = write!(out, " ({})", bits(table, "", v));
+    }
+    if v & unassigned != 0 {
+        out.push_str(" (bogus)");
+    }
+}
+
+/// tcpdump's `of_vendor_name`: an OUI's vendor, or an ONF experimenter's name.
+pub(super) fn vendor_name(vendor: u32) -> &'static str {
+    if vendor & 0xff00_0000 == 0 {
+        return crate::names::ethers::oui_name(vendor);
+    }
+    match vendor {
+        0x4f4e_4600 => "ONF Extensions",
+        0xff00_0001 => "Budapest University of Technology and Economics",
+        0xff00_0002 => "NoviFlow",
+        0xff00_0003 => "L3+ Extensions, Vendor Neutral",
+        0xff00_0004 => "L4-L7 Extensions",
+        0xff00_0005 => "Wireless and Mobility Extensions",
+        0xff00_0006 => "Forwarding Abstractions Extensions",
+        0xff00_0007 => "Optical Transport Extensions",
+        0xff00_0008 => "Network Benchmarking Lab, NCTU",
+        0xff00_0009 => "Mobile Packet Core Extensions",
+        0xff00_000a => "MPLS-TP OpenFlow Extensions for SPTN",
+        _ => "unknown",
+    }
+}
+
+/// tcpdump's `nd_printjnp`: at most `n` characters, up to a NUL.
+pub(super) fn printjnp(out: &mut String, b: Bytes<'_>, at: usize, n: usize) -> Walk {
+    for i in 0..n {
+        let c = b.u8(at + i)?;
+        if c == 0 {
+            break;
+        }
+        print_char(out, c);
+    }
+    Ok(())
 }
