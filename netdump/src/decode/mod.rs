@@ -21,15 +21,22 @@
 pub mod arp;
 pub mod checksum;
 pub mod ethernet;
+pub mod geneve;
+pub mod gre;
 pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod mpls;
+pub mod nsh;
 pub mod null;
+pub mod ppp;
+pub mod pppoe;
 pub mod raw;
 pub mod sll;
 pub mod tcp;
 pub mod udp;
+pub mod vxlan;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -53,6 +60,14 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    Gre(gre::Gre<'a>),
+    /// VXLAN, VXLAN-GPE or OTV.
+    Vxlan(vxlan::Vxlan<'a>),
+    Geneve(geneve::Geneve<'a>),
+    Mpls(mpls::Mpls<'a>),
+    Nsh(nsh::Nsh<'a>),
+    Pppoe(pppoe::Pppoe<'a>),
+    Ppp(ppp::Ppp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -77,6 +92,10 @@ pub enum Upper {
     UdpPorts(u16, u16),
     /// A TCP segment's payload (source and destination port).
     TcpPorts(u16, u16),
+    /// An Ethernet frame (inside a tunnel: GRE's transparent bridging, VXLAN, Geneve).
+    Ethernet,
+    /// A PPP frame (PPPoE sessions, PPTP's GRE).
+    Ppp,
     /// Nothing more to decode (the end of the packet, or a protocol with no payload).
     Nothing,
     /// The walk ends here, for this reason.
@@ -251,6 +270,11 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV4, ipv4::decode),
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
+    (mpls::UNICAST, mpls::decode),
+    (mpls::MULTICAST, mpls::decode),
+    (pppoe::DISCOVERY, pppoe::decode),
+    (pppoe::SESSION, pppoe::decode),
+    (nsh::ETHERTYPE, nsh::decode),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -264,23 +288,41 @@ pub const ADDRESS_FAMILIES: &[(u32, Decoder)] = &[
 /// Network-layer decoders by IP version nibble (raw IP link types).
 pub const IP_VERSIONS: &[(u8, Decoder)] = &[(4, ipv4::decode), (6, ipv6::decode)];
 
+/// IPv4 in IP (RFC 2003).
+pub const PROTO_IPIP: u8 = 4;
+/// IPv6 in IP (RFC 4213's 6in4, and IPv6 in IPv6).
+pub const PROTO_IPV6: u8 = 41;
+
 /// Transport decoders by IP protocol number (IPv6: the last extension header's next header).
 pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_TCP, tcp::decode),
     (ipv4::PROTO_UDP, udp::decode),
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
+    (PROTO_IPIP, ipv4::decode),
+    (PROTO_IPV6, ipv6::decode),
+    (gre::IP_PROTOCOL, gre::decode),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
-pub const UDP_PORTS: &[(u16, Decoder)] = &[];
+pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    // ... after syslog in tcpdump's chain:
+    (vxlan::OTV_PORT, vxlan::decode_otv),
+    (vxlan::PORT, vxlan::decode),
+    (geneve::PORT, geneve::decode),
+    // ... after LISP control:
+    (vxlan::GPE_PORT, vxlan::decode_gpe),
+    // ... after ZEP:
+    (mpls::UDP_PORT, mpls::decode),
+];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
-pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[];
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] =
+    &[("vxlan", Some(vxlan::decode), None)];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
@@ -303,6 +345,8 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
         Upper::TcpPorts(s, d) => opts.tcp_as.or_else(|| by_ports(TCP_PORTS, s, d)),
+        Upper::Ethernet => Some(ethernet::decode),
+        Upper::Ppp => Some(ppp::decode),
         Upper::Nothing | Upper::Stop(_) => None,
     }
 }
@@ -416,7 +460,14 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         | Layer::Sll2(_)
         | Layer::Null(_)
         | Layer::Vlan(_)
+        | Layer::Mpls(_)
+        | Layer::Ppp(_)
         | Layer::Unknown(_) => return None,
+        Layer::Gre(g) => g.raw,
+        Layer::Vxlan(v) => v.raw,
+        Layer::Geneve(g) => g.raw,
+        Layer::Nsh(n) => n.raw,
+        Layer::Pppoe(p) => p.raw,
     };
     let start = bytes.as_ptr() as usize;
     let base = data.as_ptr() as usize;
@@ -451,6 +502,17 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Gre(_) => "gre",
+            Layer::Vxlan(v) => match v.kind {
+                vxlan::Kind::Vxlan => "vxlan",
+                vxlan::Kind::Gpe => "vxlan_gpe",
+                vxlan::Kind::Otv => "otv",
+            },
+            Layer::Geneve(_) => "geneve",
+            Layer::Mpls(_) => "mpls",
+            Layer::Nsh(_) => "nsh",
+            Layer::Pppoe(_) => "pppoe",
+            Layer::Ppp(_) => "ppp",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -29,6 +29,22 @@ pub fn hex(out: &mut String, data: &[u8]) {
     }
 }
 
+/// tcpdump's `hex_print` (and `print_unknown_data`): as `-x` with each line opened by
+/// `ident` instead of "\n\t", for dumps inside a protocol's text.
+pub fn hex_indented(out: &mut String, ident: &str, data: &[u8]) {
+    for (line, chunk) in data.chunks(16).enumerate() {
+        let _ = write!(out, "{ident}0x{:04x}: ", line * 16);
+        for pair in chunk.chunks(2) {
+            for b in pair.iter().take(1) {
+                let _ = write!(out, " {b:02x}");
+            }
+            if let Some(b) = pair.get(1) {
+                let _ = write!(out, "{b:02x}");
+            }
+        }
+    }
+}
+
 /// `-X`: as `-x`, with the hex column padded to 40 and an ASCII column after two spaces.
 pub fn hex_ascii(out: &mut String, data: &[u8]) {
     for (line, chunk) in data.chunks(16).enumerate() {

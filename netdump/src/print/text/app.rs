@@ -12,16 +12,19 @@ impl Dissector {
     /// tcpdump's default words.
     pub(super) fn udp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
         _ulen: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
-        match app.first() {
-            _ => false,
+        match app.split_first() {
+            Some((Layer::Vxlan(v), above)) => self.vxlan(out, v, above),
+            Some((Layer::Geneve(g), above)) => self.geneve(out, g, above),
+            Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
+            _ => return false,
         }
+        true
     }
 
     /// Prints what a TCP segment carries, after tcpdump's ", length N" (`length`: the

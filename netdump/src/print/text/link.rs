@@ -43,6 +43,9 @@ impl Dissector {
             Some((Layer::Ipv4(ip), above)) => self.ipv4(out, ip, above),
             Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
             Some((Layer::Arp(a), _)) => self.arp(out, a),
+            Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
+            Some((Layer::Pppoe(p), above)) => self.pppoe(out, p, above),
+            Some((Layer::Nsh(n), above)) => self.nsh(out, n, above),
             Some((Layer::Unknown(u), _)) => return Some(u),
             _ => {}
         }
@@ -58,7 +61,13 @@ impl Dissector {
     }
 
     /// As tcpdump's `ether_common_print`.
-    fn ethernet(&mut self, out: &mut String, e: &Ethernet, layers: &[Layer<'_>], orig_len: u32) {
+    pub(super) fn ethernet(
+        &mut self,
+        out: &mut String,
+        e: &Ethernet,
+        layers: &[Layer<'_>],
+        orig_len: u32,
+    ) {
         let length = orig_len.saturating_sub(ethernet::HEADER_LEN as u32);
         let link_header = self.opts.link_header;
         if link_header {

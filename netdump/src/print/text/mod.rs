@@ -12,7 +12,9 @@ mod ip;
 mod link;
 mod names;
 mod null;
+mod ppp;
 mod tcp;
+mod tunnel;
 mod udp;
 
 use std::fmt::Write as _;
