@@ -27,6 +27,7 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod l2tp;
 pub mod mpls;
 pub mod nsh;
 pub mod null;
@@ -68,6 +69,7 @@ pub enum Layer<'a> {
     Nsh(nsh::Nsh<'a>),
     Pppoe(pppoe::Pppoe<'a>),
     Ppp(ppp::Ppp<'a>),
+    L2tp(l2tp::L2tp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -307,6 +309,8 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    // ... after Kerberos in tcpdump's chain:
+    (l2tp::PORT, l2tp::decode),
     // ... after syslog in tcpdump's chain:
     (vxlan::OTV_PORT, vxlan::decode_otv),
     (vxlan::PORT, vxlan::decode),
@@ -462,6 +466,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         | Layer::Vlan(_)
         | Layer::Mpls(_)
         | Layer::Ppp(_)
+        | Layer::L2tp(_)
         | Layer::Unknown(_) => return None,
         Layer::Gre(g) => g.raw,
         Layer::Vxlan(v) => v.raw,
@@ -513,6 +518,7 @@ impl Layer<'_> {
             Layer::Nsh(_) => "nsh",
             Layer::Pppoe(_) => "pppoe",
             Layer::Ppp(_) => "ppp",
+            Layer::L2tp(_) => "l2tp",
             Layer::Unknown(_) => "unknown",
         }
     }

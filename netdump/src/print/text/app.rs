@@ -22,6 +22,7 @@ impl Dissector {
             Some((Layer::Vxlan(v), above)) => self.vxlan(out, v, above),
             Some((Layer::Geneve(g), above)) => self.geneve(out, g, above),
             Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
+            Some((Layer::L2tp(l), above)) => self.l2tp(out, l, above),
             _ => return false,
         }
         true

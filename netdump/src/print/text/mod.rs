@@ -9,6 +9,7 @@ mod cooked;
 mod icmp;
 mod icmpv6;
 mod ip;
+mod l2tp;
 mod link;
 mod names;
 mod null;
