@@ -265,6 +265,7 @@ pub const LINK_TYPES: &[(LinkType, Decoder)] = &[
     (LinkType::RAW, raw::decode),
     (LinkType::IPV4, raw::decode),
     (LinkType::IPV6, raw::decode),
+    (LinkType::PPP, ppp::decode_link),
 ];
 
 /// Network-layer decoders by ethertype (VLAN tags are the Ethernet decoder's).
@@ -487,6 +488,7 @@ fn link_name(link_type: LinkType) -> &'static str {
         LinkType::LINUX_SLL2 => "sll2",
         LinkType::NULL | LinkType::LOOP => "null",
         LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => "ipn",
+        LinkType::PPP => "ppp",
         _ => "link",
     }
 }

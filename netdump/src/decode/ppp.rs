@@ -35,6 +35,14 @@ pub struct Ppp<'a> {
     pub payload_len: u32,
 }
 
+/// The PPP link type: tcpdump's `ppp_if_print` wants 4 captured bytes before it reads any.
+pub fn decode_link<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    if b.len() < 4 {
+        return Next::consumed(b, Upper::Stop(StopReason::Truncated));
+    }
+    decode(b, cx, layers)
+}
+
 /// Decodes a PPP header; IPv4, IPv6 and MPLS payloads follow.
 pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
     let length = cx.wire_len.unwrap_or(b.len() as u32);

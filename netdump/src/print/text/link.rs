@@ -29,6 +29,13 @@ impl Dissector {
             LinkType::LINUX_SLL | LinkType::LINUX_SLL2 => self.cooked(out, d, orig_len),
             LinkType::NULL | LinkType::LOOP => self.null(out, d, orig_len),
             LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => self.raw(out, d),
+            LinkType::PPP => match d.layers.split_first() {
+                Some((Layer::Ppp(p), rest)) => self.ppp(out, p, rest),
+                _ => {
+                    out.push_str(" [|ppp]");
+                    self.early_end = true;
+                }
+            },
             _ => {}
         }
     }
