@@ -33,6 +33,7 @@ pub mod nsh;
 pub mod null;
 pub mod ppp;
 pub mod pppoe;
+pub mod pptp;
 pub mod raw;
 pub mod sll;
 pub mod tcp;
@@ -70,6 +71,8 @@ pub enum Layer<'a> {
     Pppoe(pppoe::Pppoe<'a>),
     Ppp(ppp::Ppp<'a>),
     L2tp(l2tp::L2tp<'a>),
+    /// A PPTP control message.
+    Pptp(pptp::Pptp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -323,7 +326,10 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
-pub const TCP_PORTS: &[(u16, Decoder)] = &[];
+pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    // ... after BGP in tcpdump's chain:
+    (pptp::PORT, pptp::decode),
+];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
 pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] =
@@ -474,6 +480,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Geneve(g) => g.raw,
         Layer::Nsh(n) => n.raw,
         Layer::Pppoe(p) => p.raw,
+        Layer::Pptp(p) => p.raw,
     };
     let start = bytes.as_ptr() as usize;
     let base = data.as_ptr() as usize;
@@ -521,6 +528,7 @@ impl Layer<'_> {
             Layer::Pppoe(_) => "pppoe",
             Layer::Ppp(_) => "ppp",
             Layer::L2tp(_) => "l2tp",
+            Layer::Pptp(_) => "pptp",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -32,15 +32,16 @@ impl Dissector {
     /// payload's length by the IP header). False when no printer knows it.
     pub(super) fn tcp_app(
         &mut self,
-        _out: &mut String,
+        out: &mut String,
         _ip: &Ip,
         _tcp: &Tcp<'_>,
         app: &[Layer<'_>],
         _length: u32,
     ) -> bool {
-        #[allow(clippy::match_single_binding, reason = "one arm per protocol, to come")]
         match app.first() {
-            _ => false,
+            Some(Layer::Pptp(p)) => self.pptp(out, p),
+            _ => return false,
         }
+        true
     }
 }

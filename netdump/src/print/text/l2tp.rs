@@ -231,7 +231,9 @@ fn avp_value(out: &mut String, kind: u16, d: &[u8]) {
             }
         }
         34 => {
-            let names = ["CRCErr", "FrameErr", "HardOver", "BufOver", "Timeout", "AlignErr"];
+            let names = [
+                "CRCErr", "FrameErr", "HardOver", "BufOver", "Timeout", "AlignErr",
+            ];
             if n < 2 {
                 out.push_str(SHORT);
                 return;

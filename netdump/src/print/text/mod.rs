@@ -14,6 +14,7 @@ mod link;
 mod names;
 mod null;
 mod ppp;
+mod pptp;
 mod tcp;
 mod tunnel;
 mod udp;
