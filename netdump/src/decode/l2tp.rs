@@ -136,16 +136,19 @@ mod tests {
 
     #[test]
     fn data_message_hands_ppp_on() {
-        let p = [0x02, 0x02, 0, 5, 0, 7, 0, 2, 0xaa, 0xff, 0x03, 0xc0, 0x21];
-        let (l, next) = run(&p, 13);
+        // Offset present (flags 0x0202): two bytes of padding after the offset size.
+        let p = [0x02, 0x02, 0, 5, 0, 7, 0, 2, 0xaa, 0xbb, 0xff, 0x03, 0xc0, 0x21];
+        let (l, next) = run(&p, 14);
         assert_eq!((l.tunnel, l.session, l.header_len), (Some(5), Some(7), 10));
         assert_eq!(next.upper, Upper::Ppp);
         assert_eq!(next.rest, [0xff, 0x03, 0xc0, 0x21]);
         for k in 0..10 {
-            let (l, next) = run(&p[..k], 13);
+            let (l, next) = run(&p[..k], 14);
             assert!(l.cut, "{k}");
             assert_eq!(next.upper, Upper::Stop(StopReason::Truncated));
         }
+        let (l, next) = run(&[0x00, 0x02, 0, 5, 0, 7, 0x21], 7);
+        assert_eq!((l.header_len, next.rest), (6, &[0x21][..]));
     }
 
     #[test]

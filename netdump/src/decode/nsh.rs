@@ -50,9 +50,20 @@ impl<'a> Nsh<'a> {
         self.base().map(|b| b as u8)
     }
 
-    /// Service path id (24 bits) and service index.
+    /// Service path id (24 bits).
+    pub fn spi(&self) -> Option<u32> {
+        let b = self.raw.get(4..7)?;
+        Some(u32::from_be_bytes([0, b[0], b[1], b[2]]))
+    }
+
+    /// Service index.
+    pub fn si(&self) -> Option<u8> {
+        self.raw.get(7).copied()
+    }
+
+    /// Service path id and service index.
     pub fn service_path(&self) -> Option<(u32, u8)> {
-        be32(self.raw, 4).map(|w| (w >> 8, w as u8))
+        Some((self.spi()?, self.si()?))
     }
 
     /// The context headers' bytes as captured (up to the headers' length).

@@ -140,7 +140,10 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     let upper = match (tcp.header_len(), tcp.ports()) {
         (Some(h), _) if h < MIN_HEADER_LEN => Upper::Stop(StopReason::Malformed),
         _ if !tcp.header_complete() => Upper::Stop(StopReason::Truncated),
-        (_, Some((s, d))) if !tcp.payload().is_empty() => Upper::TcpPorts(s, d),
+        // A payload cut off by the snap length still goes to its printer (`[|proto]`).
+        (Some(h), Some((s, d))) if !tcp.payload().is_empty() || ip.length > h => {
+            Upper::TcpPorts(s, d)
+        }
         _ => Upper::Nothing,
     };
     Next {

@@ -55,7 +55,11 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     }
     let upper = match udp.ports() {
         _ if !udp.header_complete() => Upper::Stop(StopReason::Truncated),
-        Some((s, d)) if !udp.payload().is_empty() => Upper::UdpPorts(s, d),
+        // A payload cut off by the snap length still goes to its printer, which says
+        // `[|proto]` as tcpdump's does.
+        Some((s, d)) if !udp.payload().is_empty() || udp.length().is_some_and(|l| l > 8) => {
+            Upper::UdpPorts(s, d)
+        }
         _ => Upper::Nothing,
     };
     Next {

@@ -53,9 +53,11 @@ impl Vxlan<'_> {
         be32(self.raw, 0).map(|w| w & 0x00ff_ffff)
     }
 
-    /// The VNI (OTV: instance), the high 24 bits of the second word.
+    /// The VNI (OTV: instance), the high 24 bits of the second word (its last byte is
+    /// reserved and need not be captured).
     pub fn vni(&self) -> Option<u32> {
-        be32(self.raw, 4).map(|w| w >> 8)
+        let b = self.raw.get(4..7)?;
+        Some(u32::from_be_bytes([0, b[0], b[1], b[2]]))
     }
 
     /// The whole header was captured.

@@ -344,11 +344,19 @@ impl Dissector {
         let left = length - l.header_len;
         if flags & l2tp::FLAG_TYPE == 0 {
             out.push_str(" {");
+            let before = std::mem::replace(&mut self.early_end, false);
             match above.first() {
                 Some(Layer::Ppp(p)) => self.ppp(out, p, &above[1..]),
-                _ => out.push_str(" [|ppp]"),
+                _ => {
+                    out.push_str(" [|ppp]");
+                    self.early_end = true;
+                }
             }
-            out.push('}');
+            // A printer that ran off the captured bytes longjmps in tcpdump, past the brace.
+            if !self.early_end {
+                out.push('}');
+            }
+            self.early_end |= before;
             return;
         }
         if l.len_field.is_none() {

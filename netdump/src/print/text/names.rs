@@ -22,7 +22,9 @@ pub(super) fn ethertype_name(t: u16) -> &'static str {
         0x22f0 => "AVB",
         0x88e5 => "802.1AE MACsec",
         0x9000 => "Loopback",
-        0x6558 => "Transparent Ethernet bridging",
+        0x6558 => "TEB",
+        0x880b => "PPP",
+        0x894f => "NSH",
         _ => "Unknown",
     }
 }

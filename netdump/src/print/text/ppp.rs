@@ -253,6 +253,8 @@ impl Dissector {
     pub(super) fn ppp(&mut self, out: &mut String, p: &Ppp<'_>, above: &[Layer<'_>]) {
         let Some(proto) = p.protocol else {
             out.push_str(" [|ppp]");
+            // Too short by its length: tcpdump returns; not captured: its GET longjmps.
+            self.early_end |= p.length >= 2;
             return;
         };
         if self.opts.link_header {
@@ -308,7 +310,7 @@ impl Dissector {
     }
 
     /// A control protocol packet (handle_ctrl_proto); LCP's options at -v.
-    fn ppp_control(&self, out: &mut String, proto: u16, b: &[u8], length: u32) {
+    fn ppp_control(&mut self, out: &mut String, proto: u16, b: &[u8], length: u32) {
         let typestr = ppp_type(proto).unwrap_or("unknown ctrl-proto");
         let _ = write!(out, "{typestr}, ");
         if length < 4 || b.len() < 2 {
@@ -317,6 +319,7 @@ impl Dissector {
         }
         if self.ctrl_body(out, proto, b, length).is_none() {
             out.push_str(" [|ppp]");
+            self.early_end = true;
         }
     }
 
@@ -389,7 +392,11 @@ impl Dissector {
                 let _ = write!(out, "\n\t  Magic-Num 0x{:08x}", be32(body, 0)?);
                 if len > 8 {
                     out.push_str("\n\t  -----trailing data-----");
-                    let data = body.get(4..4 + (len as usize - 8))?;
+                    let Some(data) = body.get(4..4 + (len as usize - 8)) else {
+                        // handle_ctrl_proto's own check: "[|LCP]", no space.
+                        let _ = write!(out, "[|{}]", ppp_type(proto).unwrap_or("unknown"));
+                        return Some(());
+                    };
                     hex_indented(out, "\n\t  ", data);
                 }
             }
@@ -491,6 +498,8 @@ impl Dissector {
                     bogus(out, ">= 3");
                     return Some(0);
                 }
+                // tcpdump prints ": " before it reads the operation byte.
+                out.push_str(": ");
                 let op = *p.get(2)?;
                 let name = match op {
                     0 => "UserAuth",
@@ -501,7 +510,7 @@ impl Dissector {
                     6 => "CBCP",
                     _ => "Unknown",
                 };
-                let _ = write!(out, ": : Callback Operation {name} ({op})");
+                let _ = write!(out, ": Callback Operation {name} ({op})");
             }
             19 => {
                 if len < 3 {

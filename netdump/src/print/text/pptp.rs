@@ -277,13 +277,19 @@ impl Dissector {
                     }
                 }
                 F::FramingCap(o) | F::BearerCap(o) => {
+                    // tcpdump prints " FRAME_CAP(" before it reads the field.
+                    if matches!(f, F::FramingCap(_)) {
+                        out.push_str(" FRAME_CAP(");
+                    }
                     let x = be32(b, o)?;
                     // Framing: async (1) then sync (2); bearer: digital (2) then analog (1).
                     let (name, bits) = match f {
                         F::FramingCap(_) => ("FRAME_CAP", [(1, 'A'), (2, 'S')]),
                         _ => ("BEARER_CAP", [(2, 'D'), (1, 'A')]),
                     };
-                    let _ = write!(out, " {name}(");
+                    if name == "BEARER_CAP" {
+                        out.push_str(" BEARER_CAP(");
+                    }
                     for (bit, c) in bits {
                         if x & bit != 0 {
                             out.push(c);

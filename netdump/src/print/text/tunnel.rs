@@ -473,11 +473,16 @@ impl Dissector {
             );
             return;
         }
-        let Some((spi, si)) = n.service_path() else {
+        let Some(spi) = n.spi() else {
             out.push_str(" [|nsh]");
             return;
         };
-        let _ = write!(out, "service-path-id 0x{spi:06x}, service-index 0x{si:x}");
+        let _ = write!(out, "service-path-id 0x{spi:06x}, ");
+        let Some(si) = n.si() else {
+            out.push_str(" [|nsh]");
+            return;
+        };
+        let _ = write!(out, "service-index 0x{si:x}");
         if words < 2 {
             out.push_str(" (less than two headers) (invalid)");
             return;
@@ -582,7 +587,7 @@ impl Dissector {
         match m.payload_kind {
             Payload::Empty => {}
             Payload::Unknown => {
-                if !self.opts.suppress_default_print {
+                if !self.opts.suppress_default_print && !self.opts.quiet {
                     hexdump::hex_ascii(out, m.payload);
                     if (m.payload.len() as u32) < m.payload_len {
                         out.push_str(" [|mpls]");

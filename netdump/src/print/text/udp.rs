@@ -23,6 +23,11 @@ impl Dissector {
             let _ = write!(out, "truncated-udplength {ulen}");
             return;
         }
+        if !u.header_complete() {
+            // tcpdump checks the header was captured before the payload's length.
+            out.push_str(" [|udp]");
+            return;
+        }
         let ulen = ulen - 8;
         let length = ip.info.length.saturating_sub(8);
         if ulen > length {
@@ -45,7 +50,8 @@ impl Dissector {
                 }
             }
         }
-        if !app.is_empty() && self.udp_app(out, ip, u, app, ulen) {
+        // tcpdump's port dispatch is skipped with -q (its -T dispatch is not: not modelled).
+        if !app.is_empty() && !self.opts.quiet && self.udp_app(out, ip, u, app, ulen) {
             return;
         }
         let _ = write!(out, "UDP, length {ulen}");
