@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
         LinkType::IPV6,
         LinkType::NULL,
         LinkType::LOOP,
+        LinkType::PPP,
     ] {
         let pkt = Packet {
             ts: Timestamp { sec: 1, nsec: 2 },
@@ -49,6 +50,7 @@ fn print_all_ways(pkt: &Packet<'_>) {
         (0, false, Dump::None),
         (2, true, Dump::HexAscii { link: true }),
         (1, false, Dump::Ascii { link: false }),
+        (3, false, Dump::None),
     ] {
         let mut p = Printer::new(PrintOptions {
             dissect: DissectOptions {
@@ -60,10 +62,11 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
+            ..PrintOptions::default()
         });
         let mut out = Vec::new();
         p.print(&mut out, pkt).unwrap();
     }
     let mut out = Vec::new();
-    json::write_line(&mut out, pkt).unwrap();
+    json::write_line(&mut out, pkt, netdump::decode::Options::default()).unwrap();
 }

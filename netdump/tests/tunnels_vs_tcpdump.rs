@@ -461,10 +461,10 @@ fn frames() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
-fn write_pcap(path: &Path, frames: &[(Vec<u8>, u32)]) {
+fn write_pcap(path: &Path, link: LinkType, frames: &[(Vec<u8>, u32)]) {
     let file = std::fs::File::create(path).unwrap();
     let header = PcapHeader {
-        datalink: DataLink::ETHERNET,
+        datalink: DataLink::from(u32::from(link.0)),
         ..Default::default()
     };
     let mut w = PcapWriter::with_header(file, header).unwrap();
@@ -493,7 +493,7 @@ fn tcpdump(path: &Path, flags: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -> String {
+fn netdump(link: LinkType, frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -> String {
     let mut printer = Printer::new(PrintOptions {
         dissect,
         time: TimeFormat::None,
@@ -510,7 +510,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -> String {
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Socket,
-            link_type: LinkType::ETHERNET,
+            link_type: link,
             orig_len: *len,
             data,
         };
@@ -521,11 +521,11 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -> String {
 
 /// Prints `frames` (bytes, length on the wire) with each flag set through both programs;
 /// the packets' names say which differ.
-fn compare(tag: &str, names: &[String], frames: &[(Vec<u8>, u32)]) {
+fn compare(tag: &str, link: LinkType, names: &[String], frames: &[(Vec<u8>, u32)]) {
     let dir = std::env::temp_dir().join(format!("netdump-tunnels-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("tunnels.pcap");
-    write_pcap(&path, frames);
+    write_pcap(&path, link, frames);
     let sets: [(&[&str], bool, u8, bool); 7] = [
         (&[], false, 0, false),
         (&["-q"], false, 0, true),
@@ -544,7 +544,7 @@ fn compare(tag: &str, names: &[String], frames: &[(Vec<u8>, u32)]) {
             ..Default::default()
         };
         // One packet per line group: split both outputs at the lines that start a packet.
-        let ours = netdump(frames, dissect);
+        let ours = netdump(link, frames, dissect);
         let theirs = tcpdump(&path, flags);
         let split = |s: &str| -> Vec<String> {
             let mut v: Vec<String> = Vec::new();
@@ -594,7 +594,7 @@ fn whole_frames_match_tcpdump() {
             (n.to_string(), (f, len))
         })
         .unzip();
-    compare("whole", &names, &frames);
+    compare("whole", LinkType::ETHERNET, &names, &frames);
 }
 
 /// Each frame cut by the snap length at every byte after the outer IP header.
@@ -616,5 +616,36 @@ fn frames_cut_at_every_byte_match_tcpdump() {
             cut.push((f[..keep].to_vec(), f.len() as u32));
         }
     }
-    compare("cut", &names, &cut);
+    compare("cut", LinkType::ETHERNET, &names, &cut);
+}
+
+/// The PPP link type (DLT_PPP): frames with and without the address/control bytes, a
+/// compressed protocol field, LCP, IPv4, IPv6, MPLS and an unknown protocol, whole and cut.
+#[test]
+fn ppp_link_type_matches_tcpdump() {
+    let frames: Vec<(&str, Vec<u8>)> = vec![
+        ("ip", cat(&[&[0xff, 0x03, 0x00, 0x21], &inner_udp()])),
+        ("ip pfc", cat(&[&[0x21], &inner_udp()])),
+        ("ipv6", cat(&[&[0xff, 0x03, 0x00, 0x57], &inner_udp6()])),
+        ("lcp", cat(&[&[0xff, 0x03], &lcp_conf_request()])),
+        ("lcp echo", cat(&[&[0xff, 0x03], &lcp_echo()])),
+        (
+            "mpls",
+            cat(&[
+                &[0xff, 0x03, 0x02, 0x81],
+                &mpls(&[(100_704, 0, true, 1)]),
+                &inner_udp(),
+            ]),
+        ),
+        ("unknown", vec![0xff, 0x03, 0x12, 0x34, 1, 2, 3, 4, 5]),
+    ];
+    let mut names = Vec::new();
+    let mut all = Vec::new();
+    for (name, f) in &frames {
+        for keep in 1..=f.len() {
+            names.push(format!("{name} cut at {keep}"));
+            all.push((f[..keep].to_vec(), f.len() as u32));
+        }
+    }
+    compare("ppp", LinkType::PPP, &names, &all);
 }

@@ -137,7 +137,9 @@ mod tests {
     #[test]
     fn data_message_hands_ppp_on() {
         // Offset present (flags 0x0202): two bytes of padding after the offset size.
-        let p = [0x02, 0x02, 0, 5, 0, 7, 0, 2, 0xaa, 0xbb, 0xff, 0x03, 0xc0, 0x21];
+        let p = [
+            0x02, 0x02, 0, 5, 0, 7, 0, 2, 0xaa, 0xbb, 0xff, 0x03, 0xc0, 0x21,
+        ];
         let (l, next) = run(&p, 14);
         assert_eq!((l.tunnel, l.session, l.header_len), (Some(5), Some(7), 10));
         assert_eq!(next.upper, Upper::Ppp);
