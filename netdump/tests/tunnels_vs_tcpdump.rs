@@ -317,6 +317,20 @@ fn frames() -> Vec<(&'static str, Vec<u8>)> {
             )),
         ),
         (
+            // A UDP length beyond the IP datagram: the payload's printer still speaks, told
+            // the IP's length, and "bad length" only when no printer does.
+            "vxlan udp length beyond ip",
+            {
+                let mut f = frame(&udp4(
+                    45149,
+                    4789,
+                    &cat(&[&[8, 0, 0, 0, 0, 0, 100, 0], &eth(0x0800, &inner_udp())]),
+                ));
+                f[38] = f[38].wrapping_add(1);
+                f
+            },
+        ),
+        (
             "otv",
             frame(&udp4(
                 45149,

@@ -48,10 +48,11 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     };
     let udp = Udp { raw: b, ip };
     layers.push(Layer::Udp(udp));
-    // What the payload's decoder is told it had on the wire: the UDP length less the
-    // header (tcpdump's udp_print hands that on).
+    // What the payload's decoder is told it had on the wire: the shorter of the UDP and IP
+    // lengths, less the header (tcpdump's udp_print hands that on).
     if let Some(ulen) = udp.length() {
-        cx.wire_len = Some(u32::from(ulen).saturating_sub(HEADER_LEN as u32));
+        let len = u32::from(ulen).min(ip.length);
+        cx.wire_len = Some(len.saturating_sub(HEADER_LEN as u32));
     }
     let upper = match udp.ports() {
         _ if !udp.header_complete() => Upper::Stop(StopReason::Truncated),

@@ -30,13 +30,12 @@ impl Dissector {
         }
         let ulen = ulen - 8;
         let length = ip.info.length.saturating_sub(8);
-        if ulen > length {
-            let _ = write!(out, "UDP, bad length {ulen} > {length}");
-            return;
-        }
+        // What the checksum covers and the payload's printer is told: the shorter of the UDP
+        // and IP lengths (udp_print's `length`).
+        let plen = ulen.min(length);
         if self.opts.verbose > 0 && !ip.info.fragmented {
             // Only a datagram captured whole has its checksum looked at.
-            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(ulen + 8) as usize)) {
+            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(plen + 8) as usize)) {
                 let addrs = &ip.info.addrs;
                 if ip.v4() && self.opts.verbose < 2 {
                     // tcpdump checks IPv4 UDP sums only from -vv on.
@@ -51,9 +50,14 @@ impl Dissector {
             }
         }
         // tcpdump's port dispatch is skipped with -q (its -T dispatch is not: not modelled).
-        if !app.is_empty() && !self.opts.quiet && self.udp_app(out, ip, u, app, ulen) {
+        if !app.is_empty() && !self.opts.quiet && self.udp_app(out, ip, u, app, plen) {
             return;
         }
-        let _ = write!(out, "UDP, length {ulen}");
+        // A length beyond the IP datagram is named only when no payload printer spoke.
+        if ulen > length && !ip.info.fragmented {
+            let _ = write!(out, "UDP, bad length {ulen} > {length}");
+        } else {
+            let _ = write!(out, "UDP, length {ulen}");
+        }
     }
 }
