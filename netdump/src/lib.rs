@@ -11,6 +11,7 @@ pub mod decode;
 pub mod filter;
 pub mod iface;
 pub mod kernel;
+pub mod names;
 pub mod output;
 pub mod packet;
 pub mod print;

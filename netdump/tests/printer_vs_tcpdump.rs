@@ -248,6 +248,7 @@ fn tcpdump_written_corpus(tag: &str) -> (std::path::PathBuf, std::path::PathBuf)
 
 fn both(file: &Path, args: &[&str]) -> (String, String) {
     let nd = Command::new(env!("CARGO_BIN_EXE_netdump"))
+        .arg("-n")
         .arg("-r")
         .arg(file)
         .args(args)
@@ -342,7 +343,7 @@ fn unreadable_and_garbage_files_are_one_clear_line() {
         (truncated.clone(), ""),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_netdump"))
-            .arg("-r")
+            .args(["-n", "-r"])
             .arg(&path)
             .output()
             .unwrap();

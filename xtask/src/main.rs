@@ -284,6 +284,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "robustness",
         "--test",
         "interfaces",
+        "--test",
+        "names",
         "--",
         "--ignored",
         "--test-threads=1",

@@ -8,6 +8,7 @@ use super::{Args, PrecisionArg, QDirection, TcAttachArg, TransportArg};
 use crate::{
     iface::{Pattern, Selection},
     kernel::{self, Hooks, TcAttach, TransportChoice},
+    names::{self, Names},
     output::OutputOptions,
     packet::LinkType,
     print::{DissectOptions, Dump, PrintOptions, TimeFormat},
@@ -95,6 +96,24 @@ pub enum CliError {
 pub const DEFAULT_RING_KIB: u32 = 2048;
 
 impl Args {
+    /// The tables for names (none with `-n`, with `--json`, or without text output): built
+    /// once for the process's one printer, so they live as long as it.
+    fn names(&self) -> Option<&'static Names> {
+        if self.numeric > 0 || self.json || (self.write.is_some() && !self.print) {
+            return None;
+        }
+        let opts = names::Options {
+            resolve: true,
+            short_hosts: self.short_hosts,
+            // As tcpdump: -f judges by the capture's networks; a file has none, so every
+            // address is local.
+            local_networks: (self.foreign_numeric && self.read.is_none())
+                .then(crate::sys::iface::ipv4_networks),
+            blocking: self.read.is_some(),
+        };
+        Some(Box::leak(Box::new(Names::new(&opts))))
+    }
+
     pub fn into_command(self) -> Result<Command, CliError> {
         if self.list_interfaces {
             return Ok(Command::ListInterfaces);
@@ -208,8 +227,10 @@ impl Args {
                 quiet: self.quiet,
                 absolute_seq: self.absolute_seq,
                 suppress_default_print: matches!(dump, Dump::Hex { .. } | Dump::HexAscii { .. }),
+                names: self.names(),
             },
             time: TimeFormat::from_count(self.time),
+            time_nano: self.nano || self.precision == PrecisionArg::Nano,
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
@@ -307,9 +328,10 @@ impl Args {
             } else {
                 Format::Pcap
             },
-            precision: match self.precision {
-                PrecisionArg::Micro => Precision::Micro,
-                PrecisionArg::Nano => Precision::Nano,
+            precision: if self.nano || self.precision == PrecisionArg::Nano {
+                Precision::Nano
+            } else {
+                Precision::Micro
             },
             snaplen: 0, // set with the snap length below
             rotation: Rotation {

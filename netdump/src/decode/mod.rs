@@ -19,10 +19,13 @@
 //! and the JSON writer then say what they want of the new variant.
 
 pub mod arp;
+pub mod bootp;
 pub mod checksum;
+pub mod dhcp6;
 pub mod ethernet;
 pub mod geneve;
 pub mod gre;
+pub mod http;
 pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
@@ -30,13 +33,17 @@ pub mod ipv6;
 pub mod l2tp;
 pub mod mpls;
 pub mod nsh;
+pub mod ntp;
 pub mod null;
 pub mod ppp;
 pub mod pppoe;
 pub mod pptp;
+pub mod radius;
 pub mod raw;
 pub mod sll;
+pub mod syslog;
 pub mod tcp;
+pub mod tftp;
 pub mod udp;
 pub mod vxlan;
 
@@ -73,6 +80,13 @@ pub enum Layer<'a> {
     L2tp(l2tp::L2tp<'a>),
     /// A PPTP control message.
     Pptp(pptp::Pptp<'a>),
+    Ntp(ntp::Ntp<'a>),
+    Bootp(bootp::Bootp<'a>),
+    Dhcp6(dhcp6::Dhcp6<'a>),
+    Syslog(syslog::Syslog<'a>),
+    Tftp(tftp::Tftp<'a>),
+    Http(http::Http<'a>),
+    Radius(radius::Radius<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -313,8 +327,21 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (69, tftp::decode),
+    (68, bootp::decode),
+    (67, bootp::decode),
+    (123, ntp::decode),
     // ... after Kerberos in tcpdump's chain:
     (l2tp::PORT, l2tp::decode),
+    (547, dhcp6::decode),
+    (546, dhcp6::decode),
+    (1645, radius::decode),
+    (1812, radius::decode),
+    (1646, radius::decode),
+    (1813, radius::decode),
+    (1700, radius::decode),
+    (3799, radius::decode),
+    (514, syslog::decode),
     // ... after syslog in tcpdump's chain:
     (vxlan::OTV_PORT, vxlan::decode_otv),
     (vxlan::PORT, vxlan::decode),
@@ -327,13 +354,17 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[
-    // ... after BGP in tcpdump's chain:
     (pptp::PORT, pptp::decode),
+    (80, http::decode),
+    (8080, http::decode),
 ];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
-pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] =
-    &[("vxlan", Some(vxlan::decode), None)];
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
+    ("tftp", Some(tftp::decode), None),
+    ("radius", Some(radius::decode), None),
+    ("vxlan", Some(vxlan::decode), None),
+];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
@@ -355,7 +386,9 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
-        Upper::TcpPorts(s, d) => opts.tcp_as.or_else(|| by_ports(TCP_PORTS, s, d)),
+        // With any -T, tcp_print hands payloads only to -T's printer, never by port.
+        Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
+        Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
         Upper::Ethernet => Some(ethernet::decode),
         Upper::Ppp => Some(ppp::decode),
         Upper::Nothing | Upper::Stop(_) => None,
@@ -466,6 +499,13 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
+        Layer::Ntp(n) => n.raw,
+        Layer::Bootp(b) => b.raw,
+        Layer::Dhcp6(d) => d.raw,
+        Layer::Syslog(s) => s.raw,
+        Layer::Tftp(t) => t.raw,
+        Layer::Http(h) => h.raw,
+        Layer::Radius(r) => r.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -529,6 +569,13 @@ impl Layer<'_> {
             Layer::Ppp(_) => "ppp",
             Layer::L2tp(_) => "l2tp",
             Layer::Pptp(_) => "pptp",
+            Layer::Ntp(_) => "ntp",
+            Layer::Bootp(_) => "bootp",
+            Layer::Dhcp6(_) => "dhcp6",
+            Layer::Syslog(_) => "syslog",
+            Layer::Tftp(_) => "tftp",
+            Layer::Http(_) => "http",
+            Layer::Radius(_) => "radius",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -140,10 +140,9 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     let upper = match (tcp.header_len(), tcp.ports()) {
         (Some(h), _) if h < MIN_HEADER_LEN => Upper::Stop(StopReason::Malformed),
         _ if !tcp.header_complete() => Upper::Stop(StopReason::Truncated),
-        // A payload cut off by the snap length still goes to its printer (`[|proto]`).
-        (Some(h), Some((s, d))) if !tcp.payload().is_empty() || ip.length > h => {
-            Upper::TcpPorts(s, d)
-        }
+        // tcpdump hands a payload the IP header announces to the port's printer even when
+        // none of it was captured (the printer then says `[|proto]`).
+        (Some(h), Some((s, d))) if ip.length > h => Upper::TcpPorts(s, d),
         _ => Upper::Nothing,
     };
     Next {

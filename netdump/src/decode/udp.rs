@@ -56,12 +56,10 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     }
     let upper = match udp.ports() {
         _ if !udp.header_complete() => Upper::Stop(StopReason::Truncated),
-        // A payload cut off by the snap length still goes to its printer, which says
-        // `[|proto]` as tcpdump's does.
-        Some((s, d)) if !udp.payload().is_empty() || udp.length().is_some_and(|l| l > 8) => {
-            Upper::UdpPorts(s, d)
-        }
-        _ => Upper::Nothing,
+        // tcpdump hands even an empty (or uncaptured) payload to the port's printer, which
+        // then says `[|proto]`.
+        Some((s, d)) => Upper::UdpPorts(s, d),
+        None => Upper::Nothing,
     };
     Next {
         rest: udp.payload(),
@@ -115,7 +113,7 @@ mod tests {
             assert_eq!(u.length().is_some(), k >= 6);
             assert!(u.payload().is_empty());
         }
-        assert_eq!(run(&d).1.upper, Upper::Nothing);
+        assert_eq!(run(&d).1.upper, Upper::UdpPorts(53, 40000));
     }
 
     #[test]

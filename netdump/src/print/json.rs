@@ -20,7 +20,15 @@
 //!               {"type": "nsh", "spi", "si", "next_protocol"},
 //!               {"type": "pppoe", "code", "session"}, {"type": "ppp", "protocol"},
 //!               {"type": "l2tp", "control", "tunnel", "session"},
-//!               {"type": "pptp", "ctrl_type"} ] }
+//!               {"type": "pptp", "ctrl_type"},
+//!               {"type": "ntp", "version", "mode", "stratum"},
+//!               {"type": "dhcp" | "bootp", "op", "xid", "client_mac", "message_type",
+//!                "message_type_name", "options": [tags]},
+//!               {"type": "dhcpv6", "msg_type", "xid", "options": [codes]},
+//!               {"type": "syslog", "facility", "severity"},
+//!               {"type": "tftp", "opcode", "file"},
+//!               {"type": "radius", "code", "id", "attributes": [types]},
+//!               {"type": "http", "method", "path", "host", "status", "version"} ] }
 //! ```
 //! A tunnel's layers are followed by the layers of the packet it carries, outermost first
 //! (`ipv4`, `udp`, `vxlan`, `ethernet`, `ipv4`, `tcp`, ...).
@@ -225,7 +233,11 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             Layer::Pptp(p) if p.ctrl_type().is_some() => {
                 layers.push(json!({"type": "pptp", "ctrl_type": p.ctrl_type()}))
             }
-            _ => {}
+            _ => {
+                if let Some(v) = app_json(layer) {
+                    layers.push(v);
+                }
+            }
         }
     }
     // A transport header cut short inside a fragment is not named, so not reported either.
@@ -248,6 +260,70 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
         "caplen": pkt.data.len(),
         "truncated": truncated,
         "layers": layers,
+    })
+}
+
+/// The application layers decoded from UDP and TCP payloads (NTP, DHCP, DHCPv6, syslog,
+/// TFTP, RADIUS, HTTP): what operators filter on, from the decoders' accessors.
+fn app_json(layer: &Layer<'_>) -> Option<Value> {
+    Some(match layer {
+        Layer::Ntp(n) => json!({
+            "type": "ntp",
+            "version": n.version()?,
+            "mode": n.mode()?,
+            "stratum": n.stratum(),
+        }),
+        Layer::Bootp(b) => {
+            let kind = b.dhcp_message_type();
+            let name = kind.and_then(|k| {
+                decode::bootp::MESSAGES
+                    .iter()
+                    .find(|(v, _)| *v == u32::from(k))
+                    .map(|(_, n)| *n)
+            });
+            json!({
+                "type": if kind.is_some() { "dhcp" } else { "bootp" },
+                "op": b.op()?,
+                "xid": b.xid(),
+                "client_mac": b.client_mac().map(mac),
+                "message_type": kind,
+                "message_type_name": name,
+                "options": b.options().map(|(t, _)| t).collect::<Vec<_>>(),
+            })
+        }
+        Layer::Dhcp6(d) => json!({
+            "type": "dhcpv6",
+            "msg_type": d.msg_type()?,
+            "xid": d.xid(),
+            "options": d.option_codes(),
+        }),
+        Layer::Syslog(s) => {
+            let (facility, severity) = s.facility_severity()?;
+            json!({"type": "syslog", "facility": facility, "severity": severity})
+        }
+        Layer::Tftp(t) => json!({
+            "type": "tftp",
+            "opcode": t.opcode()?,
+            "file": t.file_name().map(String::from_utf8_lossy),
+        }),
+        Layer::Radius(r) => json!({
+            "type": "radius",
+            "code": r.code()?,
+            "id": r.id(),
+            "attributes": r.attribute_types(),
+        }),
+        Layer::Http(h) => {
+            let s = h.summary()?;
+            json!({
+                "type": "http",
+                "method": s.method,
+                "path": s.path,
+                "host": s.host,
+                "status": s.status,
+                "version": s.version,
+            })
+        }
+        _ => return None,
     })
 }
 
@@ -336,6 +412,55 @@ mod tests {
         assert_eq!(v["layers"][3]["vni"], 100);
         assert_eq!(v["layers"][5]["src"], "198.18.1.1");
         assert_eq!(v["layers"][6]["dport"], 2000);
+    }
+
+    #[test]
+    fn application_layers_have_their_fields() {
+        let mut f = Vec::new();
+        let mut dhcp = vec![0u8; 236];
+        dhcp[..4].copy_from_slice(&[1, 1, 6, 0]);
+        dhcp[28..34].copy_from_slice(&[2, 0, 0, 0, 0, 9]);
+        dhcp.extend_from_slice(&[99, 130, 83, 99, 53, 1, 3, 255]);
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+            .udp(68, 67)
+            .write(&mut f, &dhcp)
+            .unwrap();
+        let pkt = Packet {
+            ts: Timestamp::default(),
+            ifname: "eth0",
+            direction: Direction::Ingress,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: f.len() as u32,
+            data: &f,
+        };
+        let v = packet_json(&pkt);
+        let d = &v["layers"][3];
+        assert_eq!(d["type"], "dhcp");
+        assert_eq!(d["message_type_name"], "Request");
+        assert_eq!(d["client_mac"], "02:00:00:00:00:09");
+        assert_eq!(d["options"], json!([53]));
+
+        let mut f = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+            .tcp(40000, 80, 1, 1000)
+            .write(&mut f, b"GET /a HTTP/1.1\r\nHost: example.org\r\n\r\n")
+            .unwrap();
+        let pkt = Packet {
+            orig_len: f.len() as u32,
+            data: &f,
+            ..pkt
+        };
+        let v = packet_json(&pkt);
+        let h = &v["layers"][3];
+        assert_eq!(
+            (h["method"].as_str(), h["path"].as_str()),
+            (Some("GET"), Some("/a"))
+        );
+        assert_eq!(h["host"], "example.org");
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub enum Dump {
 pub struct PrintOptions {
     pub dissect: DissectOptions,
     pub time: TimeFormat,
+    /// `--nano`: timestamps with nanoseconds.
+    pub time_nano: bool,
     pub dump: Dump,
     /// Print the interface and direction, as `tcpdump -i any` does.
     pub iface_prefix: bool,
@@ -61,7 +63,7 @@ impl Printer {
     pub fn new(opts: PrintOptions) -> Printer {
         Printer {
             opts,
-            clock: time::Clock::new(opts.time),
+            clock: time::Clock::with_precision(opts.time, opts.time_nano),
             dissector: text::Dissector::new(opts.dissect),
             line: String::with_capacity(256),
             printed: 0,

@@ -82,7 +82,7 @@ pub fn collect(
 impl Capture {
     pub fn start(ns: &str, dev: &str, args: &[&str]) -> Capture {
         let mut child = Command::new("ip")
-            .args(["netns", "exec", ns, BIN, "-i", dev])
+            .args(["netns", "exec", ns, BIN, "-n", "-i", dev])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -3,7 +3,11 @@
 //! calling that protocol's printer module.
 
 use super::{Dissector, Ip};
-use crate::decode::{tcp::Tcp, udp::Udp, Layer};
+use crate::decode::{
+    tcp::{self, Tcp},
+    udp::Udp,
+    Layer,
+};
 
 impl Dissector {
     /// Prints what a UDP datagram carries where tcpdump would have printed
@@ -16,13 +20,21 @@ impl Dissector {
         _ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
-        _ulen: u32,
+        ulen: u32,
     ) -> bool {
+        // tcpdump's port chain runs only without -q.
+        let quiet = self.opts.quiet;
         match app.split_first() {
-            Some((Layer::Vxlan(v), above)) => self.vxlan(out, v, above),
-            Some((Layer::Geneve(g), above)) => self.geneve(out, g, above),
-            Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
-            Some((Layer::L2tp(l), above)) => self.l2tp(out, l, above),
+            Some((Layer::Bootp(b), _)) if !quiet => self.bootp(out, b, ulen),
+            Some((Layer::Ntp(n), _)) if !quiet => self.ntp(out, n, ulen),
+            Some((Layer::Dhcp6(d), _)) if !quiet => self.dhcp6(out, d, ulen),
+            Some((Layer::Radius(r), _)) if !quiet => self.radius(out, r, ulen),
+            Some((Layer::Syslog(s), _)) if !quiet => self.syslog(out, s, ulen),
+            Some((Layer::Tftp(t), _)) if !quiet => self.tftp(out, t, ulen),
+            Some((Layer::Vxlan(v), above)) if !quiet => self.vxlan(out, v, above),
+            Some((Layer::Geneve(g), above)) if !quiet => self.geneve(out, g, above),
+            Some((Layer::Mpls(m), above)) if !quiet => self.mpls(out, m, above),
+            Some((Layer::L2tp(l), above)) if !quiet => self.l2tp(out, l, above),
             _ => return false,
         }
         true
@@ -34,12 +46,15 @@ impl Dissector {
         &mut self,
         out: &mut String,
         _ip: &Ip,
-        _tcp: &Tcp<'_>,
+        tcp: &Tcp<'_>,
         app: &[Layer<'_>],
-        _length: u32,
+        length: u32,
     ) -> bool {
+        // tcpdump prints a reset's data at -v instead of handing it to a protocol.
+        let rst_data = tcp.flags().is_some_and(|f| f & tcp::RST != 0) && self.opts.verbose > 0;
         match app.first() {
-            Some(Layer::Pptp(p)) => self.pptp(out, p),
+            Some(Layer::Http(h)) if !rst_data => self.http(out, h, length),
+            Some(Layer::Pptp(p)) if !rst_data => self.pptp(out, p),
             _ => return false,
         }
         true

@@ -3,7 +3,7 @@
 
 use std::{fmt::Write as _, net::Ipv4Addr};
 
-use super::{Dissector, Ip};
+use super::{Dissector, Host, Ip, Port, PortNames};
 use crate::decode::{
     array, be16, checksum,
     icmp::{self, Icmp},
@@ -38,8 +38,8 @@ impl Dissector {
                 }
             }
             icmp::REDIRECT => {
-                let dst = array::<4>(b, 24).map(Ipv4Addr::from);
-                let (Some(gw), Some(dst)) = (m.gateway(), dst) else {
+                let dst = array::<4>(b, 24).map(|a| Host::from(Ipv4Addr::from(a)));
+                let (Some(gw), Some(dst)) = (m.gateway().map(Host::from), dst) else {
                     out.push_str(" [|icmp]");
                     self.early_end = true;
                     return;
@@ -112,7 +112,7 @@ impl Dissector {
         let inner = m.body();
         let ihl = inner.first().map_or(0, |v| usize::from(v & 0x0f) * 4);
         let iproto = inner.get(9).copied();
-        let Some(dst) = array::<4>(inner, 16).map(Ipv4Addr::from) else {
+        let Some(dst) = array::<4>(inner, 16).map(|a| Host::from(Ipv4Addr::from(a))) else {
             out.push_str(" [|icmp]");
             return false;
         };
@@ -122,10 +122,10 @@ impl Dissector {
             2 => write!(out, "{dst} protocol {} unreachable", iproto.unwrap_or(0)),
             3 => {
                 let dport = be16(inner, ihl + 2);
-                let pname = match iproto {
-                    Some(6) => "tcp",
-                    Some(17) => "udp",
-                    _ => "",
+                let (pname, table) = match iproto {
+                    Some(6) => ("tcp", PortNames::Tcp),
+                    Some(17) => ("udp", PortNames::Udp),
+                    _ => ("", PortNames::Numeric),
                 };
                 match (pname, dport) {
                     ("", _) | (_, None) => write!(
@@ -134,7 +134,10 @@ impl Dissector {
                         iproto.unwrap_or(0),
                         dport.unwrap_or(0)
                     ),
-                    (p, Some(port)) => write!(out, "{dst} {p} port {port} unreachable"),
+                    (p, Some(port)) => {
+                        let port = Port(port, table);
+                        write!(out, "{dst} {p} port {port} unreachable")
+                    }
                 }
             }
             4 => match m.mtu().unwrap_or(0) {

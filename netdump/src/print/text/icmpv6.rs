@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{mac, Dissector, Ip};
+use super::{link_addr, Dissector, Host, Ip};
 use crate::decode::{
     be16, checksum,
     icmpv6::{self, Icmpv6},
@@ -69,7 +69,7 @@ impl Dissector {
                     out.push_str(" [|icmp6]");
                     return;
                 };
-                let _ = write!(out, ", who has {t}");
+                let _ = write!(out, ", who has {}", Host::from(t));
                 if v {
                     nd_options(out, m, 24);
                 }
@@ -79,7 +79,7 @@ impl Dissector {
                     out.push_str(" [|icmp6]");
                     return;
                 };
-                let _ = write!(out, ", tgt is {t}");
+                let _ = write!(out, ", tgt is {}", Host::from(t));
                 if v {
                     let flags = m.na_flags().unwrap_or(0);
                     let names: Vec<&str> = [
@@ -134,7 +134,7 @@ fn nd_options(out: &mut String, m: &Icmpv6<'_>, at: usize) {
         let len = usize::from(len8) * 8;
         let _ = write!(out, "\n\t  {name} option ({ty}), length {len} ({len8}): ");
         match ty {
-            1 | 2 => mac(out, o.data),
+            1 | 2 => link_addr(out, o.data),
             _ => crate::print::hexdump::hex(out, o.data),
         }
     }
@@ -156,7 +156,7 @@ fn mldv2_groups(out: &mut String, m: &Icmpv6<'_>, n: u16) {
             6 => "block".to_string(),
             k => format!(" [v2-report-#{k}]"),
         };
-        let _ = write!(out, " [gaddr {} {kind}", r.group);
+        let _ = write!(out, " [gaddr {} {kind}", Host::from(r.group));
         if !r.sources_captured {
             let _ = write!(out, " [invalid number of sources {}]", r.sources);
             return;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{names::ipproto_name, write_addrs, Dissector, Ip};
+use super::{ip_proto_word, names::ipproto_name, write_addrs, Dissector, Ip};
 use crate::decode::{
     be16,
     ipv4::{self, Ipv4},
@@ -103,7 +103,8 @@ impl Dissector {
             // "IP a > b: ip-proto-17" without the trailing ": " space: tcpdump prints
             // "a > b:" then " ip-proto-N".
             out.pop();
-            let _ = write!(out, " ip-proto-{proto}");
+            out.push(' ');
+            ip_proto_word(out, proto);
             return;
         }
         self.transport(out, &info, above);
@@ -243,7 +244,9 @@ impl Dissector {
                 ..
             })) => {
                 ip.write_addrs(out, None);
-                let _ = write!(out, " ip-proto-{proto} {}", ip.info.length);
+                out.push(' ');
+                ip_proto_word(out, *proto);
+                let _ = write!(out, " {}", ip.info.length);
             }
             _ => {}
         }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{mac, names::ethertype_name, Dissector};
+use super::{host, mac, names::ethertype_name, Dissector};
 use crate::decode::{
     arp::{Arp, OP_REPLY, OP_REQUEST},
     ethernet::{self, Ethernet},
@@ -183,16 +183,20 @@ impl Dissector {
         }
         match a.op() {
             Some(OP_REQUEST) => {
-                let _ = write!(out, "Request who-has {}", x.tpa);
+                out.push_str("Request who-has ");
+                host(out, x.tpa.into());
                 if x.tha.iter().any(|&b| b != 0) {
                     out.push_str(" (");
                     mac(out, &x.tha);
                     out.push(')');
                 }
-                let _ = write!(out, " tell {}", x.spa);
+                out.push_str(" tell ");
+                host(out, x.spa.into());
             }
             Some(OP_REPLY) => {
-                let _ = write!(out, "Reply {} is-at ", x.spa);
+                out.push_str("Reply ");
+                host(out, x.spa.into());
+                out.push_str(" is-at ");
                 mac(out, &x.sha);
             }
             Some(op) => {

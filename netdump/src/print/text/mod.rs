@@ -5,23 +5,35 @@
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
 mod app;
+mod bootp;
 mod cooked;
+mod dhcp6;
+mod fqdn;
+mod http;
 mod icmp;
 mod icmpv6;
 mod ip;
 mod l2tp;
 mod link;
 mod names;
+mod ntp;
 mod null;
+mod payload;
 mod ppp;
 mod pptp;
+mod radius;
+mod syslog;
 mod tcp;
+mod tftp;
 mod tunnel;
 mod udp;
 
-use std::fmt::Write as _;
+use std::{cell::Cell, fmt::Write as _};
 
-use crate::decode::{Addrs, Decoded, IpInfo};
+use crate::{
+    decode::{Addrs, Decoded, IpInfo},
+    names::Names,
+};
 
 /// How much to say: the printing flags that change protocol text.
 #[derive(Clone, Copy, Debug, Default)]
@@ -36,6 +48,20 @@ pub struct Options {
     pub absolute_seq: bool,
     /// A `-x`/`-X`/`-A` dump follows: do not hex-dump unknown protocols in the line itself.
     pub suppress_default_print: bool,
+    /// Names for addresses and ports (no `-n`); None prints numbers.
+    pub names: Option<&'static Names>,
+}
+
+thread_local! {
+    /// The names in effect for the frame being printed, set by [`Dissector::frame`]: every
+    /// printer's address helpers ([`mac`], [`write_addrs`]) honour `-n` through it, as
+    /// tcpdump's do through its global options, without each printer's signature carrying
+    /// them.
+    static NAMES: Cell<Option<&'static Names>> = const { Cell::new(None) };
+}
+
+fn names() -> Option<&'static Names> {
+    NAMES.with(Cell::get)
 }
 
 /// The protocol printer. Keeps TCP sequence state between packets.
@@ -66,6 +92,7 @@ impl Dissector {
     /// Appends the text for one decoded packet of `orig_len` bytes on the wire.
     pub fn frame(&mut self, out: &mut String, d: &Decoded<'_>, orig_len: u32) -> FrameInfo {
         self.early_end = false;
+        NAMES.with(|n| n.set(self.opts.names));
         self.link(out, d, orig_len);
         FrameInfo {
             link_len: if self.early_end { 0 } else { d.link_len },
@@ -80,8 +107,18 @@ impl Dissector {
     }
 }
 
-/// A MAC address as tcpdump prints it.
+/// A MAC address as tcpdump prints it (without `-n`: its /etc/ethers name, or with its
+/// vendor).
 fn mac(out: &mut String, m: &[u8]) {
+    match names() {
+        Some(n) => n.write_mac(out, m),
+        None => link_addr(out, m),
+    }
+}
+
+/// A link-layer address in hex, never named (tcpdump's `linkaddr_string` for addresses
+/// that are not Ethernet's, such as ND options').
+fn link_addr(out: &mut String, m: &[u8]) {
     for (i, b) in m.iter().enumerate() {
         if i > 0 {
             out.push(':');
@@ -90,19 +127,112 @@ fn mac(out: &mut String, m: &[u8]) {
     }
 }
 
-fn write_addrs(out: &mut String, addrs: &Addrs, ports: Option<(u16, u16)>) {
-    let (s, d) = match addrs {
-        Addrs::V4(s, d) => (s.to_string(), d.to_string()),
-        Addrs::V6(s, d) => (s.to_string(), d.to_string()),
-    };
-    match ports {
-        Some((sp, dp)) => {
-            let _ = write!(out, "{s}.{sp} > {d}.{dp}: ");
-        }
+/// Which table names a port (without `-n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PortNames {
+    Numeric,
+    Tcp,
+    Udp,
+}
+
+/// An address as tcpdump prints it: a host name without `-n` where one is known.
+fn host(out: &mut String, addr: std::net::IpAddr) {
+    match names() {
+        Some(n) => n.write_host(out, addr),
         None => {
-            let _ = write!(out, "{s} > {d}: ");
+            let _ = write!(out, "{addr}");
         }
     }
+}
+
+/// An address printed with [`host`], for `write!` arguments.
+#[derive(Clone, Copy, Debug)]
+struct Host(std::net::IpAddr);
+
+impl Host {
+    /// 0.0.0.0 or ::.
+    fn is_unspecified(&self) -> bool {
+        self.0.is_unspecified()
+    }
+}
+
+impl<T: Into<std::net::IpAddr>> From<T> for Host {
+    fn from(a: T) -> Host {
+        Host(a.into())
+    }
+}
+
+impl std::fmt::Display for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match names() {
+            Some(n) => {
+                let mut s = String::new();
+                n.write_host(&mut s, self.0);
+                f.write_str(&s)
+            }
+            None => self.0.fmt(f),
+        }
+    }
+}
+
+/// A port printed with [`port`], for `write!` arguments.
+#[derive(Clone, Copy, Debug)]
+struct Port(u16, PortNames);
+
+impl std::fmt::Display for Port {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = String::new();
+        port(&mut s, self.0, self.1);
+        f.write_str(&s)
+    }
+}
+
+fn port(out: &mut String, p: u16, table: PortNames) {
+    let name = names().and_then(|n| match table {
+        PortNames::Tcp => n.tcp_port(p),
+        PortNames::Udp => n.udp_port(p),
+        PortNames::Numeric => None,
+    });
+    match name {
+        Some(name) => out.push_str(name),
+        None => {
+            let _ = write!(out, "{p}");
+        }
+    }
+}
+
+/// An IP protocol tcpdump has no printer for: its name without `-n` (`udp`), else
+/// `ip-proto-N`.
+fn ip_proto_word(out: &mut String, proto: u8) {
+    match names().and(crate::names::protocols::protocol(proto)) {
+        Some(name) => out.push_str(name),
+        None => {
+            let _ = write!(out, "ip-proto-{proto}");
+        }
+    }
+}
+
+fn write_addrs(out: &mut String, addrs: &Addrs, ports: Option<(u16, u16)>) {
+    write_addrs_named(out, addrs, ports, PortNames::Numeric);
+}
+
+fn write_addrs_named(out: &mut String, addrs: &Addrs, ports: Option<(u16, u16)>, table: PortNames) {
+    let (s, d): (std::net::IpAddr, std::net::IpAddr) = match addrs {
+        Addrs::V4(s, d) => ((*s).into(), (*d).into()),
+        Addrs::V6(s, d) => ((*s).into(), (*d).into()),
+    };
+    host(out, s);
+    if let Some((sp, _)) = ports {
+        out.push('.');
+        port(out, sp, table);
+    }
+    out.push_str(" > ");
+    host(out, d);
+    if let Some((_, dp)) = ports {
+        out.push('.');
+        port(out, dp, table);
+    }
+    out.push_str(": ");
 }
 
 /// The network-layer facts the transport printers need.
@@ -117,10 +247,27 @@ impl Ip {
     /// "src > dst: " or, with ports, "src.sport > dst.dport: "; after IPv6 extension headers
     /// only what has not been said yet.
     fn write_addrs(&self, out: &mut String, ports: Option<(u16, u16)>) {
+        self.write_addrs_named(out, ports, PortNames::Numeric);
+    }
+
+    /// [`Ip::write_addrs`] with TCP port names (without `-n`).
+    fn write_tcp_addrs(&self, out: &mut String, ports: (u16, u16)) {
+        self.write_addrs_named(out, Some(ports), PortNames::Tcp);
+    }
+
+    /// [`Ip::write_addrs`] with UDP port names (without `-n`).
+    fn write_udp_addrs(&self, out: &mut String, ports: (u16, u16)) {
+        self.write_addrs_named(out, Some(ports), PortNames::Udp);
+    }
+
+    fn write_addrs_named(&self, out: &mut String, ports: Option<(u16, u16)>, table: PortNames) {
         match (self.addrs_printed, ports) {
-            (false, _) => write_addrs(out, &self.info.addrs, ports),
+            (false, _) => write_addrs_named(out, &self.info.addrs, ports, table),
             (true, Some((sp, dp))) => {
-                let _ = write!(out, "{sp} > {dp}: ");
+                port(out, sp, table);
+                out.push_str(" > ");
+                port(out, dp, table);
+                out.push_str(": ");
             }
             (true, None) => {}
         }

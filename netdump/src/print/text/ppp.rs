@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::Dissector;
+use super::{Dissector, Host};
 use crate::decode::{
     be16, be32,
     ppp::{self, Ppp},
@@ -526,8 +526,8 @@ impl Dissector {
                             bogus(out, "= 7");
                             return Some(0);
                         }
-                        let a = p.get(3..7)?;
-                        let _ = write!(out, ": IPv4 {}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+                        let a: [u8; 4] = p.get(3..7)?.try_into().ok()?;
+                        let _ = write!(out, ": IPv4 {}", Host::from(std::net::Ipv4Addr::from(a)));
                     }
                     3 => {
                         if len != 9 {

@@ -29,7 +29,7 @@ impl Dissector {
             out.push_str(" [|tcp]");
             return;
         };
-        ip.write_addrs(out, Some((sport, dport)));
+        ip.write_tcp_addrs(out, (sport, dport));
         let length = ip.info.length;
         let Some(hlen) = t.header_len() else {
             out.push_str(" [|tcp]");

@@ -13,7 +13,7 @@ impl Dissector {
             out.push_str(" [|udp]");
             return;
         };
-        ip.write_addrs(out, Some((sport, dport)));
+        ip.write_udp_addrs(out, (sport, dport));
         let Some(ulen) = u.length() else {
             out.push_str(" [|udp]");
             return;
@@ -30,8 +30,8 @@ impl Dissector {
         }
         let ulen = ulen - 8;
         let length = ip.info.length.saturating_sub(8);
-        // What the checksum covers and the payload's printer is told: the shorter of the UDP
-        // and IP lengths (udp_print's `length`).
+        // What tcpdump hands the checksum and the payload's printer: the shorter of the
+        // two lengths ("bad length" is said only where no printer takes the payload).
         let plen = ulen.min(length);
         if self.opts.verbose > 0 && !ip.info.fragmented {
             // Only a datagram captured whole has its checksum looked at.
@@ -49,11 +49,9 @@ impl Dissector {
                 }
             }
         }
-        // tcpdump's port dispatch is skipped with -q (its -T dispatch is not: not modelled).
-        if !app.is_empty() && !self.opts.quiet && self.udp_app(out, ip, u, app, plen) {
+        if !app.is_empty() && self.udp_app(out, ip, u, app, plen) {
             return;
         }
-        // A length beyond the IP datagram is named only when no payload printer spoke.
         if ulen > length && !ip.info.fragmented {
             let _ = write!(out, "UDP, bad length {ulen} > {length}");
         } else {
