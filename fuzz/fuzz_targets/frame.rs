@@ -62,11 +62,11 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
-            ..PrintOptions::default()
+            ..Default::default()
         });
         let mut out = Vec::new();
         p.print(&mut out, pkt).unwrap();
     }
     let mut out = Vec::new();
-    json::write_line(&mut out, pkt, netdump::decode::Options::default()).unwrap();
+    json::write_line(&mut out, pkt, Default::default()).unwrap();
 }
