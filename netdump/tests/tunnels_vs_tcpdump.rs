@@ -134,6 +134,17 @@ fn lcp_conf_request() -> Vec<u8> {
     v
 }
 
+/// A CCP Configure-Request: BSD-Comp, MVRCA, Deflate, and an option tcpdump dumps in hex.
+fn ccp_conf_request() -> Vec<u8> {
+    let opts: &[u8] = &[
+        21, 3, 0x2f, 24, 4, 0xa5, 2, 26, 4, 0x78, 0x01, 18, 6, 0, 0, 0, 1,
+    ];
+    let mut v = vec![0x80, 0xfd, 1, 4];
+    v.extend_from_slice(&((opts.len() + 4) as u16).to_be_bytes());
+    v.extend_from_slice(opts);
+    v
+}
+
 /// An LCP Echo-Request with trailing data.
 fn lcp_echo() -> Vec<u8> {
     vec![
@@ -427,6 +438,7 @@ fn frames() -> Vec<(&'static str, Vec<u8>)> {
             ),
         ),
         ("pppoe lcp echo", eth(0x8864, &pppoe(0, 0x17, &lcp_echo()))),
+        ("ppp over ethernet ccp", eth(0x880b, &ccp_conf_request())),
         (
             "pppoe ip",
             eth(0x8864, &pppoe(0, 0x3b, &cat(&[&[0, 0x21], &inner_udp()]))),
@@ -634,7 +646,8 @@ fn frames_cut_at_every_byte_match_tcpdump() {
 }
 
 /// The PPP link type (DLT_PPP): frames with and without the address/control bytes, a
-/// compressed protocol field, LCP, IPv4, IPv6, MPLS and an unknown protocol, whole and cut.
+/// compressed protocol field, LCP, CCP, PAP, multilink, IPv4, IPv6, MPLS and an unknown
+/// protocol, whole and cut.
 #[test]
 fn ppp_link_type_matches_tcpdump() {
     let frames: Vec<(&str, Vec<u8>)> = vec![
@@ -652,6 +665,18 @@ fn ppp_link_type_matches_tcpdump() {
             ]),
         ),
         ("unknown", vec![0xff, 0x03, 0x12, 0x34, 1, 2, 3, 4, 5]),
+        ("ccp", ccp_conf_request()),
+        (
+            "pap request",
+            vec![
+                0xc0, 0x23, 1, 7, 0, 14, 4, b'u', b's', b'e', b'r', 3, b'p', 0x01, b'w',
+            ],
+        ),
+        ("pap ack", vec![0xc0, 0x23, 2, 7, 0, 8, 3, b'o', b'k', b'!']),
+        (
+            "mlppp",
+            vec![0xff, 0x03, 0x00, 0x3d, 0xc0, 0x12, 0x34, 0x56],
+        ),
     ];
     let mut names = Vec::new();
     let mut all = Vec::new();

@@ -295,6 +295,7 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (pppoe::DISCOVERY, pppoe::decode),
     (pppoe::SESSION, pppoe::decode),
     (nsh::ETHERTYPE, nsh::decode),
+    (ppp::ETHERTYPE, ppp::decode),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).

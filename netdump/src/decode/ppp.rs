@@ -5,6 +5,9 @@
 
 use super::{be16, ethernet, mpls, Context, Layer, Next, StopReason, Upper};
 
+/// PPP straight over Ethernet (tcpdump's ETHERTYPE_PPP).
+pub const ETHERTYPE: u16 = 0x880b;
+
 pub const IP: u16 = 0x0021;
 pub const IPV6: u16 = 0x0057;
 pub const VJNC: u16 = 0x002f;

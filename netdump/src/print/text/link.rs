@@ -53,6 +53,12 @@ impl Dissector {
             Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
             Some((Layer::Pppoe(p), above)) => self.pppoe(out, p, above),
             Some((Layer::Nsh(n), above)) => self.nsh(out, n, above),
+            // PPP over Ethernet without PPPoE (ETHERTYPE_PPP): nothing for an empty frame.
+            Some((Layer::Ppp(p), above)) if p.length > 0 => {
+                out.push_str(": ");
+                self.ppp(out, p, above);
+            }
+            Some((Layer::Ppp(_), _)) => {}
             Some((Layer::Unknown(u), _)) => return Some(u),
             _ => {}
         }

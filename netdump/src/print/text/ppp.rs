@@ -295,6 +295,8 @@ impl Dissector {
                 }
             }
             0x00fd => out.push_str("compressed PPP data"),
+            0x003d => mlppp(out, p, !self.opts.link_header),
+            0xc023 => pap(out, p.payload, p.payload_len),
             _ => {
                 match ppp_type(proto) {
                     Some(name) => {
@@ -363,11 +365,16 @@ impl Dissector {
         }
         let body = b.get(4..).unwrap_or_default();
         match code {
-            1..=4 if proto == ppp::LCP => {
+            1..=4 if proto == ppp::LCP || proto == ppp::CCP => {
                 let mut tlen = len - 4;
                 let mut at = 0usize;
                 loop {
-                    let advance = self.lcp_option(out, body.get(at..).unwrap_or_default(), len)?;
+                    let opt = body.get(at..).unwrap_or_default();
+                    let advance = if proto == ppp::LCP {
+                        self.lcp_option(out, opt, len)?
+                    } else {
+                        self.ccp_option(out, opt, len)?
+                    };
                     if advance == 0 {
                         break;
                     }
@@ -403,6 +410,96 @@ impl Dissector {
             _ => {}
         }
         Some(())
+    }
+
+    /// One CCP option (print_ccp_config_options): its length, or 0 to stop.
+    fn ccp_option(&self, out: &mut String, p: &[u8], length: u32) -> Option<u32> {
+        if length < 2 {
+            return Some(0);
+        }
+        let (Some(&opt), Some(&len)) = (p.first(), p.get(1)) else {
+            out.push_str("[|ccp]");
+            return Some(0);
+        };
+        let len = u32::from(len);
+        if length < len {
+            return Some(0);
+        }
+        let name = match opt {
+            0 => "OUI",
+            1 => "Pred-1",
+            2 => "Pred-2",
+            3 => "Puddle",
+            16 => "HP-PPC",
+            17 => "Stac-LZS",
+            18 => "MPPC",
+            19 => "Gand-FZA",
+            20 => "V.42bis",
+            21 => "BSD-Comp",
+            23 => "LZS-DCP",
+            24 => "MVRCA",
+            25 => "DEC",
+            26 => "Deflate",
+            255 => "Reserved",
+            _ => "Unknown",
+        };
+        let _ = write!(out, "\n\t  {name} Option (0x{opt:02x}), length {len}");
+        if len < 2 {
+            out.push_str(" (length bogus, should be >= 2)");
+            return Some(0);
+        }
+        let bogus = |out: &mut String, want: u32| {
+            let _ = write!(out, " (length bogus, should be >= {want})");
+        };
+        match opt {
+            21 => {
+                if len < 3 {
+                    bogus(out, 3);
+                    return Some(len);
+                }
+                let x = *p.get(2)?;
+                let _ = write!(out, ": Version: {}, Dictionary Bits: {}", x >> 5, x & 0x1f);
+            }
+            24 => {
+                if len < 4 {
+                    bogus(out, 4);
+                    return Some(len);
+                }
+                let (x, y) = (*p.get(2)?, *p.get(3)?);
+                let _ = write!(
+                    out,
+                    ": Features: {}, PxP: {}, History: {}, #CTX-ID: {y}",
+                    (x & 0xc0) >> 6,
+                    if x & 0x20 != 0 { "Enabled" } else { "Disabled" },
+                    x & 0x1f
+                );
+            }
+            26 => {
+                if len < 4 {
+                    bogus(out, 4);
+                    return Some(len);
+                }
+                let (x, y) = (*p.get(2)?, *p.get(3)?);
+                let _ = write!(
+                    out,
+                    ": Window: {}K, Method: {} (0x{:x}), MBZ: {}, CHK: {}",
+                    (x & 0xf0) >> 4,
+                    if x & 0x0f == 8 { "zlib" } else { "unknown" },
+                    x & 0x0f,
+                    (y & 0xfc) >> 2,
+                    y & 0x03
+                );
+            }
+            _ => {
+                if self.opts.verbose < 2 {
+                    hex_indented(out, "\n\t    ", unknown_data(p, 2, len));
+                }
+            }
+        }
+        if self.opts.verbose > 1 {
+            hex_indented(out, "\n\t    ", unknown_data(p, 2, len));
+        }
+        Some(len)
     }
 
     /// One LCP option (print_lcp_config_options): its length, or 0 to stop.
@@ -442,7 +539,6 @@ impl Dissector {
             let _ = write!(out, " (length bogus, should be {want})");
         };
         let v = self.opts.verbose;
-        let data = || p.get(2..len as usize);
         match opt {
             1 | 17 => {
                 if len != 4 {
@@ -482,7 +578,7 @@ impl Dissector {
                         };
                     }
                     0xc023 | 0xc227 | 0xc027 | 0xc123 => {}
-                    _ => hex_indented(out, "\n\t", p.get(..len as usize)?),
+                    _ => hex_indented(out, "\n\t", unknown_data(p, 0, len)),
                 }
             }
             4 => {
@@ -553,13 +649,131 @@ impl Dissector {
             }
             _ => {
                 if v < 2 {
-                    hex_indented(out, "\n\t    ", data()?);
+                    hex_indented(out, "\n\t    ", unknown_data(p, 2, len));
                 }
             }
         }
         if v > 1 {
-            hex_indented(out, "\n\t    ", data()?);
+            hex_indented(out, "\n\t    ", unknown_data(p, 2, len));
         }
         Some(len)
     }
+}
+
+/// Multilink PPP's fragment header (handle_mlppp).
+fn mlppp(out: &mut String, p: &Ppp<'_>, named: bool) {
+    if named {
+        out.push_str("MLPPP, ");
+    }
+    let Some(w) = be16(p.payload, 0).filter(|_| p.payload_len >= 2) else {
+        out.push_str("[|mlppp]");
+        return;
+    };
+    let flags = match w >> 8 & 0xc0 {
+        0xc0 => "begin, end",
+        0x80 => "begin",
+        0x40 => "end",
+        _ => "none",
+    };
+    let _ = write!(
+        out,
+        "seq 0x{:03x}, Flags [{flags}], length {}",
+        w & 0x0fff,
+        p.payload_len
+    );
+}
+
+/// PAP (handle_pap): the code, id and, for requests and answers, the names and message.
+fn pap(out: &mut String, b: &[u8], length: u32) {
+    if pap_body(out, b, length).is_none() {
+        out.push_str(" [|ppp]");
+    }
+}
+
+fn pap_body(out: &mut String, b: &[u8], length: u32) -> Option<()> {
+    if length < 1 {
+        out.push_str("[|pap]");
+        return Some(());
+    }
+    if length < 4 {
+        let _ = write!(out, "[|pap 0x{:02x}]", b.first()?);
+        return Some(());
+    }
+    let code = *b.first()?;
+    let name = match code {
+        1 => "Auth-Req",
+        2 => "Auth-ACK",
+        3 => "Auth-NACK",
+        _ => "unknown",
+    };
+    let _ = write!(out, "PAP, {name} (0x{code:02x})");
+    let _ = write!(out, ", id {}", b.get(1)?);
+    let len = u32::from(be16(b, 2)?);
+    if len > length {
+        let _ = write!(out, ", length {len} > packet size");
+        return Some(());
+    }
+    if len < 4 {
+        let _ = write!(out, ", length {len} < PAP header length");
+        return Some(());
+    }
+    // Each counted string: its length byte, then its characters, within `len`.
+    let field = |out: &mut String, at: &mut usize, label: &str| -> Option<bool> {
+        if (len as usize) < *at + 1 {
+            return Some(false);
+        }
+        let n = usize::from(*b.get(*at)?);
+        *at += 1;
+        if (len as usize) - *at < n {
+            return Some(false);
+        }
+        out.push_str(label);
+        for i in 0..n {
+            print_char(out, *b.get(*at + i)?);
+        }
+        *at += n;
+        Some(true)
+    };
+    let mut at = 4usize;
+    match code {
+        1 => {
+            if len < 6 {
+                out.push_str("[|pap]");
+                return Some(());
+            }
+            if field(out, &mut at, ", Peer ")? {
+                field(out, &mut at, ", Name ")?;
+            }
+        }
+        2 | 3 => {
+            if len < 5 {
+                out.push_str("[|pap]");
+                return Some(());
+            }
+            field(out, &mut at, ", Msg ")?;
+        }
+        _ => {}
+    }
+    Some(())
+}
+
+/// tcpdump's `fn_print_char`.
+fn print_char(out: &mut String, c: u8) {
+    let mut c = c;
+    if !c.is_ascii() {
+        c &= 0x7f;
+        out.push_str("M-");
+    }
+    if (0x20..0x7f).contains(&c) {
+        out.push(c as char);
+    } else {
+        out.push('^');
+        out.push(if c == 0x7f { '?' } else { (c ^ 0x40) as char });
+    }
+}
+
+/// tcpdump's `print_unknown_data` range: `len` bytes from `at`, or what was captured of them.
+fn unknown_data(p: &[u8], at: usize, len: u32) -> &[u8] {
+    let end = (len as usize).min(p.len());
+    p.get(at..end).unwrap_or_default()
 }
