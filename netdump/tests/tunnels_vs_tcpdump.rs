@@ -145,6 +145,19 @@ fn ccp_conf_request() -> Vec<u8> {
     v
 }
 
+/// An IPCP Configure-Nak: an address, DNS servers, header compression with suboptions,
+/// VJ compression, and an unknown option.
+fn ipcp_conf_nak() -> Vec<u8> {
+    let opts: &[u8] = &[
+        3, 6, 198, 18, 0, 9, 129, 6, 198, 18, 0, 53, 131, 6, 198, 18, 0, 54, 2, 18, 0, 0x61, 0, 15,
+        0, 1, 0, 5, 0, 6, 0, 7, 1, 2, 2, 2, 2, 6, 0, 0x2d, 15, 1, 0x77, 3, 0xaa,
+    ];
+    let mut v = vec![0x80, 0x21, 3, 8];
+    v.extend_from_slice(&((opts.len() + 4) as u16).to_be_bytes());
+    v.extend_from_slice(opts);
+    v
+}
+
 /// An LCP Echo-Request with trailing data.
 fn lcp_echo() -> Vec<u8> {
     vec![
@@ -666,6 +679,13 @@ fn ppp_link_type_matches_tcpdump() {
         ),
         ("unknown", vec![0xff, 0x03, 0x12, 0x34, 1, 2, 3, 4, 5]),
         ("ccp", ccp_conf_request()),
+        ("ipcp", ipcp_conf_nak()),
+        (
+            "ip6cp",
+            vec![
+                0x80, 0x57, 1, 2, 0, 14, 1, 10, 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55,
+            ],
+        ),
         (
             "pap request",
             vec![

@@ -365,15 +365,16 @@ impl Dissector {
         }
         let body = b.get(4..).unwrap_or_default();
         match code {
-            1..=4 if proto == ppp::LCP || proto == ppp::CCP => {
+            1..=4 if matches!(proto, ppp::LCP | ppp::CCP | ppp::IPCP | ppp::IPV6CP) => {
                 let mut tlen = len - 4;
                 let mut at = 0usize;
                 loop {
                     let opt = body.get(at..).unwrap_or_default();
-                    let advance = if proto == ppp::LCP {
-                        self.lcp_option(out, opt, len)?
-                    } else {
-                        self.ccp_option(out, opt, len)?
+                    let advance = match proto {
+                        ppp::LCP => self.lcp_option(out, opt, len)?,
+                        ppp::IPCP => self.ipcp_option(out, opt, len)?,
+                        ppp::IPV6CP => self.ip6cp_option(out, opt, len)?,
+                        _ => self.ccp_option(out, opt, len)?,
                     };
                     if advance == 0 {
                         break;
@@ -410,6 +411,176 @@ impl Dissector {
             _ => {}
         }
         Some(())
+    }
+
+    /// One IPCP option (print_ipcp_config_options): its length, or 0 to stop.
+    fn ipcp_option(&self, out: &mut String, p: &[u8], length: u32) -> Option<u32> {
+        if length < 2 {
+            return Some(0);
+        }
+        let (Some(&opt), Some(&len)) = (p.first(), p.get(1)) else {
+            out.push_str("[|ipcp]");
+            return Some(0);
+        };
+        let len = u32::from(len);
+        if length < len {
+            return Some(0);
+        }
+        let name = match opt {
+            1 => "IP-Addrs",
+            2 => "IP-Comp",
+            3 => "IP-Addr",
+            4 => "Home-Addr",
+            129 => "Pri-DNS",
+            130 => "Pri-NBNS",
+            131 => "Sec-DNS",
+            132 => "Sec-NBNS",
+            _ => "unknown",
+        };
+        let _ = write!(out, "\n\t  {name} Option (0x{opt:02x}), length {len}");
+        if len < 2 {
+            out.push_str(" (length bogus, should be >= 2)");
+            return Some(0);
+        }
+        // tcpdump's cursor: header compression's suboption walk moves it, and the -vv dump
+        // after the switch starts from wherever it was left.
+        let mut shift = 0usize;
+        let addr = |at: usize| -> Option<Host> {
+            let a: [u8; 4] = p.get(at..at + 4)?.try_into().ok()?;
+            Some(Host::from(std::net::Ipv4Addr::from(a)))
+        };
+        match opt {
+            1 => {
+                if len != 10 {
+                    out.push_str(" (length bogus, should be = 10)");
+                    return Some(len);
+                }
+                let (src, dst) = (addr(2)?, addr(6)?);
+                let _ = write!(out, ": src {src}, dst {dst}");
+            }
+            2 => {
+                if len < 4 {
+                    out.push_str(" (length bogus, should be >= 4)");
+                    return Some(0);
+                }
+                let comp = be16(p, 2)?;
+                let cname = match comp {
+                    0x002d => "VJ-Comp",
+                    0x0061 => "IP Header Compression",
+                    _ => "Unknown",
+                };
+                let _ = write!(out, ": {cname} (0x{comp:02x}):");
+                if comp == 0x0061 {
+                    if len < 14 {
+                        out.push_str(" (length bogus, should be >= 14)");
+                        return Some(0);
+                    }
+                    if p.len() < 16 {
+                        out.push_str("[|ipcp]");
+                        return Some(0);
+                    }
+                    let w = |at| be16(p, at).unwrap_or(0);
+                    let _ = write!(
+                        out,
+                        "\n\t    TCP Space {}, non-TCP Space {}, maxPeriod {}, maxTime {}, maxHdr {}",
+                        w(4),
+                        w(6),
+                        w(8),
+                        w(10),
+                        w(12)
+                    );
+                    if len > 14 {
+                        let mut total = len - 14;
+                        let mut at = 14usize;
+                        shift = at;
+                        let _ = write!(out, "\n\t      Suboptions, length {total}");
+                        while total >= 2 {
+                            let (Some(&sub), Some(&sublen)) = (p.get(at), p.get(at + 1)) else {
+                                out.push_str("[|ipcp]");
+                                return Some(0);
+                            };
+                            if sub == 0 || sublen == 0 {
+                                break;
+                            }
+                            let sname = match sub {
+                                1 => "RTP-Compression",
+                                2 => "Enhanced RTP-Compression",
+                                _ => "Unknown",
+                            };
+                            let _ = write!(out, "\n\t\t{sname} Suboption #{sub}, length {sublen}");
+                            let sublen = u32::from(sublen);
+                            if total < sublen {
+                                let _ = write!(
+                                    out,
+                                    " [remaining suboptions length {total} < {sublen}] (invalid)"
+                                );
+                                break;
+                            }
+                            total -= sublen;
+                            at += sublen as usize;
+                            shift = at;
+                        }
+                    }
+                }
+            }
+            3 | 4 | 129..=132 => {
+                if len != 6 {
+                    out.push_str(" (length bogus, should be = 6)");
+                    return Some(0);
+                }
+                let a = addr(2)?;
+                let _ = write!(out, ": {a}");
+            }
+            _ => {
+                if self.opts.verbose < 2 {
+                    unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+                }
+            }
+        }
+        if self.opts.verbose > 1 {
+            let from = p.get(shift..).unwrap_or_default();
+            unknown_data(out, "\n\t    ", from, 2, len.saturating_sub(2));
+        }
+        Some(len)
+    }
+
+    /// One IP6CP option (print_ip6cp_config_options): its length, or 0 to stop.
+    fn ip6cp_option(&self, out: &mut String, p: &[u8], length: u32) -> Option<u32> {
+        if length < 2 {
+            return Some(0);
+        }
+        let (Some(&opt), Some(&len)) = (p.first(), p.get(1)) else {
+            out.push_str("[|ip6cp]");
+            return Some(0);
+        };
+        let len = u32::from(len);
+        if length < len {
+            return Some(0);
+        }
+        let name = if opt == 1 { "Interface-ID" } else { "unknown" };
+        let _ = write!(out, "\n\t  {name} Option (0x{opt:02x}), length {len}");
+        if len < 2 {
+            out.push_str(" (length bogus, should be >= 2)");
+            return Some(0);
+        }
+        if opt == 1 {
+            if len != 10 {
+                out.push_str(" (length bogus, should be = 10)");
+                return Some(len);
+            }
+            if p.len() < 10 {
+                out.push_str("[|ip6cp]");
+                return Some(0);
+            }
+            let w = |at| be16(p, at).unwrap_or(0);
+            let _ = write!(out, ": {:04x}:{:04x}:{:04x}:{:04x}", w(2), w(4), w(6), w(8));
+        } else if self.opts.verbose < 2 {
+            unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+        }
+        if self.opts.verbose > 1 {
+            unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+        }
+        Some(len)
     }
 
     /// One CCP option (print_ccp_config_options): its length, or 0 to stop.
@@ -492,12 +663,12 @@ impl Dissector {
             }
             _ => {
                 if self.opts.verbose < 2 {
-                    hex_indented(out, "\n\t    ", unknown_data(p, 2, len));
+                    unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
                 }
             }
         }
         if self.opts.verbose > 1 {
-            hex_indented(out, "\n\t    ", unknown_data(p, 2, len));
+            unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
         }
         Some(len)
     }
@@ -578,7 +749,7 @@ impl Dissector {
                         };
                     }
                     0xc023 | 0xc227 | 0xc027 | 0xc123 => {}
-                    _ => hex_indented(out, "\n\t", unknown_data(p, 0, len)),
+                    _ => unknown_data(out, "\n\t", p, 0, len),
                 }
             }
             4 => {
@@ -649,12 +820,12 @@ impl Dissector {
             }
             _ => {
                 if v < 2 {
-                    hex_indented(out, "\n\t    ", unknown_data(p, 2, len));
+                    unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
                 }
             }
         }
         if v > 1 {
-            hex_indented(out, "\n\t    ", unknown_data(p, 2, len));
+            unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
         }
         Some(len)
     }
@@ -772,8 +943,16 @@ fn print_char(out: &mut String, c: u8) {
     }
 }
 
-/// tcpdump's `print_unknown_data` range: `len` bytes from `at`, or what was captured of them.
-fn unknown_data(p: &[u8], at: usize, len: u32) -> &[u8] {
-    let end = (len as usize).min(p.len());
-    p.get(at..end).unwrap_or_default()
+/// tcpdump's `print_unknown_data`: a hex dump of `len` bytes from `at` (of `p`), or of what
+/// was captured of them; a start past the capture is a "Dissector error" line.
+fn unknown_data(out: &mut String, ident: &str, p: &[u8], at: usize, len: u32) {
+    if at > p.len() {
+        let _ = write!(
+            out,
+            "{ident}Dissector error: print_unknown_data called with pointer past end of packet"
+        );
+        return;
+    }
+    let end = at.saturating_add(len as usize).min(p.len());
+    hex_indented(out, ident, p.get(at..end).unwrap_or_default());
 }
