@@ -228,6 +228,7 @@ impl Args {
                 absolute_seq: self.absolute_seq,
                 suppress_default_print: matches!(dump, Dump::Hex { .. } | Dump::HexAscii { .. }),
                 names: self.names(),
+                ..DissectOptions::default()
             },
             time: TimeFormat::from_count(self.time),
             time_nano: self.nano || self.precision == PrecisionArg::Nano,

@@ -19,18 +19,26 @@
 //! and the JSON writer then say what they want of the new variant.
 
 pub mod arp;
+pub mod bfd;
 pub mod bootp;
+pub mod cdp;
 pub mod checksum;
 pub mod dhcp6;
+pub mod dns;
 pub mod ethernet;
 pub mod geneve;
 pub mod gre;
+pub mod hsrp;
 pub mod http;
 pub mod icmp;
 pub mod icmpv6;
+pub mod igmp;
 pub mod ipv4;
 pub mod ipv6;
 pub mod l2tp;
+pub mod llc;
+pub mod lldp;
+pub mod message;
 pub mod mpls;
 pub mod nsh;
 pub mod ntp;
@@ -38,13 +46,17 @@ pub mod null;
 pub mod ppp;
 pub mod pppoe;
 pub mod pptp;
+pub mod ptp;
 pub mod radius;
 pub mod raw;
 pub mod sll;
+pub mod slow;
+pub mod stp;
 pub mod syslog;
 pub mod tcp;
 pub mod tftp;
 pub mod udp;
+pub mod vrrp;
 pub mod vxlan;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -87,6 +99,29 @@ pub enum Layer<'a> {
     Tftp(tftp::Tftp<'a>),
     Http(http::Http<'a>),
     Radius(radius::Radius<'a>),
+    Igmp(igmp::Igmp<'a>),
+    /// 802.2 LLC (and SNAP) after an 802.3 length field.
+    Llc(llc::Llc<'a>),
+    /// A spanning-tree BPDU.
+    Stp(stp::Stp<'a>),
+    /// VRRP, or CARP with `-T carp`.
+    Vrrp(vrrp::Vrrp<'a>),
+    /// Cisco HSRP.
+    Hsrp(hsrp::Hsrp<'a>),
+    /// BFD control or echo.
+    Bfd(bfd::Bfd<'a>),
+    /// IEEE 1588 PTP.
+    Ptp(ptp::Ptp<'a>),
+    /// Slow protocols: LACP, marker, OAM.
+    Slow(slow::Slow<'a>),
+    /// Cisco Discovery Protocol.
+    Cdp(cdp::Cdp<'a>),
+    /// Link Layer Discovery Protocol.
+    Lldp(lldp::Lldp<'a>),
+    /// A DNS, mDNS or LLMNR message (UDP or TCP).
+    Dns(dns::Dns<'a>),
+    /// A message whose printer walks its bytes (PIM, OSPF, AoE, ...: `message::Proto`).
+    Message(message::Message<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -115,6 +150,12 @@ pub enum Upper {
     Ethernet,
     /// A PPP frame (PPPoE sessions, PPTP's GRE).
     Ppp,
+    /// An 802.2 LLC header (after an 802.3 length field).
+    Llc,
+    /// The SAP of a UI frame whose DSAP and SSAP are equal.
+    LlcSap(u8),
+    /// A SNAP header's OUI and protocol id (other than encapsulated ethertypes).
+    Snap(u32, u16),
     /// Nothing more to decode (the end of the packet, or a protocol with no payload).
     Nothing,
     /// The walk ends here, for this reason.
@@ -189,15 +230,27 @@ pub struct Options {
     pub udp_as: Option<Decoder>,
     /// `-T`: the decoder for every TCP payload.
     pub tcp_as: Option<Decoder>,
+    /// `-T carp`: IP protocol 112 is CARP, not VRRP.
+    pub carp: bool,
 }
 
 impl Options {
     /// The options for `-T name`, or None when the name is not one of [`PACKET_TYPES`].
     pub fn packet_type(name: &str) -> Option<Options> {
+        if name == "carp" {
+            return Some(Options {
+                carp: true,
+                ..Options::default()
+            });
+        }
         PACKET_TYPES
             .iter()
             .find(|(n, ..)| *n == name)
-            .map(|&(_, udp_as, tcp_as)| Options { udp_as, tcp_as })
+            .map(|&(_, udp_as, tcp_as)| Options {
+                udp_as,
+                tcp_as,
+                ..Options::default()
+            })
     }
 }
 
@@ -290,6 +343,16 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV4, ipv4::decode),
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
+    (ethernet::RARP, arp::decode),
+    (ethernet::AARP, arp::decode_aarp),
+    (ptp::ETHERTYPE, ptp::decode),
+    (slow::ETHERTYPE, slow::decode),
+    (lldp::ETHERTYPE, lldp::decode),
+    (message::ETHERTYPE_AOE, message::aoe),
+    (message::ETHERTYPE_DECNET, message::decnet),
+    (message::ETHERTYPE_GEONET_OLD, message::geonet),
+    (message::ETHERTYPE_GEONET, message::geonet),
+    (message::ETHERTYPE_CALM_FAST, message::calm_fast),
     (mpls::UNICAST, mpls::decode),
     (mpls::MULTICAST, mpls::decode),
     (pppoe::DISCOVERY, pppoe::decode),
@@ -323,11 +386,31 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (PROTO_IPIP, ipv4::decode),
     (PROTO_IPV6, ipv6::decode),
     (gre::IP_PROTOCOL, gre::decode),
+    (ipv4::PROTO_IGMP, igmp::decode),
+    (vrrp::PROTO_VRRP, vrrp::decode),
+    (message::PROTO_EIGRP, message::eigrp),
+    (message::PROTO_OSPF, message::ospf),
+    (message::PROTO_PIM, message::pim),
+];
+
+/// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
+/// tcpdump's `llc_print` tests them.
+pub const LLC_SAPS: &[(u8, Decoder)] = &[(llc::SAP_STP, stp::decode)];
+
+/// Decoders after a SNAP header by OUI and protocol id (`snap_print`); OUIs that carry an
+/// ethertype go through [`ETHERTYPES`].
+pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
+    ((llc::OUI_CISCO, cdp::PID), cdp::decode),
+    ((llc::OUI_CISCO, 0x010b), stp::decode),
+    ((llc::OUI_CISCO, 0x010c), stp::decode),
+    ((llc::OUI_RFC2684, 0x000e), stp::decode),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
 /// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
 pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (dns::PORT, dns::decode_udp),
+    (dns::MDNS_PORT, dns::decode_mdns),
     (69, tftp::decode),
     (68, bootp::decode),
     (67, bootp::decode),
@@ -336,35 +419,59 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (l2tp::PORT, l2tp::decode),
     (547, dhcp6::decode),
     (546, dhcp6::decode),
+    (message::UDP_BABEL, message::babel),
+    (message::UDP_BABEL_OLD, message::babel),
     (1645, radius::decode),
     (1812, radius::decode),
     (1646, radius::decode),
     (1813, radius::decode),
     (1700, radius::decode),
     (3799, radius::decode),
+    // tcpdump tests HSRP and BFD by destination port only: their decoders check it.
+    (hsrp::PORT, hsrp::decode),
+    // Source port only, as tcpdump: the decoder checks it.
+    (message::UDP_BCM_LI, message::bcm_li),
+    (bfd::CONTROL_PORT, bfd::decode),
+    (bfd::MULTIHOP_PORT, bfd::decode),
+    (bfd::LAG_PORT, bfd::decode),
+    (bfd::ECHO_PORT, bfd::decode),
+    (message::UDP_SFLOW, message::sflow),
     (514, syslog::decode),
     // ... after syslog in tcpdump's chain:
     (vxlan::OTV_PORT, vxlan::decode_otv),
     (vxlan::PORT, vxlan::decode),
     (geneve::PORT, geneve::decode),
-    // ... after LISP control:
+    (message::UDP_LISP_CONTROL, message::lisp),
     (vxlan::GPE_PORT, vxlan::decode_gpe),
     // ... after ZEP:
     (mpls::UDP_PORT, mpls::decode),
+    (ptp::EVENT_PORT, ptp::decode),
+    (ptp::GENERAL_PORT, ptp::decode),
+    // Not in tcpdump's chain (its text stays "UDP, length N"); last, so it takes nothing
+    // from a port tcpdump prints; JSON reads it.
+    (dns::LLMNR_PORT, dns::decode_llmnr),
 ];
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[
     (pptp::PORT, pptp::decode),
+    (message::TCP_RESP, message::resp),
+    (message::TCP_OPENFLOW_OLD, message::openflow),
+    (message::TCP_OPENFLOW, message::openflow),
     (80, http::decode),
     (8080, http::decode),
+    // After telnet, smtp, whois, bgp, pptp, redis, ssh, netbios, smb, beep, openflow,
+    // ftp, http and rtsp in tcpdump's chain.
+    (dns::PORT, dns::decode_tcp),
 ];
 
 /// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
 pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
+    ("domain", Some(dns::decode_udp), Some(dns::decode_tcp)),
     ("tftp", Some(tftp::decode), None),
     ("radius", Some(radius::decode), None),
     ("vxlan", Some(vxlan::decode), None),
+    ("resp", None, Some(message::resp)),
 ];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
@@ -386,6 +493,9 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::AddressFamily(f) => lookup(ADDRESS_FAMILIES, f),
         Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
+        Upper::Llc => Some(llc::decode),
+        Upper::LlcSap(s) => lookup(LLC_SAPS, s),
+        Upper::Snap(oui, pid) => lookup(SNAP_PIDS, (oui, pid)),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
         // With any -T, tcp_print hands payloads only to -T's printer, never by port.
         Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
@@ -507,6 +617,18 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Tftp(t) => t.raw,
         Layer::Http(h) => h.raw,
         Layer::Radius(r) => r.raw,
+        Layer::Igmp(g) => g.raw,
+        Layer::Llc(l) => l.raw,
+        Layer::Stp(s) => s.raw,
+        Layer::Vrrp(v) => v.raw,
+        Layer::Hsrp(h) => h.raw,
+        Layer::Bfd(b) => b.raw,
+        Layer::Ptp(p) => p.raw,
+        Layer::Slow(s) => s.raw,
+        Layer::Cdp(c) => c.raw,
+        Layer::Lldp(l) => l.raw,
+        Layer::Dns(d) => d.payload,
+        Layer::Message(m) => m.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -577,8 +699,30 @@ impl Layer<'_> {
             Layer::Tftp(_) => "tftp",
             Layer::Http(_) => "http",
             Layer::Radius(_) => "radius",
+            Layer::Igmp(_) => "igmp",
+            Layer::Llc(_) => "llc",
+            Layer::Stp(_) => "stp",
+            Layer::Vrrp(v) if v.carp => "carp",
+            Layer::Vrrp(_) => "vrrp",
+            Layer::Hsrp(_) => "hsrp",
+            Layer::Bfd(_) => "bfd",
+            Layer::Ptp(_) => "ptp",
+            Layer::Slow(_) => "slow",
+            Layer::Cdp(_) => "cdp",
+            Layer::Lldp(_) => "lldp",
+            Layer::Dns(_) => "domain",
+            Layer::Message(m) => m.proto.name(),
             Layer::Unknown(_) => "unknown",
         }
+    }
+}
+
+/// The destination port of the UDP datagram whose payload is being decoded (the last layer),
+/// for protocols tcpdump recognises by destination port only.
+pub(crate) fn udp_dport(layers: &[Layer<'_>]) -> Option<u16> {
+    match layers.last()? {
+        Layer::Udp(u) => u.ports().map(|(_, d)| d),
+        _ => None,
     }
 }
 

@@ -48,6 +48,8 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     };
     let udp = Udp { raw: b, ip };
     layers.push(Layer::Udp(udp));
+    // The payload goes to its protocol's decoder even when none of it was captured:
+    // tcpdump calls the protocol's printer by port whatever the capture holds.
     // What the payload's decoder is told it had on the wire: the shorter of the UDP and IP
     // lengths, less the header (tcpdump's udp_print hands that on).
     if let Some(ulen) = udp.length() {
@@ -56,8 +58,6 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     }
     let upper = match udp.ports() {
         _ if !udp.header_complete() => Upper::Stop(StopReason::Truncated),
-        // tcpdump hands even an empty (or uncaptured) payload to the port's printer, which
-        // then says `[|proto]`.
         Some((s, d)) => Upper::UdpPorts(s, d),
         None => Upper::Nothing,
     };
@@ -113,6 +113,7 @@ mod tests {
             assert_eq!(u.length().is_some(), k >= 6);
             assert!(u.payload().is_empty());
         }
+        // An empty payload still goes to the protocol for its ports, as tcpdump prints it.
         assert_eq!(run(&d).1.upper, Upper::UdpPorts(53, 40000));
     }
 

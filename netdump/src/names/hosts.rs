@@ -8,7 +8,6 @@
 
 use std::{
     collections::HashMap,
-    fmt::Write as _,
     net::IpAddr,
     sync::{
         mpsc::{self, SyncSender, TrySendError},
@@ -93,9 +92,7 @@ impl Hosts {
     pub fn write(&self, out: &mut String, addr: IpAddr) {
         match self.entry(addr) {
             Some(Entry::Name(n)) => out.push_str(&n),
-            _ => {
-                let _ = write!(out, "{addr}");
-            }
+            _ => super::write_addr(out, addr),
         }
     }
 

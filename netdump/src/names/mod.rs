@@ -17,6 +17,28 @@ use std::net::{IpAddr, Ipv4Addr};
 pub use hosts::Hosts;
 pub use services::Services;
 
+/// Appends an address as tcpdump writes it numerically: IPv4 dotted, IPv6 as RFC 5952
+/// except tcpdump's `addrtostr6` rule that an address whose first six words are zero (and
+/// the seventh not), or `::ffff:` and two words, ends in dotted IPv4 (`::1.2.3.4`).
+pub fn write_addr(out: &mut String, addr: IpAddr) {
+    use std::fmt::Write as _;
+    if let IpAddr::V6(a) = addr {
+        let w = a.segments();
+        let o = a.octets();
+        let zeros = w.iter().take_while(|&&x| x == 0).count();
+        if zeros == 6 || (zeros == 5 && w[5] == 0xffff) {
+            let v4 = Ipv4Addr::new(o[12], o[13], o[14], o[15]);
+            let _ = if zeros == 6 {
+                write!(out, "::{v4}")
+            } else {
+                write!(out, "::ffff:{v4}")
+            };
+            return;
+        }
+    }
+    let _ = write!(out, "{addr}");
+}
+
 /// What to look up, from `-n`, `-N`, `-f` and the command.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
@@ -78,8 +100,7 @@ impl Names {
             _ => false,
         };
         if foreign {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{addr}");
+            write_addr(out, addr);
         } else {
             self.hosts.write(out, addr);
         }
@@ -99,5 +120,29 @@ impl Names {
     /// address and its vendor (`00:00:0c:01:02:03 (oui Cisco)`).
     pub fn write_mac(&self, out: &mut String, mac: &[u8]) {
         self.ethers.write(out, mac);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv6Addr;
+
+    use super::*;
+
+    fn text(a: &str) -> String {
+        let mut s = String::new();
+        write_addr(&mut s, a.parse().unwrap());
+        s
+    }
+
+    #[test]
+    fn ipv6_as_tcpdump_writes_it() {
+        assert_eq!(text("::102:304"), "::1.2.3.4");
+        assert_eq!(text("::ffff:102:304"), "::ffff:1.2.3.4");
+        assert_eq!(text("::1"), "::1");
+        assert_eq!(text("::"), "::");
+        assert_eq!(text("2001:2::1"), "2001:2::1");
+        assert_eq!(text("198.18.0.1"), "198.18.0.1");
+        let _ = Ipv6Addr::LOCALHOST;
     }
 }

@@ -29,17 +29,21 @@ pub fn hex(out: &mut String, data: &[u8]) {
     }
 }
 
-/// tcpdump's `hex_print` (and `print_unknown_data`): as `-x` with each line opened by
-/// `ident` instead of "\n\t", for dumps inside a protocol's text.
-pub fn hex_indented(out: &mut String, ident: &str, data: &[u8]) {
+/// tcpdump's `print_unknown_data` (hex_print with an indent): `ident` then `0xOOOO: `
+/// before every 16 bytes, the bytes as ` hhhh` pairs. Printers call it for bytes they do
+/// not decode; what was not captured is left out.
+pub fn unknown_data(out: &mut String, ident: &str, data: &[u8]) {
     for (line, chunk) in data.chunks(16).enumerate() {
         let _ = write!(out, "{ident}0x{:04x}: ", line * 16);
         for pair in chunk.chunks(2) {
-            for b in pair.iter().take(1) {
-                let _ = write!(out, " {b:02x}");
-            }
-            if let Some(b) = pair.get(1) {
-                let _ = write!(out, "{b:02x}");
+            match pair {
+                [a, b] => {
+                    let _ = write!(out, " {a:02x}{b:02x}");
+                }
+                [a] => {
+                    let _ = write!(out, " {a:02x}");
+                }
+                _ => {}
             }
         }
     }

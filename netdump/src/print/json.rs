@@ -28,7 +28,20 @@
 //!               {"type": "syslog", "facility", "severity"},
 //!               {"type": "tftp", "opcode", "file"},
 //!               {"type": "radius", "code", "id", "attributes": [types]},
-//!               {"type": "http", "method", "path", "host", "status", "version"} ] }
+//!               {"type": "http", "method", "path", "host", "status", "version"},
+//!               {"type": "llc", "dsap", "ssap", "control", "oui", "pid"},
+//!               {"type": "stp", "version", "bpdu_type", "flags", "root_id", "root_path_cost", "bridge_id", "port_id"},
+//!               {"type": "lldp", "chassis_id": {"subtype", "id"}, "port_id": {..}, "ttl", "system_name"},
+//!               {"type": "slow", "subtype", "actor_system", "actor_port"},
+//!               {"type": "cdp", "version", "ttl", "device_id", "port_id"},
+//!               {"type": "vrrp", "version", "vrid", "priority"}, {"type": "carp", "version", "vhid", "advskew"},
+//!               {"type": "hsrp", "version", "op_code", "state", "group", "priority", "virtual_ip"},
+//!               {"type": "bfd", "kind", "version", "state", "diagnostic", "my_discriminator", "your_discriminator"},
+//!               {"type": "ptp", "version", "message_type", "domain", "sequence_id", "clock_identity"},
+//!               {"type": "dns" | "mdns" | "llmnr", "id", "response", "opcode", "rcode",
+//!                "counts": [qd, an, ns, ar], "questions": [{"name", "type", "class"}],
+//!                "answers" | "authority" | "additional": [{"name", "type", "class", "ttl",
+//!                "data"}]} ] }
 //! ```
 //! A tunnel's layers are followed by the layers of the packet it carries, outermost first
 //! (`ipv4`, `udp`, `vxlan`, `ethernet`, `ipv4`, `tcp`, ...).
@@ -91,7 +104,10 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             })),
             Layer::Arp(a) if a.complete() => {
                 let mut m = Map::new();
-                m.insert("type".into(), json!("arp"));
+                m.insert(
+                    "type".into(),
+                    json!(if a.appletalk { "aarp" } else { "arp" }),
+                );
                 m.insert("op".into(), json!(a.op()));
                 if let Some(x) = a.eth_ipv4() {
                     m.insert("sender_mac".into(), json!(mac(x.sha)));
@@ -233,16 +249,29 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             Layer::Pptp(p) if p.ctrl_type().is_some() => {
                 layers.push(json!({"type": "pptp", "ctrl_type": p.ctrl_type()}))
             }
-            _ => {
-                if let Some(v) = app_json(layer) {
+            Layer::Igmp(g) if !fragmented && g.group().is_some() => layers.push(json!({
+                "type": "igmp",
+                "igmp_type": g.igmp_type(),
+                "group": g.group().map(|a| a.to_string()),
+            })),
+            Layer::Dns(m) if !fragmented => {
+                if let Some(v) = dns_json(m) {
                     layers.push(v);
                 }
             }
+            Layer::Message(m) if !fragmented => layers.push(json!({
+                "type": m.proto.name(),
+                "length": m.length,
+                "captured": m.raw.len(),
+            })),
+            other => match app_json(other) {
+                Some(v) => layers.push(v),
+                None => layers.extend(super::json_lan::layer(other)),
+            },
         }
     }
     // A transport header cut short inside a fragment is not named, so not reported either.
-    let transport_stop =
-        matches!(d.stop, Some(s) if matches!(s.protocol, "tcp" | "udp" | "icmp" | "icmp6"));
+    let transport_stop = matches!(d.stop, Some(s) if matches!(s.protocol, "tcp" | "udp" | "icmp" | "icmp6" | "igmp"));
     let cut_short = d.cut_short() && !(fragmented && transport_stop);
     let truncated = pkt.data.len() < pkt.orig_len as usize || cut_short;
     let ts_ns = i128::from(pkt.ts.sec) * 1_000_000_000 + i128::from(pkt.ts.nsec);
@@ -261,6 +290,79 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
         "truncated": truncated,
         "layers": layers,
     })
+}
+
+/// A DNS message's header, questions and records (as far as they were captured); None when
+/// not even its header was.
+fn dns_json(m: &decode::dns::Dns<'_>) -> Option<Value> {
+    use decode::dns::{self, Flavor, Rdata, Record};
+    let h = m.header()?;
+    let s = m.sections();
+    let type_name = |t: u16| dns::type_name(t).map_or_else(|| format!("TYPE{t}"), str::to_owned);
+    let class_name = |c: u16| dns::class_name(c).map_or_else(|| format!("CLASS{c}"), str::to_owned);
+    // mDNS uses the class's top bit as a flag (unicast response, cache flush).
+    let class_of = |c: u16| {
+        if m.flavor == Flavor::Mdns {
+            c & !dns::C_MDNS_BIT
+        } else {
+            c
+        }
+    };
+    let records = |rs: &[Record<'_>]| -> Vec<Value> {
+        rs.iter()
+            .map(|r| {
+                let data = match &r.data {
+                    Rdata::A(a) => json!(a.to_string()),
+                    Rdata::Aaaa(a) => json!(a.to_string()),
+                    Rdata::Name(n) => json!(n),
+                    Rdata::Mx {
+                        preference,
+                        exchange,
+                    } => json!({"preference": preference, "exchange": exchange}),
+                    Rdata::Srv {
+                        priority,
+                        weight,
+                        port,
+                        target,
+                    } => json!({"priority": priority, "weight": weight, "port": port, "target": target}),
+                    Rdata::Txt(t) => json!(t),
+                    Rdata::Soa {
+                        mname,
+                        rname,
+                        serial,
+                    } => json!({"mname": mname, "rname": rname, "serial": serial}),
+                    Rdata::Other(b) => json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+                };
+                json!({
+                    "name": r.name,
+                    "type": type_name(r.rtype),
+                    "class": class_name(class_of(r.class)),
+                    "ttl": r.ttl,
+                    "data": data,
+                })
+            })
+            .collect()
+    };
+    Some(json!({
+        "type": match m.flavor {
+            Flavor::Dns => "dns",
+            Flavor::Mdns => "mdns",
+            Flavor::Llmnr => "llmnr",
+        },
+        "id": h.id,
+        "response": h.response(),
+        "opcode": h.opcode(),
+        "rcode": h.rcode(),
+        "counts": [h.qdcount, h.ancount, h.nscount, h.arcount],
+        "questions": s.questions.iter().map(|q| json!({
+            "name": q.name,
+            "type": type_name(q.qtype),
+            "class": class_name(class_of(q.qclass)),
+        })).collect::<Vec<_>>(),
+        "answers": records(&s.answers),
+        "authority": records(&s.authority),
+        "additional": records(&s.additional),
+    }))
 }
 
 /// The application layers decoded from UDP and TCP payloads (NTP, DHCP, DHCPv6, syslog,
@@ -478,5 +580,55 @@ mod tests {
         let v = packet_json(&pkt);
         assert_eq!(v["truncated"], true);
         assert_eq!(v["direction"], Value::Null);
+    }
+
+    #[test]
+    fn dns_questions_and_answers() {
+        let msg = [
+            0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, // header
+            3, b'w', b'w', b'w', 7, b'e', b'x', b'a', b'm', b'p', b'l', b'e', 3, b'c', b'o', b'm',
+            0, 0, 1, 0, 1, // question
+            0xc0, 12, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 198, 18, 0, 1, // A
+            0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, 5, 0, 10, 1, b'm', 0, // MX
+        ];
+        let mut f = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+            .udp(53, 40000)
+            .write(&mut f, &msg)
+            .unwrap();
+        let pkt = |data| Packet {
+            ts: Timestamp::default(),
+            ifname: "eth0",
+            direction: Direction::Ingress,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: f.len() as u32,
+            data,
+        };
+        let v = packet_json(&pkt(&f));
+        let d = &v["layers"][3];
+        assert_eq!(d["type"], "dns");
+        assert_eq!(
+            (&d["id"], &d["response"], &d["rcode"]),
+            (&json!(0x1234), &json!(true), &json!(0))
+        );
+        assert_eq!(
+            d["questions"],
+            json!([{"name": "www.example.com.", "type": "A", "class": "IN"}])
+        );
+        assert_eq!(d["answers"][0]["data"], "198.18.0.1");
+        assert_eq!(d["answers"][0]["ttl"], 3600);
+        assert_eq!(d["answers"][1]["type"], "MX");
+        assert_eq!(
+            d["answers"][1]["data"],
+            json!({"preference": 10, "exchange": "m."})
+        );
+        assert_eq!(v["truncated"], false);
+        // Cut in the second answer: what was captured is there, and the packet is cut short.
+        let v = packet_json(&pkt(&f[..f.len() - 3]));
+        assert_eq!(v["layers"][3]["answers"].as_array().map(Vec::len), Some(1));
+        assert_eq!(v["truncated"], true);
     }
 }

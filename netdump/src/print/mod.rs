@@ -4,6 +4,7 @@
 
 pub mod hexdump;
 pub mod json;
+mod json_lan;
 pub mod text;
 pub mod time;
 
@@ -64,7 +65,10 @@ impl Printer {
         Printer {
             opts,
             clock: time::Clock::with_precision(opts.time, opts.time_nano),
-            dissector: text::Dissector::new(opts.dissect),
+            dissector: text::Dissector::new(DissectOptions {
+                udp_forced: opts.decode.udp_as.is_some(),
+                ..opts.dissect
+            }),
             line: String::with_capacity(256),
             printed: 0,
         }

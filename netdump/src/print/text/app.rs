@@ -4,6 +4,7 @@
 
 use super::{Dissector, Ip};
 use crate::decode::{
+    dns::Flavor,
     tcp::{self, Tcp},
     udp::Udp,
     Layer,
@@ -17,24 +18,27 @@ impl Dissector {
     pub(super) fn udp_app(
         &mut self,
         out: &mut String,
-        _ip: &Ip,
+        ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
         ulen: u32,
     ) -> bool {
-        // tcpdump's port chain runs only without -q.
-        let quiet = self.opts.quiet;
         match app.split_first() {
-            Some((Layer::Bootp(b), _)) if !quiet => self.bootp(out, b, ulen),
-            Some((Layer::Ntp(n), _)) if !quiet => self.ntp(out, n, ulen),
-            Some((Layer::Dhcp6(d), _)) if !quiet => self.dhcp6(out, d, ulen),
-            Some((Layer::Radius(r), _)) if !quiet => self.radius(out, r, ulen),
-            Some((Layer::Syslog(s), _)) if !quiet => self.syslog(out, s, ulen),
-            Some((Layer::Tftp(t), _)) if !quiet => self.tftp(out, t, ulen),
-            Some((Layer::Vxlan(v), above)) if !quiet => self.vxlan(out, v, above),
-            Some((Layer::Geneve(g), above)) if !quiet => self.geneve(out, g, above),
-            Some((Layer::Mpls(m), above)) if !quiet => self.mpls(out, m, above),
-            Some((Layer::L2tp(l), above)) if !quiet => self.l2tp(out, l, above),
+            Some((Layer::Dns(d), _)) if d.flavor != Flavor::Llmnr => self.dns(out, d, ulen),
+            Some((Layer::Bootp(b), _)) => self.bootp(out, b, ulen),
+            Some((Layer::Ntp(n), _)) => self.ntp(out, n, ulen),
+            Some((Layer::Dhcp6(d), _)) => self.dhcp6(out, d, ulen),
+            Some((Layer::Radius(r), _)) => self.radius(out, r, ulen),
+            Some((Layer::Syslog(s), _)) => self.syslog(out, s, ulen),
+            Some((Layer::Tftp(t), _)) => self.tftp(out, t, ulen),
+            Some((Layer::Hsrp(h), _)) => self.hsrp(out, h, ulen),
+            Some((Layer::Bfd(b), _)) => self.bfd(out, b, ulen),
+            Some((Layer::Ptp(p), _)) => self.ptp(out, p, ulen),
+            Some((Layer::Message(m), _)) => self.message(out, m, Some(ip)),
+            Some((Layer::Vxlan(v), above)) => self.vxlan(out, v, above),
+            Some((Layer::Geneve(g), above)) => self.geneve(out, g, above),
+            Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
+            Some((Layer::L2tp(l), above)) => self.l2tp(out, l, above),
             _ => return false,
         }
         true
@@ -45,7 +49,7 @@ impl Dissector {
     pub(super) fn tcp_app(
         &mut self,
         out: &mut String,
-        _ip: &Ip,
+        ip: &Ip,
         tcp: &Tcp<'_>,
         app: &[Layer<'_>],
         length: u32,
@@ -54,6 +58,8 @@ impl Dissector {
         let rst_data = tcp.flags().is_some_and(|f| f & tcp::RST != 0) && self.opts.verbose > 0;
         match app.first() {
             Some(Layer::Http(h)) if !rst_data => self.http(out, h, length),
+            Some(Layer::Dns(d)) if !rst_data => self.dns(out, d, length),
+            Some(Layer::Message(m)) if !rst_data => self.message(out, m, Some(ip)),
             Some(Layer::Pptp(p)) if !rst_data => self.pptp(out, p),
             _ => return false,
         }

@@ -104,6 +104,10 @@ impl Dissector {
                 }
             }
         }
+        let plen = ip.info.length as usize;
+        if self.opts.verbose > 0 && plen > EXTD_MINLEN && matches!(ty, 3 | 11 | 12) {
+            multipart(out, b, plen);
+        }
     }
 
     /// Destination unreachable; false when the quoted destination was not captured.
@@ -150,5 +154,89 @@ impl Dissector {
             c => write!(out, "{dst} unreachable - #{c}"),
         };
         true
+    }
+}
+
+/// Where RFC 4884 extensions start: 128 bytes of original datagram after the 8-byte header
+/// (tcpdump's ICMP_EXTD_MINLEN).
+const EXTD_MINLEN: usize = 136;
+
+/// RFC 4884 multi-part extensions and RFC 4950 MPLS label stack objects, at -v.
+fn multipart(out: &mut String, b: &[u8], plen: usize) {
+    // ND_TCHECK_SIZE(struct icmp_ext_t): 141 bytes.
+    if b.len() < EXTD_MINLEN + 5 {
+        out.push_str(" [|icmp]");
+        return;
+    }
+    let hlen = plen - EXTD_MINLEN;
+    let ext = b.get(EXTD_MINLEN..EXTD_MINLEN + hlen);
+    // No length in the header (RFC 4884's "length" byte): a bad extension checksum means
+    // there are no extensions.
+    if b[5] == 0 {
+        if let Some(e) = ext {
+            if checksum::internet_checksum(e, 0) != 0 {
+                return;
+            }
+        }
+    }
+    let version = b[EXTD_MINLEN] >> 4;
+    let _ = write!(out, "\n\tICMP Multi-Part extension v{version}");
+    if version != 2 {
+        out.push_str(" packet not supported");
+        return;
+    }
+    if let Some(e) = ext {
+        let sum = be16(b, EXTD_MINLEN + 2).unwrap_or(0);
+        let ok = checksum::internet_checksum(e, 0) == 0;
+        let _ = write!(
+            out,
+            ", checksum 0x{sum:04x} ({}correct), length {hlen}",
+            if ok { "" } else { "in" }
+        );
+    }
+    let mut hlen = hlen.saturating_sub(4);
+    let mut at = EXTD_MINLEN + 4;
+    while hlen > 4 {
+        let (Some(tlen), Some(&class), Some(&ctype)) = (be16(b, at), b.get(at + 2), b.get(at + 3))
+        else {
+            out.push_str(" [|icmp]");
+            return;
+        };
+        at += 4;
+        let name = match class {
+            1 => "MPLS Stack Entry",
+            2 => "Interface Identification",
+            _ => "unknown",
+        };
+        let _ = write!(
+            out,
+            "\n\t  {name} Object ({class}), Class-Type: {ctype}, length {tlen}"
+        );
+        hlen -= 4;
+        if class == 0 || tlen < 4 {
+            return;
+        }
+        let tlen = usize::from(tlen) - 4;
+        let data = b.get(at..).unwrap_or_default();
+        let data = &data[..data.len().min(tlen)];
+        match (class, ctype) {
+            (1, 1) => {
+                let Some(raw) = crate::decode::be32(b, at) else {
+                    out.push_str(" [|icmp]");
+                    return;
+                };
+                let _ = write!(out, "\n\t    label {}, tc {}", raw >> 12, (raw >> 9) & 7);
+                if raw & 0x100 != 0 {
+                    out.push_str(", [S]");
+                }
+                let _ = write!(out, ", ttl {}", raw & 0xff);
+            }
+            _ => crate::print::hexdump::unknown_data(out, "\n\t    ", data),
+        }
+        if hlen < tlen {
+            break;
+        }
+        hlen -= tlen;
+        at += tlen;
     }
 }

@@ -4,29 +4,58 @@
 //! `decode/` says what the bytes are; this module says what tcpdump would say about them,
 //! one file per protocol family. Anything cut short ends in tcpdump's `[|proto]`.
 
+mod aoe;
 mod app;
+mod arp;
+mod babel;
+mod bcm_li;
+mod bfd;
 mod bootp;
+mod cdp;
+mod chars;
 mod cooked;
+mod decnet;
 mod dhcp6;
+mod dns;
+mod eigrp;
 mod fqdn;
+mod geonet;
+mod hsrp;
 mod http;
 mod icmp;
 mod icmpv6;
+mod igmp;
 mod ip;
+mod ipv6;
 mod l2tp;
 mod link;
+mod lisp;
+mod llc;
+mod lldp;
+mod message;
+mod mptcp;
 mod names;
 mod ntp;
 mod null;
+mod openflow;
+mod ospf;
 mod payload;
+mod pim;
 mod ppp;
 mod pptp;
+mod ptp;
 mod radius;
+mod resp;
+mod sflow;
+mod slow;
+mod stp;
 mod syslog;
 mod tcp;
 mod tftp;
 mod tunnel;
 mod udp;
+mod vrrp;
+mod walk;
 
 use std::{cell::Cell, fmt::Write as _};
 
@@ -48,6 +77,10 @@ pub struct Options {
     pub absolute_seq: bool,
     /// A `-x`/`-X`/`-A` dump follows: do not hex-dump unknown protocols in the line itself.
     pub suppress_default_print: bool,
+    /// `-T` chose the protocol of every UDP payload: tcpdump's udp_print then prints it
+    /// before its checksum and length checks (and with `-q`). Set by [`crate::print::Printer`]
+    /// from its decoding options.
+    pub udp_forced: bool,
     /// Names for addresses and ports (no `-n`); None prints numbers.
     pub names: Option<&'static Names>,
 }
@@ -139,9 +172,7 @@ enum PortNames {
 fn host(out: &mut String, addr: std::net::IpAddr) {
     match names() {
         Some(n) => n.write_host(out, addr),
-        None => {
-            let _ = write!(out, "{addr}");
-        }
+        None => crate::names::write_addr(out, addr),
     }
 }
 
@@ -164,14 +195,9 @@ impl<T: Into<std::net::IpAddr>> From<T> for Host {
 
 impl std::fmt::Display for Host {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match names() {
-            Some(n) => {
-                let mut s = String::new();
-                n.write_host(&mut s, self.0);
-                f.write_str(&s)
-            }
-            None => self.0.fmt(f),
-        }
+        let mut s = String::new();
+        host(&mut s, self.0);
+        f.write_str(&s)
     }
 }
 
@@ -241,6 +267,11 @@ struct Ip {
     info: IpInfo,
     /// The addresses were already printed (before IPv6 extension headers).
     addrs_printed: bool,
+    /// IPv6 with a routing header: the final destination, which the transport checksum's
+    /// pseudo-header carries (tcpdump's `ip6_finddst`).
+    final_dst: Option<std::net::Ipv6Addr>,
+    /// The IPv4 TTL or IPv6 hop limit (VRRP and CARP check it).
+    ttl: u8,
 }
 
 impl Ip {
@@ -270,6 +301,14 @@ impl Ip {
                 out.push_str(": ");
             }
             (true, None) => {}
+        }
+    }
+
+    /// The addresses of the transport checksum's pseudo-header.
+    fn cksum_addrs(&self) -> Addrs {
+        match (self.info.addrs, self.final_dst) {
+            (Addrs::V6(s, _), Some(d)) => Addrs::V6(s, d),
+            (a, _) => a,
         }
     }
 

@@ -56,20 +56,7 @@ pub(super) fn ipv6_at(b: &[u8], at: usize) -> Get<super::Host> {
     Ok(std::net::Ipv6Addr::from(s).into())
 }
 
-/// One character as tcpdump's `fn_print_char` shows it: `M-` for the high bit, `^X` for
-/// control characters.
-pub(super) fn print_char(out: &mut String, c: u8) {
-    let mut c = c;
-    if !c.is_ascii() {
-        c &= 0x7f;
-        out.push_str("M-");
-    }
-    if !(0x20..0x7f).contains(&c) {
-        c ^= 0x40;
-        out.push('^');
-    }
-    out.push(char::from(c));
-}
+pub(super) use super::chars::print_char;
 
 /// tcpdump's `nd_printn` with the capture's end as limit: up to `n` characters at `at`.
 /// True when the capture ended first.

@@ -11,7 +11,7 @@ use crate::decode::{
     pppoe::{self, Pppoe},
     Layer,
 };
-use crate::print::hexdump::hex_indented;
+use crate::print::hexdump;
 
 /// tcpdump's `ppptype2str`.
 fn ppp_type(proto: u16) -> Option<&'static str> {
@@ -306,7 +306,7 @@ impl Dissector {
                         let _ = write!(out, "unknown PPP protocol (0x{proto:04x}) ");
                     }
                 }
-                hex_indented(out, "\n\t", p.payload);
+                hexdump::unknown_data(out, "\n\t", p.payload);
             }
         }
     }
@@ -361,7 +361,7 @@ impl Dissector {
             let [hi, lo] = proto.to_be_bytes();
             let mut head = vec![hi, lo];
             head.extend_from_slice(b.get(..4).unwrap_or(b));
-            hex_indented(out, "\n\t", &head);
+            hexdump::unknown_data(out, "\n\t", &head);
         }
         let body = b.get(4..).unwrap_or_default();
         match code {
@@ -405,7 +405,7 @@ impl Dissector {
                         let _ = write!(out, "[|{}]", ppp_type(proto).unwrap_or("unknown"));
                         return Some(());
                     };
-                    hex_indented(out, "\n\t  ", data);
+                    hexdump::unknown_data(out, "\n\t  ", data);
                 }
             }
             _ => {}
@@ -533,13 +533,13 @@ impl Dissector {
             }
             _ => {
                 if self.opts.verbose < 2 {
-                    unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+                    print_unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
                 }
             }
         }
         if self.opts.verbose > 1 {
             let from = p.get(shift..).unwrap_or_default();
-            unknown_data(out, "\n\t    ", from, 2, len.saturating_sub(2));
+            print_unknown_data(out, "\n\t    ", from, 2, len.saturating_sub(2));
         }
         Some(len)
     }
@@ -575,10 +575,10 @@ impl Dissector {
             let w = |at| be16(p, at).unwrap_or(0);
             let _ = write!(out, ": {:04x}:{:04x}:{:04x}:{:04x}", w(2), w(4), w(6), w(8));
         } else if self.opts.verbose < 2 {
-            unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+            print_unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
         }
         if self.opts.verbose > 1 {
-            unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+            print_unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
         }
         Some(len)
     }
@@ -663,12 +663,12 @@ impl Dissector {
             }
             _ => {
                 if self.opts.verbose < 2 {
-                    unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+                    print_unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
                 }
             }
         }
         if self.opts.verbose > 1 {
-            unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+            print_unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
         }
         Some(len)
     }
@@ -749,7 +749,7 @@ impl Dissector {
                         };
                     }
                     0xc023 | 0xc227 | 0xc027 | 0xc123 => {}
-                    _ => unknown_data(out, "\n\t", p, 0, len),
+                    _ => print_unknown_data(out, "\n\t", p, 0, len),
                 }
             }
             4 => {
@@ -820,12 +820,12 @@ impl Dissector {
             }
             _ => {
                 if v < 2 {
-                    unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+                    print_unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
                 }
             }
         }
         if v > 1 {
-            unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
+            print_unknown_data(out, "\n\t    ", p, 2, len.saturating_sub(2));
         }
         Some(len)
     }
@@ -945,7 +945,7 @@ fn print_char(out: &mut String, c: u8) {
 
 /// tcpdump's `print_unknown_data`: a hex dump of `len` bytes from `at` (of `p`), or of what
 /// was captured of them; a start past the capture is a "Dissector error" line.
-fn unknown_data(out: &mut String, ident: &str, p: &[u8], at: usize, len: u32) {
+fn print_unknown_data(out: &mut String, ident: &str, p: &[u8], at: usize, len: u32) {
     if at > p.len() {
         let _ = write!(
             out,
@@ -954,5 +954,5 @@ fn unknown_data(out: &mut String, ident: &str, p: &[u8], at: usize, len: u32) {
         return;
     }
     let end = at.saturating_add(len as usize).min(p.len());
-    hex_indented(out, ident, p.get(at..end).unwrap_or_default());
+    hexdump::unknown_data(out, ident, p.get(at..end).unwrap_or_default());
 }

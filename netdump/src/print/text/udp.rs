@@ -29,19 +29,26 @@ impl Dissector {
             return;
         }
         let ulen = ulen - 8;
-        let length = ip.info.length.saturating_sub(8);
-        // What tcpdump hands the checksum and the payload's printer: the shorter of the
-        // two lengths ("bad length" is said only where no printer takes the payload).
-        let plen = ulen.min(length);
+        let ip_len = ip.info.length.saturating_sub(8);
+        // As udp_print: the payload's length is the smaller of the two; a UDP length beyond
+        // the IP datagram is reported only when no protocol printer takes the payload.
+        let length = ulen.min(ip_len);
+        if self.opts.udp_forced && !app.is_empty() && self.udp_app(out, ip, u, app, length) {
+            // -T: tcpdump prints the forced protocol before checking anything else.
+            return;
+        }
         if self.opts.verbose > 0 && !ip.info.fragmented {
-            // Only a datagram captured whole has its checksum looked at.
-            if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(plen + 8) as usize)) {
-                let addrs = &ip.info.addrs;
-                if ip.v4() && self.opts.verbose < 2 {
-                    // tcpdump checks IPv4 UDP sums only from -vv on.
-                } else if sum == 0 && ip.v4() {
-                    out.push_str("[no cksum] ");
-                } else if checksum::transport(addrs, 17, d) == 0 {
+            // Only a datagram captured whole has its checksum looked at (but an IPv4 sum of
+            // zero is said to be absent whatever was captured).
+            let sum = u.checksum().unwrap_or(0);
+            let whole = u.raw.get(..(length + 8) as usize);
+            if ip.v4() && self.opts.verbose < 2 {
+                // tcpdump checks IPv4 UDP sums only from -vv on.
+            } else if sum == 0 && ip.v4() {
+                out.push_str("[no cksum] ");
+            } else if let Some(d) = whole {
+                let addrs = &ip.cksum_addrs();
+                if checksum::transport(addrs, 17, d) == 0 {
                     out.push_str("[udp sum ok] ");
                 } else {
                     let want = checksum::transport_expected(addrs, 17, d, 6);
@@ -49,13 +56,14 @@ impl Dissector {
                 }
             }
         }
-        if !app.is_empty() && self.udp_app(out, ip, u, app, plen) {
+        // -q: tcpdump's port chain runs only without it.
+        if !self.opts.quiet && !app.is_empty() && self.udp_app(out, ip, u, app, length) {
             return;
         }
-        if ulen > length && !ip.info.fragmented {
-            let _ = write!(out, "UDP, bad length {ulen} > {length}");
-        } else {
-            let _ = write!(out, "UDP, length {ulen}");
+        if ulen > ip_len && !ip.info.fragmented {
+            let _ = write!(out, "UDP, bad length {ulen} > {ip_len}");
+            return;
         }
+        let _ = write!(out, "UDP, length {ulen}");
     }
 }
