@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::Dissector;
+use super::{chars::print_char, Dissector};
 use crate::decode::{
     be16, be32,
     l2tp::{self, L2tp},
@@ -81,20 +81,10 @@ fn msg_type(t: u16) -> Option<&'static str> {
     })
 }
 
-/// tcpdump's `fn_print_char`: printable ASCII as is, the rest escaped.
+/// tcpdump's `print_string`: every byte through `fn_print_char`.
 fn print_string(out: &mut String, b: &[u8]) {
     for &c in b {
-        let mut c = c;
-        if !c.is_ascii() {
-            c &= 0x7f;
-            out.push_str("M-");
-        }
-        if (0x20..0x7f).contains(&c) {
-            out.push(c as char);
-        } else {
-            out.push('^');
-            out.push(if c == 0x7f { '?' } else { (c ^ 0x40) as char });
-        }
+        print_char(out, c);
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Dissector, Host};
+use super::{chars::print_char, Dissector, Host};
 use crate::decode::{
     be16, be32,
     ppp::{self, Ppp},
@@ -926,21 +926,6 @@ fn pap_body(out: &mut String, b: &[u8], length: u32) -> Option<()> {
         _ => {}
     }
     Some(())
-}
-
-/// tcpdump's `fn_print_char`.
-fn print_char(out: &mut String, c: u8) {
-    let mut c = c;
-    if !c.is_ascii() {
-        c &= 0x7f;
-        out.push_str("M-");
-    }
-    if (0x20..0x7f).contains(&c) {
-        out.push(c as char);
-    } else {
-        out.push('^');
-        out.push(if c == 0x7f { '?' } else { (c ^ 0x40) as char });
-    }
 }
 
 /// tcpdump's `print_unknown_data`: a hex dump of `len` bytes from `at` (of `p`), or of what

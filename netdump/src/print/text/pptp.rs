@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::Dissector;
+use super::{chars::print_char, Dissector};
 use crate::decode::{
     be16, be32,
     pptp::{self, Pptp},
@@ -203,17 +203,7 @@ fn printjnp(out: &mut String, b: &[u8], at: usize, n: usize) -> Option<()> {
         if c == 0 {
             break;
         }
-        let mut c = c;
-        if !c.is_ascii() {
-            c &= 0x7f;
-            out.push_str("M-");
-        }
-        if (0x20..0x7f).contains(&c) {
-            out.push(c as char);
-        } else {
-            out.push('^');
-            out.push(if c == 0x7f { '?' } else { (c ^ 0x40) as char });
-        }
+        print_char(out, c);
     }
     Some(())
 }
