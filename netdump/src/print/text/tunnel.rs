@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{names::ethertype_name, Dissector};
+use super::{names::ethertype_name, payload::bittok2str, Dissector};
 use crate::decode::{
     be16, be32,
     geneve::Geneve,
@@ -15,23 +15,6 @@ use crate::decode::{
     Layer,
 };
 use crate::print::hexdump;
-
-/// tcpdump's `bittok2str`: the names of the bits set in `v`, joined by `sep`, or `none`.
-pub(super) fn bits(out: &mut String, table: &[(u32, &str)], v: u32, sep: &str, none: &str) {
-    let mut first = true;
-    for &(bit, name) in table {
-        if bit != 0 && v & bit == bit {
-            if !first {
-                out.push_str(sep);
-            }
-            out.push_str(name);
-            first = false;
-        }
-    }
-    if first {
-        out.push_str(none);
-    }
-}
 
 const GRE_FLAGS: &[(u32, &str)] = &[
     (gre::FLAG_CHECKSUM as u32, "checksum present"),
@@ -122,7 +105,7 @@ impl Dissector {
         }
         if self.opts.verbose > 0 {
             out.push_str(", Flags [");
-            bits(out, GRE_FLAGS, u32::from(flags), ", ", "none");
+            out.push_str(&bittok2str(GRE_FLAGS, "none", u32::from(flags), ", "));
             out.push(']');
         }
         let Some(proto) = g.proto else {
@@ -290,7 +273,7 @@ impl Dissector {
             return;
         };
         out.push_str("flags [");
-        bits(out, GPE_FLAGS, u32::from(flags), "", "none");
+        out.push_str(&bittok2str(GPE_FLAGS, "none", u32::from(flags), ""));
         out.push_str("], ");
         let (Some(np), Some(vni), true) = (v.next_protocol(), v.vni(), v.complete()) else {
             out.push_str(" [|vxlan_gpe]");
@@ -332,7 +315,7 @@ impl Dissector {
             return;
         }
         out.push_str(", Flags [");
-        bits(out, GENEVE_FLAGS, u32::from(flags), "", "none");
+        out.push_str(&bittok2str(GENEVE_FLAGS, "none", u32::from(flags), ""));
         let _ = write!(out, "], vni 0x{vni:x}");
         if rsvd != 0 {
             let _ = write!(out, ", rsvd 0x{rsvd:x}");
