@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         LinkType::IPV6,
         LinkType::NULL,
         LinkType::LOOP,
+        LinkType::PPP,
     ] {
         let pkt = Packet {
             ts: Timestamp { sec: 1, nsec: 2 },

@@ -26,6 +26,8 @@ pub mod checksum;
 pub mod dhcp6;
 pub mod dns;
 pub mod ethernet;
+pub mod geneve;
+pub mod gre;
 pub mod hsrp;
 pub mod http;
 pub mod icmp;
@@ -33,11 +35,17 @@ pub mod icmpv6;
 pub mod igmp;
 pub mod ipv4;
 pub mod ipv6;
+pub mod l2tp;
 pub mod llc;
 pub mod lldp;
 pub mod message;
+pub mod mpls;
+pub mod nsh;
 pub mod ntp;
 pub mod null;
+pub mod ppp;
+pub mod pppoe;
+pub mod pptp;
 pub mod ptp;
 pub mod radius;
 pub mod raw;
@@ -49,6 +57,7 @@ pub mod tcp;
 pub mod tftp;
 pub mod udp;
 pub mod vrrp;
+pub mod vxlan;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -72,6 +81,17 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    Gre(gre::Gre<'a>),
+    /// VXLAN, VXLAN-GPE or OTV.
+    Vxlan(vxlan::Vxlan<'a>),
+    Geneve(geneve::Geneve<'a>),
+    Mpls(mpls::Mpls<'a>),
+    Nsh(nsh::Nsh<'a>),
+    Pppoe(pppoe::Pppoe<'a>),
+    Ppp(ppp::Ppp<'a>),
+    L2tp(l2tp::L2tp<'a>),
+    /// A PPTP control message.
+    Pptp(pptp::Pptp<'a>),
     Ntp(ntp::Ntp<'a>),
     Bootp(bootp::Bootp<'a>),
     Dhcp6(dhcp6::Dhcp6<'a>),
@@ -126,6 +146,10 @@ pub enum Upper {
     UdpPorts(u16, u16),
     /// A TCP segment's payload (source and destination port).
     TcpPorts(u16, u16),
+    /// An Ethernet frame (inside a tunnel: GRE's transparent bridging, VXLAN, Geneve).
+    Ethernet,
+    /// A PPP frame (PPPoE sessions, PPTP's GRE).
+    Ppp,
     /// An 802.2 LLC header (after an 802.3 length field).
     Llc,
     /// The SAP of a UI frame whose DSAP and SSAP are equal.
@@ -311,6 +335,7 @@ pub const LINK_TYPES: &[(LinkType, Decoder)] = &[
     (LinkType::RAW, raw::decode),
     (LinkType::IPV4, raw::decode),
     (LinkType::IPV6, raw::decode),
+    (LinkType::PPP, ppp::decode_link),
 ];
 
 /// Network-layer decoders by ethertype (VLAN tags are the Ethernet decoder's).
@@ -328,6 +353,12 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (message::ETHERTYPE_GEONET_OLD, message::geonet),
     (message::ETHERTYPE_GEONET, message::geonet),
     (message::ETHERTYPE_CALM_FAST, message::calm_fast),
+    (mpls::UNICAST, mpls::decode),
+    (mpls::MULTICAST, mpls::decode),
+    (pppoe::DISCOVERY, pppoe::decode),
+    (pppoe::SESSION, pppoe::decode),
+    (nsh::ETHERTYPE, nsh::decode),
+    (ppp::ETHERTYPE, ppp::decode),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -341,12 +372,20 @@ pub const ADDRESS_FAMILIES: &[(u32, Decoder)] = &[
 /// Network-layer decoders by IP version nibble (raw IP link types).
 pub const IP_VERSIONS: &[(u8, Decoder)] = &[(4, ipv4::decode), (6, ipv6::decode)];
 
+/// IPv4 in IP (RFC 2003).
+pub const PROTO_IPIP: u8 = 4;
+/// IPv6 in IP (RFC 4213's 6in4, and IPv6 in IPv6).
+pub const PROTO_IPV6: u8 = 41;
+
 /// Transport decoders by IP protocol number (IPv6: the last extension header's next header).
 pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_TCP, tcp::decode),
     (ipv4::PROTO_UDP, udp::decode),
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
+    (PROTO_IPIP, ipv4::decode),
+    (PROTO_IPV6, ipv6::decode),
+    (gre::IP_PROTOCOL, gre::decode),
     (ipv4::PROTO_IGMP, igmp::decode),
     (vrrp::PROTO_VRRP, vrrp::decode),
     (message::PROTO_EIGRP, message::eigrp),
@@ -382,6 +421,8 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (68, bootp::decode),
     (67, bootp::decode),
     (123, ntp::decode),
+    // ... after Kerberos in tcpdump's chain:
+    (l2tp::PORT, l2tp::decode),
     (547, dhcp6::decode),
     (546, dhcp6::decode),
     (message::UDP_BABEL, message::babel),
@@ -402,7 +443,14 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (bfd::ECHO_PORT, bfd::decode),
     (message::UDP_SFLOW, message::sflow),
     (514, syslog::decode),
+    // ... after syslog in tcpdump's chain:
+    (vxlan::OTV_PORT, vxlan::decode_otv),
+    (vxlan::PORT, vxlan::decode),
+    (geneve::PORT, geneve::decode),
     (message::UDP_LISP_CONTROL, message::lisp),
+    (vxlan::GPE_PORT, vxlan::decode_gpe),
+    // ... after ZEP:
+    (mpls::UDP_PORT, mpls::decode),
     (ptp::EVENT_PORT, ptp::decode),
     (ptp::GENERAL_PORT, ptp::decode),
     // Not in tcpdump's chain (its text stays "UDP, length N"); last, so it takes nothing
@@ -412,6 +460,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    (pptp::PORT, pptp::decode),
     (message::TCP_RESP, message::resp),
     (message::TCP_OPENFLOW_OLD, message::openflow),
     (message::TCP_OPENFLOW, message::openflow),
@@ -427,6 +476,7 @@ pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
     ("domain", Some(dns::decode_udp), Some(dns::decode_tcp)),
     ("tftp", Some(tftp::decode), None),
     ("radius", Some(radius::decode), None),
+    ("vxlan", Some(vxlan::decode), None),
     ("resp", None, Some(message::resp)),
 ];
 
@@ -456,6 +506,8 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         // With any -T, tcp_print hands payloads only to -T's printer, never by port.
         Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
         Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
+        Upper::Ethernet => Some(ethernet::decode),
+        Upper::Ppp => Some(ppp::decode),
         Upper::Nothing | Upper::Stop(_) => None,
     }
 }
@@ -588,7 +640,16 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         | Layer::Sll2(_)
         | Layer::Null(_)
         | Layer::Vlan(_)
+        | Layer::Mpls(_)
+        | Layer::Ppp(_)
+        | Layer::L2tp(_)
         | Layer::Unknown(_) => return None,
+        Layer::Gre(g) => g.raw,
+        Layer::Vxlan(v) => v.raw,
+        Layer::Geneve(g) => g.raw,
+        Layer::Nsh(n) => n.raw,
+        Layer::Pppoe(p) => p.raw,
+        Layer::Pptp(p) => p.raw,
     };
     let start = bytes.as_ptr() as usize;
     let base = data.as_ptr() as usize;
@@ -603,6 +664,7 @@ fn link_name(link_type: LinkType) -> &'static str {
         LinkType::LINUX_SLL2 => "sll2",
         LinkType::NULL | LinkType::LOOP => "null",
         LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => "ipn",
+        LinkType::PPP => "ppp",
         _ => "link",
     }
 }
@@ -623,6 +685,19 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Gre(_) => "gre",
+            Layer::Vxlan(v) => match v.kind {
+                vxlan::Kind::Vxlan => "vxlan",
+                vxlan::Kind::Gpe => "vxlan_gpe",
+                vxlan::Kind::Otv => "otv",
+            },
+            Layer::Geneve(_) => "geneve",
+            Layer::Mpls(_) => "mpls",
+            Layer::Nsh(_) => "nsh",
+            Layer::Pppoe(_) => "pppoe",
+            Layer::Ppp(_) => "ppp",
+            Layer::L2tp(_) => "l2tp",
+            Layer::Pptp(_) => "pptp",
             Layer::Ntp(_) => "ntp",
             Layer::Bootp(_) => "bootp",
             Layer::Dhcp6(_) => "dhcp6",

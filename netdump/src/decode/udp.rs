@@ -50,6 +50,12 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     layers.push(Layer::Udp(udp));
     // The payload goes to its protocol's decoder even when none of it was captured:
     // tcpdump calls the protocol's printer by port whatever the capture holds.
+    // What the payload's decoder is told it had on the wire: the shorter of the UDP and IP
+    // lengths, less the header (tcpdump's udp_print hands that on).
+    if let Some(ulen) = udp.length() {
+        let len = u32::from(ulen).min(ip.length);
+        cx.wire_len = Some(len.saturating_sub(HEADER_LEN as u32));
+    }
     let upper = match udp.ports() {
         _ if !udp.header_complete() => Upper::Stop(StopReason::Truncated),
         Some((s, d)) => Upper::UdpPorts(s, d),

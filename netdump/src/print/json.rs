@@ -13,6 +13,14 @@
 //!               {"type": "tcp", "sport", "dport", "seq", "ack", "flags", "win", "payload_len"},
 //!               {"type": "udp", "sport", "dport", "len"},
 //!               {"type": "icmp" | "icmpv6", "icmp_type", "code"},
+//!               {"type": "gre", "version", "protocol", "key", "seq", "call_id"},
+//!               {"type": "vxlan" | "vxlan_gpe" | "otv", "vni", "flags", "next_protocol"},
+//!               {"type": "geneve", "vni", "protocol", "options": [{"class", "type", "len"}]},
+//!               {"type": "mpls", "labels": [{"label", "tc", "bottom", "ttl"}]},
+//!               {"type": "nsh", "spi", "si", "next_protocol"},
+//!               {"type": "pppoe", "code", "session"}, {"type": "ppp", "protocol"},
+//!               {"type": "l2tp", "control", "tunnel", "session"},
+//!               {"type": "pptp", "ctrl_type"},
 //!               {"type": "ntp", "version", "mode", "stratum"},
 //!               {"type": "dhcp" | "bootp", "op", "xid", "client_mac", "message_type",
 //!                "message_type_name", "options": [tags]},
@@ -35,6 +43,8 @@
 //!                "answers" | "authority" | "additional": [{"name", "type", "class", "ttl",
 //!                "data"}]} ] }
 //! ```
+//! A tunnel's layers are followed by the layers of the packet it carries, outermost first
+//! (`ipv4`, `udp`, `vxlan`, `ethernet`, `ipv4`, `tcp`, ...).
 //! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`).
 
 use std::io::{self, Write};
@@ -164,6 +174,80 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             }
             Layer::Icmpv6(i) if !fragmented && i.header_complete() => {
                 layers.push(json!({"type": "icmpv6", "icmp_type": i.icmp_type(), "code": i.code()}))
+            }
+            Layer::Gre(g) if g.flags.is_some() => {
+                let mut m = Map::new();
+                m.insert("type".into(), json!("gre"));
+                m.insert("version".into(), json!(g.version()));
+                m.insert("protocol".into(), json!(g.proto));
+                if g.version() == Some(1) {
+                    m.insert("call_id".into(), json!(g.key.map(|k| k & 0xffff)));
+                } else if let Some(key) = g.key {
+                    m.insert("key".into(), json!(key));
+                }
+                if let Some(seq) = g.seq {
+                    m.insert("seq".into(), json!(seq));
+                }
+                layers.push(Value::Object(m));
+            }
+            Layer::Vxlan(v) if v.complete() => {
+                let mut m = Map::new();
+                m.insert("type".into(), json!(layer.name()));
+                m.insert("vni".into(), json!(v.vni()));
+                m.insert("flags".into(), json!(v.flags()));
+                if v.kind == decode::vxlan::Kind::Gpe {
+                    m.insert("next_protocol".into(), json!(v.next_protocol()));
+                }
+                layers.push(Value::Object(m));
+            }
+            Layer::Geneve(g) if g.vni().is_some() => {
+                let options: Vec<Value> = g
+                    .option_list()
+                    .iter()
+                    .map(|o| json!({"class": o.class, "type": o.kind, "len": o.len}))
+                    .collect();
+                layers.push(json!({
+                    "type": "geneve",
+                    "vni": g.vni(),
+                    "protocol": g.protocol(),
+                    "options": options,
+                }));
+            }
+            Layer::Mpls(m) => {
+                let labels: Vec<Value> = m
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        json!({"label": e.label(), "tc": e.tc(), "bottom": e.bottom(), "ttl": e.ttl()})
+                    })
+                    .collect();
+                layers.push(json!({"type": "mpls", "labels": labels}));
+            }
+            Layer::Nsh(n) if n.service_path().is_some() => {
+                let (spi, si) = n.service_path().unwrap_or_default();
+                layers.push(json!({
+                    "type": "nsh",
+                    "spi": spi,
+                    "si": si,
+                    "next_protocol": n.next_protocol(),
+                }));
+            }
+            Layer::Pppoe(p) if p.code().is_some() => layers.push(json!({
+                "type": "pppoe",
+                "code": p.code(),
+                "session": p.session(),
+            })),
+            Layer::Ppp(p) if p.protocol.is_some() => {
+                layers.push(json!({"type": "ppp", "protocol": p.protocol}))
+            }
+            Layer::L2tp(l) if l.session.is_some() => layers.push(json!({
+                "type": "l2tp",
+                "control": l.flag(decode::l2tp::FLAG_TYPE),
+                "tunnel": l.tunnel,
+                "session": l.session,
+            })),
+            Layer::Pptp(p) if p.ctrl_type().is_some() => {
+                layers.push(json!({"type": "pptp", "ctrl_type": p.ctrl_type()}))
             }
             Layer::Igmp(g) if !fragmented && g.group().is_some() => layers.push(json!({
                 "type": "igmp",
@@ -387,6 +471,49 @@ mod tests {
         assert_eq!(types, ["ethernet", "ipv4", "udp"]);
         assert_eq!(v["layers"][2]["dport"], 40000);
         assert_eq!(v["layers"][1]["src"], "198.18.0.1");
+    }
+
+    /// A VXLAN datagram (VNI 100) carrying an Ethernet frame with an IPv4/UDP packet.
+    #[test]
+    fn vxlan_vni_then_the_inner_layers() {
+        let mut inner = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 3], [2, 0, 0, 0, 0, 4])
+            .ipv4([198, 18, 1, 1], [198, 18, 1, 2], 64)
+            .udp(1000, 2000)
+            .write(&mut inner, &[7; 4])
+            .unwrap();
+        let mut payload = vec![8, 0, 0, 0, 0, 0, 100, 0];
+        payload.extend_from_slice(&inner);
+        let mut f = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+            .udp(40000, 4789)
+            .write(&mut f, &payload)
+            .unwrap();
+        let pkt = Packet {
+            ts: Timestamp::default(),
+            ifname: "eth0",
+            direction: Direction::Ingress,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: f.len() as u32,
+            data: &f,
+        };
+        let v = packet_json(&pkt);
+        let types: Vec<&str> = v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            types,
+            ["ethernet", "ipv4", "udp", "vxlan", "ethernet", "ipv4", "udp"]
+        );
+        assert_eq!(v["layers"][3]["vni"], 100);
+        assert_eq!(v["layers"][5]["src"], "198.18.1.1");
+        assert_eq!(v["layers"][6]["dport"], 2000);
     }
 
     #[test]

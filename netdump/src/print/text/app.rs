@@ -23,18 +23,22 @@ impl Dissector {
         app: &[Layer<'_>],
         ulen: u32,
     ) -> bool {
-        match app.first() {
-            Some(Layer::Dns(d)) if d.flavor != Flavor::Llmnr => self.dns(out, d, ulen),
-            Some(Layer::Bootp(b)) => self.bootp(out, b, ulen),
-            Some(Layer::Ntp(n)) => self.ntp(out, n, ulen),
-            Some(Layer::Dhcp6(d)) => self.dhcp6(out, d, ulen),
-            Some(Layer::Radius(r)) => self.radius(out, r, ulen),
-            Some(Layer::Syslog(s)) => self.syslog(out, s, ulen),
-            Some(Layer::Tftp(t)) => self.tftp(out, t, ulen),
-            Some(Layer::Hsrp(h)) => self.hsrp(out, h, ulen),
-            Some(Layer::Bfd(b)) => self.bfd(out, b, ulen),
-            Some(Layer::Ptp(p)) => self.ptp(out, p, ulen),
-            Some(Layer::Message(m)) => self.message(out, m, Some(ip)),
+        match app.split_first() {
+            Some((Layer::Dns(d), _)) if d.flavor != Flavor::Llmnr => self.dns(out, d, ulen),
+            Some((Layer::Bootp(b), _)) => self.bootp(out, b, ulen),
+            Some((Layer::Ntp(n), _)) => self.ntp(out, n, ulen),
+            Some((Layer::Dhcp6(d), _)) => self.dhcp6(out, d, ulen),
+            Some((Layer::Radius(r), _)) => self.radius(out, r, ulen),
+            Some((Layer::Syslog(s), _)) => self.syslog(out, s, ulen),
+            Some((Layer::Tftp(t), _)) => self.tftp(out, t, ulen),
+            Some((Layer::Hsrp(h), _)) => self.hsrp(out, h, ulen),
+            Some((Layer::Bfd(b), _)) => self.bfd(out, b, ulen),
+            Some((Layer::Ptp(p), _)) => self.ptp(out, p, ulen),
+            Some((Layer::Message(m), _)) => self.message(out, m, Some(ip)),
+            Some((Layer::Vxlan(v), above)) => self.vxlan(out, v, above),
+            Some((Layer::Geneve(g), above)) => self.geneve(out, g, above),
+            Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
+            Some((Layer::L2tp(l), above)) => self.l2tp(out, l, above),
             _ => return false,
         }
         true
@@ -56,6 +60,7 @@ impl Dissector {
             Some(Layer::Http(h)) if !rst_data => self.http(out, h, length),
             Some(Layer::Dns(d)) if !rst_data => self.dns(out, d, length),
             Some(Layer::Message(m)) if !rst_data => self.message(out, m, Some(ip)),
+            Some(Layer::Pptp(p)) if !rst_data => self.pptp(out, p),
             _ => return false,
         }
         true

@@ -140,6 +140,18 @@ impl Dissector {
                 ip.write_addrs(out, None);
                 self.icmp6(out, ip, i)
             }
+            Some(Layer::Ipv4(inner)) => {
+                ip.write_addrs(out, None);
+                self.ipv4(out, inner, &above[1..]);
+            }
+            Some(Layer::Ipv6(inner)) => {
+                ip.write_addrs(out, None);
+                self.ipv6(out, inner, &above[1..]);
+            }
+            Some(Layer::Gre(g)) => {
+                ip.write_addrs(out, None);
+                self.gre(out, g, &above[1..]);
+            }
             Some(Layer::Vrrp(v)) => {
                 ip.write_addrs(out, None);
                 self.vrrp(out, ip, v)

@@ -28,6 +28,13 @@ impl Dissector {
             LinkType::LINUX_SLL | LinkType::LINUX_SLL2 => self.cooked(out, d, orig_len),
             LinkType::NULL | LinkType::LOOP => self.null(out, d, orig_len),
             LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => self.raw(out, d),
+            LinkType::PPP => match d.layers.split_first() {
+                Some((Layer::Ppp(p), rest)) => self.ppp(out, p, rest),
+                _ => {
+                    out.push_str(" [|ppp]");
+                    self.early_end = true;
+                }
+            },
             _ => {}
         }
     }
@@ -42,6 +49,15 @@ impl Dissector {
             Some((Layer::Ipv4(ip), above)) => self.ipv4(out, ip, above),
             Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
             Some((Layer::Arp(a), _)) => self.arp(out, a),
+            Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
+            Some((Layer::Pppoe(p), above)) => self.pppoe(out, p, above),
+            Some((Layer::Nsh(n), above)) => self.nsh(out, n, above),
+            // PPP over Ethernet without PPPoE (ETHERTYPE_PPP): nothing for an empty frame.
+            Some((Layer::Ppp(p), above)) if p.length > 0 => {
+                out.push_str(": ");
+                self.ppp(out, p, above);
+            }
+            Some((Layer::Ppp(_), _)) => {}
             Some((Layer::Slow(s), _)) => self.slow(out, s),
             Some((Layer::Lldp(l), _)) => self.lldp(out, l),
             Some((Layer::Ptp(p), _)) => self.ptp(out, p, p.length.unwrap_or(p.raw.len() as u32)),
@@ -61,7 +77,13 @@ impl Dissector {
     }
 
     /// As tcpdump's `ether_common_print`.
-    fn ethernet(&mut self, out: &mut String, e: &Ethernet, layers: &[Layer<'_>], orig_len: u32) {
+    pub(super) fn ethernet(
+        &mut self,
+        out: &mut String,
+        e: &Ethernet,
+        layers: &[Layer<'_>],
+        orig_len: u32,
+    ) {
         let length = orig_len.saturating_sub(ethernet::HEADER_LEN as u32);
         let link_header = self.opts.link_header;
         if link_header {

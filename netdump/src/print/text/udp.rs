@@ -24,6 +24,7 @@ impl Dissector {
             return;
         }
         if !u.header_complete() {
+            // tcpdump checks the header was captured before the payload's length.
             out.push_str(" [|udp]");
             return;
         }
