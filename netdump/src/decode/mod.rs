@@ -26,13 +26,16 @@ pub mod ethernet;
 pub mod http;
 pub mod icmp;
 pub mod icmpv6;
+pub mod ipsec;
 pub mod ipv4;
 pub mod ipv6;
+pub mod isakmp;
 pub mod ntp;
 pub mod null;
 pub mod radius;
 pub mod raw;
 pub mod sll;
+pub mod snmp;
 pub mod syslog;
 pub mod tcp;
 pub mod tftp;
@@ -67,6 +70,14 @@ pub enum Layer<'a> {
     Tftp(tftp::Tftp<'a>),
     Http(http::Http<'a>),
     Radius(radius::Radius<'a>),
+    /// IPsec authentication header.
+    Ah(ipsec::Ah<'a>),
+    /// IPsec ESP header (payload encrypted).
+    Esp(ipsec::Esp<'a>),
+    Isakmp(isakmp::Isakmp<'a>),
+    /// What UDP 4500 carries (RFC 3948).
+    NatT(isakmp::NatT<'a>),
+    Snmp(snmp::Snmp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -284,6 +295,8 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_UDP, udp::decode),
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
+    (ipsec::PROTO_AH, ipsec::decode_ah),
+    (ipsec::PROTO_ESP, ipsec::decode_esp),
 ];
 
 /// Application decoders by UDP port. The first entry naming either port wins, so the
@@ -292,6 +305,12 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (69, tftp::decode),
     (68, bootp::decode),
     (67, bootp::decode),
+    (500, isakmp::decode),
+    (4500, isakmp::decode_natt),
+    (7500, isakmp::decode),
+    (8500, isakmp::decode),
+    (161, snmp::decode),
+    (162, snmp::decode),
     (123, ntp::decode),
     (547, dhcp6::decode),
     (546, dhcp6::decode),
@@ -311,6 +330,7 @@ pub const TCP_PORTS: &[(u16, Decoder)] = &[(80, http::decode), (8080, http::deco
 pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
     ("tftp", Some(tftp::decode), None),
     ("radius", Some(radius::decode), None),
+    ("snmp", Some(snmp::decode), None),
 ];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
@@ -451,11 +471,16 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Tftp(t) => t.raw,
         Layer::Http(h) => h.raw,
         Layer::Radius(r) => r.raw,
+        Layer::Ah(a) => a.raw,
+        Layer::Esp(e) => e.raw,
+        Layer::Isakmp(i) => i.raw,
+        Layer::Snmp(s) => s.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
         | Layer::Null(_)
         | Layer::Vlan(_)
+        | Layer::NatT(_)
         | Layer::Unknown(_) => return None,
     };
     let start = bytes.as_ptr() as usize;
@@ -498,6 +523,11 @@ impl Layer<'_> {
             Layer::Tftp(_) => "tftp",
             Layer::Http(_) => "http",
             Layer::Radius(_) => "radius",
+            Layer::Ah(_) => "ah",
+            Layer::Esp(_) => "esp",
+            Layer::Isakmp(_) => "isakmp",
+            Layer::NatT(_) => "isakmp_rfc3948",
+            Layer::Snmp(_) => "snmp",
             Layer::Unknown(_) => "unknown",
         }
     }

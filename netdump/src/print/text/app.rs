@@ -17,7 +17,7 @@ impl Dissector {
     pub(super) fn udp_app(
         &mut self,
         out: &mut String,
-        _ip: &Ip,
+        ip: &Ip,
         _udp: &Udp<'_>,
         app: &[Layer<'_>],
         ulen: u32,
@@ -31,6 +31,9 @@ impl Dissector {
             Some(Layer::Radius(r)) if !quiet => self.radius(out, r, ulen),
             Some(Layer::Syslog(s)) if !quiet => self.syslog(out, s, ulen),
             Some(Layer::Tftp(t)) if !quiet => self.tftp(out, t, ulen),
+            Some(Layer::Isakmp(i)) if !quiet => self.isakmp(out, ip, i.raw, ulen),
+            Some(Layer::NatT(n)) if !quiet => self.isakmp_natt(out, ip, n.raw, ulen),
+            Some(Layer::Snmp(s)) if !quiet => self.snmp(out, s.raw, ulen),
             _ => return false,
         }
         true

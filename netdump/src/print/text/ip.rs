@@ -60,19 +60,22 @@ impl Dissector {
             if h.ttl() != 0 {
                 let _ = write!(out, ", ttl {}", h.ttl());
             }
-            let mut flags = String::new();
-            if h.more_fragments() {
-                flags.push('+');
-            }
-            if h.dont_fragment() {
-                flags.push_str("DF");
-            }
-            if h.reserved_flag() {
-                flags.push_str("rsvd");
-            }
-            if flags.is_empty() {
-                flags.push_str("none");
-            }
+            // tcpdump's bittok2str: the names joined by ", ".
+            let flags = [
+                (h.more_fragments(), "+"),
+                (h.dont_fragment(), "DF"),
+                (h.reserved_flag(), "rsvd"),
+            ]
+            .iter()
+            .filter(|(set, _)| *set)
+            .map(|(_, name)| *name)
+            .collect::<Vec<_>>()
+            .join(", ");
+            let flags = if flags.is_empty() {
+                "none".into()
+            } else {
+                flags
+            };
             let _ = write!(
                 out,
                 ", id {}, offset {}, flags [{flags}], proto {} ({proto}), length {total}",
@@ -207,7 +210,7 @@ impl Dissector {
     }
 
     /// The transport layer after an IP header (`above` starts with it).
-    fn transport(&mut self, out: &mut String, ip: &Ip, above: &[Layer<'_>]) {
+    pub(super) fn transport(&mut self, out: &mut String, ip: &Ip, above: &[Layer<'_>]) {
         match above.first() {
             Some(Layer::Tcp(t)) => self.tcp(out, ip, t, &above[1..]),
             Some(Layer::Udp(u)) => self.udp(out, ip, u, &above[1..]),
@@ -218,6 +221,14 @@ impl Dissector {
             Some(Layer::Icmpv6(i)) => {
                 ip.write_addrs(out, None);
                 self.icmp6(out, ip, i)
+            }
+            Some(Layer::Ah(a)) => {
+                ip.write_addrs(out, None);
+                self.ah(out, ip, a, &above[1..])
+            }
+            Some(Layer::Esp(e)) => {
+                ip.write_addrs(out, None);
+                self.esp(out, e.raw, ip.info.length)
             }
             Some(Layer::Unknown(Unknown {
                 what: Upper::IpProtocol(ipv6::NO_NEXT_HEADER),
@@ -307,7 +318,8 @@ fn ipv4_options(out: &mut String, opts: &[u8]) {
                 } else {
                     out.push_str(name);
                 }
-                if len < 2 {
+                // A length under 2, or past the options' end (ip_optprint).
+                if len < 2 || len > opts.len() - i {
                     let _ = write!(out, " [bad length {len}]");
                     return;
                 }

@@ -13,12 +13,15 @@ mod http;
 mod icmp;
 mod icmpv6;
 mod ip;
+mod ipsec;
+mod isakmp;
 mod link;
 mod names;
 mod ntp;
 mod null;
 mod payload;
 mod radius;
+mod snmp;
 mod syslog;
 mod tcp;
 mod tftp;
@@ -65,6 +68,8 @@ fn names() -> Option<&'static Names> {
 pub struct Dissector {
     opts: Options,
     tcp: tcp::SeqTable,
+    /// IKEv1 initiator cookies seen so far (tcpdump's `cookiecache`).
+    isakmp_cookies: isakmp::Cookies,
     /// Set when a printer ran off the captured bytes where tcpdump's GET_ macros would
     /// longjmp out: tcpdump then dumps (-x) from the frame's start, not past the link header.
     early_end: bool,
@@ -81,6 +86,7 @@ impl Dissector {
         Dissector {
             opts,
             tcp: tcp::SeqTable::default(),
+            isakmp_cookies: isakmp::Cookies::default(),
             early_end: false,
         }
     }

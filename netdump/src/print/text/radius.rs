@@ -1458,7 +1458,11 @@ fn value(out: &mut String, b: &[u8], at: usize, len: usize, kind: u8, a: &Attr) 
             }
             let mut addr = [0u8; 16];
             addr[..len - 2].copy_from_slice(bytes_at(b, at + 2, len - 2)?);
-            let _ = write!(out, "{}/{bits}", super::Host::from(std::net::Ipv6Addr::from(addr)));
+            let _ = write!(
+                out,
+                "{}/{bits}",
+                super::Host::from(std::net::Ipv6Addr::from(addr))
+            );
             if usize::from(bits) > 8 * (len - 2) {
                 out.push_str(" (inconsistent prefix length)");
             }
