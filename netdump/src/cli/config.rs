@@ -228,6 +228,8 @@ impl Args {
                 absolute_seq: self.absolute_seq,
                 suppress_default_print: matches!(dump, Dump::Hex { .. } | Dump::HexAscii { .. }),
                 names: self.names(),
+                // Set by the printer from `decode` below.
+                udp_forced: false,
             },
             time: TimeFormat::from_count(self.time),
             time_nano: self.nano || self.precision == PrecisionArg::Nano,

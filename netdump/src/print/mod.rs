@@ -64,7 +64,10 @@ impl Printer {
         Printer {
             opts,
             clock: time::Clock::with_precision(opts.time, opts.time_nano),
-            dissector: text::Dissector::new(opts.dissect),
+            dissector: text::Dissector::new(text::Options {
+                udp_forced: opts.decode.udp_as.is_some(),
+                ..opts.dissect
+            }),
             line: String::with_capacity(256),
             printed: 0,
         }

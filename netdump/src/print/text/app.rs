@@ -23,7 +23,7 @@ impl Dissector {
         ulen: u32,
     ) -> bool {
         // tcpdump's port chain runs only without -q.
-        let quiet = self.opts.quiet;
+        let quiet = self.opts.quiet && !self.opts.udp_forced;
         match app.first() {
             Some(Layer::Bootp(b)) if !quiet => self.bootp(out, b, ulen),
             Some(Layer::Ntp(n)) if !quiet => self.ntp(out, n, ulen),

@@ -49,6 +49,9 @@ pub struct Options {
     pub suppress_default_print: bool,
     /// Names for addresses and ports (no `-n`); None prints numbers.
     pub names: Option<&'static Names>,
+    /// `-T` chose the printer of every UDP payload: tcpdump then skips the checksum and
+    /// prints it even with `-q` (set by the printer from its decoding options).
+    pub udp_forced: bool,
 }
 
 thread_local! {

@@ -23,12 +23,23 @@ impl Dissector {
             let _ = write!(out, "truncated-udplength {ulen}");
             return;
         }
+        if !u.header_complete() {
+            // tcpdump checks the header was captured before the payload's length.
+            out.push_str(" [|udp]");
+            return;
+        }
         let ulen = ulen - 8;
         let length = ip.info.length.saturating_sub(8);
         // What tcpdump hands the checksum and the payload's printer: the shorter of the
         // two lengths ("bad length" is said only where no printer takes the payload).
         let plen = ulen.min(length);
-        if self.opts.verbose > 0 && !ip.info.fragmented {
+        if self.opts.udp_forced {
+            // tcpdump's -T dispatch comes before its checksum check.
+        } else if self.opts.verbose > 1 && !ip.info.fragmented && ip.v4() && u.checksum() == Some(0)
+        {
+            // tcpdump says so before it looks at whether the payload was captured.
+            out.push_str("[no cksum] ");
+        } else if self.opts.verbose > 0 && !ip.info.fragmented {
             // Only a datagram captured whole has its checksum looked at.
             if let (Some(sum), Some(d)) = (u.checksum(), u.raw.get(..(plen + 8) as usize)) {
                 let addrs = &ip.info.addrs;
