@@ -127,8 +127,7 @@ fn ipsec() -> Vec<(&'static str, Vec<u8>)> {
 /// An ISAKMP header: cookies, next payload, version, exchange, flags, message id; the
 /// length is filled in from `payloads`.
 fn isakmp(
-    icookie: u8,
-    rcookie: u8,
+    (icookie, rcookie): (u8, u8),
     np: u8,
     ver: u8,
     xchg: u8,
@@ -193,7 +192,7 @@ fn ikev1_main_mode() -> Vec<u8> {
         0,
         b"\x4a\x13\x1c\x81\x07\x03\x58\x45\x5c\x57\x28\xf2\x0e\x95\x45\x2f",
     );
-    isakmp(0x11, 0, 1, 0x10, 2, 0, 0, &[sa, vid].concat())
+    isakmp((0x11, 0), 1, 0x10, 2, 0, 0, &[sa, vid].concat())
 }
 
 fn ikev1_quick_mode() -> Vec<u8> {
@@ -239,8 +238,7 @@ fn ikev1_quick_mode() -> Vec<u8> {
     let cert = pl(7, 0, &[4, 0x30, 0x82, 1, 2]);
     let cr = pl(0, 0, &[4]);
     isakmp(
-        0x22,
-        0x33,
+        (0x22, 0x33),
         8,
         0x10,
         32,
@@ -275,8 +273,7 @@ fn ikev1_informational() -> Vec<u8> {
     let n_other = pl(12, 0, &[0, 0, 0, 2, 1, 0, 0x40, 0x00]);
     let d = pl(0, 0, &[0, 0, 0, 1, 3, 4, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]);
     isakmp(
-        0x22,
-        0x33,
+        (0x22, 0x33),
         11,
         0x10,
         5,
@@ -320,8 +317,7 @@ fn ikev2_init() -> Vec<u8> {
     let n_err = pl(43, 0, &[3, 4, 0, 11, 1, 2, 3, 4]);
     let vid = pl(0, 0, b"strongSwan\x01\x02");
     isakmp(
-        0x44,
-        0,
+        (0x44, 0),
         33,
         0x20,
         34,
@@ -356,26 +352,24 @@ fn ikev2_auth() -> Vec<u8> {
     let cp = pl(48, 0, &[1, 0, 0, 0, 0, 1, 0, 0]);
     let eap = pl(42, 0, &[1, 1, 0, 5, 1]);
     let d = pl(0, 0, &[1, 0, 0, 0]);
-    let clear = isakmp(
-        0x44,
-        0x55,
+    isakmp(
+        (0x44, 0x55),
         35,
         0x20,
         35,
         0x08,
         1,
         &[idi, idr, auth, tsi, tsr, cp, eap, d].concat(),
-    );
-    clear
+    )
 }
 
 fn ikev2_encrypted() -> Vec<u8> {
     let e = pl(35, 0, &[0x66; 48]);
-    isakmp(0x44, 0x55, 46, 0x20, 35, 0x20, 2, &e)
+    isakmp((0x44, 0x55), 46, 0x20, 35, 0x20, 2, &e)
 }
 
 fn isakmp_frames() -> Vec<(&'static str, Vec<u8>)> {
-    let mut encrypted_v1 = isakmp(0x11, 0x99, 5, 0x10, 2, 1, 0, &[0; 24]);
+    let mut encrypted_v1 = isakmp((0x11, 0x99), 5, 0x10, 2, 1, 0, &[0; 24]);
     encrypted_v1[24..28].copy_from_slice(&99u32.to_be_bytes());
     let mut natt_ike = vec![0, 0, 0, 0];
     natt_ike.extend(ikev2_init());
@@ -413,7 +407,7 @@ fn isakmp_frames() -> Vec<(&'static str, Vec<u8>)> {
         ("nat-t short", udp4(4500, 4500, &[1, 2])),
         (
             "isakmp version 3",
-            udp4(500, 500, &isakmp(1, 2, 0, 0x30, 1, 0, 0, &[])),
+            udp4(500, 500, &isakmp((1, 2), 0, 0x30, 1, 0, 0, &[])),
         ),
     ]
 }

@@ -93,3 +93,82 @@ pub fn decode_esp<'a>(b: &'a [u8], _cx: &mut Context, layers: &mut Vec<Layer<'a>
     };
     Next::consumed(b, upper)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use super::*;
+    use crate::decode::{Addrs, IpInfo};
+
+    fn cx(length: u32) -> Context {
+        Context {
+            wire_len: Some(length),
+            ip: Some(IpInfo {
+                addrs: Addrs::V4(Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST),
+                length,
+                fragmented: false,
+            }),
+            ..Context::default()
+        }
+    }
+
+    /// AH with a 12-byte ICV protecting UDP, then 4 bytes of it.
+    const AH: [u8; 28] = [
+        17, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0x13, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0xaa, 0xbb,
+        0xcc, 0xdd,
+    ];
+
+    #[test]
+    fn ah_hands_on_its_payload() {
+        let mut c = cx(28);
+        let mut layers = Vec::new();
+        let next = decode_ah(&AH, &mut c, &mut layers);
+        assert_eq!(next.upper, Upper::IpProtocol(17));
+        assert_eq!(next.rest, &AH[24..]);
+        assert_eq!(c.ip.unwrap().length, 4);
+        let [Layer::Ah(a)] = layers[..] else {
+            panic!("{layers:?}")
+        };
+        assert_eq!(
+            (a.spi(), a.seq(), a.header_len()),
+            (Some(256), Some(0x13), Some(24))
+        );
+        assert_eq!(a.icv(), Some(&AH[12..24]));
+    }
+
+    #[test]
+    fn ah_cut_at_every_byte() {
+        for k in 0..24 {
+            let mut layers = Vec::new();
+            let next = decode_ah(&AH[..k], &mut cx(28), &mut layers);
+            assert_eq!(next.upper, Upper::Stop(StopReason::Truncated), "{k}");
+            assert!(matches!(layers[..], [Layer::Ah(_)]));
+        }
+        // A length field saying 8 bytes: tcpdump still reads the sequence number, then
+        // goes on from byte 8.
+        let short = [6, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2];
+        let mut layers = Vec::new();
+        let next = decode_ah(&short, &mut cx(12), &mut layers);
+        assert_eq!((next.upper, next.rest.len()), (Upper::IpProtocol(6), 4));
+    }
+
+    #[test]
+    fn esp_needs_more_than_its_header() {
+        for (b, upper) in [
+            (
+                &[0u8, 0, 0, 1, 0, 0, 0, 2][..],
+                Upper::Stop(StopReason::Truncated),
+            ),
+            (&[0, 0, 0, 1, 0, 0, 0, 2, 9][..], Upper::Nothing),
+        ] {
+            let mut layers = Vec::new();
+            let next = decode_esp(b, &mut cx(9), &mut layers);
+            assert_eq!(next.upper, upper);
+            let [Layer::Esp(e)] = layers[..] else {
+                panic!()
+            };
+            assert_eq!((e.spi(), e.seq()), (Some(1), Some(2)));
+        }
+    }
+}

@@ -66,3 +66,50 @@ fn ah_fields(out: &mut String, b: &[u8], verbose: u8) -> Get<usize> {
     out.push_str("): ");
     Ok(len)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{decode, packet::LinkType};
+
+    /// The text of an IPv4 frame carrying `payload` as protocol `proto`, at `-v` or not.
+    fn text(proto: u8, payload: &[u8], verbose: u8) -> String {
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0, 0x45, 0];
+        f.extend(((20 + payload.len()) as u16).to_be_bytes());
+        f.extend([0, 1, 0, 0, 64, proto, 0, 0, 198, 18, 0, 1, 198, 18, 0, 2]);
+        f.extend_from_slice(payload);
+        let d = decode::decode(LinkType::ETHERNET, &f, f.len() as u32);
+        let mut out = String::new();
+        Dissector::new(super::super::Options {
+            verbose,
+            ..Default::default()
+        })
+        .frame(&mut out, &d, f.len() as u32);
+        out
+    }
+
+    #[test]
+    fn esp_and_ah_as_tcpdump_words_them() {
+        let esp = [0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1, 0xee];
+        assert_eq!(
+            text(50, &esp, 0),
+            "IP 198.18.0.1 > 198.18.0.2: ESP(spi=0x12345678,seq=0x1), length 9"
+        );
+        assert_eq!(
+            text(50, &esp[..8], 0),
+            "IP 198.18.0.1 > 198.18.0.2:  [|esp]"
+        );
+        let mut ah = vec![50, 1, 0, 5, 0, 0, 1, 0, 0, 0, 0, 0x13];
+        ah.extend(esp);
+        assert_eq!(
+            text(51, &ah, 1).lines().nth(1).unwrap(),
+            "    198.18.0.1 > 198.18.0.2: AH(length=1(12-bytes),reserved=0x5[MustBeZero],\
+             spi=0x00000100,seq=0x13,icv=0x): ESP(spi=0x12345678,seq=0x1), length 9"
+        );
+        assert_eq!(
+            text(51, &ah[..10], 0),
+            "IP 198.18.0.1 > 198.18.0.2: AH(reserved=0x5[MustBeZero],spi=0x00000100, [|ah]"
+        );
+        assert_eq!(text(51, &[], 0), "IP 198.18.0.1 > 198.18.0.2:  [|ah]");
+    }
+}

@@ -1308,8 +1308,8 @@ impl Walk<'_, '_> {
             16395 => ("non_first_fragment_also", false, false),
             0..=8191 => ("error", true, false),
             8192..=16383 => ("private-error", true, false),
-            16384..=40959 => ("status", true, false),
-            _ => ("private-status", true, false),
+            40960.. => ("private-status", true, false),
+            _ => ("status", true, false),
         };
         let _ = write!(self.out, " type={ty}({name})");
         let spi_size = usize::from(u8_at(b, ext + 5)?);
@@ -1606,4 +1606,106 @@ fn len_mismatch(out: &mut String, b: &[u8], length: u32) -> Get<()> {
         let _ = write!(out, " (len mismatch: isakmp {len}/ip {length})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use super::*;
+    use crate::decode::IpInfo;
+
+    fn ip(src: [u8; 4], dst: [u8; 4]) -> Ip {
+        Ip {
+            info: IpInfo {
+                addrs: Addrs::V4(Ipv4Addr::from(src), Ipv4Addr::from(dst)),
+                length: 0,
+                fragmented: false,
+            },
+            addrs_printed: false,
+        }
+    }
+
+    /// An IKEv1 header (initiator cookie all `ck`, responder cookie all `rck`) and
+    /// payloads.
+    fn v1(ck: u8, rck: u8, np: u8, payloads: &[u8]) -> Vec<u8> {
+        let mut m = vec![ck; 8];
+        m.extend([rck; 8]);
+        m.extend([np, 0x10, 2, 0, 0, 0, 0, 0]);
+        m.extend(((28 + payloads.len()) as u32).to_be_bytes());
+        m.extend_from_slice(payloads);
+        m
+    }
+
+    fn text(d: &mut Dissector, ip: &Ip, m: &[u8]) -> String {
+        let mut out = String::new();
+        d.isakmp(&mut out, ip, m, m.len() as u32);
+        out
+    }
+
+    #[test]
+    fn initiator_and_responder_by_remembered_cookie() {
+        let mut d = Dissector::new(super::super::Options {
+            verbose: 1,
+            ..Default::default()
+        });
+        let (a, b) = ([198, 18, 0, 1], [198, 18, 0, 2]);
+        let vid = [0, 0, 0, 8, 1, 2, 3, 4];
+        let first = v1(7, 0, 13, &vid);
+        let reply = v1(7, 9, 13, &vid);
+        assert_eq!(
+            text(&mut d, &ip(a, b), &first),
+            "isakmp 1.0 msgid 00000000: phase 1 I ident:\n    (vid: len=4)"
+        );
+        assert!(text(&mut d, &ip(b, a), &reply).contains("phase 1 R ident"));
+        assert!(text(&mut d, &ip(a, b), &reply).contains("phase 1 I ident"));
+        // A reply whose exchange was never seen, and an all-zero cookie, which matches a
+        // slot never filled (as in tcpdump's zeroed table) of no IP version.
+        assert!(text(&mut d, &ip(a, b), &v1(8, 9, 0, &[])).contains("phase 1 ? ident"));
+        assert!(text(&mut d, &ip(a, b), &v1(0, 9, 0, &[])).contains("phase 1 ? ident"));
+    }
+
+    #[test]
+    fn cut_messages_never_panic_and_say_where() {
+        let sa = [
+            0, 0, 0, 36, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 24, 1, 1, 0, 1, 0, 0, 0, 16, 1, 1, 0, 0,
+            0x80, 1, 0, 7, 0x80, 14, 0, 128,
+        ];
+        let m = v1(1, 0, 1, &sa);
+        for verbose in 0..5 {
+            let mut d = Dissector::new(super::super::Options {
+                verbose,
+                ..Default::default()
+            });
+            for k in 0..m.len() {
+                let t = text(&mut d, &ip([1, 1, 1, 1], [2, 2, 2, 2]), &m[..k]);
+                assert!(k >= HEADER_LEN || t == " [|isakmp]", "{t}");
+            }
+            let whole = text(&mut d, &ip([1, 1, 1, 1], [2, 2, 2, 2]), &m);
+            if verbose > 0 {
+                assert!(
+                    whole
+                        .ends_with("(t: #1 id=ike (type=enc value=aes)(type=keylen value=0080))))"),
+                    "{whole}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn nat_traversal() {
+        let mut d = Dissector::new(super::super::Options::default());
+        let ip = ip([1, 1, 1, 1], [2, 2, 2, 2]);
+        let mut out = String::new();
+        d.isakmp_natt(&mut out, &ip, &[0xff], 1);
+        d.isakmp_natt(&mut out, &ip, &[1, 2, 3], 3);
+        out.push('|');
+        d.isakmp_natt(&mut out, &ip, &[0, 0, 0, 1, 0, 0, 0, 2, 3], 9);
+        assert_eq!(
+            out,
+            "isakmp-nat-keep-alive [|isakmp_rfc3948]|UDP-encap: ESP(spi=0x00000001,seq=0x2), length 9"
+        );
+        assert_eq!(str_or_id(ETYPE, 6), "#6");
+        assert_eq!(npstr(46), "v2e");
+    }
 }

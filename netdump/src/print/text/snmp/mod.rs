@@ -972,3 +972,96 @@ impl Dissector {
         self.app_end(out, "snmp", res);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walker's text for `b` (a whole UDP payload) at `verbose`, with MIB names or not.
+    fn text(b: &[u8], verbose: u8, numeric: bool) -> Result<String, String> {
+        let mut out = String::new();
+        let mut w = Walk {
+            out: &mut out,
+            b,
+            verbose,
+            numeric,
+        };
+        let r = w.message(b.len() as u32);
+        match r {
+            Ok(()) => Ok(out),
+            Err(_) => Err(out),
+        }
+    }
+
+    /// v1 GetResponse, community "private": sysDescr.0 = "L", ifInOctets.3 = Counter 256.
+    const RESPONSE: &[u8] = &[
+        0x30, 0x3b, 0x02, 0x01, 0x00, 0x04, 0x07, 0x70, 0x72, 0x69, 0x76, 0x61, 0x74, 0x65, 0xa2,
+        0x2d, 0x02, 0x02, 0x04, 0xd2, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x21, 0x30, 0x0d,
+        0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x04, 0x01, 0x4c, 0x30, 0x10,
+        0x06, 0x0a, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x02, 0x02, 0x01, 0x0a, 0x03, 0x41, 0x02, 0x01,
+        0x00,
+    ];
+
+    #[test]
+    fn a_response_with_and_without_names() {
+        assert_eq!(
+            text(RESPONSE, 0, true).unwrap(),
+            "C=\"private\" GetResponse(45)  .1.3.6.1.2.1.1.1.0=\"L\" .1.3.6.1.2.1.2.2.1.10.3=256"
+        );
+        assert_eq!(
+            text(RESPONSE, 1, false).unwrap(),
+            "{ SNMPv1 C=\"private\" { GetResponse(45) R=1234  system.sysDescr.0=\"L\" \
+             interfaces.ifTable.ifEntry.ifInOctets.3=256 } } "
+        );
+    }
+
+    #[test]
+    fn cut_messages_end_in_complaints_or_the_capture() {
+        for k in 0..RESPONSE.len() {
+            let t = text(&RESPONSE[..k], 1, true);
+            // Either a longjmp (a read past the capture) or tcpdump's own words.
+            if let Ok(s) = t {
+                assert!(s.contains("[|snmp]") || s.contains('['), "{k}: {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn tcpdumps_parse_complaints() {
+        assert_eq!(text(&[0x02, 0x01, 0xff], 0, true).unwrap(), "[!init SEQ]-1");
+        assert_eq!(
+            text(&[0x30, 0x84, 0, 0, 1], 0, true).unwrap(),
+            "[asnlen? 3<4]"
+        );
+        assert_eq!(
+            text(&[0x1f, 0x81, 0x01, 0x00], 0, true).unwrap(),
+            "[id?P/x/129]"
+        );
+        assert_eq!(
+            text(&[0x30, 0x03, 0x02, 0x01, 0x02], 0, true).unwrap(),
+            "SNMP [version = 2]"
+        );
+        assert_eq!(text(&[0x30, 0x05], 0, true).unwrap(), "[len0<asnlen5]");
+        assert_eq!(text(&[], 0, true).unwrap(), "[nothing to parse]");
+    }
+
+    #[test]
+    fn mib_abbreviations() {
+        let oid = |b: &[u8]| {
+            let mut out = String::new();
+            let mut w = Walk {
+                out: &mut out,
+                b,
+                verbose: 0,
+                numeric: false,
+            };
+            let (_, e) = w.parse(0, b.len() as u32).unwrap().unwrap();
+            w.print(&e).unwrap();
+            out
+        };
+        assert_eq!(oid(&[6, 7, 0x2b, 6, 1, 4, 1, 9, 1]), "E:cisco.1");
+        assert_eq!(oid(&[6, 5, 0x2b, 6, 1, 3, 5]), "X:5");
+        assert_eq!(oid(&[6, 2, 0x2b, 6]), ".iso.org.dod");
+        assert_eq!(oid(&[6, 3, 0x88, 0x37, 3]), ".2.999.3");
+    }
+}
