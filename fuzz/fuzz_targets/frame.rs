@@ -49,6 +49,7 @@ fn print_all_ways(pkt: &Packet<'_>) {
         (0, false, Dump::None),
         (2, true, Dump::HexAscii { link: true }),
         (1, false, Dump::Ascii { link: false }),
+        (3, false, Dump::None),
     ] {
         let mut p = Printer::new(PrintOptions {
             dissect: DissectOptions {
@@ -60,10 +61,11 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
+            ..Default::default()
         });
         let mut out = Vec::new();
         p.print(&mut out, pkt).unwrap();
     }
     let mut out = Vec::new();
-    json::write_line(&mut out, pkt).unwrap();
+    json::write_line(&mut out, pkt, Default::default()).unwrap();
 }
