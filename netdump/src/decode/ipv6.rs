@@ -1,5 +1,5 @@
 //! IPv6 headers (RFC 8200) and the extension headers after them: hop-by-hop, routing,
-//! fragment, destination options, authentication.
+//! fragment, destination options (AH, like ESP, is an IP protocol to tcpdump: decode/ipsec.rs).
 
 use std::net::Ipv6Addr;
 
@@ -184,7 +184,6 @@ fn ext_len(kind: u8, b: &[u8]) -> Option<Option<usize>> {
     Some(match kind {
         HOP_BY_HOP | ROUTING | DEST_OPTIONS => b.get(1).map(|l| (usize::from(*l) + 1) * 8),
         FRAGMENT => Some(8),
-        AUTH => b.get(1).map(|l| (usize::from(*l) + 2) * 4),
         _ => return None,
     })
 }

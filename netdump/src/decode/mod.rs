@@ -33,8 +33,10 @@ pub mod http;
 pub mod icmp;
 pub mod icmpv6;
 pub mod igmp;
+pub mod ipsec;
 pub mod ipv4;
 pub mod ipv6;
+pub mod isakmp;
 pub mod l2tp;
 pub mod llc;
 pub mod lldp;
@@ -51,6 +53,7 @@ pub mod radius;
 pub mod raw;
 pub mod sll;
 pub mod slow;
+pub mod snmp;
 pub mod stp;
 pub mod syslog;
 pub mod tcp;
@@ -122,6 +125,14 @@ pub enum Layer<'a> {
     Dns(dns::Dns<'a>),
     /// A message whose printer walks its bytes (PIM, OSPF, AoE, ...: `message::Proto`).
     Message(message::Message<'a>),
+    /// IPsec authentication header.
+    Ah(ipsec::Ah<'a>),
+    /// IPsec ESP header (payload encrypted).
+    Esp(ipsec::Esp<'a>),
+    Isakmp(isakmp::Isakmp<'a>),
+    /// What UDP 4500 carries (RFC 3948).
+    NatT(isakmp::NatT<'a>),
+    Snmp(snmp::Snmp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -391,6 +402,8 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (message::PROTO_EIGRP, message::eigrp),
     (message::PROTO_OSPF, message::ospf),
     (message::PROTO_PIM, message::pim),
+    (ipsec::PROTO_AH, ipsec::decode_ah),
+    (ipsec::PROTO_ESP, ipsec::decode_esp),
 ];
 
 /// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
@@ -420,6 +433,12 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (69, tftp::decode),
     (68, bootp::decode),
     (67, bootp::decode),
+    (500, isakmp::decode),
+    (4500, isakmp::decode_natt),
+    (7500, isakmp::decode),
+    (8500, isakmp::decode),
+    (161, snmp::decode),
+    (162, snmp::decode),
     (123, ntp::decode),
     // ... after Kerberos in tcpdump's chain:
     (l2tp::PORT, l2tp::decode),
@@ -478,6 +497,7 @@ pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
     ("radius", Some(radius::decode), None),
     ("vxlan", Some(vxlan::decode), None),
     ("resp", None, Some(message::resp)),
+    ("snmp", Some(snmp::decode), None),
 ];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
@@ -635,6 +655,10 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Lldp(l) => l.raw,
         Layer::Dns(d) => d.payload,
         Layer::Message(m) => m.raw,
+        Layer::Ah(a) => a.raw,
+        Layer::Esp(e) => e.raw,
+        Layer::Isakmp(i) => i.raw,
+        Layer::Snmp(s) => s.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
@@ -643,6 +667,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         | Layer::Mpls(_)
         | Layer::Ppp(_)
         | Layer::L2tp(_)
+        | Layer::NatT(_)
         | Layer::Unknown(_) => return None,
         Layer::Gre(g) => g.raw,
         Layer::Vxlan(v) => v.raw,
@@ -718,6 +743,11 @@ impl Layer<'_> {
             Layer::Lldp(_) => "lldp",
             Layer::Dns(_) => "domain",
             Layer::Message(m) => m.proto.name(),
+            Layer::Ah(_) => "ah",
+            Layer::Esp(_) => "esp",
+            Layer::Isakmp(_) => "isakmp",
+            Layer::NatT(_) => "isakmp_rfc3948",
+            Layer::Snmp(_) => "snmp",
             Layer::Unknown(_) => "unknown",
         }
     }

@@ -41,7 +41,12 @@
 //!               {"type": "dns" | "mdns" | "llmnr", "id", "response", "opcode", "rcode",
 //!                "counts": [qd, an, ns, ar], "questions": [{"name", "type", "class"}],
 //!                "answers" | "authority" | "additional": [{"name", "type", "class", "ttl",
-//!                "data"}]} ] }
+//!                "data"}]},
+
+//!               {"type": "ah", "spi", "seq", "next_header"}, {"type": "esp", "spi", "seq"},
+//!               {"type": "isakmp", "version", "exchange_type", "flags", "initiator_spi",
+//!                "responder_spi", "message_id"}, {"type": "nat-t", "kind"},
+//!               {"type": "snmp", "version", "community", "pdu"} ] }
 //! ```
 //! A tunnel's layers are followed by the layers of the packet it carries, outermost first
 //! (`ipv4`, `udp`, `vxlan`, `ethernet`, `ipv4`, `tcp`, ...).
@@ -366,7 +371,7 @@ fn dns_json(m: &decode::dns::Dns<'_>) -> Option<Value> {
 }
 
 /// The application layers decoded from UDP and TCP payloads (NTP, DHCP, DHCPv6, syslog,
-/// TFTP, RADIUS, HTTP): what operators filter on, from the decoders' accessors.
+/// TFTP, RADIUS, HTTP, ISAKMP, SNMP) and IPsec headers: what operators filter on, from the decoders' accessors.
 fn app_json(layer: &Layer<'_>) -> Option<Value> {
     Some(match layer {
         Layer::Ntp(n) => json!({
@@ -413,6 +418,42 @@ fn app_json(layer: &Layer<'_>) -> Option<Value> {
             "code": r.code()?,
             "id": r.id(),
             "attributes": r.attribute_types(),
+        }),
+        Layer::Ah(a) => json!({
+            "type": "ah",
+            "spi": a.spi()?,
+            "seq": a.seq(),
+            "next_header": a.next_header(),
+        }),
+        Layer::Esp(e) => json!({"type": "esp", "spi": e.spi()?, "seq": e.seq()}),
+        Layer::Isakmp(i) => {
+            let (major, minor) = i.version()?;
+            let hex = |b: &[u8]| b.iter().map(|c| format!("{c:02x}")).collect::<String>();
+            let (ispi, rspi) = i.cookies()?;
+            json!({
+                "type": "isakmp",
+                "version": format!("{major}.{minor}"),
+                "exchange_type": i.exchange_type(),
+                "flags": i.flags(),
+                "initiator_spi": hex(ispi),
+                "responder_spi": hex(rspi),
+                "message_id": i.message_id(),
+            })
+        }
+        Layer::NatT(n) => json!({
+            "type": "nat-t",
+            "kind": match n.kind() {
+                decode::isakmp::NatTKind::KeepAlive => "keepalive",
+                decode::isakmp::NatTKind::Ike(_) => "ike",
+                decode::isakmp::NatTKind::Esp => "esp",
+                decode::isakmp::NatTKind::Short => return None,
+            },
+        }),
+        Layer::Snmp(s) => json!({
+            "type": "snmp",
+            "version": s.version()?,
+            "community": s.community().map(String::from_utf8_lossy),
+            "pdu": s.pdu_type(),
         }),
         Layer::Http(h) => {
             let s = h.summary()?;
@@ -563,6 +604,49 @@ mod tests {
             (Some("GET"), Some("/a"))
         );
         assert_eq!(h["host"], "example.org");
+    }
+
+    #[test]
+    fn ipsec_ike_and_snmp_layers_have_their_fields() {
+        let json_of = |sport: u16, dport: u16, payload: &[u8]| {
+            let mut f = Vec::new();
+            etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+                .udp(sport, dport)
+                .write(&mut f, payload)
+                .unwrap();
+            let pkt = Packet {
+                ts: Timestamp::default(),
+                ifname: "eth0",
+                direction: Direction::Ingress,
+                pkt_type: 0,
+                hook: Hook::Tc,
+                link_type: crate::packet::LinkType::ETHERNET,
+                orig_len: f.len() as u32,
+                data: &f,
+            };
+            packet_json(&pkt)["layers"].clone()
+        };
+        let l = json_of(4500, 4500, &[0, 0, 1, 0, 0, 0, 0, 9, 0xee, 0xee]);
+        assert_eq!(l[3], json!({"type": "nat-t", "kind": "esp"}));
+        assert_eq!(l[4], json!({"type": "esp", "spi": 256, "seq": 9}));
+        let mut ike = vec![0x11; 8];
+        ike.extend([0; 8]);
+        ike.extend([33, 0x20, 34, 0x08, 0, 0, 0, 0, 0, 0, 0, 28]);
+        let l = json_of(500, 500, &ike);
+        assert_eq!(l[3]["version"], "2.0");
+        assert_eq!(l[3]["exchange_type"], 34);
+        assert_eq!(l[3]["initiator_spi"], "1111111111111111");
+        let snmp = [
+            0x30, 0x1b, 0x02, 0x01, 0x00, 0x04, 0x03, b'a', b'b', b'c', 0xa1, 0x11, 0x02, 0x01,
+            0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x06, 0x30, 0x04, 0x06, 0x00, 0x05,
+            0x00,
+        ];
+        let l = json_of(40000, 161, &snmp);
+        assert_eq!(
+            l[3],
+            json!({"type": "snmp", "version": 0, "community": "abc", "pdu": "GetNextRequest"})
+        );
     }
 
     #[test]

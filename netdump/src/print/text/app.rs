@@ -39,6 +39,9 @@ impl Dissector {
             Some((Layer::Geneve(g), above)) => self.geneve(out, g, above),
             Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
             Some((Layer::L2tp(l), above)) => self.l2tp(out, l, above),
+            Some((Layer::Isakmp(i), _)) => self.isakmp(out, ip, i.raw, ulen),
+            Some((Layer::NatT(n), _)) => self.isakmp_natt(out, ip, n.raw, ulen),
+            Some((Layer::Snmp(s), _)) => self.snmp(out, s.raw, ulen),
             _ => return false,
         }
         true

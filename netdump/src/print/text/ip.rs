@@ -160,6 +160,14 @@ impl Dissector {
                 ip.write_addrs(out, None);
                 self.message(out, m, Some(ip))
             }
+            Some(Layer::Ah(a)) => {
+                ip.write_addrs(out, None);
+                self.ah(out, ip, a, &above[1..])
+            }
+            Some(Layer::Esp(e)) => {
+                ip.write_addrs(out, None);
+                self.esp(out, e.raw, ip.info.length)
+            }
             Some(Layer::Unknown(Unknown {
                 what: Upper::IpProtocol(ipv6::NO_NEXT_HEADER),
                 ..
@@ -218,7 +226,8 @@ fn ipv4_options(out: &mut String, opts: &[u8]) {
                 } else {
                     out.push_str(name);
                 }
-                if len < 2 {
+                // A length under 2, or past the options' end (ip_optprint).
+                if len < 2 || len > opts.len() - i {
                     let _ = write!(out, " [bad length {len}]");
                     return;
                 }

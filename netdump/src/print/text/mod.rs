@@ -27,7 +27,9 @@ mod icmp;
 mod icmpv6;
 mod igmp;
 mod ip;
+mod ipsec;
 mod ipv6;
+mod isakmp;
 mod isoclns;
 mod l2tp;
 mod link;
@@ -51,6 +53,7 @@ mod radius;
 mod resp;
 mod sflow;
 mod slow;
+mod snmp;
 mod stp;
 mod syslog;
 mod tcp;
@@ -107,6 +110,8 @@ fn names() -> Option<&'static Names> {
 pub struct Dissector {
     opts: Options,
     tcp: tcp::SeqTable,
+    /// IKEv1 initiator cookies seen so far (tcpdump's `cookiecache`).
+    isakmp_cookies: isakmp::Cookies,
     /// Set when a printer ran off the captured bytes where tcpdump's GET_ macros would
     /// longjmp out: tcpdump then dumps (-x) from the frame's start, not past the link header.
     early_end: bool,
@@ -123,6 +128,7 @@ impl Dissector {
         Dissector {
             opts,
             tcp: tcp::SeqTable::default(),
+            isakmp_cookies: isakmp::Cookies::default(),
             early_end: false,
         }
     }
