@@ -286,6 +286,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "interfaces",
         "--test",
         "names",
+        "--test",
+        "ipsec_vs_tcpdump",
         "--",
         "--ignored",
         "--test-threads=1",
