@@ -38,6 +38,8 @@ pub enum Proto {
     Sflow,
     /// LISP control messages (UDP 4342).
     Lisp,
+    /// AFS RX (UDP 7000 to 7009).
+    Rx,
 }
 
 impl Proto {
@@ -57,6 +59,7 @@ impl Proto {
             Proto::Resp => "resp",
             Proto::Sflow => "sflow",
             Proto::Lisp => "lisp",
+            Proto::Rx => "rx",
         }
     }
 }
@@ -74,6 +77,9 @@ pub struct Message<'a> {
     pub ip: Option<IpInfo>,
     /// The Ethernet source address, for printers that name it (GeoNetworking).
     pub link_src: Option<[u8; 6]>,
+    /// The UDP or TCP source and destination ports, for printers that tell calls from
+    /// replies by them (RX).
+    pub ports: Option<(u16, u16)>,
 }
 
 impl<'a> Message<'a> {
@@ -95,9 +101,13 @@ fn message<'a>(
     // header, else what the link layer had on the wire.
     let captured = b.len() as u32;
     let length = match (layers.last(), cx.ip) {
-        (Some(Layer::Udp(u)), _) => u
-            .length()
-            .map_or(captured, |l| u32::from(l).saturating_sub(8)),
+        // udp_print hands on the smaller of the UDP and the IP payload lengths.
+        (Some(Layer::Udp(u)), ip) => {
+            let ulen = u
+                .length()
+                .map_or(captured, |l| u32::from(l).saturating_sub(8));
+            ip.map_or(ulen, |ip| ulen.min(ip.length.saturating_sub(8)))
+        }
         (Some(Layer::Tcp(t)), Some(ip)) => ip.length.saturating_sub(t.header_len().unwrap_or(0)),
         (_, Some(ip)) => ip.length,
         (_, None) => cx.wire_len.unwrap_or(captured),
@@ -106,12 +116,18 @@ fn message<'a>(
         Layer::Ethernet(e) => Some(e.src),
         _ => None,
     });
+    let ports = match layers.last() {
+        Some(Layer::Udp(u)) => u.ports(),
+        Some(Layer::Tcp(t)) => t.ports(),
+        _ => None,
+    };
     layers.push(Layer::Message(Message {
         proto,
         raw: b,
         length,
         ip: cx.ip,
         link_src,
+        ports,
     }));
     Next::consumed(b, Upper::Nothing)
 }
@@ -176,6 +192,10 @@ pub fn lisp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> N
     message(Proto::Lisp, b, cx, layers)
 }
 
+pub fn rx<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Rx, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -192,6 +212,8 @@ pub const UDP_LISP_CONTROL: u16 = 4342;
 pub const TCP_OPENFLOW_OLD: u16 = 6633;
 pub const TCP_OPENFLOW: u16 = 6653;
 pub const TCP_RESP: u16 = 6379;
+/// AFS RX: tcpdump's `RX_PORT_LOW` (to `RX_PORT_HIGH`, 7009), either port.
+pub const UDP_RX_LOW: u16 = 7000;
 
 #[cfg(test)]
 mod tests {

@@ -43,6 +43,7 @@ mod pim;
 mod ptp;
 mod radius;
 mod resp;
+mod rx;
 mod sflow;
 mod slow;
 mod stp;
@@ -101,6 +102,8 @@ pub struct Dissector {
     /// Set when a printer ran off the captured bytes where tcpdump's GET_ macros would
     /// longjmp out: tcpdump then dumps (-x) from the frame's start, not past the link header.
     early_end: bool,
+    /// The AFS RX calls seen last, to name their replies' opcodes.
+    rx_cache: rx::Cache,
 }
 
 /// What [`Dissector::frame`] learnt about the frame, for the hex dumps.
@@ -115,6 +118,7 @@ impl Dissector {
             opts,
             tcp: tcp::SeqTable::default(),
             early_end: false,
+            rx_cache: rx::Cache::default(),
         }
     }
 
