@@ -40,6 +40,10 @@ pub enum Proto {
     Lisp,
     /// AFS RX (UDP 7000 to 7009).
     Rx,
+    /// The SSH version banner (TCP 22).
+    Ssh,
+    /// BGP-4 (TCP 179).
+    Bgp,
 }
 
 impl Proto {
@@ -60,6 +64,8 @@ impl Proto {
             Proto::Sflow => "sflow",
             Proto::Lisp => "lisp",
             Proto::Rx => "rx",
+            Proto::Ssh => "ssh",
+            Proto::Bgp => "bgp",
         }
     }
 }
@@ -196,6 +202,14 @@ pub fn rx<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Nex
     message(Proto::Rx, b, cx, layers)
 }
 
+pub fn ssh<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Ssh, b, cx, layers)
+}
+
+pub fn bgp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Bgp, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -214,6 +228,8 @@ pub const TCP_OPENFLOW: u16 = 6653;
 pub const TCP_RESP: u16 = 6379;
 /// AFS RX: tcpdump's `RX_PORT_LOW` (to `RX_PORT_HIGH`, 7009), either port.
 pub const UDP_RX_LOW: u16 = 7000;
+pub const TCP_SSH: u16 = 22;
+pub const TCP_BGP: u16 = 179;
 
 #[cfg(test)]
 mod tests {

@@ -417,7 +417,9 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    (message::TCP_BGP, message::bgp),
     (message::TCP_RESP, message::resp),
+    (message::TCP_SSH, message::ssh),
     (message::TCP_OPENFLOW_OLD, message::openflow),
     (message::TCP_OPENFLOW, message::openflow),
     (80, http::decode),

@@ -227,6 +227,8 @@ impl Dissector {
             Proto::Sflow => self.sflow(out, m),
             Proto::Lisp => self.lisp(out, m),
             Proto::Rx => self.rx(out, m),
+            Proto::Ssh => super::ssh::print(out, m),
+            Proto::Bgp => self.bgp(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");
