@@ -44,6 +44,8 @@ pub enum Proto {
     Ssh,
     /// BGP-4 (TCP 179).
     Bgp,
+    /// RIPv1 and RIPv2 (UDP 520).
+    Rip,
 }
 
 impl Proto {
@@ -66,6 +68,7 @@ impl Proto {
             Proto::Rx => "rx",
             Proto::Ssh => "ssh",
             Proto::Bgp => "bgp",
+            Proto::Rip => "rip",
         }
     }
 }
@@ -210,6 +213,10 @@ pub fn bgp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Ne
     message(Proto::Bgp, b, cx, layers)
 }
 
+pub fn rip<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Rip, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -230,6 +237,7 @@ pub const TCP_RESP: u16 = 6379;
 pub const UDP_RX_LOW: u16 = 7000;
 pub const TCP_SSH: u16 = 22;
 pub const TCP_BGP: u16 = 179;
+pub const UDP_RIP: u16 = 520;
 
 #[cfg(test)]
 mod tests {

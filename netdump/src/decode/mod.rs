@@ -375,6 +375,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (69, tftp::decode),
     (68, bootp::decode),
     (67, bootp::decode),
+    (message::UDP_RIP, message::rip),
     (123, ntp::decode),
     // AFS RX: tcpdump's RX_PORT_LOW..=RX_PORT_HIGH.
     (message::UDP_RX_LOW, message::rx),

@@ -229,6 +229,7 @@ impl Dissector {
             Proto::Rx => self.rx(out, m),
             Proto::Ssh => super::ssh::print(out, m),
             Proto::Bgp => self.bgp(out, m),
+            Proto::Rip => self.rip(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

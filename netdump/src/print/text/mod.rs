@@ -44,6 +44,7 @@ mod pim;
 mod ptp;
 mod radius;
 mod resp;
+mod rip;
 mod rx;
 mod sflow;
 mod slow;
