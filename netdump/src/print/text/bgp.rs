@@ -711,7 +711,7 @@ impl Dissector {
                 }
             }
             2 | 17 => {
-                if len % 2 != 0 {
+                if !len.is_multiple_of(2) {
                     out.push_str("invalid len");
                     return Ok(());
                 }
@@ -784,7 +784,7 @@ impl Dissector {
                 }
             }
             8 => {
-                if len % 4 != 0 {
+                if !len.is_multiple_of(4) {
                     out.push_str("invalid len");
                     return Ok(());
                 }
@@ -811,7 +811,7 @@ impl Dissector {
                 }
             }
             10 => {
-                if len % 4 != 0 {
+                if !len.is_multiple_of(4) {
                     out.push_str("invalid len");
                     return Ok(());
                 }
@@ -827,7 +827,7 @@ impl Dissector {
             14 => return self.mp_reach(out, b, at, len),
             15 => return self.mp_unreach(out, b, at, len),
             32 => {
-                if len == 0 || len % 12 != 0 {
+                if len == 0 || !len.is_multiple_of(12) {
                     out.push_str("invalid len");
                     return Ok(());
                 }
@@ -911,7 +911,7 @@ impl Dissector {
                 nnh += 1;
                 let size = match (af, safi) {
                     (INET, 1 | 2 | 3 | 4 | 132 | 5 | 66) => 4,
-                    (INET6, 1 | 2 | 3 | 4) => 16,
+                    (INET6, 1..=4) => 16,
                     // Next hops of the families this printer does not decode yet.
                     _ => {
                         return Ok(());
@@ -976,7 +976,10 @@ impl Dissector {
     }
 
     /// The NLRI from `p` to the end of the attribute at `at` (`len` bytes).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "tcpdump's NLRI walk needs the family, the position and the attribute's bounds"
+    )]
     fn nlri_list(
         &self,
         out: &mut String,
@@ -1004,7 +1007,10 @@ impl Dissector {
 /// One NLRI (tcpdump's `bgp_nlri_print`): Some(bytes taken), Some(0) where tcpdump stops
 /// quietly, None where it says `[|bgp]`. `len` is the attribute's whole length, as tcpdump
 /// passes it.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "tcpdump's NLRI walk needs the family, the position and the attribute's bounds"
+)]
 fn nlri(
     out: &mut String,
     b: Bytes<'_>,
@@ -1090,7 +1096,7 @@ fn prefix_text(b: Bytes<'_>, at: usize, plen: usize, v4: bool) -> Result<String,
     let n = plen.div_ceil(8);
     let mut a = [0u8; 16];
     a[..n].copy_from_slice(b.get(at, n)?);
-    if plen % 8 != 0 {
+    if !plen.is_multiple_of(8) {
         a[n - 1] &= ((0xff00u32 >> (plen % 8)) & 0xff) as u8;
     }
     let host = if v4 {

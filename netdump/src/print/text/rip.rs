@@ -40,7 +40,7 @@ fn mask2plen(mask: u32) -> i32 {
     (0..=32)
         .rev()
         .find(|&n| mask == if n == 0 { 0 } else { u32::MAX << (32 - n) })
-        .map_or(-1, |n| n as i32)
+        .unwrap_or(-1)
 }
 
 impl Dissector {

@@ -446,7 +446,7 @@ fn acl_print(out: &mut String, s: &[u8]) {
     }
 }
 
-const RX_TYPES: &[(u32, &'static str)] = &[
+const RX_TYPES: &[(u32, &str)] = &[
     (1, "data"),
     (2, "ack"),
     (3, "busy"),
@@ -470,7 +470,7 @@ const RX_FLAGS: &[(u8, u8, &str)] = &[
     (32, DATA, "jumbogram"),
 ];
 
-const FS_REQ: &[(u32, &'static str)] = &[
+const FS_REQ: &[(u32, &str)] = &[
     (130, "fetch-data"),
     (131, "fetch-acl"),
     (132, "fetch-status"),
@@ -514,7 +514,7 @@ const FS_REQ: &[(u32, &'static str)] = &[
     (65541, "cb-rx-conn-addr"),
 ];
 
-const CB_REQ: &[(u32, &'static str)] = &[
+const CB_REQ: &[(u32, &str)] = &[
     (204, "callback"),
     (205, "initcb"),
     (206, "probe"),
@@ -535,7 +535,7 @@ const CB_REQ: &[(u32, &'static str)] = &[
     (65538, "tellmeaboutyourself"),
 ];
 
-const PT_REQ: &[(u32, &'static str)] = &[
+const PT_REQ: &[(u32, &str)] = &[
     (500, "new-user"),
     (501, "where-is-it"),
     (502, "dump-entry"),
@@ -561,7 +561,7 @@ const PT_REQ: &[(u32, &'static str)] = &[
     (530, "list-super-groups"),
 ];
 
-const VLDB_REQ: &[(u32, &'static str)] = &[
+const VLDB_REQ: &[(u32, &str)] = &[
     (501, "create-entry"),
     (502, "delete-entry"),
     (503, "get-entry-by-id"),
@@ -598,7 +598,7 @@ const VLDB_REQ: &[(u32, &'static str)] = &[
     (534, "list-attrib-n2"),
 ];
 
-const KAUTH_REQ: &[(u32, &'static str)] = &[
+const KAUTH_REQ: &[(u32, &str)] = &[
     (1, "auth-old"),
     (21, "authenticate"),
     (22, "authenticate-v2"),
@@ -619,7 +619,7 @@ const KAUTH_REQ: &[(u32, &'static str)] = &[
     (15, "lock-status"),
 ];
 
-const VOL_REQ: &[(u32, &'static str)] = &[
+const VOL_REQ: &[(u32, &str)] = &[
     (100, "create-volume"),
     (101, "delete-volume"),
     (102, "restore"),
@@ -654,7 +654,7 @@ const VOL_REQ: &[(u32, &'static str)] = &[
     (65538, "dump-v2"),
 ];
 
-const BOS_REQ: &[(u32, &'static str)] = &[
+const BOS_REQ: &[(u32, &str)] = &[
     (80, "create-bnode"),
     (81, "delete-bnode"),
     (82, "set-status"),
@@ -694,7 +694,7 @@ const BOS_REQ: &[(u32, &'static str)] = &[
     (116, "set-restricted"),
 ];
 
-const UBIK_REQ: &[(u32, &'static str)] = &[
+const UBIK_REQ: &[(u32, &str)] = &[
     (10000, "vote-beacon"),
     (10001, "vote-debug-old"),
     (10002, "vote-sdebug-old"),
@@ -719,7 +719,7 @@ const UBIK_REQ: &[(u32, &'static str)] = &[
     (20013, "disk-setversion"),
 ];
 
-const AFS_FS_ERRORS: &[(u32, &'static str)] = &[
+const AFS_FS_ERRORS: &[(u32, &str)] = &[
     (101, "salvage volume"),
     (102, "no such vnode"),
     (103, "no such volume"),
@@ -735,7 +735,7 @@ const AFS_FS_ERRORS: &[(u32, &'static str)] = &[
     (0xffff_ff9c, "restarting fileserver"),
 ];
 
-const ACK_REASONS: &[(u32, &'static str)] = &[
+const ACK_REASONS: &[(u32, &str)] = &[
     (1, "ack requested"),
     (2, "duplicate packet"),
     (3, "out of sequence"),
