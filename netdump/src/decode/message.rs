@@ -46,6 +46,14 @@ pub enum Proto {
     Vtp,
     /// Cisco DTP (SNAP, OUI Cisco, PID 0x2004).
     Dtp,
+    /// AFS RX (UDP 7000 to 7009).
+    Rx,
+    /// The SSH version banner (TCP 22).
+    Ssh,
+    /// BGP-4 (TCP 179).
+    Bgp,
+    /// RIPv1 and RIPv2 (UDP 520).
+    Rip,
 }
 
 impl Proto {
@@ -69,6 +77,10 @@ impl Proto {
             Proto::Udld => "udld",
             Proto::Vtp => "vtp",
             Proto::Dtp => "dtp",
+            Proto::Rx => "rx",
+            Proto::Ssh => "ssh",
+            Proto::Bgp => "bgp",
+            Proto::Rip => "rip",
         }
     }
 }
@@ -86,6 +98,9 @@ pub struct Message<'a> {
     pub ip: Option<IpInfo>,
     /// The Ethernet source address, for printers that name it (GeoNetworking).
     pub link_src: Option<[u8; 6]>,
+    /// The UDP or TCP source and destination ports, for printers that tell calls from
+    /// replies by them (RX).
+    pub ports: Option<(u16, u16)>,
 }
 
 impl<'a> Message<'a> {
@@ -107,9 +122,13 @@ fn message<'a>(
     // header, else what the link layer had on the wire.
     let captured = b.len() as u32;
     let length = match (layers.last(), cx.ip) {
-        (Some(Layer::Udp(u)), _) => u
-            .length()
-            .map_or(captured, |l| u32::from(l).saturating_sub(8)),
+        // udp_print hands on the smaller of the UDP and the IP payload lengths.
+        (Some(Layer::Udp(u)), ip) => {
+            let ulen = u
+                .length()
+                .map_or(captured, |l| u32::from(l).saturating_sub(8));
+            ip.map_or(ulen, |ip| ulen.min(ip.length.saturating_sub(8)))
+        }
         (Some(Layer::Tcp(t)), Some(ip)) => ip.length.saturating_sub(t.header_len().unwrap_or(0)),
         (_, Some(ip)) => ip.length,
         (_, None) => cx.wire_len.unwrap_or(captured),
@@ -118,12 +137,18 @@ fn message<'a>(
         Layer::Ethernet(e) => Some(e.src),
         _ => None,
     });
+    let ports = match layers.last() {
+        Some(Layer::Udp(u)) => u.ports(),
+        Some(Layer::Tcp(t)) => t.ports(),
+        _ => None,
+    };
     layers.push(Layer::Message(Message {
         proto,
         raw: b,
         length,
         ip: cx.ip,
         link_src,
+        ports,
     }));
     Next::consumed(b, Upper::Nothing)
 }
@@ -204,6 +229,22 @@ pub fn lisp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> N
     message(Proto::Lisp, b, cx, layers)
 }
 
+pub fn rx<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Rx, b, cx, layers)
+}
+
+pub fn ssh<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Ssh, b, cx, layers)
+}
+
+pub fn bgp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Bgp, b, cx, layers)
+}
+
+pub fn rip<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Rip, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
@@ -220,6 +261,11 @@ pub const UDP_LISP_CONTROL: u16 = 4342;
 pub const TCP_OPENFLOW_OLD: u16 = 6633;
 pub const TCP_OPENFLOW: u16 = 6653;
 pub const TCP_RESP: u16 = 6379;
+/// AFS RX: tcpdump's `RX_PORT_LOW` (to `RX_PORT_HIGH`, 7009), either port.
+pub const UDP_RX_LOW: u16 = 7000;
+pub const TCP_SSH: u16 = 22;
+pub const TCP_BGP: u16 = 179;
+pub const UDP_RIP: u16 = 520;
 
 #[cfg(test)]
 mod tests {

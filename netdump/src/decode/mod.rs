@@ -433,6 +433,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (69, tftp::decode),
     (68, bootp::decode),
     (67, bootp::decode),
+    (message::UDP_RIP, message::rip),
     (500, isakmp::decode),
     (4500, isakmp::decode_natt),
     (7500, isakmp::decode),
@@ -442,6 +443,17 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (123, ntp::decode),
     // ... after Kerberos in tcpdump's chain:
     (l2tp::PORT, l2tp::decode),
+    // AFS RX: tcpdump's RX_PORT_LOW..=RX_PORT_HIGH.
+    (message::UDP_RX_LOW, message::rx),
+    (message::UDP_RX_LOW + 1, message::rx),
+    (message::UDP_RX_LOW + 2, message::rx),
+    (message::UDP_RX_LOW + 3, message::rx),
+    (message::UDP_RX_LOW + 4, message::rx),
+    (message::UDP_RX_LOW + 5, message::rx),
+    (message::UDP_RX_LOW + 6, message::rx),
+    (message::UDP_RX_LOW + 7, message::rx),
+    (message::UDP_RX_LOW + 8, message::rx),
+    (message::UDP_RX_LOW + 9, message::rx),
     (547, dhcp6::decode),
     (546, dhcp6::decode),
     (message::UDP_BABEL, message::babel),
@@ -479,8 +491,10 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
 
 /// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
 pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    (message::TCP_BGP, message::bgp),
     (pptp::PORT, pptp::decode),
     (message::TCP_RESP, message::resp),
+    (message::TCP_SSH, message::ssh),
     (message::TCP_OPENFLOW_OLD, message::openflow),
     (message::TCP_OPENFLOW, message::openflow),
     (80, http::decode),

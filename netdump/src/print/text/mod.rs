@@ -10,6 +10,7 @@ mod arp;
 mod babel;
 mod bcm_li;
 mod bfd;
+mod bgp;
 mod bootp;
 mod cdp;
 mod chars;
@@ -51,9 +52,12 @@ mod pptp;
 mod ptp;
 mod radius;
 mod resp;
+mod rip;
+mod rx;
 mod sflow;
 mod slow;
 mod snmp;
+mod ssh;
 mod stp;
 mod syslog;
 mod tcp;
@@ -115,6 +119,8 @@ pub struct Dissector {
     /// Set when a printer ran off the captured bytes where tcpdump's GET_ macros would
     /// longjmp out: tcpdump then dumps (-x) from the frame's start, not past the link header.
     early_end: bool,
+    /// The AFS RX calls seen last, to name their replies' opcodes.
+    rx_cache: rx::Cache,
 }
 
 /// What [`Dissector::frame`] learnt about the frame, for the hex dumps.
@@ -130,6 +136,7 @@ impl Dissector {
             tcp: tcp::SeqTable::default(),
             isakmp_cookies: isakmp::Cookies::default(),
             early_end: false,
+            rx_cache: rx::Cache::default(),
         }
     }
 

@@ -239,6 +239,7 @@ mod tests {
             length: bytes.len() as u32,
             ip: None,
             link_src: None,
+            ports: None,
         };
         let mut out = String::new();
         if let Err(Trunc(p)) = print(&mut out, &m) {
