@@ -93,7 +93,9 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
     let mut layers: Vec<Value> = Vec::new();
     // A transport header is named only in a datagram that is not split into fragments.
     let mut fragmented = false;
-    for layer in &d.layers {
+    for (i, layer) in d.layers.iter().enumerate() {
+        // A payload no registered decoder took (nothing follows its transport layer).
+        let untaken = i + 1 == d.layers.len();
         match layer {
             Layer::Ethernet(e) => layers.push(json!({
                 "type": "ethernet",
@@ -164,6 +166,9 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
                     "win": t.window(),
                     "payload_len": t.payload().len(),
                 }));
+                if untaken {
+                    layers.extend(tls_json(t.payload()));
+                }
             }
             Layer::Udp(u) if !fragmented && u.header_complete() => {
                 let (sport, dport) = u.ports().unwrap_or_default();
@@ -173,6 +178,11 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
                     "dport": dport,
                     "len": u.length(),
                 }));
+                if untaken {
+                    let payload = u.payload();
+                    let len = u.length().map_or(payload.len(), |l| usize::from(l).saturating_sub(8));
+                    layers.extend(quic_json(&payload[..payload.len().min(len)]));
+                }
             }
             Layer::Icmp(i) if !fragmented && i.header_complete() => {
                 layers.push(json!({"type": "icmp", "icmp_type": i.icmp_type(), "code": i.code()}))
@@ -368,6 +378,64 @@ fn dns_json(m: &decode::dns::Dns<'_>) -> Option<Value> {
         "authority": records(&s.authority),
         "additional": records(&s.additional),
     }))
+}
+
+/// A TLS handshake record at the start of a TCP payload (any port), with its hello's SNI,
+/// ALPN and versions: tcpdump prints nothing of it, so JSON alone reports it.
+fn tls_json(payload: &[u8]) -> Option<Value> {
+    let r = decode::tls::record(payload)?;
+    let mut m = Map::new();
+    m.insert("type".into(), json!("tls"));
+    m.insert(
+        "record_version".into(),
+        json!(decode::tls::version_name(r.version)),
+    );
+    if let Some(h) = &r.hello {
+        m.insert("handshake".into(), json!(h.kind_name()));
+        hello_fields(h, &mut m);
+    }
+    Some(Value::Object(m))
+}
+
+/// A hello's fields, for the `tls` layer and inside a `quic` one.
+fn hello_fields(h: &decode::tls::Hello, m: &mut Map<String, Value>) {
+    let versions: Vec<String> = h
+        .versions()
+        .into_iter()
+        .map(decode::tls::version_name)
+        .collect();
+    if h.kind == decode::tls::CLIENT_HELLO {
+        m.insert("sni".into(), json!(h.sni));
+        m.insert("alpn".into(), json!(h.alpn));
+        m.insert("versions".into(), json!(versions));
+        if let Some(n) = h.cipher_suites {
+            m.insert("cipher_suites".into(), json!(n));
+        }
+    } else {
+        m.insert("selected_version".into(), json!(versions.first()));
+        m.insert("cipher_suite".into(), json!(h.cipher_suite));
+        m.insert("alpn".into(), json!(h.alpn));
+    }
+    m.insert("complete".into(), json!(h.complete));
+}
+
+/// A QUIC v1/v2 Initial at the start of a UDP payload (any port): its header, and the
+/// ClientHello's SNI and ALPN when its Initial keys opened it.
+fn quic_json(payload: &[u8]) -> Option<Value> {
+    let q = decode::quic::initial(payload)?;
+    let hex = |b: &[u8]| b.iter().map(|c| format!("{c:02x}")).collect::<String>();
+    let mut m = Map::new();
+    m.insert("type".into(), json!("quic"));
+    m.insert("version".into(), json!(decode::quic::version_hex(q.version)));
+    m.insert("dcid".into(), json!(hex(q.dcid)));
+    m.insert("scid".into(), json!(hex(q.scid)));
+    m.insert("packet_type".into(), json!("initial"));
+    m.insert("decrypted".into(), json!(q.decrypted));
+    if let Some(h) = &q.hello {
+        m.insert("handshake".into(), json!(h.kind_name()));
+        hello_fields(h, &mut m);
+    }
+    Some(Value::Object(m))
 }
 
 /// The application layers decoded from UDP and TCP payloads (NTP, DHCP, DHCPv6, syslog,
