@@ -93,7 +93,8 @@ fn openssl_client_hello(flags: &[&str]) -> Vec<u8> {
         .spawn()
         .unwrap_or_else(|e| panic!("openssl is needed for this test: {e}"));
     let (mut conn, _) = listener.accept().unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut rec = Vec::new();
     let mut buf = [0u8; 4096];
@@ -114,7 +115,11 @@ fn openssl_client_hello(flags: &[&str]) -> Vec<u8> {
     drop(conn);
     let _ = client.kill();
     let _ = client.wait();
-    assert_eq!(rec.first(), Some(&22), "openssl {flags:?} sent no handshake record");
+    assert_eq!(
+        rec.first(),
+        Some(&22),
+        "openssl {flags:?} sent no handshake record"
+    );
     rec
 }
 
@@ -171,7 +176,10 @@ fn frames() -> Vec<(String, Vec<u8>)> {
             "tls1.3 h2,http/1.1",
             &["-servername", "www.example.test", "-alpn", "h2,http/1.1"],
         ),
-        ("tls1.2 only", &["-servername", "old.example.test", "-tls1_2"]),
+        (
+            "tls1.2 only",
+            &["-servername", "old.example.test", "-tls1_2"],
+        ),
         ("no sni", &["-noservername", "-alpn", "acme-tls/1"]),
     ] {
         let rec = openssl_client_hello(flags);
@@ -183,10 +191,16 @@ fn frames() -> Vec<(String, Vec<u8>)> {
         for (version, vname) in [(quic::VERSION_1, "v1"), (quic::VERSION_2, "v2")] {
             let dcid = [0x5a, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, v.len() as u8];
             let p = quic_initial(version, &dcid, &[0xc1, 0xc2, 0xc3, 0xc4], hello);
-            v.push((format!("{name} quic {vname} udp4 443"), udp4(sport(&v), 443, &p)));
+            v.push((
+                format!("{name} quic {vname} udp4 443"),
+                udp4(sport(&v), 443, &p),
+            ));
             let dcid = [0x6b, 0x11, 0x22, 0x33, 0x44, v.len() as u8];
             let p = quic_initial(version, &dcid, &[], hello);
-            v.push((format!("{name} quic {vname} udp6 4433"), udp6(sport(&v), 4433, &p)));
+            v.push((
+                format!("{name} quic {vname} udp6 4433"),
+                udp6(sport(&v), 4433, &p),
+            ));
         }
     }
     let p = quic::seal_client_initial(quic::VERSION_1, &RFC_DCID, &[], 2, &rfc_frames()).unwrap();

@@ -28,13 +28,13 @@ pub const VERSION_2: u32 = 0x6b33_43cf;
 
 /// RFC 9001 §5.2.
 const SALT_V1: [u8; 20] = [
-    0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17, 0x9a, 0xe6, 0xa4, 0xc8, 0x0c,
-    0xad, 0xcc, 0xbb, 0x7f, 0x0a,
+    0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17, 0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad,
+    0xcc, 0xbb, 0x7f, 0x0a,
 ];
 /// RFC 9369 §3.3.1.
 const SALT_V2: [u8; 20] = [
-    0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e, 0x26, 0x9d,
-    0xcb, 0xf9, 0xbd, 0x2e, 0xd9,
+    0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb,
+    0xf9, 0xbd, 0x2e, 0xd9,
 ];
 
 /// Connection IDs are at most 20 bytes in v1 and v2 (RFC 9000 §17.2).
@@ -236,8 +236,8 @@ fn ack(r: &mut Reader<'_>, ecn: bool) -> Option<()> {
     r.varint()?; // delay
     let ranges = r.varint()?;
     r.varint()?; // first range
-    // Each further range is two varints of at least one byte: a count beyond what is left
-    // ends the walk without looping on it.
+                 // Each further range is two varints of at least one byte: a count beyond what is left
+                 // ends the walk without looping on it.
     if ranges > r.0.len() as u64 {
         return None;
     }
@@ -276,7 +276,9 @@ pub fn seal_client_initial(
     h.push(u8::try_from(scid.len()).ok()?);
     h.extend(scid);
     h.push(0); // no token
-    let length = u16::try_from(frames.len() + 4 + 16).ok().filter(|l| *l < 0x4000)?;
+    let length = u16::try_from(frames.len() + 4 + 16)
+        .ok()
+        .filter(|l| *l < 0x4000)?;
     h.extend((0x4000 | length).to_be_bytes());
     let pn_offset = h.len();
     h.extend(pn.to_be_bytes());
@@ -396,7 +398,10 @@ mod tests {
                 assert_eq!(p[1184..], hex(tail)[..]);
             }
             let i = initial(&p).unwrap();
-            assert_eq!((i.version, i.dcid, i.scid), (version, &hex(RFC_DCID)[..], &[][..]));
+            assert_eq!(
+                (i.version, i.dcid, i.scid),
+                (version, &hex(RFC_DCID)[..], &[][..])
+            );
             assert!(i.decrypted);
             let h = i.hello.unwrap();
             assert_eq!(h.sni.as_deref(), Some("example.com"));
@@ -414,7 +419,12 @@ mod tests {
         let (a, rest) = ch.split_at(40);
         let (b, c) = rest.split_at(30);
         let crypto = |off: usize, d: &[u8]| {
-            let mut f = vec![0x06, 0x40 | (off >> 8) as u8, off as u8, 0x40 | (d.len() >> 8) as u8];
+            let mut f = vec![
+                0x06,
+                0x40 | (off >> 8) as u8,
+                off as u8,
+                0x40 | (d.len() >> 8) as u8,
+            ];
             f.push(d.len() as u8);
             f.extend(d);
             f
@@ -446,8 +456,7 @@ mod tests {
     /// decrypted (the tag), its header still reported.
     #[test]
     fn cut_and_flipped() {
-        let p =
-            seal_client_initial(VERSION_2, &hex(RFC_DCID), &[9; 4], 7, &rfc_frames()).unwrap();
+        let p = seal_client_initial(VERSION_2, &hex(RFC_DCID), &[9; 4], 7, &rfc_frames()).unwrap();
         for n in 0..p.len() {
             let i = initial(&p[..n]);
             assert_eq!(i.is_some(), n >= 1 + 4 + 1 + 8 + 1 + 4, "{n}");

@@ -307,8 +307,11 @@ mod tests {
 
     #[test]
     fn client_hello_fields() {
-        let r = record(&build::record(&build::client_hello("x.example.test", &["h2", "http/1.1"])))
-            .unwrap();
+        let r = record(&build::record(&build::client_hello(
+            "x.example.test",
+            &["h2", "http/1.1"],
+        )))
+        .unwrap();
         assert_eq!(r.version, 0x0301);
         let h = r.hello.unwrap();
         assert_eq!(h.kind_name(), "client_hello");

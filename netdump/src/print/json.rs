@@ -180,7 +180,9 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
                 }));
                 if untaken {
                     let payload = u.payload();
-                    let len = u.length().map_or(payload.len(), |l| usize::from(l).saturating_sub(8));
+                    let len = u
+                        .length()
+                        .map_or(payload.len(), |l| usize::from(l).saturating_sub(8));
                     layers.extend(quic_json(&payload[..payload.len().min(len)]));
                 }
             }
@@ -426,7 +428,10 @@ fn quic_json(payload: &[u8]) -> Option<Value> {
     let hex = |b: &[u8]| b.iter().map(|c| format!("{c:02x}")).collect::<String>();
     let mut m = Map::new();
     m.insert("type".into(), json!("quic"));
-    m.insert("version".into(), json!(decode::quic::version_hex(q.version)));
+    m.insert(
+        "version".into(),
+        json!(decode::quic::version_hex(q.version)),
+    );
     m.insert("dcid".into(), json!(hex(q.dcid)));
     m.insert("scid".into(), json!(hex(q.scid)));
     m.insert("packet_type".into(), json!("initial"));
@@ -782,5 +787,110 @@ mod tests {
         let v = packet_json(&pkt(&f[..f.len() - 3]));
         assert_eq!(v["layers"][3]["answers"].as_array().map(Vec::len), Some(1));
         assert_eq!(v["truncated"], true);
+    }
+
+    fn eth_json(build: impl FnOnce(&mut Vec<u8>)) -> Value {
+        let mut f = Vec::new();
+        build(&mut f);
+        let pkt = Packet {
+            ts: Timestamp::default(),
+            ifname: "eth0",
+            direction: Direction::Ingress,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: f.len() as u32,
+            data: &f,
+        };
+        packet_json(&pkt)
+    }
+
+    fn types(v: &Value) -> Vec<String> {
+        v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["type"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// A ClientHello on any TCP port is a `tls` layer, unless a registered decoder took the
+    /// payload (HTTP on port 80).
+    #[test]
+    fn tls_client_hello_on_untaken_tcp_payloads() {
+        let hello = decode::tls::build::record(&decode::tls::build::client_hello(
+            "x.example.test",
+            &["h2", "http/1.1"],
+        ));
+        let tcp = |dport: u16| {
+            eth_json(|f| {
+                etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                    .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+                    .tcp(40000, dport, 1, 1000)
+                    .write(f, &hello)
+                    .unwrap()
+            })
+        };
+        let v = tcp(8443);
+        assert_eq!(types(&v), ["ethernet", "ipv4", "tcp", "tls"]);
+        assert_eq!(
+            v["layers"][3],
+            json!({"type": "tls", "record_version": "TLS 1.0", "handshake": "client_hello",
+                   "sni": "x.example.test", "alpn": ["h2", "http/1.1"],
+                   "versions": ["TLS 1.3", "TLS 1.2"], "cipher_suites": 3, "complete": true})
+        );
+        // HTTP's decoder took port 80's payload (and found no request line in it).
+        assert_eq!(types(&tcp(80)), ["ethernet", "ipv4", "tcp"]);
+    }
+
+    /// A QUIC Initial on any UDP port is a `quic` layer with the ClientHello's SNI, unless a
+    /// registered decoder took the payload (DNS on port 53); a fragment is not read.
+    #[test]
+    fn quic_initial_on_untaken_udp_payloads() {
+        let mut frames = vec![0x06, 0, 0x40, 0];
+        let hello = decode::tls::build::client_hello("q.example.test", &["h3"]);
+        frames[3] = hello.len() as u8;
+        frames.extend(&hello);
+        frames.resize(1100, 0);
+        let p =
+            decode::quic::seal_client_initial(decode::quic::VERSION_1, &[7; 8], &[9], 0, &frames)
+                .unwrap();
+        let udp = |dport: u16| {
+            eth_json(|f| {
+                etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                    .ipv6(
+                        [0x20, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+                        [0x20, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+                        64,
+                    )
+                    .udp(40000, dport)
+                    .write(f, &p)
+                    .unwrap()
+            })
+        };
+        let v = udp(443);
+        assert_eq!(types(&v), ["ethernet", "ipv6", "udp", "quic"]);
+        let q = &v["layers"][3];
+        assert_eq!(
+            (
+                &q["version"],
+                &q["dcid"],
+                &q["scid"],
+                &q["packet_type"],
+                &q["decrypted"]
+            ),
+            (
+                &json!("0x00000001"),
+                &json!("0707070707070707"),
+                &json!("09"),
+                &json!("initial"),
+                &json!(true)
+            )
+        );
+        assert_eq!(
+            (&q["sni"], &q["alpn"]),
+            (&json!("q.example.test"), &json!(["h3"]))
+        );
+        assert_eq!(types(&udp(53))[3], "dns");
     }
 }
