@@ -46,10 +46,19 @@
 //!               {"type": "ah", "spi", "seq", "next_header"}, {"type": "esp", "spi", "seq"},
 //!               {"type": "isakmp", "version", "exchange_type", "flags", "initiator_spi",
 //!                "responder_spi", "message_id"}, {"type": "nat-t", "kind"},
-//!               {"type": "snmp", "version", "community", "pdu"} ] }
+//!               {"type": "snmp", "version", "community", "pdu"},
+//!               {"type": "tls", "record_version": "TLS 1.0", "handshake": "client_hello",
+//!                "sni", "alpn": [..], "versions": ["TLS 1.3", ..], "cipher_suites": N,
+//!                "complete"} (a server_hello: "selected_version", "cipher_suite", "alpn"),
+//!               {"type": "quic", "version": "0x00000001", "dcid", "scid" (hex),
+//!                "packet_type": "initial", "decrypted", and when decrypted the ClientHello's
+//!                "handshake", "sni", "alpn", "versions", "cipher_suites", "complete"} ] }
 //! ```
 //! A tunnel's layers are followed by the layers of the packet it carries, outermost first
 //! (`ipv4`, `udp`, `vxlan`, `ethernet`, `ipv4`, `tcp`, ...).
+//! `tls` and `quic` (which tcpdump does not print) follow a TCP or UDP layer whose payload no
+//! registered decoder took, on any port; a hello's fields hold what was captured, and
+//! `complete` says whether the whole handshake message was.
 //! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`).
 
 use std::io::{self, Write};
