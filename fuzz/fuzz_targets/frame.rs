@@ -1,6 +1,8 @@
 //! Arbitrary bytes as a kernel sample and as a frame of every link type netdump decodes:
 //! the sample parser, the decoders, the tcpdump-style printer (several flag sets) and the
-//! JSON writer must never panic.
+//! JSON writer must never panic. The bytes are also read as a TLS record, a QUIC Initial,
+//! and as the frames inside a client Initial sealed with its keys (random bytes never pass
+//! the AEAD tag, so the decrypted path is reached only this way).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,6 +17,15 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(s) = sample::parse(data) {
         let mut buf = Vec::new();
         let _ = sample::wire_frame(&s, &mut buf);
+    }
+    let _ = decode::tls::record(data);
+    let _ = decode::quic::initial(data);
+    let mut frames = data.to_vec();
+    frames.resize(frames.len().max(1100), 0);
+    if let Some(p) =
+        decode::quic::seal_client_initial(decode::quic::VERSION_2, &[1; 8], &[2], 0, &frames)
+    {
+        let _ = decode::quic::initial(&p);
     }
     // The first byte picks the original length's excess over the captured bytes.
     let (extra, frame) = match data.split_first() {

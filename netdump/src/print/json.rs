@@ -46,10 +46,19 @@
 //!               {"type": "ah", "spi", "seq", "next_header"}, {"type": "esp", "spi", "seq"},
 //!               {"type": "isakmp", "version", "exchange_type", "flags", "initiator_spi",
 //!                "responder_spi", "message_id"}, {"type": "nat-t", "kind"},
-//!               {"type": "snmp", "version", "community", "pdu"} ] }
+//!               {"type": "snmp", "version", "community", "pdu"},
+//!               {"type": "tls", "record_version": "TLS 1.0", "handshake": "client_hello",
+//!                "sni", "alpn": [..], "versions": ["TLS 1.3", ..], "cipher_suites": N,
+//!                "complete"} (a server_hello: "selected_version", "cipher_suite", "alpn"),
+//!               {"type": "quic", "version": "0x00000001", "dcid", "scid" (hex),
+//!                "packet_type": "initial", "decrypted", and when decrypted the ClientHello's
+//!                "handshake", "sni", "alpn", "versions", "cipher_suites", "complete"} ] }
 //! ```
 //! A tunnel's layers are followed by the layers of the packet it carries, outermost first
 //! (`ipv4`, `udp`, `vxlan`, `ethernet`, `ipv4`, `tcp`, ...).
+//! `tls` and `quic` (which tcpdump does not print) follow a TCP or UDP layer whose payload no
+//! registered decoder took, on any port; a hello's fields hold what was captured, and
+//! `complete` says whether the whole handshake message was.
 //! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`).
 
 use std::io::{self, Write};
@@ -93,7 +102,9 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
     let mut layers: Vec<Value> = Vec::new();
     // A transport header is named only in a datagram that is not split into fragments.
     let mut fragmented = false;
-    for layer in &d.layers {
+    for (i, layer) in d.layers.iter().enumerate() {
+        // A payload no registered decoder took (nothing follows its transport layer).
+        let untaken = i + 1 == d.layers.len();
         match layer {
             Layer::Ethernet(e) => layers.push(json!({
                 "type": "ethernet",
@@ -164,6 +175,9 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
                     "win": t.window(),
                     "payload_len": t.payload().len(),
                 }));
+                if untaken {
+                    layers.extend(tls_json(t.payload()));
+                }
             }
             Layer::Udp(u) if !fragmented && u.header_complete() => {
                 let (sport, dport) = u.ports().unwrap_or_default();
@@ -173,6 +187,13 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
                     "dport": dport,
                     "len": u.length(),
                 }));
+                if untaken {
+                    let payload = u.payload();
+                    let len = u
+                        .length()
+                        .map_or(payload.len(), |l| usize::from(l).saturating_sub(8));
+                    layers.extend(quic_json(&payload[..payload.len().min(len)]));
+                }
             }
             Layer::Icmp(i) if !fragmented && i.header_complete() => {
                 layers.push(json!({"type": "icmp", "icmp_type": i.icmp_type(), "code": i.code()}))
@@ -368,6 +389,67 @@ fn dns_json(m: &decode::dns::Dns<'_>) -> Option<Value> {
         "authority": records(&s.authority),
         "additional": records(&s.additional),
     }))
+}
+
+/// A TLS handshake record at the start of a TCP payload (any port), with its hello's SNI,
+/// ALPN and versions: tcpdump prints nothing of it, so JSON alone reports it.
+fn tls_json(payload: &[u8]) -> Option<Value> {
+    let r = decode::tls::record(payload)?;
+    let mut m = Map::new();
+    m.insert("type".into(), json!("tls"));
+    m.insert(
+        "record_version".into(),
+        json!(decode::tls::version_name(r.version)),
+    );
+    if let Some(h) = &r.hello {
+        m.insert("handshake".into(), json!(h.kind_name()));
+        hello_fields(h, &mut m);
+    }
+    Some(Value::Object(m))
+}
+
+/// A hello's fields, for the `tls` layer and inside a `quic` one.
+fn hello_fields(h: &decode::tls::Hello, m: &mut Map<String, Value>) {
+    let versions: Vec<String> = h
+        .versions()
+        .into_iter()
+        .map(decode::tls::version_name)
+        .collect();
+    if h.kind == decode::tls::CLIENT_HELLO {
+        m.insert("sni".into(), json!(h.sni));
+        m.insert("alpn".into(), json!(h.alpn));
+        m.insert("versions".into(), json!(versions));
+        if let Some(n) = h.cipher_suites {
+            m.insert("cipher_suites".into(), json!(n));
+        }
+    } else {
+        m.insert("selected_version".into(), json!(versions.first()));
+        m.insert("cipher_suite".into(), json!(h.cipher_suite));
+        m.insert("alpn".into(), json!(h.alpn));
+    }
+    m.insert("complete".into(), json!(h.complete));
+}
+
+/// A QUIC v1/v2 Initial at the start of a UDP payload (any port): its header, and the
+/// ClientHello's SNI and ALPN when its Initial keys opened it.
+fn quic_json(payload: &[u8]) -> Option<Value> {
+    let q = decode::quic::initial(payload)?;
+    let hex = |b: &[u8]| b.iter().map(|c| format!("{c:02x}")).collect::<String>();
+    let mut m = Map::new();
+    m.insert("type".into(), json!("quic"));
+    m.insert(
+        "version".into(),
+        json!(decode::quic::version_hex(q.version)),
+    );
+    m.insert("dcid".into(), json!(hex(q.dcid)));
+    m.insert("scid".into(), json!(hex(q.scid)));
+    m.insert("packet_type".into(), json!("initial"));
+    m.insert("decrypted".into(), json!(q.decrypted));
+    if let Some(h) = &q.hello {
+        m.insert("handshake".into(), json!(h.kind_name()));
+        hello_fields(h, &mut m);
+    }
+    Some(Value::Object(m))
 }
 
 /// The application layers decoded from UDP and TCP payloads (NTP, DHCP, DHCPv6, syslog,
@@ -714,5 +796,110 @@ mod tests {
         let v = packet_json(&pkt(&f[..f.len() - 3]));
         assert_eq!(v["layers"][3]["answers"].as_array().map(Vec::len), Some(1));
         assert_eq!(v["truncated"], true);
+    }
+
+    fn eth_json(build: impl FnOnce(&mut Vec<u8>)) -> Value {
+        let mut f = Vec::new();
+        build(&mut f);
+        let pkt = Packet {
+            ts: Timestamp::default(),
+            ifname: "eth0",
+            direction: Direction::Ingress,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: f.len() as u32,
+            data: &f,
+        };
+        packet_json(&pkt)
+    }
+
+    fn types(v: &Value) -> Vec<String> {
+        v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["type"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// A ClientHello on any TCP port is a `tls` layer, unless a registered decoder took the
+    /// payload (HTTP on port 80).
+    #[test]
+    fn tls_client_hello_on_untaken_tcp_payloads() {
+        let hello = decode::tls::build::record(&decode::tls::build::client_hello(
+            "x.example.test",
+            &["h2", "http/1.1"],
+        ));
+        let tcp = |dport: u16| {
+            eth_json(|f| {
+                etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                    .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+                    .tcp(40000, dport, 1, 1000)
+                    .write(f, &hello)
+                    .unwrap()
+            })
+        };
+        let v = tcp(8443);
+        assert_eq!(types(&v), ["ethernet", "ipv4", "tcp", "tls"]);
+        assert_eq!(
+            v["layers"][3],
+            json!({"type": "tls", "record_version": "TLS 1.0", "handshake": "client_hello",
+                   "sni": "x.example.test", "alpn": ["h2", "http/1.1"],
+                   "versions": ["TLS 1.3", "TLS 1.2"], "cipher_suites": 3, "complete": true})
+        );
+        // HTTP's decoder took port 80's payload (and found no request line in it).
+        assert_eq!(types(&tcp(80)), ["ethernet", "ipv4", "tcp"]);
+    }
+
+    /// A QUIC Initial on any UDP port is a `quic` layer with the ClientHello's SNI, unless a
+    /// registered decoder took the payload (DNS on port 53); a fragment is not read.
+    #[test]
+    fn quic_initial_on_untaken_udp_payloads() {
+        let mut frames = vec![0x06, 0, 0x40, 0];
+        let hello = decode::tls::build::client_hello("q.example.test", &["h3"]);
+        frames[3] = hello.len() as u8;
+        frames.extend(&hello);
+        frames.resize(1100, 0);
+        let p =
+            decode::quic::seal_client_initial(decode::quic::VERSION_1, &[7; 8], &[9], 0, &frames)
+                .unwrap();
+        let udp = |dport: u16| {
+            eth_json(|f| {
+                etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                    .ipv6(
+                        [0x20, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+                        [0x20, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+                        64,
+                    )
+                    .udp(40000, dport)
+                    .write(f, &p)
+                    .unwrap()
+            })
+        };
+        let v = udp(443);
+        assert_eq!(types(&v), ["ethernet", "ipv6", "udp", "quic"]);
+        let q = &v["layers"][3];
+        assert_eq!(
+            (
+                &q["version"],
+                &q["dcid"],
+                &q["scid"],
+                &q["packet_type"],
+                &q["decrypted"]
+            ),
+            (
+                &json!("0x00000001"),
+                &json!("0707070707070707"),
+                &json!("09"),
+                &json!("initial"),
+                &json!(true)
+            )
+        );
+        assert_eq!(
+            (&q["sni"], &q["alpn"]),
+            (&json!("q.example.test"), &json!(["h3"]))
+        );
+        assert_eq!(types(&udp(53))[3], "dns");
     }
 }
