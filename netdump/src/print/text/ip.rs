@@ -164,6 +164,7 @@ impl Dissector {
                 ip.write_addrs(out, None);
                 self.ah(out, ip, a, &above[1..])
             }
+            Some(Layer::Dccp(d)) => self.dccp(out, ip, d),
             Some(Layer::Esp(e)) => {
                 ip.write_addrs(out, None);
                 self.esp(out, e.raw, ip.info.length)

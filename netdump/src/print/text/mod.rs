@@ -15,6 +15,7 @@ mod bootp;
 mod cdp;
 mod chars;
 mod cooked;
+mod dccp;
 mod decnet;
 mod dhcp6;
 mod dns;
