@@ -660,6 +660,223 @@ fn frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
     bad_len[16..18].copy_from_slice(&19u16.to_be_bytes());
     fix_ipv4_checksum(&mut bad_len, 14);
     v.push(("ip total length below header", bad_len, None));
+    v.extend(dccp_frames());
+    v
+}
+
+/// The ones'-complement sum of `data` with `init`, folded and inverted.
+fn inet_sum(data: &[u8], init: u32) -> u16 {
+    let mut s = init;
+    for p in data.chunks(2) {
+        s += u32::from(u16::from_be_bytes([p[0], p.get(1).copied().unwrap_or(0)]));
+    }
+    while s >> 16 != 0 {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    !(s as u16)
+}
+
+/// A DCCP packet 40000 > 5001: the generic header (`x`: 48-bit sequence numbers) with
+/// `ccval`/`cscov`, `ty`'s fields, then `opts` (padded to words) and `data`; the checksum
+/// set right for IPv4 198.18.0.1 > 198.18.0.2 (over what CsCov covers) when `good`.
+fn dccp(
+    ty: u8,
+    x: bool,
+    cscov: u8,
+    fields: &[u8],
+    opts: &[u8],
+    data: &[u8],
+    good: bool,
+) -> Vec<u8> {
+    let mut h = vec![0x9c, 0x40, 0x13, 0x89, 0, 0x30 | cscov, 0, 0];
+    h.push(ty << 1 | u8::from(x));
+    if x {
+        h.extend_from_slice(&[0, 0, 0, 0x01, 0x02, 0x03, 0x04]);
+    } else {
+        h.extend_from_slice(&[0x0a, 0x0b, 0x0c]);
+    }
+    h.extend_from_slice(fields);
+    h.extend_from_slice(opts);
+    while h.len() % 4 != 0 {
+        h.push(0);
+    }
+    h[4] = (h.len() / 4) as u8;
+    h.extend_from_slice(data);
+    let len = h.len();
+    let cover = match cscov {
+        0 => len,
+        c => ((usize::from(h[4]) + usize::from(c) - 1) * 4).min(len),
+    };
+    let pseudo: u32 = [198u32 << 8 | 18, 1, 198 << 8 | 18, 2, 33, len as u32]
+        .iter()
+        .sum();
+    let sum = if good {
+        inet_sum(&h[..cover], pseudo)
+    } else {
+        0x1234
+    };
+    h[6..8].copy_from_slice(&sum.to_be_bytes());
+    h
+}
+
+/// DCCP (IP protocol 33): every packet type, both sequence number lengths, partial checksum
+/// coverage, every option tcpdump names (and lengths it refuses), short and cut packets.
+fn dccp_frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
+    let ack24 = [0u8, 0, 0x11, 0x22, 0, 0, 0, 0];
+    let ack48 = [0u8, 0, 0, 0, 0x11, 0x22, 0x33, 0x44];
+    let opts: &[u8] = &[
+        0, 0, 32, 4, 5, 2, 34, 4, 1, 2, 33, 5, 1, 2, 3, 35, 3, 9, 32, 3, 12, 36, 6, 1, 2, 3, 4, 37,
+        3, 7, 38, 3, 0x40, 39, 2, 40, 4, 0xaa, 0xbb, 41, 6, 0, 0, 1, 0, 42, 6, 0, 0, 0, 9, 42, 8,
+        0, 0, 0, 9, 0, 3, 42, 10, 0, 0, 0, 9, 0, 0, 0, 4, 43, 4, 0, 70, 43, 6, 0, 1, 0, 0, 44, 6,
+        1, 2, 3, 4, 1, 2, 3, 20, 2, 128, 4, 0, 5, 129, 6, 0, 0, 0, 6, 130, 3, 1,
+    ];
+    let odd_opts: &[u8] = &[41, 5, 1, 2, 3, 42, 7, 1, 2, 3, 4, 5, 43, 3, 1, 35, 2];
+    let request: Vec<u8> = [&[0u8, 0, 0, 42][..]].concat();
+    let response: Vec<u8> = [&ack48[..], &[0, 0, 0x13, 0x89]].concat();
+    let reset = |code: u8| [&ack48[..], &[code, 1, 2, 3]].concat();
+    let mut v = vec![
+        (
+            "dccp request",
+            dccp(0, true, 0, &request, &[32, 4, 1, 2], b"", true),
+        ),
+        (
+            "dccp request 24-bit",
+            dccp(0, false, 0, &request, &[], b"", true),
+        ),
+        (
+            "dccp response",
+            dccp(1, true, 0, &response, &[0, 0], b"", true),
+        ),
+        ("dccp data", dccp(2, true, 0, &[], &[], b"hello", true)),
+        (
+            "dccp data 24-bit",
+            dccp(2, false, 1, &[], &[37, 3, 1], b"hello", true),
+        ),
+        ("dccp ack", dccp(3, true, 0, &ack48, opts, b"", true)),
+        (
+            "dccp ack 24-bit",
+            dccp(3, false, 0, &ack24, &[0], b"", true),
+        ),
+        (
+            "dccp dataack partial",
+            dccp(4, true, 1, &ack48, &[0, 0, 38, 3, 0], &[7; 40], true),
+        ),
+        (
+            "dccp dataack cscov 3",
+            dccp(4, true, 3, &ack48, &[], &[7; 40], true),
+        ),
+        (
+            "dccp dataack cscov past end",
+            dccp(4, true, 15, &ack48, &[], &[7; 10], true),
+        ),
+        (
+            "dccp bad checksum",
+            dccp(4, true, 2, &ack48, &[], &[7; 40], false),
+        ),
+        ("dccp closereq", dccp(5, true, 0, &ack48, &[], b"", true)),
+        ("dccp close", dccp(6, true, 0, &ack48, &[], b"", true)),
+        ("dccp reset", dccp(7, true, 0, &reset(2), &[], b"", true)),
+        (
+            "dccp reset invalid code",
+            dccp(7, true, 0, &reset(99), &[], b"", true),
+        ),
+        ("dccp sync", dccp(8, true, 0, &ack48, &[], b"", true)),
+        ("dccp syncack", dccp(9, true, 0, &ack48, &[], b"", true)),
+        (
+            "dccp unknown type",
+            dccp(12, true, 0, &ack48, &[], b"", true),
+        ),
+        (
+            "dccp odd option lengths",
+            dccp(3, true, 0, &ack48, odd_opts, b"", true),
+        ),
+        (
+            "dccp option too short",
+            dccp(3, true, 0, &ack48, &[0, 44, 1], b"", true),
+        ),
+        (
+            "dccp ccid option too short",
+            dccp(3, true, 0, &ack48, &[200, 0], b"", true),
+        ),
+        (
+            "dccp unknown option too short",
+            dccp(3, true, 0, &ack48, &[99, 1], b"", true),
+        ),
+    ]
+    .into_iter()
+    .map(|(n, d)| (n, ipv4(33, &d), None))
+    .collect::<Vec<_>>();
+    // Options past the header length: Data Offset says less than the options take.
+    let mut past = dccp(
+        3,
+        true,
+        0,
+        &ack48,
+        &[0, 0, 0, 44, 8, 1, 2, 3, 4, 5, 6],
+        b"",
+        true,
+    );
+    past[4] = 7;
+    v.push(("dccp option past header length", ipv4(33, &past), None));
+    let mut past = dccp(
+        3,
+        true,
+        0,
+        &ack48,
+        &[0, 0, 0, 0, 130, 8, 1, 2, 3, 4, 5, 6],
+        b"",
+        true,
+    );
+    past[4] = 7;
+    v.push(("dccp ccid option past header length", ipv4(33, &past), None));
+    // Data Offset beyond the packet (-q says so).
+    let mut long = dccp(2, true, 0, &[], &[], b"", true);
+    long[4] = 20;
+    v.push(("dccp header longer than packet", ipv4(33, &long), None));
+    // The IP length leaves less than the headers need (the rest of the bytes follow as
+    // link-layer padding).
+    for (name, d, keep) in [
+        (
+            "dccp shorter than 12",
+            dccp(2, true, 0, &[], &[], b"", true),
+            10,
+        ),
+        (
+            "dccp x set, 12 bytes",
+            dccp(2, true, 0, &[], &[], b"", true),
+            12,
+        ),
+        (
+            "dccp ack shorter than its ack",
+            dccp(3, true, 0, &ack48, &[], b"", true),
+            20,
+        ),
+        (
+            "dccp request without service",
+            dccp(0, false, 0, &request, &[], b"", true),
+            14,
+        ),
+    ] {
+        let mut f = ipv4(33, &d);
+        f[16..18].copy_from_slice(&(20 + keep as u16).to_be_bytes());
+        fix_ipv4_checksum(&mut f, 14);
+        v.push((name, f, None));
+    }
+    // Captures cut short inside the header, the ack, the options.
+    let ack = ipv4(33, &dccp(3, true, 0, &ack48, opts, b"", true));
+    for keep in [5, 12, 15, 18, 24, 26, 30, 31, 50] {
+        v.push(("dccp ack cut", ack.clone(), Some(14 + 20 + keep)));
+    }
+    let req = ipv4(33, &dccp(0, true, 0, &request, &[], b"", true));
+    v.push(("dccp request cut", req, Some(14 + 20 + 18)));
+    let rst = ipv4(33, &dccp(7, true, 0, &reset(1), &[], b"", true));
+    v.push(("dccp reset cut", rst, Some(14 + 20 + 26)));
+    // IPv6, whose checksum netdump and tcpdump compute (here: wrong), and after a
+    // hop-by-hop header, where tcpdump prints the addresses twice.
+    let d = dccp(4, true, 1, &ack48, &[0, 38, 3, 0], &[7; 12], true);
+    v.push(("dccp over ipv6", ipv6(33, &d), None));
+    let hbh: Vec<u8> = [&[33u8, 0, 5, 2, 0, 0, 1, 0][..], &d].concat();
+    v.push(("dccp after hop-by-hop", ipv6(0, &hbh), None));
     v
 }
 

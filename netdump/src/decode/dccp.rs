@@ -201,9 +201,10 @@ mod tests {
         (d, next)
     }
 
-    /// A Request with X set, a service code and three options (from a Linux DCCP stack).
-    const REQUEST_X: &str = "cdbb 1389 08 00 a766 01 00 0007b8c5 2d40 00000000 \
-                             2004 0502 2204 0202 2004 0202";
+    /// A Request with X set, a service code and three options (the first packet of tcpdump's
+    /// dccp_partial_csum_v4_simple test).
+    const REQUEST_X: &str = "cdbb 1389 0800 a766 0100 0007 b8bb 9240 0000 0000 \
+                             2004 0502 2204 0102 2004 0102";
 
     fn hex(s: &str) -> Vec<u8> {
         let s: String = s.split_whitespace().collect();
@@ -222,7 +223,7 @@ mod tests {
         assert_eq!((d.ccval(), d.cscov()), (Some(0), Some(0)));
         assert_eq!(d.checksum(), Some(0xa766));
         assert_eq!((d.extended(), d.packet_type()), (Some(true), Some(REQUEST)));
-        assert_eq!(d.seq(), Some(0x0007_b8c5_2d40));
+        assert_eq!(d.seq(), Some(33_164_071_488));
         assert_eq!(d.service(), Some(0));
         assert_eq!(d.fixed_len(), Some(20));
         assert_eq!(d.reset_code(), None);

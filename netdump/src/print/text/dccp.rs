@@ -342,3 +342,104 @@ fn option(out: &mut String, b: Bytes<'_>, at: usize, left: usize) -> Result<usiz
     }
     Ok(optlen)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use super::*;
+    use crate::decode::IpInfo;
+
+    fn hex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn print(verbose: u8, quiet: bool, raw: &[u8], length: u32) -> String {
+        let ip = Ip {
+            info: IpInfo {
+                addrs: Addrs::V4(
+                    Ipv4Addr::new(139, 133, 209, 176),
+                    Ipv4Addr::new(139, 133, 209, 65),
+                ),
+                length,
+                fragmented: false,
+            },
+            addrs_printed: false,
+            final_dst: None,
+            ttl: 64,
+        };
+        let mut d = Dissector::new(super::super::Options {
+            verbose,
+            quiet,
+            ..super::super::Options::default()
+        });
+        let dccp = Dccp { raw, ip: ip.info };
+        let mut out = String::new();
+        d.dccp(&mut out, &ip, &dccp);
+        out
+    }
+
+    /// The first packet of tcpdump's dccp_partial_csum_v4_simple test.
+    const REQUEST: &str = "cdbb 1389 0800 a766 0100 0007 b8bb 9240 0000 0000 \
+                           2004 0502 2204 0102 2004 0102";
+
+    #[test]
+    fn request_at_each_verbosity() {
+        let b = hex(REQUEST);
+        let len = b.len() as u32;
+        let head = "139.133.209.176.52667 > 139.133.209.65.5001: DCCP";
+        assert_eq!(print(0, true, &b, len), format!("{head} 0"));
+        assert_eq!(
+            print(0, false, &b, len),
+            format!("{head} DCCP-Request (service=0) ")
+        );
+        assert_eq!(
+            print(1, false, &b, len),
+            format!("{head} (CCVal 0, CsCov 0, cksum 0xa766 (correct)) DCCP-Request (service=0) ")
+        );
+        assert_eq!(
+            print(2, false, &b, len),
+            format!(
+                "{head} (CCVal 0, CsCov 0, cksum 0xa766 (correct)) DCCP-Request (service=0) \
+                 seq 33164071488 <change_l ack_ratio 2, change_r ccid 2, change_l ccid 2>"
+            )
+        );
+    }
+
+    #[test]
+    fn wrong_checksum_says_what_it_should_be() {
+        let mut b = hex(REQUEST);
+        b[6..8].copy_from_slice(&[0xaa, 0xf3]);
+        let out = print(1, false, &b, b.len() as u32);
+        assert!(out.contains("cksum 0xaaf3 (incorrect -> 0xa766)"), "{out}");
+    }
+
+    /// Cut at every byte, with the IP length kept and shortened, at every verbosity: no
+    /// panic, and a packet without its 12 first bytes is tcpdump's " [|dccp]".
+    #[test]
+    fn survives_every_cut() {
+        let b = hex(REQUEST);
+        for verbose in 0..4 {
+            for quiet in [false, true] {
+                for k in 0..=b.len() {
+                    for len in [b.len() as u32, k as u32, 0, u32::MAX] {
+                        let out = print(verbose, quiet, &b[..k], len);
+                        if k < 12 {
+                            assert_eq!(out, " [|dccp]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shouldbe_folds_the_carry() {
+        assert_eq!(shouldbe(0xaaf3, 0xe100), 0x8bf4);
+        assert_eq!(shouldbe(0, 0), 0);
+    }
+}
