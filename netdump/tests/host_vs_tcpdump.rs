@@ -660,6 +660,20 @@ fn frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
     bad_len[16..18].copy_from_slice(&19u16.to_be_bytes());
     fix_ipv4_checksum(&mut bad_len, 14);
     v.push(("ip total length below header", bad_len, None));
+    // ICMP messages shorter than their header, whole in the capture: tcpdump reads the
+    // type and code, then runs off the end where it next reads.
+    for (name, m) in [
+        ("icmp unknown type, 3 bytes", &[49u8, 0x80, 0xbc][..]),
+        ("icmp unknown type, 2 bytes", &[49, 0x80]),
+        ("icmp time exceeded, 3 bytes", &[11, 0, 0xbc]),
+        ("icmp echo, 6 bytes", &[8, 0, 0xbc, 0, 0, 1]),
+        (
+            "icmp unreachable, 12 bytes",
+            &[3, 1, 0, 0, 0, 0, 0, 0, 0x45, 0, 0, 20],
+        ),
+    ] {
+        v.push((name, ipv4(1, m), None));
+    }
     v.extend(dccp_frames());
     v
 }

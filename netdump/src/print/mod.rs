@@ -314,7 +314,11 @@ mod tests {
             (0, 0, "[Invalid header: caplen==0, len==0]"),
             (34, 0, "[Invalid header: len==0]"),
             (35, 34, "[Invalid header: len(34) < caplen(35)]"),
-            (0, 300_000, "[Invalid header: caplen==0, len(300000) > 262144]"),
+            (
+                0,
+                300_000,
+                "[Invalid header: caplen==0, len(300000) > 262144]",
+            ),
         ] {
             let mut s = String::new();
             assert!(invalid_header(&mut s, caplen, len));
