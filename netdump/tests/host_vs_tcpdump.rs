@@ -675,6 +675,92 @@ fn frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
         v.push((name, ipv4(1, m), None));
     }
     v.extend(dccp_frames());
+    v.extend(ip_option_frames());
+    v
+}
+
+/// IPv4 options as tcpdump 4.99 words them at -v: record and source routes, timestamps of
+/// each flag, router alert, unknown and malformed ones, and a walker running past the
+/// datagram's end ("[truncated-option]", then "[|ip]").
+fn ip_option_frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
+    let with_opts = |opts: &[u8], payload: &[u8]| {
+        let hlen = 20 + opts.len();
+        let total = (hlen + payload.len()) as u16;
+        let mut ip = vec![
+            0x40 | (hlen / 4) as u8,
+            0,
+            0,
+            0,
+            0x12,
+            0x34,
+            0,
+            0,
+            64,
+            17,
+            0,
+            0,
+        ];
+        ip[2..4].copy_from_slice(&total.to_be_bytes());
+        ip.extend_from_slice(&[198, 18, 0, 1, 198, 18, 0, 2]);
+        ip.extend_from_slice(opts);
+        ip.extend_from_slice(payload);
+        let mut f = raw_eth(0x0800, &ip);
+        fix_ipv4_checksum(&mut f, 14);
+        f
+    };
+    let udp = [0x9c, 0x40, 0x9c, 0x41, 0, 8, 0, 0];
+    let opts: &[(&str, &[u8])] = &[
+        ("ip option eol", &[0, 0, 0, 0]),
+        ("ip option nop eol", &[1, 0, 7, 7]),
+        ("ip option ra", &[148, 4, 0, 0]),
+        ("ip option ra value", &[148, 4, 1, 2]),
+        ("ip option ra short", &[148, 2, 1, 1]),
+        ("ip option unknown bad length", &[1, 69, 83, 0]),
+        ("ip option length 1", &[1, 1, 7, 1]),
+        ("ip option security", &[130, 4, 0, 0]),
+        ("ip option traceroute", &[82, 4, 0, 0]),
+        ("ip option rr", &[7, 11, 8, 198, 18, 0, 1, 0, 0, 0, 0, 0]),
+        ("ip option rr bad ptr", &[7, 7, 0, 198, 18, 0, 1, 0]),
+        (
+            "ip option ssrr",
+            &[137, 11, 4, 198, 18, 0, 1, 198, 18, 0, 9, 0],
+        ),
+        ("ip option lsrr short", &[131, 2, 0, 0]),
+        (
+            "ip option ts only",
+            &[68, 12, 9, 0x00, 0, 0, 0, 1, 0, 0, 0, 2],
+        ),
+        ("ip option ts overflow", &[68, 8, 9, 0x30, 0, 0, 0, 1]),
+        (
+            "ip option ts addr",
+            &[68, 12, 5, 0x01, 198, 18, 0, 1, 0, 0, 0, 9],
+        ),
+        (
+            "ip option ts prespec",
+            &[68, 12, 13, 0x03, 198, 18, 0, 1, 0, 0, 0, 9],
+        ),
+        ("ip option ts bad type", &[68, 8, 5, 0x02, 0, 0, 0, 1]),
+        ("ip option ts bad length", &[68, 3, 0, 0]),
+        (
+            "ip option ts bad ptr",
+            &[68, 10, 0, 0x01, 1, 2, 3, 4, 5, 6, 0, 0],
+        ),
+    ];
+    let mut v: Vec<_> = opts
+        .iter()
+        .map(|(n, o)| (*n, with_opts(o, &udp), None))
+        .collect();
+    // The route walker reads four bytes past a 9-byte option at the header's end.
+    v.push((
+        "ip option lsrr past the end",
+        with_opts(&[1, 1, 1, 131, 9, 4, 198, 18, 0, 1, 7, 7], &[]),
+        None,
+    ));
+    v.push((
+        "ip option ts past the end",
+        with_opts(&[1, 1, 68, 10, 0, 1, 1, 2, 3, 4, 5, 6], &[]),
+        None,
+    ));
     v
 }
 

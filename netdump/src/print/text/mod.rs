@@ -29,6 +29,7 @@ mod icmp;
 mod icmpv6;
 mod igmp;
 mod ip;
+mod ipopt;
 mod ipsec;
 mod ipv6;
 mod isakmp;
