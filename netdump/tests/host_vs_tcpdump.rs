@@ -660,6 +660,323 @@ fn frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
     bad_len[16..18].copy_from_slice(&19u16.to_be_bytes());
     fix_ipv4_checksum(&mut bad_len, 14);
     v.push(("ip total length below header", bad_len, None));
+    // ICMP messages shorter than their header, whole in the capture: tcpdump reads the
+    // type and code, then runs off the end where it next reads.
+    for (name, m) in [
+        ("icmp unknown type, 3 bytes", &[49u8, 0x80, 0xbc][..]),
+        ("icmp unknown type, 2 bytes", &[49, 0x80]),
+        ("icmp time exceeded, 3 bytes", &[11, 0, 0xbc]),
+        ("icmp echo, 6 bytes", &[8, 0, 0xbc, 0, 0, 1]),
+        (
+            "icmp unreachable, 12 bytes",
+            &[3, 1, 0, 0, 0, 0, 0, 0, 0x45, 0, 0, 20],
+        ),
+    ] {
+        v.push((name, ipv4(1, m), None));
+    }
+    v.extend(dccp_frames());
+    v.extend(ip_option_frames());
+    v
+}
+
+/// IPv4 options as tcpdump 4.99 words them at -v: record and source routes, timestamps of
+/// each flag, router alert, unknown and malformed ones, and a walker running past the
+/// datagram's end ("[truncated-option]", then "[|ip]").
+fn ip_option_frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
+    let with_opts = |opts: &[u8], payload: &[u8]| {
+        let hlen = 20 + opts.len();
+        let total = (hlen + payload.len()) as u16;
+        let mut ip = vec![
+            0x40 | (hlen / 4) as u8,
+            0,
+            0,
+            0,
+            0x12,
+            0x34,
+            0,
+            0,
+            64,
+            17,
+            0,
+            0,
+        ];
+        ip[2..4].copy_from_slice(&total.to_be_bytes());
+        ip.extend_from_slice(&[198, 18, 0, 1, 198, 18, 0, 2]);
+        ip.extend_from_slice(opts);
+        ip.extend_from_slice(payload);
+        let mut f = raw_eth(0x0800, &ip);
+        fix_ipv4_checksum(&mut f, 14);
+        f
+    };
+    let udp = [0x9c, 0x40, 0x9c, 0x41, 0, 8, 0, 0];
+    let opts: &[(&str, &[u8])] = &[
+        ("ip option eol", &[0, 0, 0, 0]),
+        ("ip option nop eol", &[1, 0, 7, 7]),
+        ("ip option ra", &[148, 4, 0, 0]),
+        ("ip option ra value", &[148, 4, 1, 2]),
+        ("ip option ra short", &[148, 2, 1, 1]),
+        ("ip option unknown bad length", &[1, 69, 83, 0]),
+        ("ip option length 1", &[1, 1, 7, 1]),
+        ("ip option security", &[130, 4, 0, 0]),
+        ("ip option traceroute", &[82, 4, 0, 0]),
+        ("ip option rr", &[7, 11, 8, 198, 18, 0, 1, 0, 0, 0, 0, 0]),
+        ("ip option rr bad ptr", &[7, 7, 0, 198, 18, 0, 1, 0]),
+        (
+            "ip option ssrr",
+            &[137, 11, 4, 198, 18, 0, 1, 198, 18, 0, 9, 0],
+        ),
+        ("ip option lsrr short", &[131, 2, 0, 0]),
+        (
+            "ip option ts only",
+            &[68, 12, 9, 0x00, 0, 0, 0, 1, 0, 0, 0, 2],
+        ),
+        ("ip option ts overflow", &[68, 8, 9, 0x30, 0, 0, 0, 1]),
+        (
+            "ip option ts addr",
+            &[68, 12, 5, 0x01, 198, 18, 0, 1, 0, 0, 0, 9],
+        ),
+        (
+            "ip option ts prespec",
+            &[68, 12, 13, 0x03, 198, 18, 0, 1, 0, 0, 0, 9],
+        ),
+        ("ip option ts bad type", &[68, 8, 5, 0x02, 0, 0, 0, 1]),
+        ("ip option ts bad length", &[68, 3, 0, 0]),
+        (
+            "ip option ts bad ptr",
+            &[68, 10, 0, 0x01, 1, 2, 3, 4, 5, 6, 0, 0],
+        ),
+    ];
+    let mut v: Vec<_> = opts
+        .iter()
+        .map(|(n, o)| (*n, with_opts(o, &udp), None))
+        .collect();
+    // The route walker reads four bytes past a 9-byte option at the header's end.
+    v.push((
+        "ip option lsrr past the end",
+        with_opts(&[1, 1, 1, 131, 9, 4, 198, 18, 0, 1, 7, 7], &[]),
+        None,
+    ));
+    v.push((
+        "ip option ts past the end",
+        with_opts(&[1, 1, 68, 10, 0, 1, 1, 2, 3, 4, 5, 6], &[]),
+        None,
+    ));
+    v
+}
+
+/// The ones'-complement sum of `data` with `init`, folded and inverted.
+fn inet_sum(data: &[u8], init: u32) -> u16 {
+    let mut s = init;
+    for p in data.chunks(2) {
+        s += u32::from(u16::from_be_bytes([p[0], p.get(1).copied().unwrap_or(0)]));
+    }
+    while s >> 16 != 0 {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    !(s as u16)
+}
+
+/// A DCCP packet 40000 > 5001: the generic header (`x`: 48-bit sequence numbers) with
+/// `ccval`/`cscov`, `ty`'s fields, then `opts` (padded to words) and `data`; the checksum
+/// set right for IPv4 198.18.0.1 > 198.18.0.2 (over what CsCov covers) when `good`.
+fn dccp(
+    ty: u8,
+    x: bool,
+    cscov: u8,
+    fields: &[u8],
+    opts: &[u8],
+    data: &[u8],
+    good: bool,
+) -> Vec<u8> {
+    let mut h = vec![0x9c, 0x40, 0x13, 0x89, 0, 0x30 | cscov, 0, 0];
+    h.push(ty << 1 | u8::from(x));
+    if x {
+        h.extend_from_slice(&[0, 0, 0, 0x01, 0x02, 0x03, 0x04]);
+    } else {
+        h.extend_from_slice(&[0x0a, 0x0b, 0x0c]);
+    }
+    h.extend_from_slice(fields);
+    h.extend_from_slice(opts);
+    while h.len() % 4 != 0 {
+        h.push(0);
+    }
+    h[4] = (h.len() / 4) as u8;
+    h.extend_from_slice(data);
+    let len = h.len();
+    let cover = match cscov {
+        0 => len,
+        c => ((usize::from(h[4]) + usize::from(c) - 1) * 4).min(len),
+    };
+    let pseudo: u32 = [198u32 << 8 | 18, 1, 198 << 8 | 18, 2, 33, len as u32]
+        .iter()
+        .sum();
+    let sum = if good {
+        inet_sum(&h[..cover], pseudo)
+    } else {
+        0x1234
+    };
+    h[6..8].copy_from_slice(&sum.to_be_bytes());
+    h
+}
+
+/// DCCP (IP protocol 33): every packet type, both sequence number lengths, partial checksum
+/// coverage, every option tcpdump names (and lengths it refuses), short and cut packets.
+fn dccp_frames() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
+    let ack24 = [0u8, 0, 0x11, 0x22, 0, 0, 0, 0];
+    let ack48 = [0u8, 0, 0, 0, 0x11, 0x22, 0x33, 0x44];
+    let opts: &[u8] = &[
+        0, 0, 32, 4, 5, 2, 34, 4, 1, 2, 33, 5, 1, 2, 3, 35, 3, 9, 32, 3, 12, 36, 6, 1, 2, 3, 4, 37,
+        3, 7, 38, 3, 0x40, 39, 2, 40, 4, 0xaa, 0xbb, 41, 6, 0, 0, 1, 0, 42, 6, 0, 0, 0, 9, 42, 8,
+        0, 0, 0, 9, 0, 3, 42, 10, 0, 0, 0, 9, 0, 0, 0, 4, 43, 4, 0, 70, 43, 6, 0, 1, 0, 0, 44, 6,
+        1, 2, 3, 4, 1, 2, 3, 20, 2, 128, 4, 0, 5, 129, 6, 0, 0, 0, 6, 130, 3, 1,
+    ];
+    let odd_opts: &[u8] = &[41, 5, 1, 2, 3, 42, 7, 1, 2, 3, 4, 5, 43, 3, 1, 35, 2];
+    let request: Vec<u8> = [&[0u8, 0, 0, 42][..]].concat();
+    let response: Vec<u8> = [&ack48[..], &[0, 0, 0x13, 0x89]].concat();
+    let reset = |code: u8| [&ack48[..], &[code, 1, 2, 3]].concat();
+    let mut v = vec![
+        (
+            "dccp request",
+            dccp(0, true, 0, &request, &[32, 4, 1, 2], b"", true),
+        ),
+        (
+            "dccp request 24-bit",
+            dccp(0, false, 0, &request, &[], b"", true),
+        ),
+        (
+            "dccp response",
+            dccp(1, true, 0, &response, &[0, 0], b"", true),
+        ),
+        ("dccp data", dccp(2, true, 0, &[], &[], b"hello", true)),
+        (
+            "dccp data 24-bit",
+            dccp(2, false, 1, &[], &[37, 3, 1], b"hello", true),
+        ),
+        ("dccp ack", dccp(3, true, 0, &ack48, opts, b"", true)),
+        (
+            "dccp ack 24-bit",
+            dccp(3, false, 0, &ack24, &[0], b"", true),
+        ),
+        (
+            "dccp dataack partial",
+            dccp(4, true, 1, &ack48, &[0, 0, 38, 3, 0], &[7; 40], true),
+        ),
+        (
+            "dccp dataack cscov 3",
+            dccp(4, true, 3, &ack48, &[], &[7; 40], true),
+        ),
+        (
+            "dccp dataack cscov past end",
+            dccp(4, true, 15, &ack48, &[], &[7; 10], true),
+        ),
+        (
+            "dccp bad checksum",
+            dccp(4, true, 2, &ack48, &[], &[7; 40], false),
+        ),
+        ("dccp closereq", dccp(5, true, 0, &ack48, &[], b"", true)),
+        ("dccp close", dccp(6, true, 0, &ack48, &[], b"", true)),
+        ("dccp reset", dccp(7, true, 0, &reset(2), &[], b"", true)),
+        (
+            "dccp reset invalid code",
+            dccp(7, true, 0, &reset(99), &[], b"", true),
+        ),
+        ("dccp sync", dccp(8, true, 0, &ack48, &[], b"", true)),
+        ("dccp syncack", dccp(9, true, 0, &ack48, &[], b"", true)),
+        (
+            "dccp unknown type",
+            dccp(12, true, 0, &ack48, &[], b"", true),
+        ),
+        (
+            "dccp odd option lengths",
+            dccp(3, true, 0, &ack48, odd_opts, b"", true),
+        ),
+        (
+            "dccp option too short",
+            dccp(3, true, 0, &ack48, &[0, 44, 1], b"", true),
+        ),
+        (
+            "dccp ccid option too short",
+            dccp(3, true, 0, &ack48, &[200, 0], b"", true),
+        ),
+        (
+            "dccp unknown option too short",
+            dccp(3, true, 0, &ack48, &[99, 1], b"", true),
+        ),
+    ]
+    .into_iter()
+    .map(|(n, d)| (n, ipv4(33, &d), None))
+    .collect::<Vec<_>>();
+    // Options past the header length: Data Offset says less than the options take.
+    let mut past = dccp(
+        3,
+        true,
+        0,
+        &ack48,
+        &[0, 0, 0, 44, 8, 1, 2, 3, 4, 5, 6],
+        b"",
+        true,
+    );
+    past[4] = 7;
+    v.push(("dccp option past header length", ipv4(33, &past), None));
+    let mut past = dccp(
+        3,
+        true,
+        0,
+        &ack48,
+        &[0, 0, 0, 0, 130, 8, 1, 2, 3, 4, 5, 6],
+        b"",
+        true,
+    );
+    past[4] = 7;
+    v.push(("dccp ccid option past header length", ipv4(33, &past), None));
+    // Data Offset beyond the packet (-q says so).
+    let mut long = dccp(2, true, 0, &[], &[], b"", true);
+    long[4] = 20;
+    v.push(("dccp header longer than packet", ipv4(33, &long), None));
+    // The IP length leaves less than the headers need (the rest of the bytes follow as
+    // link-layer padding).
+    for (name, d, keep) in [
+        (
+            "dccp shorter than 12",
+            dccp(2, true, 0, &[], &[], b"", true),
+            10,
+        ),
+        (
+            "dccp x set, 12 bytes",
+            dccp(2, true, 0, &[], &[], b"", true),
+            12,
+        ),
+        (
+            "dccp ack shorter than its ack",
+            dccp(3, true, 0, &ack48, &[], b"", true),
+            20,
+        ),
+        (
+            "dccp request without service",
+            dccp(0, false, 0, &request, &[], b"", true),
+            14,
+        ),
+    ] {
+        let mut f = ipv4(33, &d);
+        f[16..18].copy_from_slice(&(20 + keep as u16).to_be_bytes());
+        fix_ipv4_checksum(&mut f, 14);
+        v.push((name, f, None));
+    }
+    // Captures cut short inside the header, the ack, the options.
+    let ack = ipv4(33, &dccp(3, true, 0, &ack48, opts, b"", true));
+    for keep in [5, 12, 15, 18, 24, 26, 30, 31, 50] {
+        v.push(("dccp ack cut", ack.clone(), Some(14 + 20 + keep)));
+    }
+    let req = ipv4(33, &dccp(0, true, 0, &request, &[], b"", true));
+    v.push(("dccp request cut", req, Some(14 + 20 + 18)));
+    let rst = ipv4(33, &dccp(7, true, 0, &reset(1), &[], b"", true));
+    v.push(("dccp reset cut", rst, Some(14 + 20 + 26)));
+    // IPv6, whose checksum netdump and tcpdump compute (here: wrong), and after a
+    // hop-by-hop header, where tcpdump prints the addresses twice.
+    let d = dccp(4, true, 1, &ack48, &[0, 38, 3, 0], &[7; 12], true);
+    v.push(("dccp over ipv6", ipv6(33, &d), None));
+    let hbh: Vec<u8> = [&[33u8, 0, 5, 2, 0, 0, 1, 0][..], &d].concat();
+    v.push(("dccp after hop-by-hop", ipv6(0, &hbh), None));
     v
 }
 

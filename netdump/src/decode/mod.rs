@@ -23,6 +23,7 @@ pub mod bfd;
 pub mod bootp;
 pub mod cdp;
 pub mod checksum;
+pub mod dccp;
 pub mod dhcp6;
 pub mod dns;
 pub mod ethernet;
@@ -131,6 +132,8 @@ pub enum Layer<'a> {
     Ah(ipsec::Ah<'a>),
     /// IPsec ESP header (payload encrypted).
     Esp(ipsec::Esp<'a>),
+    /// A DCCP packet (RFC 4340).
+    Dccp(dccp::Dccp<'a>),
     Isakmp(isakmp::Isakmp<'a>),
     /// What UDP 4500 carries (RFC 3948).
     NatT(isakmp::NatT<'a>),
@@ -406,6 +409,7 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (message::PROTO_PIM, message::pim),
     (ipsec::PROTO_AH, ipsec::decode_ah),
     (ipsec::PROTO_ESP, ipsec::decode_esp),
+    (dccp::PROTO_DCCP, dccp::decode),
 ];
 
 /// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
@@ -673,6 +677,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Message(m) => m.raw,
         Layer::Ah(a) => a.raw,
         Layer::Esp(e) => e.raw,
+        Layer::Dccp(d) => d.raw,
         Layer::Isakmp(i) => i.raw,
         Layer::Snmp(s) => s.raw,
         Layer::Ethernet(_)
@@ -761,6 +766,7 @@ impl Layer<'_> {
             Layer::Message(m) => m.proto.name(),
             Layer::Ah(_) => "ah",
             Layer::Esp(_) => "esp",
+            Layer::Dccp(_) => "dccp",
             Layer::Isakmp(_) => "isakmp",
             Layer::NatT(_) => "isakmp_rfc3948",
             Layer::Snmp(_) => "snmp",

@@ -44,6 +44,8 @@
 //!                "data"}]},
 
 //!               {"type": "ah", "spi", "seq", "next_header"}, {"type": "esp", "spi", "seq"},
+//!               {"type": "dccp", "sport", "dport", "packet_type", "seq", "ack", "ccval",
+//!                "cscov", "service", "reset_code"},
 //!               {"type": "isakmp", "version", "exchange_type", "flags", "initiator_spi",
 //!                "responder_spi", "message_id"}, {"type": "nat-t", "kind"},
 //!               {"type": "snmp", "version", "community", "pdu"},
@@ -508,6 +510,22 @@ fn app_json(layer: &Layer<'_>) -> Option<Value> {
             "next_header": a.next_header(),
         }),
         Layer::Esp(e) => json!({"type": "esp", "spi": e.spi()?, "seq": e.seq()}),
+        Layer::Dccp(d) if d.header_complete() => {
+            let (sport, dport) = d.ports()?;
+            let t = d.packet_type()?;
+            json!({
+                "type": "dccp",
+                "sport": sport,
+                "dport": dport,
+                "packet_type": decode::dccp::type_name(t).unwrap_or("unknown"),
+                "seq": d.seq(),
+                "ack": (t != decode::dccp::DATA && t != decode::dccp::REQUEST).then(|| d.ack()).flatten(),
+                "ccval": d.ccval(),
+                "cscov": d.cscov(),
+                "service": d.service(),
+                "reset_code": d.reset_code(),
+            })
+        }
         Layer::Isakmp(i) => {
             let (major, minor) = i.version()?;
             let hex = |b: &[u8]| b.iter().map(|c| format!("{c:02x}")).collect::<String>();
@@ -709,6 +727,31 @@ mod tests {
             };
             packet_json(&pkt)["layers"].clone()
         };
+        // DCCP: a Reset with 48-bit sequence numbers, after an IPv4 header built by hand.
+        let dccp = [
+            0x9c, 0x40, 0x13, 0x89, 7, 0x10, 0, 0, 0x0f, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0,
+            9, 1, 0, 0, 0,
+        ];
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0];
+        f.extend([
+            0x45, 0, 0, 48, 0, 0, 0x40, 0, 64, 33, 0, 0, 198, 18, 0, 1, 198, 18, 0, 2,
+        ]);
+        f.extend(dccp);
+        let pkt = Packet {
+            ts: Timestamp::default(),
+            ifname: "eth0",
+            direction: Direction::Ingress,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: f.len() as u32,
+            data: &f,
+        };
+        assert_eq!(
+            packet_json(&pkt)["layers"][2],
+            json!({"type": "dccp", "sport": 40000, "dport": 5001, "packet_type": "DCCP-Reset",
+                   "seq": 5, "ack": 9, "ccval": 1, "cscov": 0, "service": null, "reset_code": 1})
+        );
         let l = json_of(4500, 4500, &[0, 0, 1, 0, 0, 0, 0, 9, 0xee, 0xee]);
         assert_eq!(l[3], json!({"type": "nat-t", "kind": "esp"}));
         assert_eq!(l[4], json!({"type": "esp", "spi": 256, "seq": 9}));

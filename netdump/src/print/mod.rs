@@ -94,6 +94,10 @@ impl Printer {
             use std::fmt::Write as _;
             let _ = write!(self.line, "{:5}  ", self.printed);
         }
+        if invalid_header(&mut self.line, pkt.data.len(), pkt.orig_len) {
+            self.line.push('\n');
+            return out.write_all(self.line.as_bytes());
+        }
         self.clock.write(&mut self.line, pkt.ts);
         if self.opts.iface_prefix {
             let dir = match pkt.direction {
@@ -138,6 +142,40 @@ impl Printer {
         self.line.push('\n');
         out.write_all(self.line.as_bytes())
     }
+}
+
+/// tcpdump's largest snap length (`MAXIMUM_SNAPLEN`).
+const MAXIMUM_SNAPLEN: u64 = 262_144;
+
+/// tcpdump's sanity check of a record's lengths (in `pretty_print_packet`, before the
+/// timestamp): a record with nothing captured, an original length of zero or below the
+/// captured one, or either above the largest snap length is one bracketed line and nothing
+/// else. Only files hold such records. True when it wrote that line.
+fn invalid_header(line: &mut String, caplen: usize, len: u32) -> bool {
+    let (caplen, len) = (caplen as u64, u64::from(len));
+    let mut problems = Vec::new();
+    if caplen == 0 {
+        problems.push(" caplen==0".to_string());
+    }
+    if len == 0 {
+        problems.push(" len==0".to_string());
+    } else if len < caplen {
+        problems.push(format!(" len({len}) < caplen({caplen})"));
+    }
+    if caplen > MAXIMUM_SNAPLEN {
+        problems.push(format!(" caplen({caplen}) > {MAXIMUM_SNAPLEN}"));
+    }
+    if len > MAXIMUM_SNAPLEN {
+        problems.push(format!(" len({len}) > {MAXIMUM_SNAPLEN}"));
+    }
+    if problems.is_empty() {
+        return false;
+    }
+    // "[Invalid header: caplen==0, len==0]".
+    line.push_str("[Invalid header:");
+    line.push_str(&problems.join(","));
+    line.push(']');
+    true
 }
 
 #[cfg(test)]
@@ -267,6 +305,27 @@ mod tests {
                 assert!(s.ends_with('\n'));
             }
         }
+    }
+
+    /// tcpdump's words for records a file may hold but no capture makes.
+    #[test]
+    fn invalid_record_headers() {
+        for (caplen, len, want) in [
+            (0, 0, "[Invalid header: caplen==0, len==0]"),
+            (34, 0, "[Invalid header: len==0]"),
+            (35, 34, "[Invalid header: len(34) < caplen(35)]"),
+            (
+                0,
+                300_000,
+                "[Invalid header: caplen==0, len(300000) > 262144]",
+            ),
+        ] {
+            let mut s = String::new();
+            assert!(invalid_header(&mut s, caplen, len));
+            assert_eq!(s, want);
+        }
+        assert!(!invalid_header(&mut String::new(), 60, 60));
+        assert!(!invalid_header(&mut String::new(), 60, 1514));
     }
 
     #[test]

@@ -13,16 +13,25 @@ use crate::decode::{
 impl Dissector {
     pub(super) fn icmp(&mut self, out: &mut String, ip: &Ip, m: &Icmp<'_>) {
         let b = m.raw;
-        let (Some(ty), Some(code), Some(_)) = (m.icmp_type(), m.code(), b.get(3)) else {
+        // tcpdump reads the type and code first; the checksum only when it verifies it.
+        let (Some(ty), Some(code)) = (m.icmp_type(), m.code()) else {
             out.push_str(" [|icmp]");
             self.early_end = true;
             return;
+        };
+        // tcpdump composes the words first and prints "ICMP" with them: a message cut before
+        // its words end is " [|icmp]" alone.
+        let start = out.len();
+        let cut = |out: &mut String| {
+            out.truncate(start);
+            out.push_str(" [|icmp]");
         };
         out.push_str("ICMP ");
         match ty {
             icmp::ECHO_REPLY | icmp::ECHO_REQUEST => {
                 let Some((id, seq)) = m.id_seq() else {
-                    out.push_str(" [|icmp]");
+                    cut(out);
+                    self.early_end = true;
                     return;
                 };
                 let what = if ty == icmp::ECHO_REQUEST {
@@ -34,13 +43,15 @@ impl Dissector {
             }
             icmp::UNREACHABLE => {
                 if !self.unreachable(out, m, code) {
+                    cut(out);
+                    self.early_end = true;
                     return;
                 }
             }
             icmp::REDIRECT => {
                 let dst = array::<4>(b, 24).map(|a| Host::from(Ipv4Addr::from(a)));
                 let (Some(gw), Some(dst)) = (m.gateway().map(Host::from), dst) else {
-                    out.push_str(" [|icmp]");
+                    cut(out);
                     self.early_end = true;
                     return;
                 };
@@ -54,17 +65,24 @@ impl Dissector {
             }
             icmp::TIMESTAMP => {
                 let Some((id, seq)) = m.id_seq() else {
-                    out.push_str(" [|icmp]");
+                    cut(out);
                     self.early_end = true;
                     return;
                 };
                 let _ = write!(out, "time stamp query id {id} seq {seq}");
             }
-            icmp::TIME_EXCEEDED => out.push_str(if code == 1 {
-                "ip reassembly time exceeded"
-            } else {
-                "time exceeded in-transit"
-            }),
+            icmp::TIME_EXCEEDED => {
+                // ND_TCHECK_4 of the quoted destination: tcpdump's own "trunc:" label.
+                if b.len() < 28 {
+                    cut(out);
+                    return;
+                }
+                let _ = match code {
+                    0 => write!(out, "time exceeded in-transit"),
+                    1 => write!(out, "ip reassembly time exceeded"),
+                    c => write!(out, "time exceeded-#{c}"),
+                };
+            }
             _ => {
                 let name = match ty {
                     4 => "source quench",
@@ -88,8 +106,15 @@ impl Dissector {
         let _ = write!(out, ", length {}", ip.info.length);
         if self.opts.verbose > 0 && !ip.info.fragmented {
             // The checksum, when the whole message was captured.
-            if let (Some(msg), Some(sum)) = (b.get(..ip.info.length as usize), be16(b, 2)) {
+            if let Some(msg) = b.get(..ip.info.length as usize) {
                 if checksum::internet_checksum(msg, 0) != 0 {
+                    // A message shorter than its checksum field: tcpdump's read of it
+                    // runs off the captured bytes.
+                    let Some(sum) = be16(b, 2) else {
+                        out.push_str(" [|icmp]");
+                        self.early_end = true;
+                        return;
+                    };
                     let want = checksum::expected(msg, 2, 0);
                     let _ = write!(out, " (wrong icmp cksum {sum:x} (->{want:x})!)");
                 }
@@ -110,14 +135,14 @@ impl Dissector {
         }
     }
 
-    /// Destination unreachable; false when the quoted destination was not captured.
+    /// Destination unreachable; false (nothing written) when the quoted destination was not
+    /// captured.
     fn unreachable(&mut self, out: &mut String, m: &Icmp<'_>, code: u8) -> bool {
         // The quoted datagram: its destination and, for ports, its transport header.
         let inner = m.body();
         let ihl = inner.first().map_or(0, |v| usize::from(v & 0x0f) * 4);
         let iproto = inner.get(9).copied();
         let Some(dst) = array::<4>(inner, 16).map(|a| Host::from(Ipv4Addr::from(a))) else {
-            out.push_str(" [|icmp]");
             return false;
         };
         let _ = match code {

@@ -85,15 +85,28 @@ impl Dissector {
                 u32::from(h.frag_offset()) * 8,
                 ipproto_name(proto),
             );
+            let mut option_cut = false;
             if !h.options.is_empty() {
                 out.push_str(", options (");
-                ipv4_options(out, h.options);
+                // The walkers may read past an option, up to the datagram's end.
+                let end = ip.raw.len().min(total as usize);
+                let from = ip.raw.get(ipv4::MIN_HEADER_LEN..end).unwrap_or_default();
+                if super::ipopt::print(out, from, h.options.len()).is_err() {
+                    out.push_str(" [truncated-option]");
+                    option_cut = true;
+                }
                 out.push(')');
             }
             if let Some(want) = h.bad_checksum() {
                 let _ = write!(out, ", bad cksum {:x} (->{want:x})!", h.checksum());
             }
             out.push_str(")\n    ");
+            if option_cut {
+                let addrs = crate::decode::Addrs::V4(h.src(), h.dst());
+                super::write_addrs(out, &addrs, None);
+                out.push_str(" [|ip]");
+                return;
+            }
         }
         let info = Ip {
             info: IpInfo {
@@ -164,6 +177,7 @@ impl Dissector {
                 ip.write_addrs(out, None);
                 self.ah(out, ip, a, &above[1..])
             }
+            Some(Layer::Dccp(d)) => self.dccp(out, ip, d),
             Some(Layer::Esp(e)) => {
                 ip.write_addrs(out, None);
                 self.esp(out, e.raw, ip.info.length)
@@ -186,53 +200,6 @@ impl Dissector {
                 let _ = write!(out, " {}", ip.info.length);
             }
             _ => {}
-        }
-    }
-}
-
-fn ipv4_options(out: &mut String, opts: &[u8]) {
-    let mut i = 0;
-    let mut first = true;
-    while let Some(&opt) = opts.get(i) {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        match opt {
-            0 => {
-                out.push_str("EOL");
-                if opts.len() > i + 1 {
-                    let _ = write!(out, " [{} bytes]", opts.len() - i - 1);
-                }
-                return;
-            }
-            1 => {
-                out.push_str("NOP");
-                i += 1;
-            }
-            _ => {
-                let len = opts.get(i + 1).copied().unwrap_or(0) as usize;
-                let name = match opt {
-                    7 => "RR",
-                    68 => "TS",
-                    130 => "security",
-                    131 => "LSRR",
-                    137 => "SSRR",
-                    148 => "RA",
-                    _ => "unknown",
-                };
-                if name == "unknown" {
-                    let _ = write!(out, "unknown {opt}");
-                } else {
-                    out.push_str(name);
-                }
-                // A length under 2, or past the options' end (ip_optprint).
-                if len < 2 || len > opts.len() - i {
-                    let _ = write!(out, " [bad length {len}]");
-                    return;
-                }
-                i += len;
-            }
         }
     }
 }
