@@ -3,7 +3,9 @@
 //! Schema (stable field names; a field absent from a layer was not captured):
 //! ```text
 //! { "time": "2026-11-29T12:24:17.096653123Z", "ts_ns": 1795955057096653123,
-//!   "interface": "eth0", "direction": "in" | "out" | null, "hook": "tc" | "socket",
+//!   "interface": "eth0" | null, "direction": "in" | "out" | null,
+//!   "hook": "tc" | "socket" | "drop",
+//!   "drop": {"reason": "NETFILTER_DROP" | null, "location": "nf_hook_slow+0x9c"},
 //!   "len": 98, "caplen": 98, "truncated": false,
 //!   "layers": [ {"type": "ethernet", "src": "..", "dst": "..", "ethertype": 2048},
 //!               {"type": "vlan", "id": 20, "pcp": 0, "ethertype": 2048},
@@ -14,7 +16,9 @@
 //!               {"type": "udp", "sport", "dport", "len"},
 //!               {"type": "icmp" | "icmpv6", "icmp_type", "code"} ] }
 //! ```
-//! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`).
+//! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`). `drop` is there
+//! only for a packet the kernel dropped (`--drops`), whose direction is null, and whose
+//! interface is null when the packet had no device yet.
 
 use std::io::{self, Write};
 
@@ -22,7 +26,7 @@ use serde_json::{json, Map, Value};
 
 use crate::{
     decode::{self, tcp::Tcp, Decoded, Layer},
-    packet::{Direction, Packet},
+    packet::{Direction, Packet, NO_DEVICE},
 };
 
 fn mac(m: [u8; 6]) -> String {
@@ -145,10 +149,15 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
     let cut_short = d.cut_short() && !(fragmented && transport_stop);
     let truncated = pkt.data.len() < pkt.orig_len as usize || cut_short;
     let ts_ns = i128::from(pkt.ts.sec) * 1_000_000_000 + i128::from(pkt.ts.nsec);
-    json!({
+    let interface = if pkt.drop.is_some() && pkt.ifname == NO_DEVICE {
+        Value::Null
+    } else {
+        json!(pkt.ifname)
+    };
+    let mut v = json!({
         "time": utc(pkt.ts),
         "ts_ns": ts_ns as i64,
-        "interface": pkt.ifname,
+        "interface": interface,
         "direction": match pkt.direction {
             Direction::Ingress => json!("in"),
             Direction::Egress => json!("out"),
@@ -159,7 +168,14 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
         "caplen": pkt.data.len(),
         "truncated": truncated,
         "layers": layers,
-    })
+    });
+    if let (Some(d), Value::Object(m)) = (pkt.drop, &mut v) {
+        m.insert(
+            "drop".into(),
+            json!({"reason": d.reason, "location": d.location}),
+        );
+    }
+    v
 }
 
 /// Writes one packet as a line of JSON.
@@ -190,6 +206,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: f.len() as u32,
             data: &f,
+            drop: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["time"], "1970-01-01T00:00:00.000000005Z");
@@ -207,6 +224,30 @@ mod tests {
     }
 
     #[test]
+    fn a_drop_names_its_reason_and_location() {
+        let pkt = Packet {
+            ts: Timestamp::default(),
+            ifname: NO_DEVICE,
+            direction: Direction::Unknown,
+            pkt_type: 0,
+            hook: Hook::Drop,
+            link_type: crate::packet::LinkType::RAW,
+            orig_len: 3,
+            data: &[0x45, 0, 0],
+            drop: Some(crate::packet::Dropped {
+                reason: Some("NO_SOCKET"),
+                location: "__udp4_lib_rcv+0x7d2",
+            }),
+        };
+        let v = packet_json(&pkt);
+        assert_eq!(v["drop"]["reason"], "NO_SOCKET");
+        assert_eq!(v["drop"]["location"], "__udp4_lib_rcv+0x7d2");
+        assert_eq!(v["hook"], "drop");
+        assert_eq!(v["interface"], Value::Null);
+        assert_eq!(v["direction"], Value::Null);
+    }
+
+    #[test]
     fn garbage_is_marked_truncated() {
         let pkt = Packet {
             ts: Timestamp::default(),
@@ -217,6 +258,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: 3,
             data: &[1, 2, 3],
+            drop: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["truncated"], true);
