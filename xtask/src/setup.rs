@@ -14,8 +14,8 @@ const BPF_LINKER_VERSION: &str = "0.13.0";
 /// Debian packages the build needs: bpf-linker links zlib; the pcap crate links libpcap.
 const BUILD_PACKAGES: &[&str] = &["zlib1g-dev", "libpcap-dev"];
 /// Debian packages the tests need: namespaces and links (iproute2), traffic (ping, arping),
-/// the reference printer and readers (tcpdump, tshark), BPF inspection (bpftool), and
-/// setpriv to run netdump unprivileged.
+/// the reference printer and readers (tcpdump, tshark), BPF inspection (bpftool), setpriv to
+/// run netdump unprivileged, and nft to make the kernel drop packets (`--drops`).
 const TEST_PACKAGES: &[(&str, &str)] = &[
     ("ip", "iproute2"),
     ("ping", "iputils-ping"),
@@ -24,6 +24,7 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("bpftool", "bpftool"),
     ("tshark", "tshark"),
     ("setpriv", "util-linux"),
+    ("nft", "nftables"),
 ];
 
 pub enum Needs {

@@ -410,15 +410,13 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         eprintln!("netdump: {note}");
     }
     // --drops: what this kernel offers, read before anything is loaded.
-    let mut drop_names = None;
+    let mut reasons = None;
+    let mut symbols = None;
     let drop_probe = if cfg.kernel.hooks.drops {
         let probe = drops::probe()?;
-        let symbols = drops::Symbols::load();
-        if symbols.is_empty() {
-            eprintln!(
-                "netdump: /proc/kallsyms shows no addresses here: drop locations print as addresses"
-            );
-        }
+        // Reading kallsyms takes a while (the kernel formats 100k+ lines): meanwhile the
+        // programs load. It must be read before the privileges go.
+        symbols = Some(std::thread::spawn(drops::Symbols::load));
         if !probe.has_reason() {
             eprintln!("netdump: this kernel gives no drop reasons (they came in Linux 5.17): drops show where they happened only");
         }
@@ -433,11 +431,8 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
             (Some(f), _) => f.window(),
             (None, _) => 0,
         };
-        drop_names = Some(drops::Names {
-            has_reason: probe.has_reason(),
-            reasons: probe.reasons,
-            symbols,
-        });
+        let has_reason = probe.has_reason();
+        reasons = Some((probe.reasons, has_reason));
         Some((probe.tracepoint, layout))
     } else {
         None
@@ -478,6 +473,22 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         raw.as_ref(),
         drop_setup,
     )?;
+    let mut drop_names = match (reasons, symbols) {
+        (Some((reasons, has_reason)), Some(symbols)) => {
+            let symbols = symbols.join().unwrap_or_default();
+            if symbols.is_empty() {
+                eprintln!(
+                    "netdump: /proc/kallsyms shows no addresses here: drop locations print as addresses"
+                );
+            }
+            Some(drops::Names {
+                reasons,
+                symbols,
+                has_reason,
+            })
+        }
+        _ => None,
+    };
     if let Some(user) = cfg.user.as_deref() {
         let (uid, gid) = privilege::lookup_user(user)?;
         output.chown_files(uid, gid)?;
