@@ -612,3 +612,96 @@ fn a_kernel_without_reasons_shows_the_location_alone() {
     assert_eq!(total, got.len() as u64);
     assert!(by.is_empty(), "no names without reasons: {by:?}");
 }
+
+/// The kernel's own tracing file system, mounted in a temporary directory with an instance of
+/// its own recording `skb:kfree_skb`; all undone when dropped.
+struct KernelTrace {
+    mount: std::path::PathBuf,
+    instance: std::path::PathBuf,
+}
+
+impl KernelTrace {
+    fn start() -> KernelTrace {
+        let mount = std::env::temp_dir().join(format!("netdump-tracefs-{}", std::process::id()));
+        std::fs::create_dir_all(&mount).unwrap();
+        sh(&["mount", "-t", "tracefs", "nodev", mount.to_str().unwrap()]);
+        let mut t = KernelTrace {
+            instance: mount.join(format!("instances/netdump-{}", std::process::id())),
+            mount,
+        };
+        std::fs::create_dir(&t.instance).unwrap_or_else(|e| {
+            t.instance = std::path::PathBuf::new();
+            panic!("create a trace instance: {e}")
+        });
+        std::fs::write(t.instance.join("events/skb/kfree_skb/enable"), "1").unwrap();
+        t
+    }
+
+    /// The event's print format (its reason table).
+    fn format(&self) -> String {
+        std::fs::read_to_string(self.instance.join("events/skb/kfree_skb/format")).unwrap()
+    }
+
+    fn trace(&self) -> String {
+        std::fs::read_to_string(self.instance.join("trace")).unwrap()
+    }
+}
+
+impl Drop for KernelTrace {
+    fn drop(&mut self) {
+        if !self.instance.as_os_str().is_empty() {
+            let _ = std::fs::write(self.instance.join("events/skb/kfree_skb/enable"), "0");
+            let _ = std::fs::remove_dir(&self.instance);
+        }
+        let _ = Command::new("umount").arg(&self.mount).status();
+        let _ = std::fs::remove_dir(&self.mount);
+    }
+}
+
+/// The kernel prints the same event through tracefs: every reason netdump names from BTF
+/// must be the tracepoint's own name for it, and every drop netdump shows must be in the
+/// kernel's trace with the same reason and location (`%pS` is `symbol+0xoff/0xsize`).
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn reasons_and_locations_read_as_the_kernels_own_trace_prints_them() {
+    let trace = KernelTrace::start();
+    let format = trace.format();
+    let mut names = netdump::drops::probe().unwrap().reasons;
+    let table = format
+        .split("__print_symbolic(REC->reason,")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no reason table in {format}"));
+    let mut compared = 0;
+    for entry in table.split("{ ").skip(1) {
+        let (n, rest) = entry.split_once(", \"").unwrap();
+        let name = rest.split('"').next().unwrap();
+        if name == "MAX" {
+            continue;
+        }
+        assert_eq!(names.name(n.trim().parse().unwrap()), name);
+        compared += 1;
+    }
+    assert!(compared >= 10, "{format}");
+
+    let net = Net::new(false, true);
+    let _nft = Nft::drop_udp_to(&net.b, 7777);
+    let cap = net.capture(&["--drops"]);
+    udp_a_to_b(&net, 7777, 2);
+    udp_a_to_b(&net, 7779, 2);
+    let f = cap.stop();
+    let ours = drops(&f.lines());
+    assert_eq!(ours.len(), 4, "{}", f.stdout);
+    let kernel = trace.trace();
+    let symbols = format.contains("location=%pS");
+    for d in &ours {
+        let reason = format!("reason: {}", d.reason.as_deref().unwrap());
+        let location = format!("location={}/0x", d.location);
+        let found = kernel
+            .lines()
+            .any(|l| l.ends_with(&reason) && (!symbols || l.contains(&location)));
+        assert!(found, "{d:?} not in the kernel's trace:\n{kernel}");
+    }
+    if !symbols {
+        eprintln!("this kernel's trace prints locations as hashed pointers: reasons compared only");
+    }
+}
