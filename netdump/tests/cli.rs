@@ -91,6 +91,10 @@ fn bad_command_lines_get_one_clear_line() {
             vec!["--drops", "-s", "headers"],
             "-s headers is not supported with --drops",
         ),
+        (
+            vec!["--drops", "-r", "x.pcap"],
+            "--drops watches the running kernel: it cannot be used with -r",
+        ),
         (vec!["--sample", "0"], "--sample must be at least 1"),
         (
             vec!["--tc-attach", "sideways"],

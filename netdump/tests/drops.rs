@@ -20,34 +20,60 @@ use common::*;
 /// An nftables table in a namespace, deleted when dropped (also when the test fails).
 struct Nft {
     ns: String,
+    family: &'static str,
     table: String,
 }
 
 impl Nft {
-    /// A table in `ns` whose input chain drops UDP to `port`.
-    fn drop_udp_to(ns: &str, port: u16) -> Nft {
-        let table = format!("netdump_drops_{}", std::process::id());
+    /// A table of `family` in `ns` with one chain, made by `chain` (given the table's name).
+    fn new(ns: &str, family: &'static str, chain: impl Fn(&str) -> Vec<String>) -> Nft {
         let nft = Nft {
             ns: ns.to_string(),
-            table,
+            family,
+            table: format!("netdump_drops_{}", std::process::id()),
         };
-        let t = nft.table.clone();
-        sh(&["ip", "netns", "exec", ns, "nft", "add", "table", "inet", &t]);
-        let run = |command: String| {
+        sh(&[
+            "ip", "netns", "exec", ns, "nft", "add", "table", family, &nft.table,
+        ]);
+        for command in chain(&nft.table) {
             sh(&["ip", "netns", "exec", ns, "nft", &command]);
-        };
-        run(format!(
-            "add chain inet {t} input {{ type filter hook input priority 0; }}"
-        ));
-        run(format!("add rule inet {t} input udp dport {port} drop"));
+        }
         nft
+    }
+
+    /// Input drops UDP to `port`.
+    fn drop_udp_to(ns: &str, port: u16) -> Nft {
+        Nft::new(ns, "inet", |t| {
+            vec![
+                format!("add chain inet {t} input {{ type filter hook input priority 0; }}"),
+                format!("add rule inet {t} input udp dport {port} drop"),
+            ]
+        })
+    }
+
+    /// Every frame arriving on `dev` dropped at the netdev ingress hook, before the stack
+    /// looks at it (an offloaded VLAN tag is still in skb metadata there).
+    fn drop_all_arriving(ns: &str, dev: &str) -> Nft {
+        Nft::new(ns, "netdev", |t| {
+            vec![format!(
+                "add chain netdev {t} ingress {{ type filter hook ingress device {dev} priority 0; policy drop; }}"
+            )]
+        })
     }
 }
 
 impl Drop for Nft {
     fn drop(&mut self) {
         let _ = Command::new("ip")
-            .args(["netns", "exec", &self.ns, "nft", "delete", "table", "inet"])
+            .args([
+                "netns",
+                "exec",
+                &self.ns,
+                "nft",
+                "delete",
+                "table",
+                self.family,
+            ])
             .arg(&self.table)
             .output();
     }
@@ -188,6 +214,24 @@ fn nftables_drops_show_as_netfilter_drop_and_nothing_else() {
 
 #[test]
 #[ignore = "needs root and network namespaces: cargo xtask test"]
+fn the_perf_transport_carries_drops_too() {
+    // Kernels before 5.8 have no ring buffer: the perf object sends a drop from its scratch.
+    let net = Net::new(false, true);
+    let _nft = Nft::drop_udp_to(&net.b, 7777);
+    let cap = net.capture(&["--drops", "--transport", "perf", "-s", "100", "udp"]);
+    udp_a_to_b(&net, 7777, 3);
+    udp_a_to_b(&net, 7779, 2);
+    let f = cap.stop();
+    assert!(f.stderr.contains("perf buffer"), "{}", f.stderr);
+    assert_clean_exit(&f);
+    let got = drops(&f.lines());
+    assert_eq!(got.len(), 5, "{}", f.stdout);
+    assert_udp_drops(&net, &got, 7777, 3, "NETFILTER_DROP");
+    assert_udp_drops(&net, &got, 7779, 2, "NO_SOCKET");
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
 fn closed_ports_drop_udp_and_tcp_with_no_socket() {
     let net = Net::new(false, true);
     let cap = net.capture(&["--drops"]);
@@ -238,6 +282,35 @@ fn a_bad_ipv4_header_checksum_is_ip_csum() {
         );
     }
     assert_eq!(drop_counts(&f), (4, vec![("IP_CSUM".into(), 4)]));
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
+fn an_offloaded_vlan_tag_is_filtered_and_printed_as_on_the_wire() {
+    // veth moves a frame's tag into skb metadata; a netdev ingress chain drops the frame
+    // while the tag is still there (the stack clears it later). The filter must see the tag
+    // where it was on the wire, and so must the line (-e).
+    let net = Net::new(false, true);
+    let _nft = Nft::drop_all_arriving(&net.b, &net.vb);
+    let cap = net.capture(&["--drops", "-e", "vlan", "20"]);
+    let frames = vec![
+        vlan_udp_frame(&net, 20),
+        vlan_udp_frame(&net, 30),
+        vlan_udp_frame(&net, 20),
+    ];
+    send_raw_all(&net.a, &net.va, &frames);
+    let f = cap.stop();
+    assert_clean_exit(&f);
+    let got = drops(&f.lines());
+    assert_eq!(got.len(), 2, "{}", f.stdout);
+    for d in &got {
+        let want = format!(
+            "ethertype 802.1Q (0x8100), length 78: vlan 20, p 0, ethertype IPv4 (0x0800), {}.40001 > {}.40002: UDP, length 32",
+            net.ip_a, net.ip_b
+        );
+        assert!(d.packet.ends_with(&want), "{d:?}");
+        assert_eq!(d.reason.as_deref(), Some("NETFILTER_DROP"), "{d:?}");
+    }
 }
 
 /// A UDP datagram A:40001 -> B:40002 carrying UDP_PAYLOAD, in an Ethernet frame.

@@ -73,6 +73,8 @@ pub enum CliError {
     DropsDirection,
     #[error("-s headers is not supported with --drops: give a snapshot length")]
     DropsHeaders,
+    #[error("--drops watches the running kernel: it cannot be used with -r")]
+    DropsRead,
     #[error("interface name '{0}' is not valid: at most 15 characters, no '/', ':' or spaces")]
     InterfaceName(String),
     #[error("interface pattern '{0}' is not valid: use *, ? and [...] (e.g. -i 'veth*')")]
@@ -190,6 +192,9 @@ impl Args {
         }
         if hooks.drops && headers_only {
             return Err(CliError::DropsHeaders);
+        }
+        if hooks.drops && self.read.is_some() {
+            return Err(CliError::DropsRead);
         }
         let interfaces = selection(&self.interface)?;
         let directions = match self.direction.unwrap_or(QDirection::Inout) {

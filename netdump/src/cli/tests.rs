@@ -181,6 +181,10 @@ fn drops_refuse_a_direction_and_header_snapping() {
         parse(&["--drops", "-s", "headers"]),
         Err(CliError::DropsHeaders)
     ));
+    assert!(matches!(
+        parse(&["--drops", "-r", "x.pcap"]),
+        Err(CliError::DropsRead)
+    ));
 }
 
 #[test]
