@@ -84,6 +84,12 @@ pub static DROP_SCRATCH: PerCpuArray<DropScratch> = PerCpuArray::with_max_entrie
 #[map]
 pub static DROP_IFACES: HashMap<u32, u8> = HashMap::with_max_entries(1024, 0);
 
+/// The address of netdump's own `struct net`, learnt from the first drop found in it: later
+/// drops compare their device's namespace pointer with it instead of reading the inode
+/// behind it. It stays valid while netdump runs (netdump lives in that namespace).
+#[map]
+pub static DROP_NET: Array<u64> = Array::with_max_entries(1, 0);
+
 /// Matched drops by reason: [`REASON_SLOTS`] counters per CPU, mmap-able like COUNTERS.
 #[map]
 pub static DROP_REASONS: Array<u64> = Array::with_max_entries(REASON_SLOTS, BPF_F_MMAPABLE);
@@ -159,7 +165,19 @@ fn selected(dev: u64, ifindex: u32, sk: u64) -> bool {
     if net == 0 {
         return dev == 0;
     }
-    read::<u32>(net + layout!(net_inum) as u64) == netns
+    let known = DROP_NET.get_ptr_mut(0);
+    // SAFETY: the array's one slot; a u64 written whole, the same value by every writer.
+    if known.is_some_and(|k| unsafe { *k } == net) {
+        return true;
+    }
+    if read::<u32>(net + layout!(net_inum) as u64) != netns {
+        return false;
+    }
+    if let Some(k) = known {
+        // SAFETY: as above.
+        unsafe { *k = net };
+    }
+    true
 }
 
 /// `bpf_probe_read_kernel(dst, len, src)` with `len` proven to be in [0, MAX] (an older
@@ -264,10 +282,9 @@ pub fn enter<S: Sink>(ctx: &RawTracePointContext) {
             field::<u8>(s, present_at) as u32 & layout!(vlan_present_mask) != 0
         };
 
-    // SAFETY: a helper with no arguments.
-    let now = unsafe { bpf_ktime_get_ns() };
     s.header = SampleHeader {
-        ts_ns: now,
+        // Stamped when the drop is emitted: a drop the filter rejects needs no clock.
+        ts_ns: 0,
         ifindex,
         orig_len: orig as u32,
         cap_len: 0,
@@ -355,6 +372,9 @@ pub fn emit<S: Sink>(ctx: &RawTracePointContext, s: &mut DropScratch) {
         return;
     };
     c.matched += 1;
+    // SAFETY: a helper with no arguments.
+    let now = unsafe { bpf_ktime_get_ns() };
+    s.header.ts_ns = now;
     let slot = if s.info.reason < REASON_SLOTS - 1 {
         s.info.reason
     } else {
@@ -366,7 +386,7 @@ pub fn emit<S: Sink>(ctx: &RawTracePointContext, s: &mut DropScratch) {
         // SAFETY: this CPU's row; programs on one CPU do not run at once.
         unsafe { *n += 1 };
     }
-    if !admit(c, s.header.ts_ns) {
+    if !admit(c, now) {
         return;
     }
     let mut snaplen = config::SNAPLEN.load() as u64;

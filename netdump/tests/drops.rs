@@ -660,6 +660,32 @@ fn a_kernel_without_the_tracepoint_or_btf_gets_one_line() {
 
 #[test]
 #[ignore = "needs root and network namespaces: cargo xtask test"]
+fn without_cap_perfmon_is_one_clear_line() {
+    // CAP_BPF and CAP_NET_ADMIN suffice for the hooks; tracing the kernel takes CAP_PERFMON.
+    let net = Net::new(false, true);
+    let out = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &net.b,
+            "setpriv",
+            "--inh-caps=-perfmon,-sys_admin",
+            "--bounding-set=-perfmon,-sys_admin",
+            BIN,
+            "-i",
+            &net.vb,
+            "--drops",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--drops needs CAP_PERFMON as well"), "{err}");
+}
+
+#[test]
+#[ignore = "needs root and network namespaces: cargo xtask test"]
 fn a_kernel_without_reasons_shows_the_location_alone() {
     // Before 5.17 kfree_skb passed (skb, location) only. consume_skb still does: attached
     // there, netdump takes this kernel for one without reasons, and the packets it frees

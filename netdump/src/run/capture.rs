@@ -391,6 +391,9 @@ impl Drop for Capture {
 pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     let start_on = iface::select(&cfg.interfaces)?;
     privilege::check()?;
+    if cfg.kernel.hooks.drops {
+        privilege::check_drops()?;
+    }
     // A bad expression is reported before anything is loaded.
     let filter = match &cfg.filter {
         Some(e) => {

@@ -204,7 +204,7 @@ pub fn run(root: &Path, netdump_bin: &Path, quick: bool) -> Result<()> {
     let (frames, rounds) = if quick {
         (300_000u64, 3usize)
     } else {
-        (2_000_000, 5)
+        (2_000_000, 7)
     };
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir)?;
@@ -291,8 +291,26 @@ pub fn run(root: &Path, netdump_bin: &Path, quick: bool) -> Result<()> {
         }
         Ok(())
     })();
+    // With nothing dropped the program should not even run: count its runs over a drop-free
+    // flood (what it does run for are drops elsewhere on the host).
+    let mut idle = (0, 0);
+    let idle_result = if result.is_ok() {
+        (|| -> Result<()> {
+            let sink = Sink::start()?;
+            let r = measure(&drops_all, || {
+                let r = send_flood(&flood, frames);
+                idle = prog_stats("netdump_drop")?;
+                r
+            });
+            sink.stop()?;
+            r.map(|_| ())
+        })()
+    } else {
+        Ok(())
+    };
     let _ = std::fs::write(stats_path, was);
     result?;
+    idle_result?;
     let _ = writeln!(
         report,
         "\n3. The drop program in place (bpf_stats, the tail-called filter included): ns per freed packet, median [min-max]"
@@ -303,7 +321,17 @@ pub fn run(root: &Path, netdump_bin: &Path, quick: bool) -> Result<()> {
         let _ = writeln!(report, "   {name:<28} {m:>6.0} ns [{lo:.0}-{hi:.0}]");
         let _ = write!(json, "{}{name:?}:{per:?}", if i > 0 { "," } else { "" });
     }
-    json.push_str("}}");
+    json.push_str("}");
+    let _ = writeln!(
+        report,
+        "   runs of the drop program during a {frames}-frame drop-free flood: {} ({} ns in all; drops elsewhere on the host)",
+        idle.1, idle.0
+    );
+    let _ = write!(
+        json,
+        ",\"drop_free_flood_runs\":{},\"drop_free_flood_ns\":{}}}",
+        idle.1, idle.0
+    );
     println!("{report}");
     std::fs::write(out_dir.join("drops.json"), json)?;
     drop(net);
