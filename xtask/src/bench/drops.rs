@@ -321,7 +321,7 @@ pub fn run(root: &Path, netdump_bin: &Path, quick: bool) -> Result<()> {
         let _ = writeln!(report, "   {name:<28} {m:>6.0} ns [{lo:.0}-{hi:.0}]");
         let _ = write!(json, "{}{name:?}:{per:?}", if i > 0 { "," } else { "" });
     }
-    json.push_str("}");
+    json.push('}');
     let _ = writeln!(
         report,
         "   runs of the drop program during a {frames}-frame drop-free flood: {} ({} ns in all; drops elsewhere on the host)",
