@@ -5,6 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use netdump::{
+    decode,
     packet::{Direction, Hook, LinkType, Packet, Timestamp},
     print::{json, DissectOptions, Dump, PrintOptions, Printer, TimeFormat},
     ring::sample,
@@ -29,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         LinkType::IPV6,
         LinkType::NULL,
         LinkType::LOOP,
+        LinkType::PPP,
     ] {
         let pkt = Packet {
             ts: Timestamp { sec: 1, nsec: 2 },
@@ -46,10 +48,17 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn print_all_ways(pkt: &Packet<'_>) {
-    for (verbose, link_header, dump) in [
-        (0, false, Dump::None),
-        (2, true, Dump::HexAscii { link: true }),
-        (1, false, Dump::Ascii { link: false }),
+    // Row 2 reads IP protocol 112 as CARP (-T carp); row 4 every UDP and TCP payload as
+    // DNS (-T domain); row 5 every TCP payload as RESP (-T resp), whatever their ports.
+    let forced = decode::Options::packet_type("domain").unwrap_or_default();
+    let carp = decode::Options::packet_type("carp").unwrap_or_default();
+    let resp = decode::Options::packet_type("resp").unwrap_or_default();
+    for (verbose, link_header, dump, decode) in [
+        (0, false, Dump::None, decode::Options::default()),
+        (2, true, Dump::HexAscii { link: true }, carp),
+        (1, false, Dump::Ascii { link: false }, decode::Options::default()),
+        (3, false, Dump::Hex { link: false }, forced),
+        (3, false, Dump::None, resp),
     ] {
         let mut p = Printer::new(PrintOptions {
             dissect: DissectOptions {
@@ -61,10 +70,14 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
+            number: true,
+            decode,
+            ..Default::default()
         });
         let mut out = Vec::new();
         p.print(&mut out, pkt).unwrap();
     }
     let mut out = Vec::new();
-    json::write_line(&mut out, pkt).unwrap();
+    json::write_line(&mut out, pkt, decode::Options::default()).unwrap();
+    json::write_line(&mut out, pkt, forced).unwrap();
 }

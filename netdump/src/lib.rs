@@ -13,6 +13,7 @@ pub mod drops;
 pub mod filter;
 pub mod iface;
 pub mod kernel;
+pub mod names;
 pub mod output;
 pub mod packet;
 pub mod print;

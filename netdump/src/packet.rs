@@ -23,6 +23,8 @@ impl LinkType {
     pub const NULL: LinkType = LinkType(0);
     /// Ethernet (DLT_EN10MB).
     pub const ETHERNET: LinkType = LinkType(1);
+    /// PPP (DLT_PPP): a PPP frame, address and control bytes optional.
+    pub const PPP: LinkType = LinkType(9);
     /// Raw IPv4 or IPv6, told apart by the version nibble.
     pub const RAW: LinkType = LinkType(101);
     /// OpenBSD loopback: a 4-byte address family in network byte order.

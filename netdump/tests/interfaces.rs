@@ -273,8 +273,10 @@ impl Proc {
         p
     }
 
+    /// netdump with `-n`, as the tcpdump it is compared with.
     fn netdump(ns: &str, args: &[&str]) -> Proc {
-        Proc::start(ns, BIN, args)
+        let args: Vec<&str> = std::iter::once("-n").chain(args.iter().copied()).collect();
+        Proc::start(ns, BIN, &args)
     }
 
     fn stderr(&self) -> String {

@@ -142,6 +142,7 @@ fn netdump(link: u32, frames: &[Vec<u8>], dissect: DissectOptions, dump: Dump) -
         dump,
         iface_prefix: false,
         hook_tag: false,
+        ..PrintOptions::default()
     });
     let mut out = Vec::new();
     for data in frames {

@@ -73,9 +73,25 @@ enum Cmd {
         #[arg(long)]
         drops: bool,
     },
-    /// `netdump -r` against `tcpdump -r` on every .pcap/.pcapng/.cap file in a folder
-    /// (tcpdump's own tests/, say); no root.
-    Suite { dir: PathBuf },
+    /// tcpdump's own test suite (its `tests/` folder: TESTLIST, pcaps): every test run
+    /// through netdump and the system tcpdump with the same flags, as tcpdump's TESTrun
+    /// runs them (`-# -n -r FILE -tttt FLAGS`, TZ=GMT0); prints identical-output figures.
+    /// Without TESTLIST (or with --files): `-n -r` on every capture file in DIR. No root.
+    Suite {
+        dir: PathBuf,
+        /// Only tests whose name or file contains one of these comma-separated words.
+        #[arg(long)]
+        only: Option<String>,
+        /// List every test that is not identical, with its figures.
+        #[arg(long)]
+        list: bool,
+        /// Show the diff (tcpdump, then netdump) of this test.
+        #[arg(long)]
+        show: Option<String>,
+        /// Every capture file with `-n -r` only (reading, not printing).
+        #[arg(long)]
+        files: bool,
+    },
     /// Run every test: unit tests, then the integration tests that need root.
     Test {
         /// Only tests whose name contains this.
@@ -147,9 +163,20 @@ fn real_main() -> Result<()> {
             let env = setup::ensure(&root, setup::Needs::Build)?;
             fuzz(&root, &env, seconds, target.as_deref())?;
         }
-        Cmd::Suite { dir } => {
+        Cmd::Suite {
+            dir,
+            only,
+            list,
+            show,
+            files,
+        } => {
             let env = setup::ensure(&root, setup::Needs::Test)?;
-            suite::run(&dir, &build(&root, &env, false)?)?;
+            let netdump = build(&root, &env, false)?;
+            if files || !dir.join("TESTLIST").exists() {
+                suite::run(&dir, &netdump)?;
+            } else {
+                suite::run_testlist(&dir, &netdump, &suite::TestlistOptions { only, list, show })?;
+            }
         }
         Cmd::Lint => {
             let env = setup::ensure(&root, setup::Needs::Build)?;
@@ -267,6 +294,10 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "interfaces",
         "--test",
         "drops",
+        "--test",
+        "names",
+        "--test",
+        "ipsec_vs_tcpdump",
         "--",
         "--ignored",
         "--test-threads=1",

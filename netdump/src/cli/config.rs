@@ -8,6 +8,7 @@ use super::{Args, PrecisionArg, QDirection, TcAttachArg, TransportArg};
 use crate::{
     iface::{Pattern, Selection},
     kernel::{self, Hooks, TcAttach, TransportChoice},
+    names::{self, Names},
     output::OutputOptions,
     packet::LinkType,
     print::{DissectOptions, Dump, PrintOptions, TimeFormat},
@@ -87,6 +88,8 @@ pub enum CliError {
     Zero { flag: &'static str },
     #[error("-w - writes the capture to standard output, so {0} cannot print there too")]
     StdoutTaken(&'static str),
+    #[error("unknown packet type '{0}' for -T: use one of {list}", list = crate::decode::PACKET_TYPES.iter().map(|(n, ..)| *n).collect::<Vec<_>>().join(", "))]
+    PacketType(String),
     #[error("read filter file {path}: {source}")]
     FilterFile {
         path: String,
@@ -99,6 +102,24 @@ pub enum CliError {
 pub const DEFAULT_RING_KIB: u32 = 2048;
 
 impl Args {
+    /// The tables for names (none with `-n`, with `--json`, or without text output): built
+    /// once for the process's one printer, so they live as long as it.
+    fn names(&self) -> Option<&'static Names> {
+        if self.numeric > 0 || self.json || (self.write.is_some() && !self.print) {
+            return None;
+        }
+        let opts = names::Options {
+            resolve: true,
+            short_hosts: self.short_hosts,
+            // As tcpdump: -f judges by the capture's networks; a file has none, so every
+            // address is local.
+            local_networks: (self.foreign_numeric && self.read.is_none())
+                .then(crate::sys::iface::ipv4_networks),
+            blocking: self.read.is_some(),
+        };
+        Some(Box::leak(Box::new(Names::new(&opts))))
+    }
+
     pub fn into_command(self) -> Result<Command, CliError> {
         if self.list_interfaces {
             return Ok(Command::ListInterfaces);
@@ -239,11 +260,20 @@ impl Args {
                 quiet: self.quiet,
                 absolute_seq: self.absolute_seq,
                 suppress_default_print: matches!(dump, Dump::Hex { .. } | Dump::HexAscii { .. }),
+                names: self.names(),
+                ..DissectOptions::default()
             },
             time: TimeFormat::from_count(self.time),
+            time_nano: self.nano || self.precision == PrecisionArg::Nano,
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
+            number: self.number,
+            decode: match &self.packet_type {
+                None => crate::decode::Options::default(),
+                Some(t) => crate::decode::Options::packet_type(t)
+                    .ok_or_else(|| CliError::PacketType(t.clone()))?,
+            },
         };
         let mut output = OutputOptions { print, ..output };
         if let Some(save) = &mut output.save {
@@ -332,9 +362,10 @@ impl Args {
             } else {
                 Format::Pcap
             },
-            precision: match self.precision {
-                PrecisionArg::Micro => Precision::Micro,
-                PrecisionArg::Nano => Precision::Nano,
+            precision: if self.nano || self.precision == PrecisionArg::Nano {
+                Precision::Nano
+            } else {
+                Precision::Micro
             },
             snaplen: 0, // set with the snap length below
             rotation: Rotation {

@@ -4,6 +4,7 @@
 
 pub mod hexdump;
 pub mod json;
+mod json_lan;
 pub mod text;
 pub mod time;
 
@@ -36,11 +37,17 @@ pub enum Dump {
 pub struct PrintOptions {
     pub dissect: DissectOptions,
     pub time: TimeFormat,
+    /// `--nano`: timestamps with nanoseconds.
+    pub time_nano: bool,
     pub dump: Dump,
     /// Print the interface and direction, as `tcpdump -i any` does.
     pub iface_prefix: bool,
     /// Say which hook saw the packet (when more than one hook runs).
     pub hook_tag: bool,
+    /// `-#`: number each packet, as tcpdump does.
+    pub number: bool,
+    /// How to decode (`-T`).
+    pub decode: decode::Options,
 }
 
 /// Turns packets into text lines.
@@ -49,21 +56,27 @@ pub struct Printer {
     clock: time::Clock,
     dissector: text::Dissector,
     line: String,
+    /// Packets printed so far (for `-#`).
+    printed: u64,
 }
 
 impl Printer {
     pub fn new(opts: PrintOptions) -> Printer {
         Printer {
             opts,
-            clock: time::Clock::new(opts.time),
-            dissector: text::Dissector::new(opts.dissect),
+            clock: time::Clock::with_precision(opts.time, opts.time_nano),
+            dissector: text::Dissector::new(DissectOptions {
+                udp_forced: opts.decode.udp_as.is_some(),
+                ..opts.dissect
+            }),
             line: String::with_capacity(256),
+            printed: 0,
         }
     }
 
     /// Writes one packet's line(s) to `out`.
     pub fn print(&mut self, out: &mut impl Write, pkt: &Packet<'_>) -> io::Result<()> {
-        let decoded = decode::decode(pkt.link_type, pkt.data, pkt.orig_len);
+        let decoded = decode::decode_with(pkt.link_type, pkt.data, pkt.orig_len, self.opts.decode);
         self.print_decoded(out, pkt, &decoded)
     }
 
@@ -76,6 +89,11 @@ impl Printer {
         decoded: &Decoded<'_>,
     ) -> io::Result<()> {
         self.line.clear();
+        self.printed += 1;
+        if self.opts.number {
+            use std::fmt::Write as _;
+            let _ = write!(self.line, "{:5}  ", self.printed);
+        }
         self.clock.write(&mut self.line, pkt.ts);
         if self.opts.iface_prefix {
             // A drop says so where a delivered packet says which way it went: a word tcpdump

@@ -87,7 +87,7 @@ impl Capture {
     /// As [`Capture::start`], with environment variables set for netdump.
     pub fn start_env(ns: &str, dev: &str, args: &[&str], env: &[(&str, &str)]) -> Capture {
         let mut child = Command::new("ip")
-            .args(["netns", "exec", ns, BIN, "-i", dev])
+            .args(["netns", "exec", ns, BIN, "-n", "-i", dev])
             .args(args)
             .envs(env.iter().copied())
             .stdin(Stdio::null())

@@ -3,7 +3,7 @@
 
 use std::{fmt::Write as _, net::Ipv4Addr};
 
-use super::{Dissector, Ip};
+use super::{Dissector, Host, Ip, Port, PortNames};
 use crate::decode::{
     array, be16, checksum,
     icmp::{self, Icmp},
@@ -38,8 +38,8 @@ impl Dissector {
                 }
             }
             icmp::REDIRECT => {
-                let dst = array::<4>(b, 24).map(Ipv4Addr::from);
-                let (Some(gw), Some(dst)) = (m.gateway(), dst) else {
+                let dst = array::<4>(b, 24).map(|a| Host::from(Ipv4Addr::from(a)));
+                let (Some(gw), Some(dst)) = (m.gateway().map(Host::from), dst) else {
                     out.push_str(" [|icmp]");
                     self.early_end = true;
                     return;
@@ -104,6 +104,10 @@ impl Dissector {
                 }
             }
         }
+        let plen = ip.info.length as usize;
+        if self.opts.verbose > 0 && plen > EXTD_MINLEN && matches!(ty, 3 | 11 | 12) {
+            multipart(out, b, plen);
+        }
     }
 
     /// Destination unreachable; false when the quoted destination was not captured.
@@ -112,7 +116,7 @@ impl Dissector {
         let inner = m.body();
         let ihl = inner.first().map_or(0, |v| usize::from(v & 0x0f) * 4);
         let iproto = inner.get(9).copied();
-        let Some(dst) = array::<4>(inner, 16).map(Ipv4Addr::from) else {
+        let Some(dst) = array::<4>(inner, 16).map(|a| Host::from(Ipv4Addr::from(a))) else {
             out.push_str(" [|icmp]");
             return false;
         };
@@ -122,10 +126,10 @@ impl Dissector {
             2 => write!(out, "{dst} protocol {} unreachable", iproto.unwrap_or(0)),
             3 => {
                 let dport = be16(inner, ihl + 2);
-                let pname = match iproto {
-                    Some(6) => "tcp",
-                    Some(17) => "udp",
-                    _ => "",
+                let (pname, table) = match iproto {
+                    Some(6) => ("tcp", PortNames::Tcp),
+                    Some(17) => ("udp", PortNames::Udp),
+                    _ => ("", PortNames::Numeric),
                 };
                 match (pname, dport) {
                     ("", _) | (_, None) => write!(
@@ -134,7 +138,10 @@ impl Dissector {
                         iproto.unwrap_or(0),
                         dport.unwrap_or(0)
                     ),
-                    (p, Some(port)) => write!(out, "{dst} {p} port {port} unreachable"),
+                    (p, Some(port)) => {
+                        let port = Port(port, table);
+                        write!(out, "{dst} {p} port {port} unreachable")
+                    }
                 }
             }
             4 => match m.mtu().unwrap_or(0) {
@@ -147,5 +154,89 @@ impl Dissector {
             c => write!(out, "{dst} unreachable - #{c}"),
         };
         true
+    }
+}
+
+/// Where RFC 4884 extensions start: 128 bytes of original datagram after the 8-byte header
+/// (tcpdump's ICMP_EXTD_MINLEN).
+const EXTD_MINLEN: usize = 136;
+
+/// RFC 4884 multi-part extensions and RFC 4950 MPLS label stack objects, at -v.
+fn multipart(out: &mut String, b: &[u8], plen: usize) {
+    // ND_TCHECK_SIZE(struct icmp_ext_t): 141 bytes.
+    if b.len() < EXTD_MINLEN + 5 {
+        out.push_str(" [|icmp]");
+        return;
+    }
+    let hlen = plen - EXTD_MINLEN;
+    let ext = b.get(EXTD_MINLEN..EXTD_MINLEN + hlen);
+    // No length in the header (RFC 4884's "length" byte): a bad extension checksum means
+    // there are no extensions.
+    if b[5] == 0 {
+        if let Some(e) = ext {
+            if checksum::internet_checksum(e, 0) != 0 {
+                return;
+            }
+        }
+    }
+    let version = b[EXTD_MINLEN] >> 4;
+    let _ = write!(out, "\n\tICMP Multi-Part extension v{version}");
+    if version != 2 {
+        out.push_str(" packet not supported");
+        return;
+    }
+    if let Some(e) = ext {
+        let sum = be16(b, EXTD_MINLEN + 2).unwrap_or(0);
+        let ok = checksum::internet_checksum(e, 0) == 0;
+        let _ = write!(
+            out,
+            ", checksum 0x{sum:04x} ({}correct), length {hlen}",
+            if ok { "" } else { "in" }
+        );
+    }
+    let mut hlen = hlen.saturating_sub(4);
+    let mut at = EXTD_MINLEN + 4;
+    while hlen > 4 {
+        let (Some(tlen), Some(&class), Some(&ctype)) = (be16(b, at), b.get(at + 2), b.get(at + 3))
+        else {
+            out.push_str(" [|icmp]");
+            return;
+        };
+        at += 4;
+        let name = match class {
+            1 => "MPLS Stack Entry",
+            2 => "Interface Identification",
+            _ => "unknown",
+        };
+        let _ = write!(
+            out,
+            "\n\t  {name} Object ({class}), Class-Type: {ctype}, length {tlen}"
+        );
+        hlen -= 4;
+        if class == 0 || tlen < 4 {
+            return;
+        }
+        let tlen = usize::from(tlen) - 4;
+        let data = b.get(at..).unwrap_or_default();
+        let data = &data[..data.len().min(tlen)];
+        match (class, ctype) {
+            (1, 1) => {
+                let Some(raw) = crate::decode::be32(b, at) else {
+                    out.push_str(" [|icmp]");
+                    return;
+                };
+                let _ = write!(out, "\n\t    label {}, tc {}", raw >> 12, (raw >> 9) & 7);
+                if raw & 0x100 != 0 {
+                    out.push_str(", [S]");
+                }
+                let _ = write!(out, ", ttl {}", raw & 0xff);
+            }
+            _ => crate::print::hexdump::unknown_data(out, "\n\t    ", data),
+        }
+        if hlen < tlen {
+            break;
+        }
+        hlen -= tlen;
+        at += tlen;
     }
 }
