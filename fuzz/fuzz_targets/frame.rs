@@ -52,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
             link_type,
             orig_len: frame.len() as u32 + extra,
             data: frame,
+            drop: None,
         };
         print_all_ways(&pkt);
     }

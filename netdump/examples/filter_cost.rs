@@ -70,6 +70,7 @@ fn main() {
         headers_only: false,
         sample: 1,
         max_rate: None,
+        drops: None,
     })
     .expect("load netdump's object");
     let capture: &mut aya::programs::SchedClassifier = ebpf

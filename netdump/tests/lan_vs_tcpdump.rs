@@ -137,6 +137,7 @@ fn netdump(frames: &[(String, Vec<u8>, u32)], opts: PrintOptions) -> Vec<String>
                 link_type: LinkType::ETHERNET,
                 orig_len: *orig,
                 data,
+                drop: None,
             };
             let mut out = Vec::new();
             printer.print(&mut out, &pkt).unwrap();

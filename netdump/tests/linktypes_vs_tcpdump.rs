@@ -155,6 +155,7 @@ fn netdump(link: u32, frames: &[Vec<u8>], dissect: DissectOptions, dump: Dump) -
             link_type: LinkType(link as u16),
             orig_len: data.len() as u32,
             data,
+            drop: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

@@ -63,6 +63,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
             link_type: netdump::packet::LinkType::ETHERNET,
             orig_len: *orig,
             data,
+            drop: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

@@ -552,6 +552,7 @@ fn netdump(link: LinkType, frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -
             link_type: link,
             orig_len: *len,
             data,
+            drop: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

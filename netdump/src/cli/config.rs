@@ -68,8 +68,14 @@ pub enum CliError {
     Buffer(u32),
     #[error("packet count must be at least 1")]
     Count,
-    #[error("unknown hook '{0}': use tc, socket or tc,socket")]
+    #[error("unknown hook '{0}': use tc, socket, drops or a comma list such as tc,drops")]
     Hook(String),
+    #[error("-Q selects a direction, and a drop has none: -Q cannot be used with --drops")]
+    DropsDirection,
+    #[error("-s headers is not supported with --drops: give a snapshot length")]
+    DropsHeaders,
+    #[error("--drops watches the running kernel: it cannot be used with -r")]
+    DropsRead,
     #[error("interface name '{0}' is not valid: at most 15 characters, no '/', ':' or spaces")]
     InterfaceName(String),
     #[error("interface pattern '{0}' is not valid: use *, ? and [...] (e.g. -i 'veth*')")]
@@ -192,7 +198,25 @@ impl Args {
                 return Err(CliError::Zero { flag });
             }
         }
-        let hooks = parse_hooks(&self.hook)?;
+        let mut hooks = match &self.hook {
+            Some(h) => parse_hooks(h)?,
+            None if self.drops => Hooks {
+                tc: false,
+                socket: false,
+                drops: true,
+            },
+            None => parse_hooks("tc")?,
+        };
+        hooks.drops |= self.drops;
+        if hooks.drops && self.direction.is_some() {
+            return Err(CliError::DropsDirection);
+        }
+        if hooks.drops && headers_only {
+            return Err(CliError::DropsHeaders);
+        }
+        if hooks.drops && self.read.is_some() {
+            return Err(CliError::DropsRead);
+        }
         let interfaces = selection(&self.interface)?;
         let directions = match self.direction.unwrap_or(QDirection::Inout) {
             QDirection::In => direction::INGRESS,
@@ -218,6 +242,15 @@ impl Args {
             // header (pcapng gives each interface its own block and link type instead).
             if save.format == Format::Pcap && interfaces.is_several() && self.read.is_none() {
                 save.link_type = LinkType::LINUX_SLL2;
+            }
+            // Drops come with an Ethernet header or without one (raw IP), so a pcap file
+            // takes them cooked; and it has no place for their reasons, which pcapng keeps.
+            if save.format == Format::Pcap && hooks.drops && self.read.is_none() {
+                save.link_type = LinkType::LINUX_SLL2;
+                notes.push(
+                    "a pcap file has no room for drop reasons: -w FILE.pcapng (or --pcapng) keeps them in each packet's comment"
+                        .to_string(),
+                );
             }
         }
         let print = PrintOptions {
@@ -395,11 +428,13 @@ fn parse_hooks(s: &str) -> Result<Hooks, CliError> {
     let mut hooks = Hooks {
         tc: false,
         socket: false,
+        drops: false,
     };
     for part in s.split(',') {
         match part.trim() {
             "tc" => hooks.tc = true,
             "socket" => hooks.socket = true,
+            "drops" => hooks.drops = true,
             _ => return Err(CliError::Hook(s.to_string())),
         }
     }

@@ -120,9 +120,16 @@ pub struct Args {
     #[arg(short = 'U', long = "packet-buffered")]
     pub packet_buffered: bool,
 
-    /// Hooks to capture on: tc, socket, or tc,socket.
-    #[arg(long = "hook", value_name = "HOOKS", default_value = "tc")]
-    pub hook: String,
+    /// Hooks to capture on: tc, socket, drops, or a comma list (tc,socket; tc,drops: the
+    /// packets and the drops, interleaved in time order). Default: tc.
+    #[arg(long = "hook", value_name = "HOOKS")]
+    pub hook: Option<String>,
+
+    /// Show the packets the kernel drops (skb:kfree_skb), each with its reason and where it
+    /// was dropped; the expression and -i select them. Alone it means --hook drops; with
+    /// --hook, it adds drops to those hooks.
+    #[arg(long = "drops")]
+    pub drops: bool,
 
     /// How to attach the TC programs.
     #[arg(long = "tc-attach", value_enum, default_value_t = TcAttachArg::Auto)]

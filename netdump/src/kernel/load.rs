@@ -2,7 +2,7 @@
 //! settings, size its maps.
 
 use aya::{maps::MapType, Ebpf, EbpfError, EbpfLoader};
-use netdump_common::names;
+use netdump_common::{names, DropLayout, REASON_SLOTS};
 use thiserror::Error;
 
 /// The ring-buffer object (kernel 5.8+).
@@ -64,6 +64,8 @@ pub struct LoadOptions {
     pub sample: u32,
     /// `--max-rate PPS`, shared out over the CPUs.
     pub max_rate: Option<u64>,
+    /// `--drops`: where the drop program finds the kernel's fields (see `crate::drops`).
+    pub drops: Option<DropLayout>,
 }
 
 impl LoadOptions {
@@ -123,7 +125,13 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let cpus = aya::util::nr_cpus()
         .map(|n| n as u32)
         .unwrap_or(netdump_common::MAX_CPUS);
-    loader.map_max_entries(names::COUNTERS, cpus.clamp(1, netdump_common::MAX_CPUS));
+    let cpus = cpus.clamp(1, netdump_common::MAX_CPUS);
+    loader.map_max_entries(names::COUNTERS, cpus);
+    if let Some(layout) = &opts.drops {
+        loader.override_global(names::DROP_LAYOUT, layout, true);
+        // A row of per-reason counters for each CPU.
+        loader.map_max_entries(names::DROP_REASONS, cpus * REASON_SLOTS);
+    }
     let object = match opts.transport {
         Transport::Ring => {
             loader.map_max_entries(names::EVENTS, opts.ring_bytes);

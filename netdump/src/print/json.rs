@@ -3,7 +3,9 @@
 //! Schema (stable field names; a field absent from a layer was not captured):
 //! ```text
 //! { "time": "2026-11-29T12:24:17.096653123Z", "ts_ns": 1795955057096653123,
-//!   "interface": "eth0", "direction": "in" | "out" | null, "hook": "tc" | "socket",
+//!   "interface": "eth0" | null, "direction": "in" | "out" | null,
+//!   "hook": "tc" | "socket" | "drop",
+//!   "drop": {"reason": "NETFILTER_DROP" | null, "location": "nf_hook_slow+0x9c"},
 //!   "len": 98, "caplen": 98, "truncated": false,
 //!   "layers": [ {"type": "ethernet", "src": "..", "dst": "..", "ethertype": 2048},
 //!               {"type": "vlan", "id": 20, "pcp": 0, "ethertype": 2048},
@@ -61,7 +63,9 @@
 //! `tls` and `quic` (which tcpdump does not print) follow a TCP or UDP layer whose payload no
 //! registered decoder took, on any port; a hello's fields hold what was captured, and
 //! `complete` says whether the whole handshake message was.
-//! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`).
+//! `flags` uses tcpdump's letters (`S`, `.`, `P`, `F`, `R`, `U`, `E`, `W`). `drop` is there
+//! only for a packet the kernel dropped (`--drops`), whose direction is null, and whose
+//! interface is null when the packet had no device yet.
 
 use std::io::{self, Write};
 
@@ -69,7 +73,7 @@ use serde_json::{json, Map, Value};
 
 use crate::{
     decode::{self, tcp::Tcp, Decoded, Layer},
-    packet::{Direction, Packet},
+    packet::{Direction, Packet, NO_DEVICE},
 };
 
 fn mac(m: [u8; 6]) -> String {
@@ -303,10 +307,15 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
     let cut_short = d.cut_short() && !(fragmented && transport_stop);
     let truncated = pkt.data.len() < pkt.orig_len as usize || cut_short;
     let ts_ns = i128::from(pkt.ts.sec) * 1_000_000_000 + i128::from(pkt.ts.nsec);
-    json!({
+    let interface = if pkt.drop.is_some() && pkt.ifname == NO_DEVICE {
+        Value::Null
+    } else {
+        json!(pkt.ifname)
+    };
+    let mut v = json!({
         "time": utc(pkt.ts),
         "ts_ns": ts_ns as i64,
-        "interface": pkt.ifname,
+        "interface": interface,
         "direction": match pkt.direction {
             Direction::Ingress => json!("in"),
             Direction::Egress => json!("out"),
@@ -317,7 +326,14 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
         "caplen": pkt.data.len(),
         "truncated": truncated,
         "layers": layers,
-    })
+    });
+    if let (Some(d), Value::Object(m)) = (pkt.drop, &mut v) {
+        m.insert(
+            "drop".into(),
+            json!({"reason": d.reason, "location": d.location}),
+        );
+    }
+    v
 }
 
 /// A DNS message's header, questions and records (as far as they were captured); None when
@@ -598,6 +614,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: f.len() as u32,
             data: &f,
+            drop: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["time"], "1970-01-01T00:00:00.000000005Z");
@@ -640,6 +657,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: f.len() as u32,
             data: &f,
+            drop: None,
         };
         let v = packet_json(&pkt);
         let types: Vec<&str> = v["layers"]
@@ -678,6 +696,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: f.len() as u32,
             data: &f,
+            drop: None,
         };
         let v = packet_json(&pkt);
         let d = &v["layers"][3];
@@ -724,6 +743,7 @@ mod tests {
                 link_type: crate::packet::LinkType::ETHERNET,
                 orig_len: f.len() as u32,
                 data: &f,
+                drop: None,
             };
             packet_json(&pkt)["layers"].clone()
         };
@@ -746,6 +766,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: f.len() as u32,
             data: &f,
+            drop: None,
         };
         assert_eq!(
             packet_json(&pkt)["layers"][2],
@@ -775,6 +796,30 @@ mod tests {
     }
 
     #[test]
+    fn a_drop_names_its_reason_and_location() {
+        let pkt = Packet {
+            ts: Timestamp::default(),
+            ifname: NO_DEVICE,
+            direction: Direction::Unknown,
+            pkt_type: 0,
+            hook: Hook::Drop,
+            link_type: crate::packet::LinkType::RAW,
+            orig_len: 3,
+            data: &[0x45, 0, 0],
+            drop: Some(crate::packet::Dropped {
+                reason: Some("NO_SOCKET"),
+                location: "__udp4_lib_rcv+0x7d2",
+            }),
+        };
+        let v = packet_json(&pkt);
+        assert_eq!(v["drop"]["reason"], "NO_SOCKET");
+        assert_eq!(v["drop"]["location"], "__udp4_lib_rcv+0x7d2");
+        assert_eq!(v["hook"], "drop");
+        assert_eq!(v["interface"], Value::Null);
+        assert_eq!(v["direction"], Value::Null);
+    }
+
+    #[test]
     fn garbage_is_marked_truncated() {
         let pkt = Packet {
             ts: Timestamp::default(),
@@ -785,6 +830,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: 3,
             data: &[1, 2, 3],
+            drop: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["truncated"], true);
@@ -815,6 +861,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: f.len() as u32,
             data,
+            drop: None,
         };
         let v = packet_json(&pkt(&f));
         let d = &v["layers"][3];
@@ -853,6 +900,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: f.len() as u32,
             data: &f,
+            drop: None,
         };
         packet_json(&pkt)
     }

@@ -100,7 +100,10 @@ impl Printer {
         }
         self.clock.write(&mut self.line, pkt.ts);
         if self.opts.iface_prefix {
+            // A drop says so where a delivered packet says which way it went: a word tcpdump
+            // never prints there, so a drop cannot pass for a packet that got through.
             let dir = match pkt.direction {
+                _ if pkt.drop.is_some() => "Drop",
                 Direction::Egress => "Out",
                 Direction::Ingress => match pkt.pkt_type {
                     pkt_type::BROADCAST => "B",
@@ -112,11 +115,16 @@ impl Printer {
             };
             use std::fmt::Write as _;
             let _ = write!(self.line, "{:<5} {dir:<3} ", pkt.ifname);
-            if self.opts.hook_tag {
+            if self.opts.hook_tag && pkt.drop.is_none() {
                 let _ = write!(self.line, "[{}] ", pkt.hook.name());
             }
         }
         let info = self.dissector.frame(&mut self.line, decoded, pkt.orig_len);
+        // tcpdump's line for the packet, then why and where it died.
+        if let Some(d) = pkt.drop {
+            use std::fmt::Write as _;
+            let _ = write!(self.line, ", {d}");
+        }
         let link = info.link_len.min(pkt.data.len());
         // As tcpdump: nothing to dump past the link header, no dump (unless it includes it).
         let rest = &pkt.data[link..];
@@ -195,6 +203,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: data.len() as u32,
             data,
+            drop: None,
         };
         p.print(&mut out, &pkt).unwrap();
         String::from_utf8(out).unwrap()
@@ -209,6 +218,58 @@ mod tests {
             .write(&mut f, &[0x41; 32])
             .unwrap();
         f
+    }
+
+    #[test]
+    fn a_drop_is_flagged_before_and_after_tcpdumps_words() {
+        let opts = PrintOptions {
+            time: TimeFormat::Unix,
+            iface_prefix: true,
+            hook_tag: true,
+            ..Default::default()
+        };
+        let data = udp_frame();
+        let mut pkt = Packet {
+            ts: Timestamp { sec: 0, nsec: 0 },
+            ifname: "eth0",
+            direction: Direction::Unknown,
+            pkt_type: 0,
+            hook: Hook::Drop,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: data.len() as u32,
+            data: &data,
+            drop: Some(crate::packet::Dropped {
+                reason: Some("NETFILTER_DROP"),
+                location: "nf_hook_slow+0x9c",
+            }),
+        };
+        let mut out = Vec::new();
+        Printer::new(opts).print(&mut out, &pkt).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0.000000 eth0  Drop IP 198.18.0.2.5555 > 198.18.0.1.40000: UDP, length 32, drop NETFILTER_DROP at nf_hook_slow+0x9c\n"
+        );
+        // No reason before 5.17; the hex dump follows the flagged line.
+        pkt.drop = Some(crate::packet::Dropped {
+            reason: None,
+            location: "0xffffffff8100019c",
+        });
+        let mut out = Vec::new();
+        let opts = PrintOptions {
+            dump: Dump::Hex { link: false },
+            ..opts
+        };
+        Printer::new(opts).print(&mut out, &pkt).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let first = text.lines().next().unwrap();
+        assert!(
+            first.ends_with("UDP, length 32, drop at 0xffffffff8100019c"),
+            "{text}"
+        );
+        assert!(
+            text.lines().nth(1).unwrap().starts_with("\t0x0000:"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -378,6 +439,7 @@ mod tests {
                         link_type,
                         orig_len: f.len() as u32 + 3,
                         data: &f,
+                        drop: None,
                     };
                     let mut out = Vec::new();
                     Printer::new(opts).print(&mut out, &pkt).unwrap();

@@ -8,15 +8,16 @@ use std::{
 };
 
 use aya::Ebpf;
-use netdump_common::Counters;
+use netdump_common::{Counters, DropLayout};
 use thiserror::Error;
 
 use super::{event_loop, RunError};
 use crate::{
     cli::Config,
+    drops,
     filter::{Filter, FilterError},
     iface::{self, Interface, Selection},
-    kernel::{self, Attachment, CounterView, TcMode, Transport},
+    kernel::{self, Attachment, CounterView, DropPlan, ReasonView, TcMode, Transport},
     output::Output,
     packet::LinkType,
     privilege,
@@ -33,6 +34,8 @@ pub struct Capture {
     attachment: Option<Attachment>,
     pub reader: Reader,
     pub counters: CounterView,
+    /// `--drops`: the kernel's drop counts by reason.
+    reasons: Option<ReasonView>,
     logger: Option<Logger>,
     /// Every interface attached so far, by ifindex, also those since deleted (their last
     /// samples may still be in the ring).
@@ -44,6 +47,17 @@ pub struct Capture {
     pub transport: Transport,
     opts: kernel::Options,
     filter: FilterFit,
+}
+
+/// The drop path's part of a capture (`--drops`).
+#[derive(Clone, Copy)]
+pub struct DropSetup<'a> {
+    /// The tracepoint (`kfree_skb`).
+    pub tracepoint: &'a str,
+    /// Where the drop program finds the kernel's fields, and what it selects.
+    pub layout: DropLayout,
+    /// The expression compiled for raw IP (drops without an Ethernet header), if it applies.
+    pub raw: Option<&'a Filter>,
 }
 
 /// An interface a capture has attached to.
@@ -117,13 +131,15 @@ fn classify(
 
 impl Capture {
     /// Loads the object, maps its ring and counters, and attaches it to `start_on` (what
-    /// `selection` chose at start). On error nothing stays attached.
+    /// `selection` chose at start), and the drop program with `drops`. On error nothing
+    /// stays attached.
     pub fn start(
         opts: &kernel::Options,
         selection: Selection,
         start_on: Vec<Interface>,
         filter: Option<&Filter>,
         raw: Option<&Result<Filter, FilterError>>,
+        drops: Option<DropSetup<'_>>,
     ) -> Result<Capture, RunError> {
         let fit = match (filter, raw) {
             (None, _) => FilterFit::None,
@@ -170,7 +186,9 @@ impl Capture {
             _ => None,
         };
         let transport = Transport::resolve(opts.transport)?;
-        let mut ebpf = kernel::load::load(&opts.load_options(transport, filter.is_some()))?;
+        let mut load = opts.load_options(transport, filter.is_some());
+        load.drops = drops.map(|d| d.layout);
+        let mut ebpf = kernel::load::load(&load)?;
         let logger = if opts.log {
             match aya_log::EbpfLogger::init(&mut ebpf) {
                 Ok(l) => Some(l),
@@ -183,9 +201,25 @@ impl Capture {
             None
         };
         let counters = CounterView::open(&ebpf).map_err(RunError::Counters)?;
+        let reasons = match drops {
+            Some(_) => Some(ReasonView::open(&ebpf).map_err(RunError::Counters)?),
+            None => None,
+        };
         let reader = Reader::open(&mut ebpf, transport, opts.ring_bytes)?;
-        let mut attachment =
-            kernel::attach::attach(&mut ebpf, &list, opts.hooks, opts.tc_attach, filter, raw)?;
+        let plan = drops.map(|d| DropPlan {
+            tracepoint: d.tracepoint,
+            raw: d.raw,
+            any: d.layout.any_iface != 0,
+        });
+        let mut attachment = kernel::attach::attach(
+            &mut ebpf,
+            &list,
+            opts.hooks,
+            opts.tc_attach,
+            filter,
+            raw,
+            plan,
+        )?;
         for s in skipped {
             attachment.notes.push(format!("not capturing: {s}"));
         }
@@ -194,6 +228,7 @@ impl Capture {
             attachment: Some(attachment),
             reader,
             counters,
+            reasons,
             logger,
             ifaces,
             left_out,
@@ -272,6 +307,15 @@ impl Capture {
         self.attachment.as_ref().map_or(&[], |a| &a.notes)
     }
 
+    /// `--drops`: the kernel's drop counts, by reason name.
+    pub fn drop_counts(
+        &self,
+        names: Option<&mut drops::Names>,
+    ) -> Option<Vec<(Option<String>, u64)>> {
+        let (view, names) = (self.reasons.as_ref()?, names?);
+        Some(names.counts(&view.read()))
+    }
+
     /// tcpdump's "listening on" line, with how netdump listens.
     pub fn banner(&self) -> String {
         let mut hooks = Vec::new();
@@ -282,6 +326,9 @@ impl Capture {
         }
         if self.opts.hooks.socket {
             hooks.push("socket tap");
+        }
+        if self.opts.hooks.drops {
+            hooks.push("drops via raw tracepoint");
         }
         let snap = if self.opts.headers_only {
             "headers only".to_string()
@@ -344,6 +391,9 @@ impl Drop for Capture {
 pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     let start_on = iface::select(&cfg.interfaces)?;
     privilege::check()?;
+    if cfg.kernel.hooks.drops {
+        privilege::check_drops()?;
+    }
     // A bad expression is reported before anything is loaded.
     let filter = match &cfg.filter {
         Some(e) => {
@@ -362,12 +412,52 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     for note in &cfg.notes {
         eprintln!("netdump: {note}");
     }
+    // --drops: what this kernel offers, read before anything is loaded.
+    let mut reasons = None;
+    let mut symbols = None;
+    let drop_probe = if cfg.kernel.hooks.drops {
+        let probe = drops::probe()?;
+        // Reading kallsyms takes a while (the kernel formats 100k+ lines): meanwhile the
+        // programs load. It must be read before the privileges go.
+        symbols = Some(std::thread::spawn(drops::Symbols::load));
+        if !probe.has_reason() {
+            eprintln!("netdump: this kernel gives no drop reasons (they came in Linux 5.17): drops show where they happened only");
+        }
+        if let Some(Err(e)) = &raw {
+            eprintln!("netdump: drops without an Ethernet header (raw IP) are not shown: {e}");
+        }
+        let mut layout = probe.layout;
+        layout.any_iface = u32::from(cfg.interfaces == Selection::Any);
+        // The filter reads the frame's first bytes from a copy: as many as it can read.
+        layout.window = match (&filter, &raw) {
+            (Some(f), Some(Ok(r))) => f.window().max(r.window()),
+            (Some(f), _) => f.window(),
+            (None, _) => 0,
+        };
+        let has_reason = probe.has_reason();
+        reasons = Some((probe.reasons, has_reason));
+        Some((probe.tracepoint, layout))
+    } else {
+        None
+    };
+    let drop_setup = drop_probe.as_ref().map(|(tracepoint, layout)| DropSetup {
+        tracepoint,
+        layout: *layout,
+        raw: match &raw {
+            Some(Ok(r)) => Some(r),
+            _ => None,
+        },
+    });
     // The file is created before anything is attached: a bad path costs the host nothing.
     let stdout = io::stdout();
     // A pcap file has one link type: that of the one interface (several are refused for
     // pcap by the CLI).
     let mut out_opts = cfg.output.clone();
-    if let (Some(save), [one]) = (out_opts.save.as_mut(), start_on.as_slice()) {
+    if let (Some(save), [one], false) = (
+        out_opts.save.as_mut(),
+        start_on.as_slice(),
+        cfg.kernel.hooks.drops,
+    ) {
         if iface::link_type(&one.name) == Some(LinkType::RAW) {
             save.link_type = LinkType::RAW;
         }
@@ -384,7 +474,24 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         start_on,
         filter.as_ref(),
         raw.as_ref(),
+        drop_setup,
     )?;
+    let mut drop_names = match (reasons, symbols) {
+        (Some((reasons, has_reason)), Some(symbols)) => {
+            let symbols = symbols.join().unwrap_or_default();
+            if symbols.is_empty() {
+                eprintln!(
+                    "netdump: /proc/kallsyms shows no addresses here: drop locations print as addresses"
+                );
+            }
+            Some(drops::Names {
+                reasons,
+                symbols,
+                has_reason,
+            })
+        }
+        _ => None,
+    };
     if let Some(user) = cfg.user.as_deref() {
         let (uid, gid) = privilege::lookup_user(user)?;
         output.chown_files(uid, gid)?;
@@ -404,16 +511,20 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         count: cfg.count,
         stats_every: cfg.stats_every,
     };
-    let result = event_loop::run(&mut capture, output, &opts).await;
+    let result = event_loop::run(&mut capture, output, &opts, drop_names.as_mut()).await;
 
     // Tear-down, then the report.
     let kernel = capture.stop();
+    let by_reason = capture.drop_counts(drop_names.as_mut());
     let (handled, code) = result?;
     let mut err = io::stderr().lock();
     if cfg.stats_every.is_some() {
-        let _ = super::report::write_periodic(&mut err, &kernel);
+        let _ = super::report::write_periodic(&mut err, &kernel, by_reason.as_deref());
     }
     let _ = super::report::write_exit_lines(&mut err, handled, &kernel);
+    if let Some(by_reason) = &by_reason {
+        let _ = super::report::write_drop_line(&mut err, by_reason);
+    }
     if cfg.kernel.sample > 1 || cfg.kernel.max_rate.is_some() {
         let _ = super::report::write_knob_lines(&mut err, &kernel);
     }

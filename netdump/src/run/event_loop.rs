@@ -12,9 +12,9 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use super::{report, Capture, RunError};
 use crate::{
-    iface,
+    drops, iface,
     output::{self, Output, OutputError},
-    packet::{LinkType, Packet},
+    packet::{LinkType, Packet, NO_DEVICE},
     ring::{clock::WallClock, sample},
     sys::socket::RouteSocket,
 };
@@ -38,8 +38,10 @@ struct Named {
 }
 
 /// Turns kernel samples into output.
-struct Handler<W: Write> {
+struct Handler<'n, W: Write> {
     output: Output<W>,
+    /// `--drops`: reason names and kernel symbols.
+    drop_names: Option<&'n mut drops::Names>,
     clock: WallClock,
     /// Every interface attached, by ifindex (also deleted ones: late samples still come).
     names: BTreeMap<u32, Named>,
@@ -48,7 +50,7 @@ struct Handler<W: Write> {
     bad_samples: u64,
 }
 
-impl<W: Write> Handler<W> {
+impl<W: Write> Handler<'_, W> {
     fn handle(&mut self, record: &[u8]) -> ControlFlow<Stop> {
         let sample = match sample::parse(record) {
             Ok(s) => s,
@@ -62,19 +64,41 @@ impl<W: Write> Handler<W> {
         };
         let (data, orig_len) = sample::wire_frame(&sample, &mut self.vlan_buf);
         let ifindex = sample.header.ifindex;
-        let named = self.names.entry(ifindex).or_insert_with(|| Named {
-            name: iface::name_of(ifindex).unwrap_or_else(|| format!("if{ifindex}")),
-            link_type: LinkType::ETHERNET,
-        });
+        // A drop on an interface netdump did not attach to (-i any) is named here; one
+        // before the packet had a device has none.
+        let named = if ifindex == 0 && sample.drop.is_some() {
+            None
+        } else {
+            let output = &mut self.output;
+            Some(self.names.entry(ifindex).or_insert_with(|| {
+                let name = iface::name_of(ifindex).unwrap_or_else(|| format!("if{ifindex}"));
+                if let Some(hatype) = crate::sys::iface::hw_type(&name) {
+                    output.learn_interface(&name, ifindex, hatype);
+                }
+                Named {
+                    name,
+                    link_type: LinkType::ETHERNET,
+                }
+            }))
+        };
+        let named: Option<&Named> = named.map(|n| &*n);
+        let dropped = match (sample.drop.as_ref(), self.drop_names.as_deref_mut()) {
+            (Some(info), Some(names)) => Some(names.dropped(info)),
+            _ => None,
+        };
         let pkt = Packet {
             ts: self.clock.wall(sample.header.ts_ns),
-            ifname: &named.name,
+            ifname: named.map_or(NO_DEVICE, |n| n.name.as_str()),
             direction: sample.direction(),
             pkt_type: sample.header.pkt_type,
             hook: sample.hook(),
-            link_type: named.link_type,
+            link_type: sample
+                .drop_link_type()
+                .or(named.map(|n| n.link_type))
+                .unwrap_or(LinkType::ETHERNET),
             orig_len,
             data,
+            drop: dropped,
         };
         match self.output.emit(&pkt) {
             Ok(None) => {}
@@ -88,7 +112,7 @@ impl<W: Write> Handler<W> {
     }
 }
 
-impl<W: Write> Handler<W> {
+impl<W: Write> Handler<'_, W> {
     /// Takes in the names and link types of interfaces attached since the last call.
     fn learn(&mut self, capture: &Capture) {
         for (index, k) in &capture.ifaces {
@@ -219,6 +243,7 @@ pub async fn run<W: Write>(
     capture: &mut Capture,
     output: Output<W>,
     opts: &LoopOptions,
+    drop_names: Option<&mut drops::Names>,
 ) -> Result<(u64, i32), RunError> {
     // Signal handlers before the banner: whoever waits for "listening on" to send SIGINT
     // must not find the default action (or an inherited SIG_IGN) still in place.
@@ -240,6 +265,7 @@ pub async fn run<W: Write>(
 
     let mut handler = Handler {
         output,
+        drop_names,
         clock: WallClock::new(),
         names: BTreeMap::new(),
         vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
@@ -270,7 +296,12 @@ pub async fn run<W: Write>(
                 handler.learn(capture);
             }
             _ = async { stats_tick.as_mut().unwrap().tick().await }, if stats_tick.is_some() => {
-                let _ = report::write_periodic(&mut io::stderr().lock(), &capture.counters.read());
+                let drops = capture.drop_counts(handler.drop_names.as_deref_mut());
+                let _ = report::write_periodic(
+                    &mut io::stderr().lock(),
+                    &capture.counters.read(),
+                    drops.as_deref(),
+                );
             }
         }
         capture.flush_log();

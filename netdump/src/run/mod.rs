@@ -11,11 +11,12 @@ use std::io;
 
 use thiserror::Error;
 
-pub use capture::{capture, Capture, Known, SkipError};
+pub use capture::{capture, Capture, DropSetup, Known, SkipError};
 pub use dump::dump_filter;
 pub use read::read;
 
 use crate::{
+    drops::DropsError,
     filter::FilterError,
     iface::IfaceError,
     kernel::{AttachError, LoadError},
@@ -35,6 +36,8 @@ pub enum RunError {
     Privilege(#[from] PrivilegeError),
     #[error(transparent)]
     Drop(#[from] DropError),
+    #[error(transparent)]
+    Drops(#[from] DropsError),
     #[error(transparent)]
     Load(#[from] LoadError),
     #[error(transparent)]

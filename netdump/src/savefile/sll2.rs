@@ -89,6 +89,7 @@ mod tests {
             link_type,
             orig_len: data.len() as u32,
             data,
+            drop: None,
         }
     }
 

@@ -79,8 +79,9 @@ enum Encoder {
     Pcap,
     PcapNg {
         w: PcapNgWriter<Shared>,
-        /// Interface Description Block ids by interface name, for this file.
-        ifaces: HashMap<String, u32>,
+        /// Interface Description Block ids by interface name, one per link type, for this
+        /// file (drops on one interface may or may not have an Ethernet header).
+        ifaces: HashMap<String, Vec<(LinkType, u32)>>,
     },
 }
 
@@ -339,10 +340,13 @@ impl Saver {
                 r.map_err(|e| self.werr(e))?;
             }
             Encoder::PcapNg { w, ifaces } => {
-                let next = ifaces.len() as u32;
-                let id = match ifaces.get(pkt.ifname) {
-                    Some(id) => *id,
+                let known = ifaces
+                    .get(pkt.ifname)
+                    .and_then(|v| v.iter().find(|(l, _)| *l == pkt.link_type));
+                let id = match known {
+                    Some((_, id)) => *id,
                     None => {
+                        let next = ifaces.values().map(Vec::len).sum::<usize>() as u32;
                         let idb = InterfaceDescriptionBlock {
                             linktype: DataLink::from(u32::from(pkt.link_type.0)),
                             snaplen: self.opts.snaplen,
@@ -362,7 +366,10 @@ impl Saver {
                                 source: e,
                             }
                         })?;
-                        ifaces.insert(pkt.ifname.to_string(), next);
+                        ifaces
+                            .entry(pkt.ifname.to_string())
+                            .or_default()
+                            .push((pkt.link_type, next));
                         next
                     }
                 };
@@ -376,12 +383,13 @@ impl Saver {
                 if let Some(flags) = epb_flags(pkt) {
                     options.push(EnhancedPacketOption::Flags(flags));
                 }
-                options.push(EnhancedPacketOption::Comment(Cow::Borrowed(
-                    match pkt.hook {
-                        crate::packet::Hook::Tc => "hook: tc",
-                        crate::packet::Hook::Socket => "hook: socket",
-                    },
-                )));
+                // Which hook saw it; for a drop, why and where it died (tshark shows it as
+                // frame.comment).
+                options.push(EnhancedPacketOption::Comment(match (pkt.hook, pkt.drop) {
+                    (_, Some(d)) => Cow::Owned(d.to_string()),
+                    (crate::packet::Hook::Socket, None) => Cow::Borrowed("hook: socket"),
+                    _ => Cow::Borrowed("hook: tc"),
+                }));
                 let epb = EnhancedPacketBlock {
                     interface_id: id,
                     timestamp: stamp,

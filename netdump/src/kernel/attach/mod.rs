@@ -1,10 +1,12 @@
 //! Attaching the loaded programs to an interface: TC ingress/egress (TCX link or clsact +
-//! netlink) and the socket filter on an AF_PACKET tap; detaching them; and removing what a
-//! crashed run left behind.
+//! netlink) and the socket filter on an AF_PACKET tap; the drop program on its tracepoint,
+//! told which interfaces to report on; detaching them; and removing what a crashed run left
+//! behind.
 //!
 //! Architecture Invariant: every program attached here returns its pass-through verdict;
 //! attaching never changes what happens to a packet.
 
+mod drops;
 mod filters;
 mod socket;
 mod stale;
@@ -25,6 +27,8 @@ use crate::{filter::Filter, iface::Interface, kernel::netlink};
 pub struct Hooks {
     pub tc: bool,
     pub socket: bool,
+    /// `--drops`: packets the kernel frees as dropped.
+    pub drops: bool,
 }
 
 /// How to attach the TC programs.
@@ -72,6 +76,8 @@ pub enum AttachError {
     Filter(#[from] crate::filter::FilterError),
     #[error("set up the filter's program arrays: {0}")]
     ProgramArray(String),
+    #[error("this kernel has no {0} tracepoint, which --drops attaches to")]
+    NoTracepoint(String),
     #[error("open AF_PACKET socket on {iface}: {source}")]
     Socket {
         iface: String,
@@ -104,6 +110,9 @@ pub struct Attachment {
     created_clsact: Vec<u32>,
     /// The translated filter programs (they live in the program arrays while these are open).
     _filters: Vec<OwnedFd>,
+    /// The drop program reports drops on the interfaces in DROP_IFACES, kept in step here
+    /// (false with `-i any`, where it reports every interface).
+    select_drops: bool,
     /// One-line notes for the user (stale filters removed, fallbacks taken).
     pub notes: Vec<String>,
 }
@@ -155,6 +164,13 @@ impl Attachment {
                 self.created_clsact.push(iface.index);
             }
         }
+        if self.select_drops {
+            if let Err(e) = drops::select(ebpf, iface.index, true) {
+                self.on.insert(iface.index, on);
+                self.forget(ebpf, iface.index);
+                return Err(e);
+            }
+        }
         if self.hooks.socket {
             match socket::attach(ebpf, iface) {
                 Ok(s) => on.socket = Some(s),
@@ -182,6 +198,20 @@ impl Attachment {
         }
         self.created_clsact.retain(|i| *i != ifindex);
         drop(on.socket);
+        if self.select_drops {
+            // Only fails if it was not there.
+            let _ = drops::select(ebpf, ifindex, false);
+        }
+    }
+
+    /// Detaches what a failed [`attach`] had attached already.
+    fn undo(&mut self, ebpf: &mut Ebpf) {
+        for index in self.on.keys().copied().collect::<Vec<_>>() {
+            self.forget(ebpf, index);
+        }
+        for ifindex in self.created_clsact.drain(..) {
+            let _ = netlink::delete_clsact(ifindex);
+        }
     }
 
     /// Whether interface `ifindex` is attached.
@@ -195,10 +225,22 @@ impl Attachment {
     }
 }
 
+/// What the drop path needs to attach (with `hooks.drops`).
+#[derive(Clone, Copy)]
+pub struct DropPlan<'a> {
+    /// The tracepoint (`kfree_skb`).
+    pub tracepoint: &'a str,
+    /// The expression compiled for raw IP, for drops without an Ethernet header (`None`: the
+    /// expression does not apply to them, or there is no expression).
+    pub raw: Option<&'a Filter>,
+    /// `-i any`: every interface (DROP_IFACES is not used).
+    pub any: bool,
+}
+
 /// Loads the programs for `hooks` and attaches them on each of `ifaces` (with whether each is
 /// an L3 device): the filter first (so the entry programs never run without it; `raw` is the
-/// expression compiled for L3 devices), then TC, then the socket tap. On error nothing stays
-/// attached.
+/// expression compiled for L3 devices), then TC, then the socket tap, then, once it knows the
+/// interfaces, the drop program. On error nothing stays attached.
 pub fn attach(
     ebpf: &mut Ebpf,
     ifaces: &[(Interface, bool)],
@@ -206,6 +248,7 @@ pub fn attach(
     mode: TcAttach,
     filter: Option<&Filter>,
     raw: Option<&Filter>,
+    drop_plan: Option<DropPlan<'_>>,
 ) -> Result<Attachment, AttachError> {
     let mut att = Attachment {
         tc_mode: None,
@@ -213,22 +256,25 @@ pub fn attach(
         on: BTreeMap::new(),
         created_clsact: Vec::new(),
         _filters: Vec::new(),
+        select_drops: hooks.drops && !drop_plan.is_some_and(|p| p.any),
         notes: Vec::new(),
     };
     if let Some(f) = filter {
-        att._filters = filters::load(ebpf, f, raw, hooks)?;
+        let drop_raw = drop_plan.and_then(|p| p.raw);
+        att._filters = filters::load(ebpf, f, raw, drop_raw, hooks)?;
     }
     if hooks.tc {
         att.tc_mode = Some(tc::load(ebpf, mode)?);
     }
     for (iface, l3) in ifaces {
         if let Err(e) = att.add(ebpf, iface, *l3) {
-            for index in att.on.keys().copied().collect::<Vec<_>>() {
-                att.forget(ebpf, index);
-            }
-            for ifindex in att.created_clsact.drain(..) {
-                let _ = netlink::delete_clsact(ifindex);
-            }
+            att.undo(ebpf);
+            return Err(e);
+        }
+    }
+    if let (true, Some(plan)) = (hooks.drops, drop_plan) {
+        if let Err(e) = drops::attach(ebpf, plan.tracepoint) {
+            att.undo(ebpf);
             return Err(e);
         }
     }

@@ -19,6 +19,8 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::netns::{self, Net};
 
+pub mod drops;
+
 const NS_A: &str = "ndbench-a";
 const NS_B: &str = "ndbench-b";
 const VA: &str = "ndbench-va";
@@ -261,6 +263,12 @@ struct Sample {
 }
 
 fn trafgen_conf(net: &Net, dir: &Path) -> Result<PathBuf> {
+    trafgen_conf_to(net, dir, [198, 18, 200, 2], "flood.trafgen")
+}
+
+/// A trafgen configuration for 60-byte UDP frames from A to `dst` (through B's MAC), in
+/// `dir/name`.
+fn trafgen_conf_to(net: &Net, dir: &Path, dst: [u8; 4], name: &str) -> Result<PathBuf> {
     let mac = |m: &str| {
         m.split(':')
             .map(|b| format!("0x{b}"))
@@ -269,11 +277,15 @@ fn trafgen_conf(net: &Net, dir: &Path) -> Result<PathBuf> {
     };
     // 60-byte frames: Ethernet, IPv4, UDP 40000 -> 40001, 18 bytes of payload.
     let conf = format!(
-        "{{\n  {},\n  {},\n  0x08, 0x00,\n  0x45, 0x00, 0x00, 46, 0x00, 0x00, 0x40, 0x00, 64, 17, csumip(14, 33),\n  198, 18, 200, 1,\n  198, 18, 200, 2,\n  0x9c, 0x40, 0x9c, 0x41, 0x00, 26, 0x00, 0x00,\n  fill(0x41, 18)\n}}\n",
+        "{{\n  {},\n  {},\n  0x08, 0x00,\n  0x45, 0x00, 0x00, 46, 0x00, 0x00, 0x40, 0x00, 64, 17, csumip(14, 33),\n  198, 18, 200, 1,\n  {}, {}, {}, {},\n  0x9c, 0x40, 0x9c, 0x41, 0x00, 26, 0x00, 0x00,\n  fill(0x41, 18)\n}}\n",
         mac(&net.mac_b),
-        mac(&net.mac_a)
+        mac(&net.mac_a),
+        dst[0],
+        dst[1],
+        dst[2],
+        dst[3]
     );
-    let path = dir.join("flood.trafgen");
+    let path = dir.join(name);
     std::fs::write(&path, conf)?;
     Ok(path)
 }
@@ -311,7 +323,13 @@ fn measure(c: &Contender, traffic: impl FnOnce() -> Result<f64>) -> Result<Sampl
 }
 
 fn flood_once(c: &Contender, conf: &Path, frames: u64) -> Result<Sample> {
-    measure(c, || {
+    measure(c, || send_flood(conf, frames))
+}
+
+/// Sends `frames` frames of `conf` from A with trafgen (one CPU); returns the rate in frames
+/// a second. Waits half a second afterwards for a capture to drain what is queued.
+fn send_flood(conf: &Path, frames: u64) -> Result<f64> {
+    {
         let t0 = Instant::now();
         let out = Command::new("ip")
             .args(["netns", "exec", NS_A, "trafgen", "--dev", VA, "--conf"])
@@ -334,7 +352,7 @@ fn flood_once(c: &Contender, conf: &Path, frames: u64) -> Result<Sample> {
         // Let the capture drain what is still queued before stopping it.
         thread::sleep(Duration::from_millis(500));
         Ok(frames as f64 / secs)
-    })
+    }
 }
 
 fn iperf_once(c: &Contender, secs: u32) -> Result<Sample> {
