@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
     let mut printer = Printer::new(PrintOptions::default());
     let mut out = Vec::new();
     while let Ok(Some(pkt)) = reader.next_packet() {
-        assert!(pkt.data.len() <= data.len(), "a packet is never longer than its file");
+        assert!(
+            pkt.data.len() <= data.len(),
+            "a packet is never longer than its file"
+        );
         out.clear();
         printer.print(&mut out, &pkt).unwrap();
     }

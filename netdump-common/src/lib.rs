@@ -10,6 +10,10 @@ pub mod hook {
     pub const TC: u8 = 1;
     /// The socket filter on the AF_PACKET tap (`ptype_all`).
     pub const SOCKET: u8 = 2;
+    /// A packet the kernel freed as dropped (`skb:kfree_skb`): a [`DropInfo`](super::DropInfo)
+    /// follows the [`SampleHeader`](super::SampleHeader), and the direction is 0 (a drop
+    /// has none).
+    pub const DROP: u8 = 3;
 }
 
 /// Which way a packet was going when a hook saw it.
@@ -96,6 +100,147 @@ pub struct SampleHeader {
 }
 
 const _: () = assert!(core::mem::size_of::<SampleHeader>() == 40);
+
+/// How a dropped packet's bytes start, in [`DropInfo::link`]: the kernel copies the frame
+/// from its MAC header when the device is Ethernet-like and the header is there, else from
+/// the network header (locally generated packets before their link header, L3 devices).
+pub mod drop_link {
+    /// An Ethernet header first.
+    pub const ETHERNET: u8 = 1;
+    /// The IPv4 or IPv6 header first (pcap's LINKTYPE_RAW).
+    pub const RAW: u8 = 2;
+}
+
+/// What a [`hook::DROP`] sample carries between its [`SampleHeader`] and the packet bytes.
+///
+/// A separate record keeps the header of the TC and socket hooks as it is: their
+/// records, and the code that reads them, are unchanged.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DropInfo {
+    /// The tracepoint's `location`: the return address in the function that freed the packet.
+    pub location: u64,
+    /// `enum skb_drop_reason` (0 where the kernel has no reasons, before 5.17).
+    pub reason: u32,
+    /// One of the [`drop_link`] constants.
+    pub link: u8,
+    pub _pad: [u8; 3],
+}
+
+const _: () = assert!(core::mem::size_of::<DropInfo>() == 16);
+
+/// The largest packet prefix the drop path copies for the filter to read: the translated
+/// filter reads bytes from this per-CPU buffer, not from the packet. How much of it is
+/// filled depends on how far the filter reads ([`DropLayout::window`]).
+pub const DROP_WINDOW_MAX: u32 = MAX_SNAPLEN;
+
+/// The per-CPU buffer the drop path fills once per drop: the sample's header and drop record,
+/// then the first bytes of the frame for the filter (an offloaded VLAN tag re-inserted, as on
+/// the wire), then where the frame is and the copy of the `sk_buff`'s fields.
+///
+/// `header`, `info` and `bytes` come first and in this order so that the perf object can send
+/// a sample straight from here, after copying the packet into `bytes`. The translated filter
+/// knows this layout through [`drop_scratch`]'s offsets.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DropScratch {
+    pub header: SampleHeader,
+    pub info: DropInfo,
+    pub bytes: [u8; DROP_WINDOW_MAX as usize],
+    /// Kernel address of the frame's first byte.
+    pub start: u64,
+    /// Bytes readable from `start` (the skb's linear part).
+    pub avail: u32,
+    /// The frame's length on the wire, with an offloaded VLAN tag (the filter's `len`).
+    pub wire_len: u32,
+    /// Valid bytes in `bytes`.
+    pub copied: u32,
+    pub _pad: u32,
+    /// The first [`DropLayout::skb_read`] bytes of the `sk_buff`.
+    pub skb: [u8; SKB_READ_MAX as usize],
+}
+
+const _: () = assert!(
+    core::mem::size_of::<DropScratch>()
+        == core::mem::size_of::<SampleHeader>()
+            + 16
+            + DROP_WINDOW_MAX as usize
+            + 24
+            + SKB_READ_MAX as usize
+);
+
+/// Offsets in [`DropScratch`] that the translated filter reads.
+pub mod drop_scratch {
+    use super::DropScratch;
+    pub const WIRE_LEN: usize = core::mem::offset_of!(DropScratch, wire_len);
+    pub const COPIED: usize = core::mem::offset_of!(DropScratch, copied);
+    pub const BYTES: usize = core::mem::offset_of!(DropScratch, bytes);
+}
+
+/// Where the fields the drop path reads sit in this kernel's structures, in bytes, as
+/// userspace found them in the running kernel's BTF (aya-ebpf has no CO-RE relocations, so
+/// the offsets arrive as a `.rodata` constant the verifier folds).
+///
+/// `skb_*` offsets are into the copy of the first `skb_read` bytes of the `sk_buff`, which the
+/// program reads once; the others are read one by one from their structures.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DropLayout {
+    /// Bytes of `struct sk_buff` copied at once (every `skb_*` field lies within them).
+    pub skb_read: u32,
+    pub skb_dev: u32,
+    pub skb_sk: u32,
+    pub skb_len: u32,
+    pub skb_head: u32,
+    pub skb_data: u32,
+    /// `sk_buff_data_t tail`: an offset from `head` (64-bit kernels).
+    pub skb_tail: u32,
+    pub skb_mac_header: u32,
+    pub skb_network_header: u32,
+    pub skb_protocol: u32,
+    /// The byte holding the `pkt_type:3` bit-field, and the field's shift in it.
+    pub skb_pkt_type: u32,
+    pub pkt_type_shift: u32,
+    pub skb_vlan_proto: u32,
+    pub skb_vlan_tci: u32,
+    /// The byte holding the `vlan_present` bit (kernels before 6.2), or [`NONE`](Self::NONE):
+    /// then a tag is present when `vlan_proto`/`vlan_tci` are not both zero (`vlan_all`).
+    pub skb_vlan_present: u32,
+    pub vlan_present_mask: u32,
+    pub dev_ifindex: u32,
+    pub dev_type: u32,
+    /// `dev->nd_net.net`, or [`NONE`](Self::NONE) without network namespaces.
+    pub dev_net: u32,
+    /// `sk->__sk_common.skc_net.net`, or [`NONE`](Self::NONE).
+    pub sk_net: u32,
+    /// `net->ns.inum`.
+    pub net_inum: u32,
+    /// The namespace netdump runs in (`/proc/self/ns/net`'s inode), 0 for any.
+    pub netns: u32,
+    /// Non-zero: the tracepoint passes a reason (5.17+).
+    pub has_reason: u32,
+    /// `SKB_CONSUMED` (6.3+, skipped like `SKB_NOT_DROPPED_YET`), or [`NONE`](Self::NONE).
+    pub consumed: u32,
+    /// Non-zero: drops on any interface of the namespace (and those without a device).
+    pub any_iface: u32,
+    /// Frame bytes copied for the filter (at most [`DROP_WINDOW_MAX`]).
+    pub window: u32,
+}
+
+impl DropLayout {
+    /// "Not in this kernel".
+    pub const NONE: u32 = u32::MAX;
+}
+
+const _: () = assert!(core::mem::size_of::<DropLayout>() == 26 * 4);
+
+/// The largest `sk_buff` prefix [`DropLayout::skb_read`] may ask for.
+pub const SKB_READ_MAX: u32 = 256;
+
+/// Drop counts per reason: one row of this many slots per CPU in the mmap-able DROP_REASONS
+/// array. A reason at or above the last slot (subsystem reasons, or a kernel with that many)
+/// is counted in the last one.
+pub const REASON_SLOTS: u32 = 256;
 
 /// Per-CPU packet counters kept by the kernel programs; userspace sums them over CPUs.
 #[repr(C)]
@@ -233,6 +378,28 @@ pub mod names {
     pub const PROG_TC_INGRESS: &str = "netdump_tc_ingress";
     pub const PROG_TC_EGRESS: &str = "netdump_tc_egress";
     pub const PROG_SOCKET: &str = "netdump_socket";
+    /// `--drops`: the raw tracepoint program on `skb:kfree_skb`, and the emitter its
+    /// translated filter tail-calls.
+    pub const PROG_DROP: &str = "netdump_drop";
+    pub const PROG_DROP_EMIT: &str = "netdump_drop_emit";
+    /// The tracepoint the drop program attaches to.
+    pub const DROP_TRACEPOINT: &str = "kfree_skb";
+    /// The [`DropLayout`](super::DropLayout) global.
+    pub const DROP_LAYOUT: &str = "DROP_LAYOUT";
+    /// The per-CPU [`DropScratch`](super::DropScratch) array (one entry).
+    pub const DROP_SCRATCH: &str = "DROP_SCRATCH";
+    /// The ifindexes `-i` selected (a hash of u32 to u8), unless any interface goes.
+    pub const DROP_IFACES: &str = "DROP_IFACES";
+    /// Per-CPU rows of [`REASON_SLOTS`](super::REASON_SLOTS) u64 counts, mmap-able.
+    pub const DROP_REASONS: &str = "DROP_REASONS";
+    /// The perf object's per-CPU buffer a drop sample is assembled in.
+    pub const DROP_OUT: &str = "DROP_OUT";
+    /// The drop path's program arrays: filters at [`SLOT_DROP_ETHERNET`] and
+    /// [`SLOT_DROP_RAW`], the emitter at both.
+    pub const DROP_FILTERS: &str = "DROP_FILTERS";
+    pub const DROP_EMITTERS: &str = "DROP_EMITTERS";
+    pub const SLOT_DROP_ETHERNET: u32 = 0;
+    pub const SLOT_DROP_RAW: u32 = 1;
     /// The TC entries for L3 devices (tun, tunnels: no Ethernet header), whose translated
     /// filters (compiled for raw IP) sit at their own program-array slots.
     pub const PROG_TC_INGRESS_L3: &str = "netdump_tc_ingress_l3";
@@ -297,4 +464,6 @@ mod user {
     unsafe impl aya::Pod for super::IfaceKey {}
     // SAFETY: as above.
     unsafe impl aya::Pod for super::IfaceCounters {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::DropLayout {}
 }

@@ -71,7 +71,7 @@ pub static KNOBS: PerCpuArray<Knobs> = PerCpuArray::with_max_entries(1, 0);
 
 /// `--sample` and `--max-rate`: false when this matched packet is not to be captured.
 #[inline(always)]
-fn admit(counters: &mut Counters, now: u64) -> bool {
+pub(crate) fn admit(counters: &mut Counters, now: u64) -> bool {
     let n = config::SAMPLE_N.load();
     let interval = config::RATE_INTERVAL_NS.load();
     if n <= 1 && interval == 0 {
@@ -185,8 +185,9 @@ fn header_len(skb: &SkBuff) -> u64 {
     (off + l4_len) as u64
 }
 
+/// This CPU's counters.
 #[inline(always)]
-fn counters() -> Option<&'static mut Counters> {
+pub(crate) fn counters() -> Option<&'static mut Counters> {
     // SAFETY: a helper with no arguments.
     let cpu = unsafe { bpf_get_smp_processor_id() };
     let c = COUNTERS.get_ptr_mut(cpu)?;

@@ -23,3 +23,21 @@ pub unsafe fn skb_load_bytes(skb: *mut __sk_buff, offset: u32, to: *mut u8, len:
     // SAFETY: as the caller promised.
     unsafe { f(skb, offset, to, len) }
 }
+
+/// BPF_FUNC_probe_read_kernel (5.5+).
+const PROBE_READ_KERNEL: usize = 113;
+
+/// `bpf_probe_read_kernel(dst, len, src)`: 0 on success, negative when `src` cannot be read
+/// (then `dst` is zeroed). The length is a u64 for the reason given at [`skb_load_bytes`].
+///
+/// # Safety
+/// `dst` has room for `len` bytes; the caller proves to the verifier that `len` is at most the
+/// size of `dst` (zero is allowed).
+#[inline(always)]
+pub unsafe fn probe_read_kernel(dst: *mut u8, len: u64, src: u64) -> i64 {
+    // SAFETY: helper 113 has exactly this signature; the verifier checks the arguments.
+    let f: unsafe extern "C" fn(*mut u8, u64, u64) -> i64 =
+        unsafe { core::mem::transmute(PROBE_READ_KERNEL) };
+    // SAFETY: as the caller promised.
+    unsafe { f(dst, len, src) }
+}

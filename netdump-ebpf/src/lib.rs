@@ -1,5 +1,6 @@
-//! netdump's kernel side: thin entry points per hook (`tc`, `socket`) over one shared
-//! [`capture::capture`], writing samples through a [`sink::Sink`] (ring buffer or perf buffer).
+//! netdump's kernel side: thin entry points per hook (`tc`, `socket`) over one shared capture
+//! path ([`capture`]), the drop path on `skb:kfree_skb` ([`drops`]), writing samples through a
+//! [`sink::Sink`] (ring buffer or perf buffer).
 //!
 //! The two binaries (`bin/ring.rs`, `bin/perf.rs`) differ only in their sink: a kernel
 //! without BPF_MAP_TYPE_RINGBUF (< 5.8) cannot even create the ring map, so the perf variant
@@ -8,14 +9,15 @@
 
 pub mod capture;
 pub mod config;
+pub mod drops;
 pub mod filter;
 pub mod helpers;
 pub mod netns;
 pub mod sink;
 
 /// Defines the programs of one object over the sink type `$sink`: five entry points (one per
-/// hook and direction, and TC's again for L3 devices) and, for filtered captures, three emitters the translated filter
-/// tail-calls on a match.
+/// hook and direction, and TC's again for L3 devices), the drop path's raw tracepoint and,
+/// for filtered captures, four emitters the translated filters tail-call on a match.
 ///
 /// Every program returns the verdict that lets the packet go on unchanged: TC_ACT_UNSPEC
 /// (which is also TCX_NEXT) for TC, and 0 for the socket filter, which on an AF_PACKET socket
@@ -25,8 +27,8 @@ macro_rules! define_programs {
     ($sink:ty) => {
         use aya_ebpf::{
             bindings::TC_ACT_UNSPEC,
-            macros::{classifier, socket_filter},
-            programs::{SkBuffContext, TcContext},
+            macros::{classifier, raw_tracepoint, socket_filter},
+            programs::{RawTracePointContext, SkBuffContext, TcContext},
         };
         use netdump_common::{direction, hook, pkt_type};
 
@@ -127,6 +129,20 @@ macro_rules! define_programs {
         pub fn netdump_socket_emit(ctx: SkBuffContext) -> i64 {
             let dir = socket_direction(&ctx);
             capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::SOCKET, dir);
+            0
+        }
+
+        /// `--drops`: every packet the kernel frees as dropped (`skb:kfree_skb`).
+        #[raw_tracepoint(tracepoint = "kfree_skb")]
+        pub fn netdump_drop(ctx: RawTracePointContext) -> i32 {
+            $crate::drops::enter::<$sink>(&ctx);
+            0
+        }
+
+        /// Tail-called by the drop path's translated filter on a match.
+        #[raw_tracepoint(tracepoint = "kfree_skb")]
+        pub fn netdump_drop_emit(ctx: RawTracePointContext) -> i32 {
+            $crate::drops::emit_described::<$sink>(&ctx);
             0
         }
 

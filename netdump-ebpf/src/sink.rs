@@ -8,14 +8,29 @@ use aya_ebpf::{
     maps::{PerfEventByteArray, RingBuf},
     EbpfContext,
 };
-use netdump_common::{SampleHeader, DATA_CLASSES, MAX_SNAPLEN};
+use netdump_common::{DropInfo, DropScratch, SampleHeader, DATA_CLASSES, MAX_SNAPLEN};
 
-use crate::{config, helpers::skb_load_bytes};
+use crate::{
+    config,
+    helpers::{probe_read_kernel, skb_load_bytes},
+};
 
 /// Writes one sample: `header` followed by the first `cap` bytes of the packet.
 /// Returns false when the buffer had no room (the caller counts a drop).
 pub trait Sink {
     fn emit<C: EbpfContext>(ctx: &C, skb: *mut __sk_buff, header: &SampleHeader, cap: u64) -> bool;
+
+    /// A drop sample: `s.header`, `s.info`, then the first `cap` bytes at `s.start` (kernel
+    /// memory, read with `bpf_probe_read_kernel`). `cap` is at most [`MAX_SNAPLEN`].
+    fn emit_drop<C: EbpfContext>(ctx: &C, s: &mut DropScratch, cap: u64) -> bool;
+}
+
+/// A ring-buffer drop record whose data area holds up to `N` packet bytes.
+#[repr(C)]
+pub struct DropRecord<const N: usize> {
+    pub header: SampleHeader,
+    pub info: DropInfo,
+    pub data: [u8; N],
 }
 
 /// A ring-buffer record whose data area holds up to `N` packet bytes.
@@ -64,6 +79,61 @@ impl<M: RingMap> Sink for Ring<M> {
             reserve_copy::<{ MAX_SNAPLEN as usize }>(ring, skb, header, cap)
         }
     }
+
+    #[inline(always)]
+    fn emit_drop<C: EbpfContext>(_ctx: &C, s: &mut DropScratch, cap: u64) -> bool {
+        let ring = M::ring();
+        // Fewer classes than for the hooks: drops are rarer, and each class is verified.
+        if cap <= DATA_CLASSES[1] as u64 {
+            reserve_drop::<128>(ring, s, cap)
+        } else if cap <= DATA_CLASSES[3] as u64 {
+            reserve_drop::<512>(ring, s, cap)
+        } else if cap <= DATA_CLASSES[5] as u64 {
+            reserve_drop::<1536>(ring, s, cap)
+        } else {
+            reserve_drop::<{ MAX_SNAPLEN as usize }>(ring, s, cap)
+        }
+    }
+}
+
+#[inline(always)]
+fn reserve_drop<const N: usize>(ring: &RingBuf, s: &DropScratch, cap: u64) -> bool {
+    let Some(mut entry) = ring.reserve::<DropRecord<N>>(0) else {
+        return false;
+    };
+    let rec = entry.as_mut_ptr();
+    // SAFETY: `rec` points at a reserved record of the right size.
+    unsafe {
+        (*rec).header = s.header;
+        (*rec).info = s.info;
+        // As in `reserve_copy`: a bound the verifier sees on the register the helper gets.
+        let len = core::ptr::read_volatile(&cap);
+        if len <= N as u64 {
+            if probe_read_kernel((*rec).data.as_mut_ptr(), len, s.start) != 0 {
+                (*rec).header.cap_len = 0;
+            }
+        } else {
+            (*rec).header.cap_len = 0;
+        }
+    }
+    submit(ring, entry, core::mem::size_of::<DropRecord<N>>() as u64);
+    true
+}
+
+/// Submits a record, waking the reader once, when this record carries the pending bytes
+/// across the threshold: waking on every record above it would queue an irq_work per packet
+/// while the reader is still getting to the ring. Its drain timer covers the rest.
+#[inline(always)]
+fn submit<T>(ring: &RingBuf, entry: aya_ebpf::maps::ring_buf::RingBufEntry<T>, size: u64) {
+    let wake = config::WAKEUP_BYTES.load();
+    let record = size + 8;
+    let pending = ring.query(BPF_RB_AVAIL_DATA as u64);
+    let flags = if wake == 0 || (pending >= wake && pending < wake + record) {
+        BPF_RB_FORCE_WAKEUP
+    } else {
+        BPF_RB_NO_WAKEUP
+    };
+    entry.submit(flags as u64);
 }
 
 #[inline(always)]
@@ -93,18 +163,7 @@ fn reserve_copy<const N: usize>(
             (*rec).header.cap_len = 0;
         }
     }
-    // Wake the reader once, when this record carries the pending bytes across the threshold:
-    // waking on every record above it would queue an irq_work per packet while the reader is
-    // still getting to the ring. Its drain timer covers the rest.
-    let wake = config::WAKEUP_BYTES.load();
-    let record = core::mem::size_of::<Record<N>>() as u64 + 8;
-    let pending = ring.query(BPF_RB_AVAIL_DATA as u64);
-    let flags = if wake == 0 || (pending >= wake && pending < wake + record) {
-        BPF_RB_FORCE_WAKEUP
-    } else {
-        BPF_RB_NO_WAKEUP
-    };
-    entry.submit(flags as u64);
+    submit(ring, entry, core::mem::size_of::<Record<N>>() as u64);
     true
 }
 
@@ -138,6 +197,40 @@ impl<M: PerfMap> Sink for Perf<M> {
                 flags,
                 &mut hdr as *mut SampleHeader as *mut core::ffi::c_void,
                 core::mem::size_of::<SampleHeader>() as u64,
+            )
+        };
+        ret == 0
+    }
+
+    /// The sample is assembled in the scratch itself (`header`, `info`, then `bytes`, in that
+    /// order, see [`DropScratch`]) and sent from there: a perf buffer takes a pointer and a
+    /// length, and outside an skb program the kernel cannot append packet bytes itself.
+    #[inline(always)]
+    fn emit_drop<C: EbpfContext>(ctx: &C, s: &mut DropScratch, cap: u64) -> bool {
+        let map = M::perf() as *const PerfEventByteArray as *mut core::ffi::c_void;
+        // SAFETY: reading a local (see `reserve_copy` for why it is volatile).
+        let len = unsafe { core::ptr::read_volatile(&cap) };
+        if len > MAX_SNAPLEN as u64 {
+            return false;
+        }
+        // SAFETY: `bytes` holds MAX_SNAPLEN bytes; the helper checks `start`.
+        if unsafe { probe_read_kernel(s.bytes.as_mut_ptr(), len, s.start) } != 0 {
+            s.header.cap_len = 0;
+        }
+        let size = core::mem::offset_of!(DropScratch, bytes) as u64 + s.header.cap_len as u64;
+        // SAFETY: reading a local, as above.
+        let size = unsafe { core::ptr::read_volatile(&size) };
+        if size > core::mem::offset_of!(DropScratch, bytes) as u64 + MAX_SNAPLEN as u64 {
+            return false;
+        }
+        // SAFETY: the helper reads `size` bytes of the scratch, which has them.
+        let ret = unsafe {
+            bpf_perf_event_output(
+                ctx.as_ptr(),
+                map,
+                BPF_F_CURRENT_CPU,
+                (s as *mut DropScratch).cast(),
+                size,
             )
         };
         ret == 0

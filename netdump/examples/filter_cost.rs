@@ -86,6 +86,7 @@ fn main() {
             max_rate: None,
             netns,
             iface_stats: stats,
+            drops: None,
         })
         .expect("load netdump's object");
         let mut iface_stats = stats.then(|| {

@@ -43,6 +43,7 @@ pub enum Stop {
 pub struct Output<W: Write> {
     printer: Option<Printer>,
     json: bool,
+    decode: crate::decode::Options,
     saver: Option<Saver>,
     out: W,
     flush_each: bool,
@@ -60,6 +61,7 @@ impl<W: Write> Output<W> {
         Ok(Output {
             printer: (opts.text && !opts.json).then(|| Printer::new(opts.print)),
             json: opts.json,
+            decode: opts.print.decode,
             saver,
             out,
             flush_each: opts.flush_each,
@@ -92,7 +94,7 @@ impl<W: Write> Output<W> {
         let r = if let Some(p) = &mut self.printer {
             p.print(&mut self.out, pkt)
         } else if self.json {
-            json::write_line(&mut self.out, pkt)
+            json::write_line(&mut self.out, pkt, self.decode)
         } else {
             Ok(())
         };

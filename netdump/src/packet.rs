@@ -23,6 +23,8 @@ impl LinkType {
     pub const NULL: LinkType = LinkType(0);
     /// Ethernet (DLT_EN10MB).
     pub const ETHERNET: LinkType = LinkType(1);
+    /// PPP (DLT_PPP): a PPP frame, address and control bytes optional.
+    pub const PPP: LinkType = LinkType(9);
     /// Raw IPv4 or IPv6, told apart by the version nibble.
     pub const RAW: LinkType = LinkType(101);
     /// OpenBSD loopback: a 4-byte address family in network byte order.
@@ -51,6 +53,8 @@ pub enum Direction {
 pub enum Hook {
     Tc,
     Socket,
+    /// The kernel freed it as dropped (`--drops`); the packet's [`Packet::drop`] says why.
+    Drop,
 }
 
 impl Hook {
@@ -58,6 +62,32 @@ impl Hook {
         match self {
             Hook::Tc => "tc",
             Hook::Socket => "socket",
+            Hook::Drop => "drop",
+        }
+    }
+}
+
+/// The interface name of a drop whose packet had no device yet.
+pub const NO_DEVICE: &str = "-";
+
+/// Why and where the kernel dropped a packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dropped<'a> {
+    /// The `skb_drop_reason` name (`NETFILTER_DROP`); `None` on kernels before 5.17, which
+    /// give none.
+    pub reason: Option<&'a str>,
+    /// The function that freed it, `nf_hook_slow+0x9c` (an address when the kernel hides
+    /// its symbols).
+    pub location: &'a str,
+}
+
+impl std::fmt::Display for Dropped<'_> {
+    /// `drop NETFILTER_DROP at nf_hook_slow+0x9c`, or `drop at ...` without a reason: the
+    /// words a drop's line ends with and its pcapng comment holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.reason {
+            Some(r) => write!(f, "drop {r} at {}", self.location),
+            None => write!(f, "drop at {}", self.location),
         }
     }
 }
@@ -98,4 +128,6 @@ pub struct Packet<'a> {
     pub orig_len: u32,
     /// The captured bytes, at most `orig_len`.
     pub data: &'a [u8],
+    /// Set for a packet the kernel dropped (`--drops`).
+    pub drop: Option<Dropped<'a>>,
 }

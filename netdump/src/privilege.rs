@@ -8,12 +8,17 @@ const CAP_NET_ADMIN: u32 = 12;
 const CAP_NET_RAW: u32 = 13;
 const CAP_SYS_PTRACE: u32 = 19;
 const CAP_SYS_ADMIN: u32 = 21;
+const CAP_PERFMON: u32 = 38;
 const CAP_BPF: u32 = 39;
 
 #[derive(Debug, Error)]
 pub enum PrivilegeError {
     #[error("netdump needs CAP_BPF and CAP_NET_ADMIN to load and attach its programs: run it as root (sudo netdump ...)")]
     Missing,
+    #[error(
+        "--drops needs CAP_PERFMON as well, to trace the kernel: run it as root (sudo netdump ...)"
+    )]
+    Perfmon,
 }
 
 /// The effective capability set of this process, from /proc/self/status.
@@ -34,6 +39,19 @@ pub fn check() -> Result<(), PrivilegeError> {
         Ok(())
     } else {
         Err(PrivilegeError::Missing)
+    }
+}
+
+/// Ok when the process may also load tracing programs that read kernel memory (`--drops`:
+/// a raw tracepoint program using `bpf_probe_read_kernel`).
+pub fn check_drops() -> Result<(), PrivilegeError> {
+    let Some(caps) = effective() else {
+        return Ok(());
+    };
+    if caps & (1u64 << CAP_PERFMON | 1u64 << CAP_SYS_ADMIN) != 0 {
+        Ok(())
+    } else {
+        Err(PrivilegeError::Perfmon)
     }
 }
 

@@ -79,6 +79,22 @@ fn bad_command_lines_get_one_clear_line() {
         (vec!["-C", "1"], "-C needs -w FILE"),
         (vec!["-w", "x.pcap", "-W", "3"], "-W needs -C or -G"),
         (vec!["--hook", "xdp"], "unknown hook 'xdp'"),
+        (
+            vec!["--drops", "-Q", "in"],
+            "-Q selects a direction, and a drop has none: -Q cannot be used with --drops",
+        ),
+        (
+            vec!["--hook", "tc,drops", "-Q", "out"],
+            "-Q cannot be used with --drops",
+        ),
+        (
+            vec!["--drops", "-s", "headers"],
+            "-s headers is not supported with --drops",
+        ),
+        (
+            vec!["--drops", "-r", "x.pcap"],
+            "--drops watches the running kernel: it cannot be used with -r",
+        ),
         (vec!["--sample", "0"], "--sample must be at least 1"),
         (
             vec!["--tc-attach", "sideways"],

@@ -142,7 +142,7 @@ fn netdump(link: u32, frames: &[Vec<u8>], dissect: DissectOptions, dump: Dump) -
         dump,
         iface_prefix: false,
         hook_tag: false,
-        netns_suffix: false,
+        ..PrintOptions::default()
     });
     let mut out = Vec::new();
     for data in frames {
@@ -156,6 +156,7 @@ fn netdump(link: u32, frames: &[Vec<u8>], dissect: DissectOptions, dump: Dump) -
             link_type: LinkType(link as u16),
             orig_len: data.len() as u32,
             data,
+            drop: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

@@ -50,7 +50,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
         dump,
         iface_prefix: false,
         hook_tag: false,
-        netns_suffix: false,
+        ..PrintOptions::default()
     });
     let mut out = Vec::new();
     for (data, orig) in frames {
@@ -64,6 +64,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
             link_type: netdump::packet::LinkType::ETHERNET,
             orig_len: *orig,
             data,
+            drop: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }
@@ -249,6 +250,7 @@ fn tcpdump_written_corpus(tag: &str) -> (std::path::PathBuf, std::path::PathBuf)
 
 fn both(file: &Path, args: &[&str]) -> (String, String) {
     let nd = Command::new(env!("CARGO_BIN_EXE_netdump"))
+        .arg("-n")
         .arg("-r")
         .arg(file)
         .args(args)
@@ -343,7 +345,7 @@ fn unreadable_and_garbage_files_are_one_clear_line() {
         (truncated.clone(), ""),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_netdump"))
-            .arg("-r")
+            .args(["-n", "-r"])
             .arg(&path)
             .output()
             .unwrap();

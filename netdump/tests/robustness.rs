@@ -38,7 +38,7 @@ fn deleted_interface_ends_the_capture_with_a_valid_file() {
         f.stderr
     );
     let out = Command::new("tcpdump")
-        .arg("-r")
+        .args(["-n", "-r"])
         .arg(&file)
         .output()
         .unwrap();

@@ -5,7 +5,8 @@
 //! - `cargo xtask build [--release]`: build only.
 //! - `cargo xtask setup`: only install the build's prerequisites.
 //! - `cargo xtask lint`: rustfmt and clippy.
-//! - `cargo xtask bench [--quick]`: netdump against tcpdump and no capture, as a table.
+//! - `cargo xtask bench [--quick] [--drops]`: netdump against tcpdump and no capture, as a
+//!   table (`--drops`: what `--drops` costs).
 //! - `cargo xtask fuzz [--seconds N] [TARGET]`: the fuzz targets, N seconds each.
 //! - `cargo xtask suite DIR`: `netdump -r` against `tcpdump -r` on every capture in DIR.
 //!
@@ -67,15 +68,35 @@ enum Cmd {
         /// A shorter run (fewer packets, shorter TCP runs).
         #[arg(long)]
         quick: bool,
+        /// Only what `--drops` costs: floods with nothing and with everything dropped, and
+        /// the drop program's in-place cost per freed packet.
+        #[arg(long)]
+        drops: bool,
     },
-    /// `netdump -r` against `tcpdump -r` on every .pcap/.pcapng/.cap file in a folder
-    /// (tcpdump's own tests/, say); no root.
-    Suite { dir: PathBuf },
+    /// tcpdump's own test suite (its `tests/` folder: TESTLIST, pcaps): every test run
+    /// through netdump and the system tcpdump with the same flags, as tcpdump's TESTrun
+    /// runs them (`-# -n -r FILE -tttt FLAGS`, TZ=GMT0); prints identical-output figures.
+    /// Without TESTLIST (or with --files): `-n -r` on every capture file in DIR. No root.
+    Suite {
+        dir: PathBuf,
+        /// Only tests whose name or file contains one of these comma-separated words.
+        #[arg(long)]
+        only: Option<String>,
+        /// List every test that is not identical, with its figures.
+        #[arg(long)]
+        list: bool,
+        /// Show the diff (tcpdump, then netdump) of this test.
+        #[arg(long)]
+        show: Option<String>,
+        /// Every capture file with `-n -r` only (reading, not printing).
+        #[arg(long)]
+        files: bool,
+    },
     /// Run every test: unit tests, then the integration tests that need root.
     Test {
         /// Only tests whose name contains this.
         filter: Option<String>,
-        /// Also run the capture and filter suites on this kernel image, booted under qemu
+        /// Also run the capture, filter and drops suites on this kernel image, booted under qemu
         /// with virtme-ng over this machine's root file system (e.g. Debian 12's 6.1).
         #[arg(long, value_name = "VMLINUZ")]
         kernel: Option<PathBuf>,
@@ -115,12 +136,15 @@ fn real_main() -> Result<()> {
             let bin = build(&root, &env, release)?;
             run_as_root(&bin, &args)?;
         }
-        Cmd::Bench { quick } => {
+        Cmd::Bench { quick, drops } => {
             let env = setup::ensure(&root, setup::Needs::Bench)?;
             if !setup::is_root() {
                 bail!("the benchmark creates namespaces and attaches programs: run `sudo cargo xtask bench`");
             }
             let bin = build(&root, &env, true)?;
+            if drops {
+                return bench::drops::run(&root, &bin, quick);
+            }
             status(
                 cargo(&root, &env).args([
                     "build",
@@ -139,9 +163,20 @@ fn real_main() -> Result<()> {
             let env = setup::ensure(&root, setup::Needs::Build)?;
             fuzz(&root, &env, seconds, target.as_deref())?;
         }
-        Cmd::Suite { dir } => {
+        Cmd::Suite {
+            dir,
+            only,
+            list,
+            show,
+            files,
+        } => {
             let env = setup::ensure(&root, setup::Needs::Test)?;
-            suite::run(&dir, &build(&root, &env, false)?)?;
+            let netdump = build(&root, &env, false)?;
+            if files || !dir.join("TESTLIST").exists() {
+                suite::run(&dir, &netdump)?;
+            } else {
+                suite::run_testlist(&dir, &netdump, &suite::TestlistOptions { only, list, show })?;
+            }
         }
         Cmd::Lint => {
             let env = setup::ensure(&root, setup::Needs::Build)?;
@@ -259,6 +294,12 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "interfaces",
         "--test",
         "netns",
+        "--test",
+        "drops",
+        "--test",
+        "names",
+        "--test",
+        "ipsec_vs_tcpdump",
         "--",
         "--ignored",
         "--test-threads=1",
@@ -315,7 +356,7 @@ fn fuzz(root: &Path, env: &setup::Env, seconds: u64, only: Option<&str>) -> Resu
     Ok(())
 }
 
-/// The capture and filter suites on another kernel: qemu (no KVM here) boots `kernel` with
+/// The capture, filter and drops suites on another kernel: qemu (no KVM here) boots `kernel` with
 /// virtme-ng over this root file system and runs the already built test binaries as root.
 fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
     setup::ensure_vm_tools()?;
@@ -332,6 +373,8 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
             "capture",
             "--test",
             "filter",
+            "--test",
+            "drops",
             "--no-run",
             "--message-format=json",
         ])
@@ -354,8 +397,8 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
         })
         .collect();
     bins.sort();
-    if bins.len() != 2 {
-        bail!("expected the capture and filter test binaries, found {bins:?}");
+    if bins.len() != 3 {
+        bail!("expected the capture, filter and drops test binaries, found {bins:?}");
     }
     const PASSED: &str = "NETDUMP-KERNEL-SUITES-PASSED";
     let script = format!(
@@ -392,7 +435,7 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
         bail!("the suites failed on {}", kernel.display());
     }
     println!(
-        "xtask: capture and filter suites passed on {}",
+        "xtask: capture, filter and drops suites passed on {}",
         kernel.display()
     );
     Ok(())

@@ -14,8 +14,9 @@ const BPF_LINKER_VERSION: &str = "0.13.0";
 /// Debian packages the build needs: bpf-linker links zlib; the pcap crate links libpcap.
 const BUILD_PACKAGES: &[&str] = &["zlib1g-dev", "libpcap-dev"];
 /// Debian packages the tests need: namespaces and links (iproute2), traffic (ping, arping),
-/// the reference printer and readers (tcpdump, tshark), BPF inspection (bpftool), and
-/// setpriv to run netdump unprivileged.
+/// the reference printer and readers (tcpdump, tshark), BPF inspection (bpftool), setpriv to
+/// run netdump unprivileged, openssl for real TLS ClientHellos, nft to make the kernel drop
+/// packets (`--drops`), and /etc/services (netbase; no command, so checked as a file).
 const TEST_PACKAGES: &[(&str, &str)] = &[
     ("ip", "iproute2"),
     ("ping", "iputils-ping"),
@@ -24,6 +25,9 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("bpftool", "bpftool"),
     ("tshark", "tshark"),
     ("setpriv", "util-linux"),
+    ("openssl", "openssl"),
+    ("nft", "nftables"),
+    ("/etc/services", "netbase"),
 ];
 
 pub enum Needs {
@@ -97,7 +101,11 @@ pub fn ensure(root: &Path, needs: Needs) -> Result<Env> {
     Ok(Env { path })
 }
 
+/// A command on PATH, or (a name starting with '/') a file that exists.
 fn have_command(name: &str) -> bool {
+    if name.starts_with('/') {
+        return Path::new(name).exists();
+    }
     Command::new("sh")
         .args(["-c", &format!("command -v {name}")])
         .output()

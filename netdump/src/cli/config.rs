@@ -8,6 +8,7 @@ use super::{Args, PrecisionArg, QDirection, TcAttachArg, TransportArg};
 use crate::{
     iface::{Pattern, Selection},
     kernel::{self, Hooks, TcAttach, TransportChoice},
+    names::{self, Names},
     netns::Target,
     output::OutputOptions,
     packet::LinkType,
@@ -71,8 +72,16 @@ pub enum CliError {
     Buffer(u32),
     #[error("packet count must be at least 1")]
     Count,
-    #[error("unknown hook '{0}': use tc, socket or tc,socket")]
+    #[error("unknown hook '{0}': use tc, socket, drops or a comma list such as tc,drops")]
     Hook(String),
+    #[error("-Q selects a direction, and a drop has none: -Q cannot be used with --drops")]
+    DropsDirection,
+    #[error("-s headers is not supported with --drops: give a snapshot length")]
+    DropsHeaders,
+    #[error("--drops watches the running kernel: it cannot be used with -r")]
+    DropsRead,
+    #[error("--drops reports drops in netdump's own namespace's terms (interface indexes): it cannot be used with --netns yet; run netdump inside the namespace (ip netns exec NAME netdump --drops)")]
+    DropsNetns,
     #[error("interface name '{0}' is not valid: at most 15 characters, no '/', ':' or spaces")]
     InterfaceName(String),
     #[error("interface pattern '{0}' is not valid: use *, ? and [...] (e.g. -i 'veth*')")]
@@ -93,6 +102,8 @@ pub enum CliError {
     NetnsAllPcap,
     #[error("--netns all cannot use --hook socket: a tap socket inside a namespace would keep it alive after it is deleted; use --hook tc")]
     NetnsAllSocket,
+    #[error("unknown packet type '{0}' for -T: use one of {list}", list = crate::decode::PACKET_TYPES.iter().map(|(n, ..)| *n).collect::<Vec<_>>().join(", "))]
+    PacketType(String),
     #[error("read filter file {path}: {source}")]
     FilterFile {
         path: String,
@@ -105,6 +116,24 @@ pub enum CliError {
 pub const DEFAULT_RING_KIB: u32 = 2048;
 
 impl Args {
+    /// The tables for names (none with `-n`, with `--json`, or without text output): built
+    /// once for the process's one printer, so they live as long as it.
+    fn names(&self) -> Option<&'static Names> {
+        if self.numeric > 0 || self.json || (self.write.is_some() && !self.print) {
+            return None;
+        }
+        let opts = names::Options {
+            resolve: true,
+            short_hosts: self.short_hosts,
+            // As tcpdump: -f judges by the capture's networks; a file has none, so every
+            // address is local.
+            local_networks: (self.foreign_numeric && self.read.is_none())
+                .then(crate::sys::iface::ipv4_networks),
+            blocking: self.read.is_some(),
+        };
+        Some(Box::leak(Box::new(Names::new(&opts))))
+    }
+
     pub fn into_command(self) -> Result<Command, CliError> {
         let netns = match &self.netns {
             None => Target::Own,
@@ -193,7 +222,28 @@ impl Args {
                 return Err(CliError::Zero { flag });
             }
         }
-        let hooks = parse_hooks(&self.hook)?;
+        let mut hooks = match &self.hook {
+            Some(h) => parse_hooks(h)?,
+            None if self.drops => Hooks {
+                tc: false,
+                socket: false,
+                drops: true,
+            },
+            None => parse_hooks("tc")?,
+        };
+        hooks.drops |= self.drops;
+        if hooks.drops && self.direction.is_some() {
+            return Err(CliError::DropsDirection);
+        }
+        if hooks.drops && headers_only {
+            return Err(CliError::DropsHeaders);
+        }
+        if hooks.drops && self.read.is_some() {
+            return Err(CliError::DropsRead);
+        }
+        if hooks.drops && netns != Target::Own {
+            return Err(CliError::DropsNetns);
+        }
         let interfaces = selection(&self.interface)?;
         if netns == Target::All && hooks.socket {
             return Err(CliError::NetnsAllSocket);
@@ -231,6 +281,15 @@ impl Args {
             if save.format == Format::Pcap && interfaces.is_several() && self.read.is_none() {
                 save.link_type = LinkType::LINUX_SLL2;
             }
+            // Drops come with an Ethernet header or without one (raw IP), so a pcap file
+            // takes them cooked; and it has no place for their reasons, which pcapng keeps.
+            if save.format == Format::Pcap && hooks.drops && self.read.is_none() {
+                save.link_type = LinkType::LINUX_SLL2;
+                notes.push(
+                    "a pcap file has no room for drop reasons: -w FILE.pcapng (or --pcapng) keeps them in each packet's comment"
+                        .to_string(),
+                );
+            }
         }
         let print = PrintOptions {
             dissect: DissectOptions {
@@ -239,12 +298,21 @@ impl Args {
                 quiet: self.quiet,
                 absolute_seq: self.absolute_seq,
                 suppress_default_print: matches!(dump, Dump::Hex { .. } | Dump::HexAscii { .. }),
+                names: self.names(),
+                ..DissectOptions::default()
             },
             time: TimeFormat::from_count(self.time),
+            time_nano: self.nano || self.precision == PrecisionArg::Nano,
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
             netns_suffix: netns == Target::All,
+            number: self.number,
+            decode: match &self.packet_type {
+                None => crate::decode::Options::default(),
+                Some(t) => crate::decode::Options::packet_type(t)
+                    .ok_or_else(|| CliError::PacketType(t.clone()))?,
+            },
         };
         let mut output = OutputOptions { print, ..output };
         if let Some(save) = &mut output.save {
@@ -334,9 +402,10 @@ impl Args {
             } else {
                 Format::Pcap
             },
-            precision: match self.precision {
-                PrecisionArg::Micro => Precision::Micro,
-                PrecisionArg::Nano => Precision::Nano,
+            precision: if self.nano || self.precision == PrecisionArg::Nano {
+                Precision::Nano
+            } else {
+                Precision::Micro
             },
             snaplen: 0, // set with the snap length below
             rotation: Rotation {
@@ -399,11 +468,13 @@ fn parse_hooks(s: &str) -> Result<Hooks, CliError> {
     let mut hooks = Hooks {
         tc: false,
         socket: false,
+        drops: false,
     };
     for part in s.split(',') {
         match part.trim() {
             "tc" => hooks.tc = true,
             "socket" => hooks.socket = true,
+            "drops" => hooks.drops = true,
             _ => return Err(CliError::Hook(s.to_string())),
         }
     }

@@ -60,9 +60,18 @@ pub struct Args {
     #[arg(short = 'Q', long = "direction", value_name = "DIR")]
     pub direction: Option<QDirection>,
 
-    /// Do not resolve addresses or ports (netdump never does; accepted for tcpdump habits).
+    /// Print addresses and ports as numbers (default: host names by reverse lookup, in the
+    /// background while capturing; port names from /etc/services).
     #[arg(short = 'n', action = ArgAction::Count)]
     pub numeric: u8,
+
+    /// Print host names without their domain.
+    #[arg(short = 'N')]
+    pub short_hosts: bool,
+
+    /// Print 'foreign' IPv4 addresses (outside this host's networks) as numbers.
+    #[arg(short = 'f')]
+    pub foreign_numeric: bool,
 
     /// Print the link-level header on each line.
     #[arg(short = 'e')]
@@ -93,6 +102,15 @@ pub struct Args {
     #[arg(short = 'q')]
     pub quiet: bool,
 
+    /// Print a packet number at the start of each line.
+    #[arg(short = '#', long = "number")]
+    pub number: bool,
+
+    /// Read every UDP (or TCP) payload as protocol TYPE whatever its ports (tcpdump's
+    /// names: vxlan, domain, ...).
+    #[arg(short = 'T', value_name = "TYPE")]
+    pub packet_type: Option<String>,
+
     /// Print absolute TCP sequence numbers.
     #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
     pub absolute_seq: bool,
@@ -109,9 +127,16 @@ pub struct Args {
     #[arg(short = 'U', long = "packet-buffered")]
     pub packet_buffered: bool,
 
-    /// Hooks to capture on: tc, socket, or tc,socket.
-    #[arg(long = "hook", value_name = "HOOKS", default_value = "tc")]
-    pub hook: String,
+    /// Hooks to capture on: tc, socket, drops, or a comma list (tc,socket; tc,drops: the
+    /// packets and the drops, interleaved in time order). Default: tc.
+    #[arg(long = "hook", value_name = "HOOKS")]
+    pub hook: Option<String>,
+
+    /// Show the packets the kernel drops (skb:kfree_skb), each with its reason and where it
+    /// was dropped; the expression and -i select them. Alone it means --hook drops; with
+    /// --hook, it adds drops to those hooks.
+    #[arg(long = "drops")]
+    pub drops: bool,
 
     /// How to attach the TC programs.
     #[arg(long = "tc-attach", value_enum, default_value_t = TcAttachArg::Auto)]
@@ -140,6 +165,10 @@ pub struct Args {
     /// Timestamp precision of written files.
     #[arg(long = "time-stamp-precision", value_enum, default_value_t = PrecisionArg::Micro)]
     pub precision: PrecisionArg,
+
+    /// Timestamps with nanoseconds (the same as --time-stamp-precision=nano).
+    #[arg(long = "nano")]
+    pub nano: bool,
 
     /// With -w: start a new file when the current one exceeds SIZE million bytes.
     #[arg(short = 'C', value_name = "SIZE")]

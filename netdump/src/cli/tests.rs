@@ -29,7 +29,8 @@ fn defaults_fit_a_full_frame() {
         c.kernel.hooks,
         Hooks {
             tc: true,
-            socket: false
+            socket: false,
+            drops: false,
         }
     );
     assert_eq!(c.kernel.directions, direction::INGRESS | direction::EGRESS);
@@ -183,4 +184,62 @@ fn netns_values_and_what_they_rule_out() {
     // With one other namespace the tap may run: deleting that namespace ends the capture,
     // which closes the sockets that kept it alive.
     assert!(parse(&["--netns", "blue", "--hook", "socket"]).is_ok());
+}
+
+#[test]
+fn drops_alone_or_beside_hooks() {
+    let only = config(&["--drops", "-i", "eth0"]).kernel.hooks;
+    assert_eq!(
+        only,
+        Hooks {
+            tc: false,
+            socket: false,
+            drops: true
+        }
+    );
+    assert_eq!(config(&["--hook", "drops"]).kernel.hooks, only);
+    let both = config(&["--hook", "tc,drops"]).kernel.hooks;
+    assert!(both.tc && both.drops && !both.socket);
+    assert_eq!(config(&["--drops", "--hook", "tc"]).kernel.hooks, both);
+    // A drop line is flagged by itself: no hook tag needed beside TC.
+    assert!(!config(&["--hook", "tc,drops"]).output.print.hook_tag);
+}
+
+#[test]
+fn drops_refuse_a_direction_and_header_snapping() {
+    assert!(matches!(
+        parse(&["--drops", "-Q", "in"]),
+        Err(CliError::DropsDirection)
+    ));
+    assert!(matches!(
+        parse(&["--hook", "tc,drops", "-Q", "inout"]),
+        Err(CliError::DropsDirection)
+    ));
+    assert!(matches!(
+        parse(&["--drops", "-s", "headers"]),
+        Err(CliError::DropsHeaders)
+    ));
+    assert!(matches!(
+        parse(&["--drops", "-r", "x.pcap"]),
+        Err(CliError::DropsRead)
+    ));
+    assert!(matches!(
+        parse(&["--drops", "--netns", "blue"]),
+        Err(CliError::DropsNetns)
+    ));
+}
+
+#[test]
+fn drops_in_a_pcap_file_are_cooked() {
+    let c = config(&["--drops", "-w", "x.pcap"]);
+    let save = c.output.save.unwrap();
+    assert_eq!(save.link_type, LinkType::LINUX_SLL2);
+    assert!(
+        c.notes.iter().any(|n| n.contains("pcapng")),
+        "{:?}",
+        c.notes
+    );
+    let c = config(&["--drops", "-w", "x.pcapng"]);
+    assert_eq!(c.output.save.unwrap().format, Format::PcapNg);
+    assert!(c.notes.is_empty());
 }

@@ -5,6 +5,9 @@ use super::{array, be16, Context, Layer, Next, StopReason, Upper};
 pub const HEADER_LEN: usize = 14;
 pub const IPV4: u16 = 0x0800;
 pub const ARP: u16 = 0x0806;
+pub const RARP: u16 = 0x8035;
+/// AppleTalk ARP.
+pub const AARP: u16 = 0x80f3;
 pub const IPV6: u16 = 0x86dd;
 pub const VLAN: u16 = 0x8100;
 pub const QINQ: u16 = 0x88a8;
@@ -73,13 +76,6 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     layers.push(Layer::Ethernet(eth));
     let mut length = cx.wire_len.map(|l| l.saturating_sub(HEADER_LEN as u32));
     let mut at = HEADER_LEN;
-    if eth.is_8023() {
-        cx.wire_len = length;
-        return Next {
-            rest: &b[at..],
-            upper: Upper::Stop(StopReason::Unsupported),
-        };
-    }
     let mut ethertype = ethertype;
     while is_vlan(ethertype) {
         let (Some(tci), Some(next)) = (be16(b, at), be16(b, at + 2)) else {
@@ -96,6 +92,17 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         at += 4;
         length = length.map(|l| l.saturating_sub(4));
     }
+    if ethertype <= MAX_8023_LENGTH {
+        // A length field: an LLC header follows, and the frame ends where the field says
+        // (tcpdump cuts its snapshot there, so padding is not part of the LLC payload).
+        let len = length.map_or(u32::from(ethertype), |l| l.min(u32::from(ethertype)));
+        cx.wire_len = Some(len);
+        let rest = &b[at..];
+        return Next {
+            rest: rest.get(..len as usize).unwrap_or(rest),
+            upper: Upper::Llc,
+        };
+    }
     cx.wire_len = length;
     Next {
         rest: &b[at..],
@@ -111,6 +118,7 @@ mod tests {
         let mut cx = Context {
             wire_len: Some(wire),
             ip: None,
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);
@@ -181,10 +189,18 @@ mod tests {
     }
 
     #[test]
-    fn an_8023_length_field_stops() {
-        let f = frame(&[46]);
-        let (layers, next, _) = run(&f, 60);
+    fn an_8023_length_field_announces_llc_and_cuts_padding() {
+        let mut f = frame(&[1]);
+        f.extend_from_slice(&[0; 40]);
+        let (layers, next, cx) = run(&f, 56);
         assert!(matches!(layers[0], Layer::Ethernet(e) if e.is_8023()));
-        assert_eq!(next.upper, Upper::Stop(StopReason::Unsupported));
+        assert_eq!(next.upper, Upper::Llc);
+        assert_eq!(next.rest, [0x45]);
+        assert_eq!(cx.wire_len, Some(1));
+        let f = frame(&[VLAN, 2]);
+        let (layers, next, _) = run(&f, 20);
+        assert_eq!(layers.len(), 2);
+        assert_eq!(next.upper, Upper::Llc);
+        assert_eq!(next.rest, [0x45, 0]);
     }
 }

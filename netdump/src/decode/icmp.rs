@@ -103,6 +103,7 @@ mod tests {
                 length: b.len() as u32,
                 fragmented: false,
             }),
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);
@@ -131,7 +132,8 @@ mod tests {
         let (i, _) = run(&m);
         let q = i.quoted.unwrap();
         let names: Vec<&str> = q.layers.iter().map(Layer::name).collect();
-        assert_eq!(names, ["ip", "udp"]);
+        // The UDP payload goes to the decoder for its port even when none was captured.
+        assert_eq!(names, ["ip", "udp", "domain"]);
         let Layer::Ipv4(ip) = &q.layers[0] else {
             panic!()
         };

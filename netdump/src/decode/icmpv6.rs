@@ -174,6 +174,7 @@ mod tests {
                 length,
                 fragmented: false,
             }),
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);

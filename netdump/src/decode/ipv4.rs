@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 use super::{array, checksum, Addrs, Context, IpInfo, Layer, Next, StopReason, Upper};
 
 pub const PROTO_ICMP: u8 = 1;
+pub const PROTO_IGMP: u8 = 2;
 pub const PROTO_TCP: u8 = 6;
 pub const PROTO_UDP: u8 = 17;
 pub const MIN_HEADER_LEN: usize = 20;
@@ -207,7 +208,10 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         length,
         fragmented: h.fragmented(),
     });
-    let upper = if h.frag_offset() != 0 {
+    let upper = if u32::from(h.total_len()) < h.header_len() {
+        // tcpdump stops at `bad-len N` (its GUESS_TSO is off in 4.99 builds).
+        Upper::Stop(StopReason::Malformed)
+    } else if h.frag_offset() != 0 {
         Upper::Stop(StopReason::Fragment)
     } else {
         Upper::IpProtocol(h.protocol())
@@ -237,6 +241,7 @@ mod tests {
         let mut cx = Context {
             wire_len: wire,
             ip: None,
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);

@@ -1,5 +1,5 @@
 //! IPv6 headers (RFC 8200) and the extension headers after them: hop-by-hop, routing,
-//! fragment, destination options, authentication.
+//! fragment, destination options (AH, like ESP, is an IP protocol to tcpdump: decode/ipsec.rs).
 
 use std::net::Ipv6Addr;
 
@@ -31,6 +31,9 @@ pub struct Ipv6<'a> {
     pub later_fragment: bool,
     /// The protocol after the extension headers.
     pub next_header: u8,
+    /// A valid Jumbo Payload option (RFC 2675) in the hop-by-hop header of a packet whose
+    /// payload length is zero: the real payload length.
+    pub jumbo: Option<u32>,
     /// The captured bytes after the extension headers, up to the payload length.
     pub payload: &'a [u8],
 }
@@ -119,10 +122,17 @@ impl Ext<'_> {
 }
 
 impl Ipv6<'_> {
+    /// The payload's length: the header's, or the jumbo payload option's.
+    pub fn payload_len(&self) -> u32 {
+        match (self.header.map(|h| h.payload_len()), self.jumbo) {
+            (Some(0), Some(j)) => j,
+            (p, _) => u32::from(p.unwrap_or(0)),
+        }
+    }
+
     /// The transport payload's length by the headers: payload length less extension headers.
     pub fn upper_len(&self) -> u32 {
-        let plen = self.header.map_or(0, |h| u32::from(h.payload_len()));
-        plen.saturating_sub(self.exts_len())
+        self.payload_len().saturating_sub(self.exts_len())
     }
 
     /// Bytes of extension headers.
@@ -150,12 +160,30 @@ impl Ipv6<'_> {
     }
 }
 
+/// The Jumbo Payload option's length in a hop-by-hop header, when it is valid as tcpdump
+/// judges it: the first jumbo option, 4 bytes long, saying 65536 or more.
+pub fn jumbo(hbh: &[u8]) -> Option<u32> {
+    let mut i = 2usize;
+    while let Some(&ty) = hbh.get(i) {
+        if ty == 0 {
+            i += 1;
+            continue;
+        }
+        let len = usize::from(*hbh.get(i + 1)?);
+        if ty == 0xc2 {
+            let j = be32(hbh, i + 2)?;
+            return (len == 4 && j >= 65536).then_some(j);
+        }
+        i += 2 + len;
+    }
+    None
+}
+
 /// The length of the extension header `kind` starting at `b[0]`, when it is one.
 fn ext_len(kind: u8, b: &[u8]) -> Option<Option<usize>> {
     Some(match kind {
         HOP_BY_HOP | ROUTING | DEST_OPTIONS => b.get(1).map(|l| (usize::from(*l) + 1) * 8),
         FRAGMENT => Some(8),
-        AUTH => b.get(1).map(|l| (usize::from(*l) + 2) * 4),
         _ => return None,
     })
 }
@@ -170,6 +198,7 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         ext_cut: false,
         later_fragment: false,
         next_header: NO_NEXT_HEADER,
+        jumbo: None,
         payload: &b[b.len()..],
     };
     let header = array::<HEADER_LEN>(b, 0)
@@ -202,7 +231,14 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         }
     }
     ip.next_header = nh;
-    let end = (HEADER_LEN + usize::from(h.payload_len())).min(b.len());
+    if h.payload_len() == 0 {
+        ip.jumbo = ip
+            .exts
+            .first()
+            .filter(|e| e.kind == HOP_BY_HOP)
+            .and_then(|e| jumbo(e.bytes));
+    }
+    let end = (HEADER_LEN as u64 + u64::from(ip.payload_len())).min(b.len() as u64) as usize;
     ip.payload = b.get(at..end).unwrap_or_default();
     let upper = if ip.ext_cut {
         Upper::Stop(StopReason::Truncated)
@@ -245,6 +281,7 @@ mod tests {
         let mut cx = Context {
             wire_len: Some(b.len() as u32),
             ip: None,
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);

@@ -19,17 +19,51 @@
 //! and the JSON writer then say what they want of the new variant.
 
 pub mod arp;
+pub mod bfd;
+pub mod bootp;
+pub mod cdp;
 pub mod checksum;
+pub mod dccp;
+pub mod dhcp6;
+pub mod dns;
 pub mod ethernet;
+pub mod geneve;
+pub mod gre;
+pub mod hsrp;
+pub mod http;
 pub mod icmp;
 pub mod icmpv6;
+pub mod igmp;
+pub mod ipsec;
 pub mod ipv4;
 pub mod ipv6;
+pub mod isakmp;
+pub mod l2tp;
+pub mod llc;
+pub mod lldp;
+pub mod message;
+pub mod mpls;
+pub mod nsh;
+pub mod ntp;
 pub mod null;
+pub mod ppp;
+pub mod pppoe;
+pub mod pptp;
+pub mod ptp;
+pub mod quic;
+pub mod radius;
 pub mod raw;
 pub mod sll;
+pub mod slow;
+pub mod snmp;
+pub mod stp;
+pub mod syslog;
 pub mod tcp;
+pub mod tftp;
+pub mod tls;
 pub mod udp;
+pub mod vrrp;
+pub mod vxlan;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -53,6 +87,57 @@ pub enum Layer<'a> {
     Udp(udp::Udp<'a>),
     Icmp(icmp::Icmp<'a>),
     Icmpv6(icmpv6::Icmpv6<'a>),
+    Gre(gre::Gre<'a>),
+    /// VXLAN, VXLAN-GPE or OTV.
+    Vxlan(vxlan::Vxlan<'a>),
+    Geneve(geneve::Geneve<'a>),
+    Mpls(mpls::Mpls<'a>),
+    Nsh(nsh::Nsh<'a>),
+    Pppoe(pppoe::Pppoe<'a>),
+    Ppp(ppp::Ppp<'a>),
+    L2tp(l2tp::L2tp<'a>),
+    /// A PPTP control message.
+    Pptp(pptp::Pptp<'a>),
+    Ntp(ntp::Ntp<'a>),
+    Bootp(bootp::Bootp<'a>),
+    Dhcp6(dhcp6::Dhcp6<'a>),
+    Syslog(syslog::Syslog<'a>),
+    Tftp(tftp::Tftp<'a>),
+    Http(http::Http<'a>),
+    Radius(radius::Radius<'a>),
+    Igmp(igmp::Igmp<'a>),
+    /// 802.2 LLC (and SNAP) after an 802.3 length field.
+    Llc(llc::Llc<'a>),
+    /// A spanning-tree BPDU.
+    Stp(stp::Stp<'a>),
+    /// VRRP, or CARP with `-T carp`.
+    Vrrp(vrrp::Vrrp<'a>),
+    /// Cisco HSRP.
+    Hsrp(hsrp::Hsrp<'a>),
+    /// BFD control or echo.
+    Bfd(bfd::Bfd<'a>),
+    /// IEEE 1588 PTP.
+    Ptp(ptp::Ptp<'a>),
+    /// Slow protocols: LACP, marker, OAM.
+    Slow(slow::Slow<'a>),
+    /// Cisco Discovery Protocol.
+    Cdp(cdp::Cdp<'a>),
+    /// Link Layer Discovery Protocol.
+    Lldp(lldp::Lldp<'a>),
+    /// A DNS, mDNS or LLMNR message (UDP or TCP).
+    Dns(dns::Dns<'a>),
+    /// A message whose printer walks its bytes (PIM, OSPF, AoE, ...: `message::Proto`).
+    Message(message::Message<'a>),
+    /// IPsec authentication header.
+    Ah(ipsec::Ah<'a>),
+    /// IPsec ESP header (payload encrypted).
+    Esp(ipsec::Esp<'a>),
+    /// A DCCP packet (RFC 4340).
+    Dccp(dccp::Dccp<'a>),
+    Isakmp(isakmp::Isakmp<'a>),
+    /// What UDP 4500 carries (RFC 3948).
+    NatT(isakmp::NatT<'a>),
+    Snmp(snmp::Snmp<'a>),
     /// Bytes after a header whose protocol no registered decoder reads.
     Unknown(Unknown<'a>),
 }
@@ -77,6 +162,16 @@ pub enum Upper {
     UdpPorts(u16, u16),
     /// A TCP segment's payload (source and destination port).
     TcpPorts(u16, u16),
+    /// An Ethernet frame (inside a tunnel: GRE's transparent bridging, VXLAN, Geneve).
+    Ethernet,
+    /// A PPP frame (PPPoE sessions, PPTP's GRE).
+    Ppp,
+    /// An 802.2 LLC header (after an 802.3 length field).
+    Llc,
+    /// The SAP of a UI frame whose DSAP and SSAP are equal.
+    LlcSap(u8),
+    /// A SNAP header's OUI and protocol id (other than encapsulated ethertypes).
+    Snap(u32, u16),
     /// Nothing more to decode (the end of the packet, or a protocol with no payload).
     Nothing,
     /// The walk ends here, for this reason.
@@ -139,6 +234,40 @@ pub struct Context {
     pub wire_len: Option<u32>,
     /// The innermost IP header's facts, for transport decoders.
     pub ip: Option<IpInfo>,
+    /// What the user forced (`-T`).
+    pub opts: Options,
+}
+
+/// Decoding choices the user makes: tcpdump's `-T TYPE`, which reads every UDP (or TCP)
+/// payload as one protocol whatever its ports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// `-T`: the decoder for every UDP payload.
+    pub udp_as: Option<Decoder>,
+    /// `-T`: the decoder for every TCP payload.
+    pub tcp_as: Option<Decoder>,
+    /// `-T carp`: IP protocol 112 is CARP, not VRRP.
+    pub carp: bool,
+}
+
+impl Options {
+    /// The options for `-T name`, or None when the name is not one of [`PACKET_TYPES`].
+    pub fn packet_type(name: &str) -> Option<Options> {
+        if name == "carp" {
+            return Some(Options {
+                carp: true,
+                ..Options::default()
+            });
+        }
+        PACKET_TYPES
+            .iter()
+            .find(|(n, ..)| *n == name)
+            .map(|&(_, udp_as, tcp_as)| Options {
+                udp_as,
+                tcp_as,
+                ..Options::default()
+            })
+    }
 }
 
 /// Source and destination addresses of an IP header.
@@ -222,6 +351,7 @@ pub const LINK_TYPES: &[(LinkType, Decoder)] = &[
     (LinkType::RAW, raw::decode),
     (LinkType::IPV4, raw::decode),
     (LinkType::IPV6, raw::decode),
+    (LinkType::PPP, ppp::decode_link),
 ];
 
 /// Network-layer decoders by ethertype (VLAN tags are the Ethernet decoder's).
@@ -229,6 +359,22 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (ethernet::IPV4, ipv4::decode),
     (ethernet::IPV6, ipv6::decode),
     (ethernet::ARP, arp::decode),
+    (ethernet::RARP, arp::decode),
+    (ethernet::AARP, arp::decode_aarp),
+    (ptp::ETHERTYPE, ptp::decode),
+    (slow::ETHERTYPE, slow::decode),
+    (lldp::ETHERTYPE, lldp::decode),
+    (message::ETHERTYPE_AOE, message::aoe),
+    (message::ETHERTYPE_DECNET, message::decnet),
+    (message::ETHERTYPE_GEONET_OLD, message::geonet),
+    (message::ETHERTYPE_GEONET, message::geonet),
+    (message::ETHERTYPE_CALM_FAST, message::calm_fast),
+    (mpls::UNICAST, mpls::decode),
+    (mpls::MULTICAST, mpls::decode),
+    (pppoe::DISCOVERY, pppoe::decode),
+    (pppoe::SESSION, pppoe::decode),
+    (nsh::ETHERTYPE, nsh::decode),
+    (ppp::ETHERTYPE, ppp::decode),
 ];
 
 /// Network-layer decoders by BSD address family (loopback headers).
@@ -242,45 +388,177 @@ pub const ADDRESS_FAMILIES: &[(u32, Decoder)] = &[
 /// Network-layer decoders by IP version nibble (raw IP link types).
 pub const IP_VERSIONS: &[(u8, Decoder)] = &[(4, ipv4::decode), (6, ipv6::decode)];
 
+/// IPv4 in IP (RFC 2003).
+pub const PROTO_IPIP: u8 = 4;
+/// IPv6 in IP (RFC 4213's 6in4, and IPv6 in IPv6).
+pub const PROTO_IPV6: u8 = 41;
+
 /// Transport decoders by IP protocol number (IPv6: the last extension header's next header).
 pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipv4::PROTO_TCP, tcp::decode),
     (ipv4::PROTO_UDP, udp::decode),
     (ipv4::PROTO_ICMP, icmp::decode),
     (ipv6::PROTO_ICMPV6, icmpv6::decode),
+    (PROTO_IPIP, ipv4::decode),
+    (PROTO_IPV6, ipv6::decode),
+    (gre::IP_PROTOCOL, gre::decode),
+    (ipv4::PROTO_IGMP, igmp::decode),
+    (vrrp::PROTO_VRRP, vrrp::decode),
+    (message::PROTO_EIGRP, message::eigrp),
+    (message::PROTO_OSPF, message::ospf),
+    (message::PROTO_PIM, message::pim),
+    (ipsec::PROTO_AH, ipsec::decode_ah),
+    (ipsec::PROTO_ESP, ipsec::decode_esp),
+    (dccp::PROTO_DCCP, dccp::decode),
 ];
 
-/// Application decoders by UDP port (either side). None yet.
-pub const UDP_PORTS: &[(u16, Decoder)] = &[];
+/// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
+/// tcpdump's `llc_print` tests them.
+pub const LLC_SAPS: &[(u8, Decoder)] = &[
+    (llc::SAP_STP, stp::decode),
+    (llc::SAP_ISONS, message::isoclns),
+];
 
-/// Application decoders by TCP port (either side). None yet.
-pub const TCP_PORTS: &[(u16, Decoder)] = &[];
+/// Decoders after a SNAP header by OUI and protocol id (`snap_print`); OUIs that carry an
+/// ethertype go through [`ETHERTYPES`].
+pub const SNAP_PIDS: &[((u32, u16), Decoder)] = &[
+    ((llc::OUI_CISCO, cdp::PID), cdp::decode),
+    ((llc::OUI_CISCO, 0x010b), stp::decode),
+    ((llc::OUI_CISCO, 0x010c), stp::decode),
+    ((llc::OUI_RFC2684, 0x000e), stp::decode),
+    ((llc::OUI_CISCO, 0x0111), message::udld),
+    ((llc::OUI_CISCO, 0x2003), message::vtp),
+    ((llc::OUI_CISCO, 0x2004), message::dtp),
+];
+
+/// Application decoders by UDP port. The first entry naming either port wins, so the
+/// order is tcpdump's (`udp_print`'s chain of `IS_SRC_OR_DST_PORT` tests).
+pub const UDP_PORTS: &[(u16, Decoder)] = &[
+    (dns::PORT, dns::decode_udp),
+    (dns::MDNS_PORT, dns::decode_mdns),
+    (69, tftp::decode),
+    (68, bootp::decode),
+    (67, bootp::decode),
+    (message::UDP_RIP, message::rip),
+    (500, isakmp::decode),
+    (4500, isakmp::decode_natt),
+    (7500, isakmp::decode),
+    (8500, isakmp::decode),
+    (161, snmp::decode),
+    (162, snmp::decode),
+    (123, ntp::decode),
+    // ... after Kerberos in tcpdump's chain:
+    (l2tp::PORT, l2tp::decode),
+    // AFS RX: tcpdump's RX_PORT_LOW..=RX_PORT_HIGH.
+    (message::UDP_RX_LOW, message::rx),
+    (message::UDP_RX_LOW + 1, message::rx),
+    (message::UDP_RX_LOW + 2, message::rx),
+    (message::UDP_RX_LOW + 3, message::rx),
+    (message::UDP_RX_LOW + 4, message::rx),
+    (message::UDP_RX_LOW + 5, message::rx),
+    (message::UDP_RX_LOW + 6, message::rx),
+    (message::UDP_RX_LOW + 7, message::rx),
+    (message::UDP_RX_LOW + 8, message::rx),
+    (message::UDP_RX_LOW + 9, message::rx),
+    (547, dhcp6::decode),
+    (546, dhcp6::decode),
+    (message::UDP_BABEL, message::babel),
+    (message::UDP_BABEL_OLD, message::babel),
+    (1645, radius::decode),
+    (1812, radius::decode),
+    (1646, radius::decode),
+    (1813, radius::decode),
+    (1700, radius::decode),
+    (3799, radius::decode),
+    // tcpdump tests HSRP and BFD by destination port only: their decoders check it.
+    (hsrp::PORT, hsrp::decode),
+    // Source port only, as tcpdump: the decoder checks it.
+    (message::UDP_BCM_LI, message::bcm_li),
+    (bfd::CONTROL_PORT, bfd::decode),
+    (bfd::MULTIHOP_PORT, bfd::decode),
+    (bfd::LAG_PORT, bfd::decode),
+    (bfd::ECHO_PORT, bfd::decode),
+    (message::UDP_SFLOW, message::sflow),
+    (514, syslog::decode),
+    // ... after syslog in tcpdump's chain:
+    (vxlan::OTV_PORT, vxlan::decode_otv),
+    (vxlan::PORT, vxlan::decode),
+    (geneve::PORT, geneve::decode),
+    (message::UDP_LISP_CONTROL, message::lisp),
+    (vxlan::GPE_PORT, vxlan::decode_gpe),
+    // ... after ZEP:
+    (mpls::UDP_PORT, mpls::decode),
+    (ptp::EVENT_PORT, ptp::decode),
+    (ptp::GENERAL_PORT, ptp::decode),
+    // Not in tcpdump's chain (its text stays "UDP, length N"); last, so it takes nothing
+    // from a port tcpdump prints; JSON reads it.
+    (dns::LLMNR_PORT, dns::decode_llmnr),
+];
+
+/// Application decoders by TCP port, in tcpdump's order (`tcp_print`'s chain).
+pub const TCP_PORTS: &[(u16, Decoder)] = &[
+    (message::TCP_BGP, message::bgp),
+    (pptp::PORT, pptp::decode),
+    (message::TCP_RESP, message::resp),
+    (message::TCP_SSH, message::ssh),
+    (message::TCP_OPENFLOW_OLD, message::openflow),
+    (message::TCP_OPENFLOW, message::openflow),
+    (80, http::decode),
+    (8080, http::decode),
+    // After telnet, smtp, whois, bgp, pptp, redis, ssh, netbios, smb, beep, openflow,
+    // ftp, http and rtsp in tcpdump's chain.
+    (dns::PORT, dns::decode_tcp),
+];
+
+/// `-T TYPE`: tcpdump's name, then the decoder for UDP payloads and for TCP payloads.
+pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
+    ("domain", Some(dns::decode_udp), Some(dns::decode_tcp)),
+    ("tftp", Some(tftp::decode), None),
+    ("radius", Some(radius::decode), None),
+    ("vxlan", Some(vxlan::decode), None),
+    ("resp", None, Some(message::resp)),
+    ("snmp", Some(snmp::decode), None),
+];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
     table.iter().find(|(k, _)| *k == key).map(|(_, d)| *d)
 }
 
 fn by_ports(table: &[(u16, Decoder)], sport: u16, dport: u16) -> Option<Decoder> {
-    // The lower port is usually the service's (tcpdump tries the destination first, then
-    // the source); keep its order: destination, then source.
-    lookup(table, dport).or_else(|| lookup(table, sport))
+    // tcpdump asks "is either port X?" for each protocol in turn: table order decides.
+    table
+        .iter()
+        .find(|(p, _)| *p == sport || *p == dport)
+        .map(|(_, d)| *d)
 }
 
-/// The decoder for what follows, from the registry.
-fn decoder_for(upper: Upper) -> Option<Decoder> {
+/// The decoder for what follows, from the registry (or the user's `-T`).
+fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
     match upper {
         Upper::Ethertype(t) => lookup(ETHERTYPES, t),
         Upper::AddressFamily(f) => lookup(ADDRESS_FAMILIES, f),
         Upper::IpVersion(v) => lookup(IP_VERSIONS, v),
         Upper::IpProtocol(p) => lookup(IP_PROTOCOLS, p),
-        Upper::UdpPorts(s, d) => by_ports(UDP_PORTS, s, d),
+        Upper::Llc => Some(llc::decode),
+        Upper::LlcSap(s) => lookup(LLC_SAPS, s),
+        Upper::Snap(oui, pid) => lookup(SNAP_PIDS, (oui, pid)),
+        Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
+        // With any -T, tcp_print hands payloads only to -T's printer, never by port.
+        Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
         Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
+        Upper::Ethernet => Some(ethernet::decode),
+        Upper::Ppp => Some(ppp::decode),
         Upper::Nothing | Upper::Stop(_) => None,
     }
 }
 
 /// Decodes one packet of link type `link_type`: `data` captured of `orig_len` on the wire.
 pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
+    decode_with(link_type, data, orig_len, Options::default())
+}
+
+/// [`decode`] with the user's decoding choices (`-T`).
+pub fn decode_with(link_type: LinkType, data: &[u8], orig_len: u32, opts: Options) -> Decoded<'_> {
     let mut d = Decoded {
         link_type,
         // Room for a frame with two VLAN tags and a transport header: one allocation.
@@ -299,6 +577,7 @@ pub fn decode(link_type: LinkType, data: &[u8], orig_len: u32) -> Decoded<'_> {
     let mut cx = Context {
         wire_len: Some(orig_len),
         ip: None,
+        opts,
     };
     let next = link(data, &mut cx, &mut d.layers);
     d.link_len = data.len() - next.rest.len();
@@ -343,7 +622,7 @@ fn walk<'a>(
                     offset: layer_start(data, layers).unwrap_or(offset),
                 })
             }
-            upper => match decoder_for(upper) {
+            upper => match decoder_for(upper, &cx.opts) {
                 Some(dec) => {
                     next = dec(next.rest, cx, layers);
                     protocol = layers.last().map_or("unknown", Layer::name);
@@ -377,12 +656,46 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Udp(u) => u.raw,
         Layer::Icmp(i) => i.raw,
         Layer::Icmpv6(i) => i.raw,
+        Layer::Ntp(n) => n.raw,
+        Layer::Bootp(b) => b.raw,
+        Layer::Dhcp6(d) => d.raw,
+        Layer::Syslog(s) => s.raw,
+        Layer::Tftp(t) => t.raw,
+        Layer::Http(h) => h.raw,
+        Layer::Radius(r) => r.raw,
+        Layer::Igmp(g) => g.raw,
+        Layer::Llc(l) => l.raw,
+        Layer::Stp(s) => s.raw,
+        Layer::Vrrp(v) => v.raw,
+        Layer::Hsrp(h) => h.raw,
+        Layer::Bfd(b) => b.raw,
+        Layer::Ptp(p) => p.raw,
+        Layer::Slow(s) => s.raw,
+        Layer::Cdp(c) => c.raw,
+        Layer::Lldp(l) => l.raw,
+        Layer::Dns(d) => d.payload,
+        Layer::Message(m) => m.raw,
+        Layer::Ah(a) => a.raw,
+        Layer::Esp(e) => e.raw,
+        Layer::Dccp(d) => d.raw,
+        Layer::Isakmp(i) => i.raw,
+        Layer::Snmp(s) => s.raw,
         Layer::Ethernet(_)
         | Layer::Sll(_)
         | Layer::Sll2(_)
         | Layer::Null(_)
         | Layer::Vlan(_)
+        | Layer::Mpls(_)
+        | Layer::Ppp(_)
+        | Layer::L2tp(_)
+        | Layer::NatT(_)
         | Layer::Unknown(_) => return None,
+        Layer::Gre(g) => g.raw,
+        Layer::Vxlan(v) => v.raw,
+        Layer::Geneve(g) => g.raw,
+        Layer::Nsh(n) => n.raw,
+        Layer::Pppoe(p) => p.raw,
+        Layer::Pptp(p) => p.raw,
     };
     let start = bytes.as_ptr() as usize;
     let base = data.as_ptr() as usize;
@@ -397,6 +710,7 @@ fn link_name(link_type: LinkType) -> &'static str {
         LinkType::LINUX_SLL2 => "sll2",
         LinkType::NULL | LinkType::LOOP => "null",
         LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => "ipn",
+        LinkType::PPP => "ppp",
         _ => "link",
     }
 }
@@ -417,8 +731,56 @@ impl Layer<'_> {
             Layer::Udp(_) => "udp",
             Layer::Icmp(_) => "icmp",
             Layer::Icmpv6(_) => "icmp6",
+            Layer::Gre(_) => "gre",
+            Layer::Vxlan(v) => match v.kind {
+                vxlan::Kind::Vxlan => "vxlan",
+                vxlan::Kind::Gpe => "vxlan_gpe",
+                vxlan::Kind::Otv => "otv",
+            },
+            Layer::Geneve(_) => "geneve",
+            Layer::Mpls(_) => "mpls",
+            Layer::Nsh(_) => "nsh",
+            Layer::Pppoe(_) => "pppoe",
+            Layer::Ppp(_) => "ppp",
+            Layer::L2tp(_) => "l2tp",
+            Layer::Pptp(_) => "pptp",
+            Layer::Ntp(_) => "ntp",
+            Layer::Bootp(_) => "bootp",
+            Layer::Dhcp6(_) => "dhcp6",
+            Layer::Syslog(_) => "syslog",
+            Layer::Tftp(_) => "tftp",
+            Layer::Http(_) => "http",
+            Layer::Radius(_) => "radius",
+            Layer::Igmp(_) => "igmp",
+            Layer::Llc(_) => "llc",
+            Layer::Stp(_) => "stp",
+            Layer::Vrrp(v) if v.carp => "carp",
+            Layer::Vrrp(_) => "vrrp",
+            Layer::Hsrp(_) => "hsrp",
+            Layer::Bfd(_) => "bfd",
+            Layer::Ptp(_) => "ptp",
+            Layer::Slow(_) => "slow",
+            Layer::Cdp(_) => "cdp",
+            Layer::Lldp(_) => "lldp",
+            Layer::Dns(_) => "domain",
+            Layer::Message(m) => m.proto.name(),
+            Layer::Ah(_) => "ah",
+            Layer::Esp(_) => "esp",
+            Layer::Dccp(_) => "dccp",
+            Layer::Isakmp(_) => "isakmp",
+            Layer::NatT(_) => "isakmp_rfc3948",
+            Layer::Snmp(_) => "snmp",
             Layer::Unknown(_) => "unknown",
         }
+    }
+}
+
+/// The destination port of the UDP datagram whose payload is being decoded (the last layer),
+/// for protocols tcpdump recognises by destination port only.
+pub(crate) fn udp_dport(layers: &[Layer<'_>]) -> Option<u16> {
+    match layers.last()? {
+        Layer::Udp(u) => u.ports().map(|(_, d)| d),
+        _ => None,
     }
 }
 

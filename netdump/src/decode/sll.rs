@@ -170,6 +170,7 @@ mod tests {
         let mut cx = Context {
             wire_len: Some(b.len() as u32),
             ip: None,
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = dec(b, &mut cx, &mut layers);

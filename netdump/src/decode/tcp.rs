@@ -140,7 +140,9 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     let upper = match (tcp.header_len(), tcp.ports()) {
         (Some(h), _) if h < MIN_HEADER_LEN => Upper::Stop(StopReason::Malformed),
         _ if !tcp.header_complete() => Upper::Stop(StopReason::Truncated),
-        (_, Some((s, d))) if !tcp.payload().is_empty() => Upper::TcpPorts(s, d),
+        // tcpdump hands a payload the IP header announces to the port's printer even when
+        // none of it was captured (the printer then says `[|proto]`).
+        (Some(h), Some((s, d))) if ip.length > h => Upper::TcpPorts(s, d),
         _ => Upper::Nothing,
     };
     Next {
@@ -169,6 +171,7 @@ mod tests {
                 length: b.len() as u32,
                 fragmented: false,
             }),
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);

@@ -48,10 +48,18 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     };
     let udp = Udp { raw: b, ip };
     layers.push(Layer::Udp(udp));
+    // The payload goes to its protocol's decoder even when none of it was captured:
+    // tcpdump calls the protocol's printer by port whatever the capture holds.
+    // What the payload's decoder is told it had on the wire: the shorter of the UDP and IP
+    // lengths, less the header (tcpdump's udp_print hands that on).
+    if let Some(ulen) = udp.length() {
+        let len = u32::from(ulen).min(ip.length);
+        cx.wire_len = Some(len.saturating_sub(HEADER_LEN as u32));
+    }
     let upper = match udp.ports() {
         _ if !udp.header_complete() => Upper::Stop(StopReason::Truncated),
-        Some((s, d)) if !udp.payload().is_empty() => Upper::UdpPorts(s, d),
-        _ => Upper::Nothing,
+        Some((s, d)) => Upper::UdpPorts(s, d),
+        None => Upper::Nothing,
     };
     Next {
         rest: udp.payload(),
@@ -74,6 +82,7 @@ mod tests {
                 length: b.len() as u32,
                 fragmented: false,
             }),
+            ..Context::default()
         };
         let mut layers = Vec::new();
         let next = decode(b, &mut cx, &mut layers);
@@ -104,7 +113,8 @@ mod tests {
             assert_eq!(u.length().is_some(), k >= 6);
             assert!(u.payload().is_empty());
         }
-        assert_eq!(run(&d).1.upper, Upper::Nothing);
+        // An empty payload still goes to the protocol for its ports, as tcpdump prints it.
+        assert_eq!(run(&d).1.upper, Upper::UdpPorts(53, 40000));
     }
 
     #[test]

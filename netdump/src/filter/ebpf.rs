@@ -61,6 +61,7 @@ pub const EXIT: u8 = 0x90;
 pub const FP: u8 = 10;
 
 /// Helper function ids.
+pub const FN_MAP_LOOKUP_ELEM: i32 = 1;
 pub const FN_TAIL_CALL: i32 = 12;
 pub const FN_SKB_LOAD_BYTES: i32 = 26;
 
@@ -162,6 +163,12 @@ impl Asm {
     pub fn jmp64_k(&mut self, op: u8, dst: u8, imm: i32, to: Label) {
         self.fixups.push((self.insns.len(), to));
         self.emit(insn(JMP | op | K, dst, 0, 0, imm));
+    }
+
+    /// A 64-bit conditional jump comparing `r{dst}` with `r{src}`.
+    pub fn jmp64_x(&mut self, op: u8, dst: u8, src: u8, to: Label) {
+        self.fixups.push((self.insns.len(), to));
+        self.emit(insn(JMP | op | X, dst, src, 0, 0));
     }
 
     pub fn ja(&mut self, to: Label) {
@@ -267,6 +274,7 @@ pub fn disassemble(insns: &[Insn]) -> String {
                     }
                     CALL => {
                         let name = match n.imm {
+                            FN_MAP_LOOKUP_ELEM => "bpf_map_lookup_elem",
                             FN_TAIL_CALL => "bpf_tail_call",
                             FN_SKB_LOAD_BYTES => "bpf_skb_load_bytes",
                             _ => "helper",

@@ -1,5 +1,6 @@
-//! The three bpf(2) commands aya cannot do for a program it did not build: load raw
-//! instructions, put a raw program into a program array, and test-run a program.
+//! The bpf(2) commands aya cannot do for a program it did not build: load raw instructions,
+//! put a raw program into a program array, and test-run a program; and, for those tests, an
+//! array map to stand in for the drop path's scratch.
 
 use std::{
     io,
@@ -10,6 +11,7 @@ use thiserror::Error;
 
 use super::ebpf::Insn;
 
+const BPF_MAP_CREATE: libc::c_long = 0;
 const BPF_MAP_UPDATE_ELEM: libc::c_long = 2;
 const BPF_PROG_LOAD: libc::c_long = 5;
 const BPF_PROG_TEST_RUN: libc::c_long = 10;
@@ -19,6 +21,8 @@ const BPF_PROG_TEST_RUN: libc::c_long = 10;
 pub enum ProgType {
     SocketFilter = 1,
     SchedCls = 3,
+    /// The drop path's programs (`skb:kfree_skb`).
+    RawTracepoint = 17,
 }
 
 #[derive(Debug, Error)]
@@ -119,6 +123,49 @@ pub fn set_prog(map_fd: i32, index: u32, prog: &OwnedFd) -> Result<(), KernelErr
             what: "put the filter into its program array",
             source,
         })
+}
+
+/// A BPF_MAP_TYPE_ARRAY of `entries` values of `value_size` bytes.
+pub fn create_array(value_size: u32, entries: u32) -> Result<OwnedFd, KernelError> {
+    let mut attr = [0u8; 72];
+    put_u32(&mut attr, 0, 2); // BPF_MAP_TYPE_ARRAY
+    put_u32(&mut attr, 4, 4);
+    put_u32(&mut attr, 8, value_size);
+    put_u32(&mut attr, 12, entries);
+    let fd = bpf(BPF_MAP_CREATE, &mut attr).map_err(|source| KernelError::Syscall {
+        what: "create an array map",
+        source,
+    })?;
+    // SAFETY: the kernel returned a new map fd that we now own.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// `map[index] = value` for an array map whose values are `value.len()` bytes.
+pub fn set_value(map: impl AsFd, index: u32, value: &[u8]) -> Result<(), KernelError> {
+    let key = index;
+    let mut attr = [0u8; 32];
+    put_u32(&mut attr, 0, map.as_fd().as_raw_fd() as u32);
+    put_u64(&mut attr, 8, &key as *const u32 as u64);
+    put_u64(&mut attr, 16, value.as_ptr() as u64);
+    bpf(BPF_MAP_UPDATE_ELEM, &mut attr)
+        .map(|_| ())
+        .map_err(|source| KernelError::Syscall {
+            what: "update an array map",
+            source,
+        })
+}
+
+/// Runs a raw tracepoint program once with `args` as its arguments; returns its verdict.
+pub fn test_run_raw_tp(prog: impl AsFd, args: &[u64]) -> Result<u32, KernelError> {
+    let mut attr = [0u8; 80];
+    put_u32(&mut attr, 0, prog.as_fd().as_raw_fd() as u32);
+    put_u32(&mut attr, 40, std::mem::size_of_val(args) as u32);
+    put_u64(&mut attr, 48, args.as_ptr() as u64);
+    bpf(BPF_PROG_TEST_RUN, &mut attr).map_err(|source| KernelError::Syscall {
+        what: "BPF_PROG_TEST_RUN",
+        source,
+    })?;
+    Ok(get_u32(&attr, 4))
 }
 
 /// Runs `prog` on `frame` `repeat` times with BPF_PROG_TEST_RUN; returns (verdict, mean ns).

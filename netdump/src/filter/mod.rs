@@ -187,19 +187,37 @@ impl Filter {
 
     /// The eBPF program for one hook (see [`translate::Action`]).
     pub fn ebpf(&self, action: translate::Action) -> Result<Vec<ebpf::Insn>, FilterError> {
-        translate::translate(&self.cbpf(), action).map_err(|source| FilterError::Translate {
-            expr: self.expression.clone(),
-            source,
+        self.ebpf_from(action, translate::Source::Skb)
+    }
+
+    /// The eBPF program for one hook, reading the packet from `source`.
+    pub fn ebpf_from(
+        &self,
+        action: translate::Action,
+        source: translate::Source,
+    ) -> Result<Vec<ebpf::Insn>, FilterError> {
+        translate::translate_from(&self.cbpf(), action, source).map_err(|source| {
+            FilterError::Translate {
+                expr: self.expression.clone(),
+                source,
+            }
         })
     }
 
-    /// Translates and loads the program for one hook into the kernel.
+    /// How many of a frame's first bytes the program may read (what the drop path copies).
+    pub fn window(&self) -> u32 {
+        translate::window(&self.cbpf())
+    }
+
+    /// Translates and loads the program for one hook into the kernel, reading the packet
+    /// from `source`.
     pub fn load(
         &self,
         ty: kernel::ProgType,
         action: translate::Action,
+        source: translate::Source,
     ) -> Result<std::os::fd::OwnedFd, FilterError> {
-        let insns = self.ebpf(action)?;
+        let insns = self.ebpf_from(action, source)?;
         kernel::load(ty, "netdump_filter", &insns).map_err(|source| FilterError::Load {
             expr: self.expression.clone(),
             source,
@@ -275,6 +293,7 @@ mod tests {
             link_type: LinkType::RAW,
             orig_len: 28,
             data: &ip,
+            drop: None,
         };
         assert!(set.matches(&pkt).unwrap());
         pkt.link_type = LinkType::ETHERNET;

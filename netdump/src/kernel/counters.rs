@@ -1,5 +1,6 @@
-//! The kernel's per-CPU counters, mapped read-only and summed: the totals ([`CounterView`])
-//! and, in a capture on several interfaces, each interface's ([`IfaceStats`]).
+//! The kernel's per-CPU counters, mapped read-only and summed: the totals ([`CounterView`]),
+//! in a capture on several interfaces each interface's ([`IfaceStats`]), and the drop path's
+//! counts per reason ([`ReasonView`]).
 
 use std::{collections::BTreeMap, io, os::fd::AsFd as _};
 
@@ -7,7 +8,9 @@ use aya::{
     maps::{Array, HashMap, Map, MapData},
     Ebpf,
 };
-use netdump_common::{names, Counters, CpuCounters, IfaceCounters, IfaceKey, IFACE_SLOTS};
+use netdump_common::{
+    names, Counters, CpuCounters, IfaceCounters, IfaceKey, IFACE_SLOTS, REASON_SLOTS,
+};
 
 use crate::sys::mmap::{page_size, Access, Mapping};
 
@@ -170,5 +173,52 @@ impl IfaceStats {
     pub fn read(&self, key: IfaceKey) -> Option<IfaceCounters> {
         let (slot, base) = self.assigned.get(&key)?;
         Some(self.sum(*slot).since(base))
+    }
+}
+
+/// The drop path's DROP_REASONS array (a row of [`REASON_SLOTS`] counters per CPU), mapped
+/// read-only like the counters.
+pub struct ReasonView {
+    map: Mapping,
+    cpus: usize,
+}
+
+impl ReasonView {
+    /// Maps the array (do this while privileged).
+    pub fn open(ebpf: &Ebpf) -> io::Result<ReasonView> {
+        let Some(Map::Array(data)) = ebpf.map(names::DROP_REASONS) else {
+            return Err(io::Error::other("the BPF object has no DROP_REASONS array"));
+        };
+        let info = data.info().map_err(io::Error::other)?;
+        let slots = info.max_entries() as usize;
+        let fd = info.fd().map_err(io::Error::other)?;
+        let page = page_size();
+        let len = (slots * std::mem::size_of::<u64>()).div_ceil(page) * page;
+        let map = Mapping::shared(fd.as_fd(), len, 0, Access::Read)?;
+        Ok(ReasonView {
+            map,
+            cpus: slots / REASON_SLOTS as usize,
+        })
+    }
+
+    /// (counter slot, drops) for every slot with drops, summed over CPUs. Slot `n` counts
+    /// reason `n`; the last slot counts every reason from there on.
+    pub fn read(&self) -> Vec<(u32, u64)> {
+        let base = self.map.as_ptr().cast::<u64>();
+        let slots = REASON_SLOTS as usize;
+        let mut out = Vec::new();
+        for slot in 0..slots {
+            let mut n = 0u64;
+            for cpu in 0..self.cpus {
+                // SAFETY: `cpu * slots + slot` is below the array's length, which `open`
+                // mapped; the kernel updates it concurrently, so it is read with a volatile
+                // copy.
+                n += unsafe { std::ptr::read_volatile(base.add(cpu * slots + slot)) };
+            }
+            if n > 0 {
+                out.push((slot as u32, n));
+            }
+        }
+        out
     }
 }

@@ -2,7 +2,7 @@
 //! settings, size its maps.
 
 use aya::{maps::MapType, Ebpf, EbpfError, EbpfLoader};
-use netdump_common::names;
+use netdump_common::{names, DropLayout, REASON_SLOTS};
 use thiserror::Error;
 
 /// The ring-buffer object (kernel 5.8+).
@@ -68,6 +68,8 @@ pub struct LoadOptions {
     pub netns: Option<super::btf::NetnsOffsets>,
     /// Count packets per interface too.
     pub iface_stats: bool,
+    /// `--drops`: where the drop program finds the kernel's fields (see `crate::drops`).
+    pub drops: Option<DropLayout>,
 }
 
 impl LoadOptions {
@@ -156,6 +158,11 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         1
     };
     loader.map_max_entries(names::IFACE_SLOT_BY_INDEX, by_index);
+    if let Some(layout) = &opts.drops {
+        loader.override_global(names::DROP_LAYOUT, layout, true);
+        // A row of per-reason counters for each CPU.
+        loader.map_max_entries(names::DROP_REASONS, cpus * REASON_SLOTS);
+    }
     let object = match opts.transport {
         Transport::Ring => {
             loader.map_max_entries(names::EVENTS, opts.ring_bytes);

@@ -10,8 +10,8 @@ pub mod counters;
 pub mod load;
 pub mod netlink;
 
-pub use attach::{AttachError, Attachment, Hooks, TcAttach, TcMode};
-pub use counters::CounterView;
+pub use attach::{AttachError, Attachment, DropPlan, Hooks, TcAttach, TcMode};
+pub use counters::{CounterView, ReasonView};
 pub use load::{LoadError, LoadOptions, Transport};
 
 /// Which transport to use.
@@ -68,6 +68,7 @@ impl Options {
             headers_only: self.headers_only,
             sample: self.sample,
             max_rate: self.max_rate,
+            drops: None,
         }
     }
 }

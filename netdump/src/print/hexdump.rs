@@ -29,6 +29,26 @@ pub fn hex(out: &mut String, data: &[u8]) {
     }
 }
 
+/// tcpdump's `print_unknown_data` (hex_print with an indent): `ident` then `0xOOOO: `
+/// before every 16 bytes, the bytes as ` hhhh` pairs. Printers call it for bytes they do
+/// not decode; what was not captured is left out.
+pub fn unknown_data(out: &mut String, ident: &str, data: &[u8]) {
+    for (line, chunk) in data.chunks(16).enumerate() {
+        let _ = write!(out, "{ident}0x{:04x}: ", line * 16);
+        for pair in chunk.chunks(2) {
+            match pair {
+                [a, b] => {
+                    let _ = write!(out, " {a:02x}{b:02x}");
+                }
+                [a] => {
+                    let _ = write!(out, " {a:02x}");
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 /// `-X`: as `-x`, with the hex column padded to 40 and an ASCII column after two spaces.
 pub fn hex_ascii(out: &mut String, data: &[u8]) {
     for (line, chunk) in data.chunks(16).enumerate() {

@@ -4,6 +4,7 @@
 
 pub mod hexdump;
 pub mod json;
+mod json_lan;
 pub mod text;
 pub mod time;
 
@@ -36,6 +37,8 @@ pub enum Dump {
 pub struct PrintOptions {
     pub dissect: DissectOptions,
     pub time: TimeFormat,
+    /// `--nano`: timestamps with nanoseconds.
+    pub time_nano: bool,
     pub dump: Dump,
     /// Print the interface and direction, as `tcpdump -i any` does.
     pub iface_prefix: bool,
@@ -43,6 +46,10 @@ pub struct PrintOptions {
     pub hook_tag: bool,
     /// Name the interface's network namespace after it, `eth0@blue` (`--netns all`).
     pub netns_suffix: bool,
+    /// `-#`: number each packet, as tcpdump does.
+    pub number: bool,
+    /// How to decode (`-T`).
+    pub decode: decode::Options,
 }
 
 /// Turns packets into text lines.
@@ -51,21 +58,27 @@ pub struct Printer {
     clock: time::Clock,
     dissector: text::Dissector,
     line: String,
+    /// Packets printed so far (for `-#`).
+    printed: u64,
 }
 
 impl Printer {
     pub fn new(opts: PrintOptions) -> Printer {
         Printer {
             opts,
-            clock: time::Clock::new(opts.time),
-            dissector: text::Dissector::new(opts.dissect),
+            clock: time::Clock::with_precision(opts.time, opts.time_nano),
+            dissector: text::Dissector::new(DissectOptions {
+                udp_forced: opts.decode.udp_as.is_some(),
+                ..opts.dissect
+            }),
             line: String::with_capacity(256),
+            printed: 0,
         }
     }
 
     /// Writes one packet's line(s) to `out`.
     pub fn print(&mut self, out: &mut impl Write, pkt: &Packet<'_>) -> io::Result<()> {
-        let decoded = decode::decode(pkt.link_type, pkt.data, pkt.orig_len);
+        let decoded = decode::decode_with(pkt.link_type, pkt.data, pkt.orig_len, self.opts.decode);
         self.print_decoded(out, pkt, &decoded)
     }
 
@@ -78,9 +91,21 @@ impl Printer {
         decoded: &Decoded<'_>,
     ) -> io::Result<()> {
         self.line.clear();
+        self.printed += 1;
+        if self.opts.number {
+            use std::fmt::Write as _;
+            let _ = write!(self.line, "{:5}  ", self.printed);
+        }
+        if invalid_header(&mut self.line, pkt.data.len(), pkt.orig_len) {
+            self.line.push('\n');
+            return out.write_all(self.line.as_bytes());
+        }
         self.clock.write(&mut self.line, pkt.ts);
         if self.opts.iface_prefix {
+            // A drop says so where a delivered packet says which way it went: a word tcpdump
+            // never prints there, so a drop cannot pass for a packet that got through.
             let dir = match pkt.direction {
+                _ if pkt.drop.is_some() => "Drop",
                 Direction::Egress => "Out",
                 Direction::Ingress => match pkt.pkt_type {
                     pkt_type::BROADCAST => "B",
@@ -102,11 +127,16 @@ impl Printer {
                     let _ = write!(self.line, "{:<5} {dir:<3} ", pkt.ifname);
                 }
             }
-            if self.opts.hook_tag {
+            if self.opts.hook_tag && pkt.drop.is_none() {
                 let _ = write!(self.line, "[{}] ", pkt.hook.name());
             }
         }
         let info = self.dissector.frame(&mut self.line, decoded, pkt.orig_len);
+        // tcpdump's line for the packet, then why and where it died.
+        if let Some(d) = pkt.drop {
+            use std::fmt::Write as _;
+            let _ = write!(self.line, ", {d}");
+        }
         let link = info.link_len.min(pkt.data.len());
         // As tcpdump: nothing to dump past the link header, no dump (unless it includes it).
         let rest = &pkt.data[link..];
@@ -134,6 +164,40 @@ impl Printer {
     }
 }
 
+/// tcpdump's largest snap length (`MAXIMUM_SNAPLEN`).
+const MAXIMUM_SNAPLEN: u64 = 262_144;
+
+/// tcpdump's sanity check of a record's lengths (in `pretty_print_packet`, before the
+/// timestamp): a record with nothing captured, an original length of zero or below the
+/// captured one, or either above the largest snap length is one bracketed line and nothing
+/// else. Only files hold such records. True when it wrote that line.
+fn invalid_header(line: &mut String, caplen: usize, len: u32) -> bool {
+    let (caplen, len) = (caplen as u64, u64::from(len));
+    let mut problems = Vec::new();
+    if caplen == 0 {
+        problems.push(" caplen==0".to_string());
+    }
+    if len == 0 {
+        problems.push(" len==0".to_string());
+    } else if len < caplen {
+        problems.push(format!(" len({len}) < caplen({caplen})"));
+    }
+    if caplen > MAXIMUM_SNAPLEN {
+        problems.push(format!(" caplen({caplen}) > {MAXIMUM_SNAPLEN}"));
+    }
+    if len > MAXIMUM_SNAPLEN {
+        problems.push(format!(" len({len}) > {MAXIMUM_SNAPLEN}"));
+    }
+    if problems.is_empty() {
+        return false;
+    }
+    // "[Invalid header: caplen==0, len==0]".
+    line.push_str("[Invalid header:");
+    line.push_str(&problems.join(","));
+    line.push(']');
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +216,7 @@ mod tests {
             link_type: crate::packet::LinkType::ETHERNET,
             orig_len: data.len() as u32,
             data,
+            drop: None,
         };
         p.print(&mut out, &pkt).unwrap();
         String::from_utf8(out).unwrap()
@@ -166,6 +231,59 @@ mod tests {
             .write(&mut f, &[0x41; 32])
             .unwrap();
         f
+    }
+
+    #[test]
+    fn a_drop_is_flagged_before_and_after_tcpdumps_words() {
+        let opts = PrintOptions {
+            time: TimeFormat::Unix,
+            iface_prefix: true,
+            hook_tag: true,
+            ..Default::default()
+        };
+        let data = udp_frame();
+        let mut pkt = Packet {
+            ts: Timestamp { sec: 0, nsec: 0 },
+            ifname: "eth0",
+            netns: None,
+            direction: Direction::Unknown,
+            pkt_type: 0,
+            hook: Hook::Drop,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: data.len() as u32,
+            data: &data,
+            drop: Some(crate::packet::Dropped {
+                reason: Some("NETFILTER_DROP"),
+                location: "nf_hook_slow+0x9c",
+            }),
+        };
+        let mut out = Vec::new();
+        Printer::new(opts).print(&mut out, &pkt).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0.000000 eth0  Drop IP 198.18.0.2.5555 > 198.18.0.1.40000: UDP, length 32, drop NETFILTER_DROP at nf_hook_slow+0x9c\n"
+        );
+        // No reason before 5.17; the hex dump follows the flagged line.
+        pkt.drop = Some(crate::packet::Dropped {
+            reason: None,
+            location: "0xffffffff8100019c",
+        });
+        let mut out = Vec::new();
+        let opts = PrintOptions {
+            dump: Dump::Hex { link: false },
+            ..opts
+        };
+        Printer::new(opts).print(&mut out, &pkt).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let first = text.lines().next().unwrap();
+        assert!(
+            first.ends_with("UDP, length 32, drop at 0xffffffff8100019c"),
+            "{text}"
+        );
+        assert!(
+            text.lines().nth(1).unwrap().starts_with("\t0x0000:"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -264,6 +382,27 @@ mod tests {
         }
     }
 
+    /// tcpdump's words for records a file may hold but no capture makes.
+    #[test]
+    fn invalid_record_headers() {
+        for (caplen, len, want) in [
+            (0, 0, "[Invalid header: caplen==0, len==0]"),
+            (34, 0, "[Invalid header: len==0]"),
+            (35, 34, "[Invalid header: len(34) < caplen(35)]"),
+            (
+                0,
+                300_000,
+                "[Invalid header: caplen==0, len(300000) > 262144]",
+            ),
+        ] {
+            let mut s = String::new();
+            assert!(invalid_header(&mut s, caplen, len));
+            assert_eq!(s, want);
+        }
+        assert!(!invalid_header(&mut String::new(), 60, 60));
+        assert!(!invalid_header(&mut String::new(), 60, 1514));
+    }
+
     #[test]
     fn every_link_type_survives_garbage() {
         use crate::packet::LinkType;
@@ -315,6 +454,7 @@ mod tests {
                         link_type,
                         orig_len: f.len() as u32 + 3,
                         data: &f,
+                        drop: None,
                     };
                     let mut out = Vec::new();
                     Printer::new(opts).print(&mut out, &pkt).unwrap();

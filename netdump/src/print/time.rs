@@ -41,13 +41,32 @@ impl TimeFormat {
 pub struct Clock {
     format: TimeFormat,
     reference: Option<Timestamp>,
+    /// `--nano`: nine digits of fraction; otherwise six, the nanoseconds cut to
+    /// microseconds first (as libpcap hands a nanosecond file to tcpdump), so deltas are
+    /// differences of what is printed.
+    nano: bool,
 }
 
 impl Clock {
     pub fn new(format: TimeFormat) -> Clock {
+        Clock::with_precision(format, false)
+    }
+
+    /// A clock printing nanoseconds (`--nano`) or microseconds.
+    pub fn with_precision(format: TimeFormat, nano: bool) -> Clock {
         Clock {
             format,
             reference: None,
+            nano,
+        }
+    }
+
+    /// The fraction of a second as printed, and its width.
+    fn frac(&self, ts: Timestamp) -> (u32, usize) {
+        if self.nano {
+            (ts.nsec, 9)
+        } else {
+            (ts.nsec / 1000, 6)
         }
     }
 
@@ -57,46 +76,45 @@ impl Clock {
             TimeFormat::None => {}
             TimeFormat::Local => {
                 let tm = local(ts.sec);
+                let (frac, w) = self.frac(ts);
                 let _ = write!(
                     out,
-                    "{:02}:{:02}:{:02}.{:06} ",
-                    tm.hour,
-                    tm.minute,
-                    tm.second,
-                    ts.nsec / 1000
+                    "{:02}:{:02}:{:02}.{frac:0w$} ",
+                    tm.hour, tm.minute, tm.second,
                 );
             }
             TimeFormat::LocalDate => {
                 let tm = local(ts.sec);
+                let (frac, w) = self.frac(ts);
                 let _ = write!(
                     out,
-                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06} ",
-                    tm.year,
-                    tm.month,
-                    tm.day,
-                    tm.hour,
-                    tm.minute,
-                    tm.second,
-                    ts.nsec / 1000
+                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{frac:0w$} ",
+                    tm.year, tm.month, tm.day, tm.hour, tm.minute, tm.second,
                 );
             }
             TimeFormat::Unix => {
-                let _ = write!(out, "{}.{:06} ", ts.sec, ts.nsec / 1000);
+                let (frac, w) = self.frac(ts);
+                let _ = write!(out, "{}.{frac:0w$} ", ts.sec);
             }
             TimeFormat::SincePrevious | TimeFormat::SinceFirst => {
                 let reference = *self.reference.get_or_insert(ts);
-                let delta = ts.as_nanos() - reference.as_nanos();
+                let (unit, w) = if self.nano {
+                    (1_000_000_000, 9)
+                } else {
+                    (1_000_000, 6)
+                };
+                let at = |t: Timestamp| i128::from(t.sec) * unit + i128::from(self.frac(t).0);
+                let delta = at(ts) - at(reference);
                 let sign = if delta < 0 { '-' } else { ' ' };
                 let delta = delta.unsigned_abs();
-                let usec = delta / 1000;
-                let secs = usec / 1_000_000;
+                let secs = delta / unit.unsigned_abs();
                 let _ = write!(
                     out,
-                    "{sign}{:02}:{:02}:{:02}.{:06} ",
+                    "{sign}{:02}:{:02}:{:02}.{:0w$} ",
                     secs / 3600,
                     secs / 60 % 60,
                     secs % 60,
-                    usec % 1_000_000
+                    delta % unit.unsigned_abs()
                 );
                 if self.format == TimeFormat::SincePrevious {
                     self.reference = Some(ts);
@@ -135,5 +153,20 @@ mod tests {
         fmt(&mut first, 100, 0);
         fmt(&mut first, 101, 0);
         assert_eq!(fmt(&mut first, 102, 0), " 00:00:02.000000 ");
+    }
+
+    #[test]
+    fn deltas_are_differences_of_what_is_printed() {
+        // 0.127521999 after 0.000000999: tcpdump (microseconds) says .127521, not .127521000.
+        let mut prev = Clock::new(TimeFormat::SincePrevious);
+        fmt(&mut prev, 0, 999);
+        assert_eq!(fmt(&mut prev, 0, 127_522_001), " 00:00:00.127522 ");
+        let mut nano = Clock::with_precision(TimeFormat::SincePrevious, true);
+        fmt(&mut nano, 0, 999);
+        assert_eq!(fmt(&mut nano, 0, 127_522_001), " 00:00:00.127521002 ");
+        assert_eq!(
+            fmt(&mut Clock::with_precision(TimeFormat::Unix, true), 5, 7),
+            "5.000000007 "
+        );
     }
 }

@@ -1,17 +1,20 @@
 //! The one place where bytes from the kernel become records: [`parse`] checks every length
 //! before reading, and [`wire_frame`] puts an offloaded VLAN tag back where it was on the wire.
 
-use netdump_common::{direction, hook, sample_flags, SampleHeader};
+use netdump_common::{direction, drop_link, hook, sample_flags, DropInfo, SampleHeader};
 use thiserror::Error;
 
-use crate::packet::{Direction, Hook};
+use crate::packet::{Direction, Hook, LinkType};
 
 const HEADER_LEN: usize = core::mem::size_of::<SampleHeader>();
+const DROP_LEN: usize = core::mem::size_of::<DropInfo>();
 
 /// A sample whose header has been checked against the bytes that carry it.
 #[derive(Clone, Copy, Debug)]
 pub struct Sample<'a> {
     pub header: SampleHeader,
+    /// A drop's reason and location ([`hook::DROP`] samples).
+    pub drop: Option<DropInfo>,
     /// The captured packet bytes (`header.cap_len` of them), without an offloaded VLAN tag.
     pub data: &'a [u8],
 }
@@ -26,11 +29,19 @@ impl Sample<'_> {
     }
 
     pub fn hook(&self) -> Hook {
-        if self.header.hook == hook::SOCKET {
-            Hook::Socket
-        } else {
-            Hook::Tc
+        match self.header.hook {
+            hook::SOCKET => Hook::Socket,
+            hook::DROP => Hook::Drop,
+            _ => Hook::Tc,
         }
+    }
+
+    /// How a drop's bytes start (a hook's depend on its interface).
+    pub fn drop_link_type(&self) -> Option<LinkType> {
+        self.drop.map(|d| match d.link {
+            drop_link::RAW => LinkType::RAW,
+            _ => LinkType::ETHERNET,
+        })
     }
 
     /// The offloaded VLAN tag (TPID, TCI), if the kernel had moved one into metadata.
@@ -54,6 +65,10 @@ pub enum SampleError {
     Truncated { cap_len: u32, have: usize },
     #[error("sample has unknown hook {hook} or direction {direction}")]
     BadField { hook: u8, direction: u8 },
+    #[error("drop sample of {len} bytes is shorter than its header and drop record")]
+    ShortDrop { len: usize },
+    #[error("drop sample has unknown link {0}")]
+    BadLink(u8),
 }
 
 /// Reads one sample from a ring-buffer or perf-buffer record.
@@ -64,22 +79,40 @@ pub fn parse(record: &[u8]) -> Result<Sample<'_>, SampleError> {
     // SAFETY: `head` is exactly size_of::<SampleHeader>() bytes, SampleHeader is repr(C)
     // plain data valid for any bit pattern, and read_unaligned needs no alignment.
     let header: SampleHeader = unsafe { core::ptr::read_unaligned(head.as_ptr().cast()) };
-    let rest = &record[HEADER_LEN..];
+    let mut rest = &record[HEADER_LEN..];
+    let drop = match header.hook {
+        hook::TC | hook::SOCKET
+            if matches!(header.direction, direction::INGRESS | direction::EGRESS) =>
+        {
+            None
+        }
+        // A drop has no direction.
+        hook::DROP if header.direction == 0 => {
+            let Some(info) = rest.get(..DROP_LEN) else {
+                return Err(SampleError::ShortDrop { len: record.len() });
+            };
+            // SAFETY: as above, for DropInfo.
+            let info: DropInfo = unsafe { core::ptr::read_unaligned(info.as_ptr().cast()) };
+            if !matches!(info.link, drop_link::ETHERNET | drop_link::RAW) {
+                return Err(SampleError::BadLink(info.link));
+            }
+            rest = &rest[DROP_LEN..];
+            Some(info)
+        }
+        _ => {
+            return Err(SampleError::BadField {
+                hook: header.hook,
+                direction: header.direction,
+            })
+        }
+    };
     let Some(data) = rest.get(..header.cap_len as usize) else {
         return Err(SampleError::Truncated {
             cap_len: header.cap_len,
             have: rest.len(),
         });
     };
-    if !matches!(header.hook, hook::TC | hook::SOCKET)
-        || !matches!(header.direction, direction::INGRESS | direction::EGRESS)
-    {
-        return Err(SampleError::BadField {
-            hook: header.hook,
-            direction: header.direction,
-        });
-    }
-    Ok(Sample { header, data })
+    Ok(Sample { header, drop, data })
 }
 
 /// The frame as it crossed the wire, and its original length: when the kernel had moved a
@@ -146,6 +179,41 @@ mod tests {
         bad.hook = 9;
         assert!(matches!(
             parse(&record(bad, &[])),
+            Err(SampleError::BadField { .. })
+        ));
+    }
+
+    #[test]
+    fn drop_samples_carry_their_record_before_the_bytes() {
+        let mut h = header(2);
+        h.hook = hook::DROP;
+        h.direction = 0;
+        let info = DropInfo {
+            location: 0xffff_ffff_8100_019c,
+            reason: 12,
+            link: drop_link::RAW,
+            _pad: [0; 3],
+        };
+        // SAFETY: DropInfo is repr(C) plain data without implicit padding.
+        let info_bytes: [u8; DROP_LEN] = unsafe { core::mem::transmute(info) };
+        let mut rec = record(h, &info_bytes);
+        rec.extend_from_slice(&[0x45, 0]);
+        let s = parse(&rec).unwrap();
+        assert_eq!(s.drop, Some(info));
+        assert_eq!(s.data, &[0x45, 0]);
+        assert_eq!(s.hook(), Hook::Drop);
+        assert_eq!(s.drop_link_type(), Some(LinkType::RAW));
+        // Cut inside the drop record, or the data; a bad link; a drop with a direction.
+        for len in HEADER_LEN..rec.len() {
+            assert!(parse(&rec[..len]).is_err(), "cut at {len}");
+        }
+        let mut bad = rec.clone();
+        bad[HEADER_LEN + 12] = 9;
+        assert_eq!(parse(&bad).unwrap_err(), SampleError::BadLink(9));
+        let mut dir = h;
+        dir.direction = direction::INGRESS;
+        assert!(matches!(
+            parse(&record(dir, &info_bytes)),
             Err(SampleError::BadField { .. })
         ));
     }

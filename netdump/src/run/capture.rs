@@ -8,7 +8,7 @@ use std::{
 };
 
 use aya::Ebpf;
-use netdump_common::{Counters, IfaceCounters, IfaceKey};
+use netdump_common::{Counters, DropLayout, IfaceCounters, IfaceKey};
 
 use super::{
     classify::{classify, FilterFit},
@@ -19,11 +19,12 @@ use super::{
 };
 use crate::{
     cli::Config,
+    drops,
     filter::{Filter, FilterError},
     iface::{self, Interface, Selection},
     kernel::{
         self, attach::Target as AttachTarget, btf::NetnsOffsets, counters::IfaceStats, AttachError,
-        Attachment, CounterView, TcMode, Transport,
+        Attachment, CounterView, DropPlan, ReasonView, TcMode, Transport,
     },
     output::Output,
     packet::{LinkType, Netns},
@@ -43,6 +44,8 @@ pub struct Capture {
     pub counters: CounterView,
     /// Per-interface counters, when the capture can have several interfaces.
     iface_stats: Option<IfaceStats>,
+    /// `--drops`: the kernel's drop counts by reason.
+    reasons: Option<ReasonView>,
     logger: Option<Logger>,
     /// Every interface attached so far, by namespace key and ifindex, also those since
     /// deleted (their last samples may still be in the ring, and they are reported at exit).
@@ -56,6 +59,17 @@ pub struct Capture {
     pub transport: Transport,
     opts: kernel::Options,
     filter: FilterFit,
+}
+
+/// The drop path's part of a capture (`--drops`).
+#[derive(Clone, Copy)]
+pub struct DropSetup<'a> {
+    /// The tracepoint (`kfree_skb`).
+    pub tracepoint: &'a str,
+    /// Where the drop program finds the kernel's fields, and what it selects.
+    pub layout: DropLayout,
+    /// The expression compiled for raw IP (drops without an Ethernet header), if it applies.
+    pub raw: Option<&'a Filter>,
 }
 
 /// An interface a capture has attached to.
@@ -81,8 +95,8 @@ pub struct IfaceReport {
 
 impl Capture {
     /// Loads the object, maps its ring and counters, and attaches it to `start_on` (what
-    /// `selection` chose at start in each namespace, by key). On error nothing stays
-    /// attached.
+    /// `selection` chose at start in each namespace, by key), and the drop program with
+    /// `drops`. On error nothing stays attached.
     pub fn start(
         opts: &kernel::Options,
         selection: Selection,
@@ -90,6 +104,7 @@ impl Capture {
         start_on: Vec<(u64, Vec<Interface>)>,
         filter: Option<&Filter>,
         raw: Option<&Result<Filter, FilterError>>,
+        drops: Option<DropSetup<'_>>,
     ) -> Result<Capture, RunError> {
         let fit = FilterFit::new(filter, raw);
         let dynamic = selection.is_dynamic() || spaces.scope == Scope::All;
@@ -132,7 +147,8 @@ impl Capture {
             None
         };
         let per_iface = selection.is_several() || spaces.scope == Scope::All;
-        let load = opts.load_options(transport, filter.is_some(), offsets, per_iface);
+        let mut load = opts.load_options(transport, filter.is_some(), offsets, per_iface);
+        load.drops = drops.map(|d| d.layout);
         let mut ebpf = kernel::load::load(&load)?;
         let logger = if opts.log {
             match aya_log::EbpfLogger::init(&mut ebpf) {
@@ -150,6 +166,10 @@ impl Capture {
             Some(IfaceStats::open(&mut ebpf).map_err(RunError::Counters)?)
         } else {
             None
+        };
+        let reasons = match drops {
+            Some(_) => Some(ReasonView::open(&ebpf).map_err(RunError::Counters)?),
+            None => None,
         };
         let reader = Reader::open(&mut ebpf, transport, opts.ring_bytes)?;
         let mut ifaces = BTreeMap::new();
@@ -180,9 +200,21 @@ impl Capture {
                 })
             })
             .collect();
-        let mut attachment =
-            kernel::attach::attach(&mut ebpf, &targets, opts.hooks, opts.tc_attach, filter, raw)
-                .map_err(|e| match e {
+        let plan = drops.map(|d| DropPlan {
+            tracepoint: d.tracepoint,
+            raw: d.raw,
+            any: d.layout.any_iface != 0,
+        });
+        let mut attachment = kernel::attach::attach(
+            &mut ebpf,
+            &targets,
+            opts.hooks,
+            opts.tc_attach,
+            filter,
+            raw,
+            plan,
+        )
+        .map_err(|e| match e {
                     AttachError::Load { .. } if offsets.is_some() => RunError::NeedsKernel(format!(
                         "--netns all: the kernel refused the programs that read each packet's namespace (bpf_probe_read_kernel from TC programs needs Linux 5.8 and no kernel lockdown): {e}"
                     )),
@@ -198,6 +230,7 @@ impl Capture {
             reader,
             counters,
             iface_stats,
+            reasons,
             logger,
             ifaces,
             left_out,
@@ -299,8 +332,8 @@ impl Capture {
     /// Detaches from interface `key` (deleted while capturing); the others go on. Its counts
     /// so far are kept for the exit lines.
     pub fn forget_interface(&mut self, key: IfaceKey) {
-        if let Some(att) = self.attachment.as_mut() {
-            att.forget(key);
+        if let (Some(att), Some(ebpf)) = (self.attachment.as_mut(), self.ebpf.as_mut()) {
+            att.forget(ebpf, key);
         }
         let counts = self.iface_stats.as_mut().and_then(|s| s.release(key));
         if let Some(k) = self.ifaces.get_mut(&key) {
@@ -382,6 +415,15 @@ impl Capture {
         out
     }
 
+    /// `--drops`: the kernel's drop counts, by reason name.
+    pub fn drop_counts(
+        &self,
+        names: Option<&mut drops::Names>,
+    ) -> Option<Vec<(Option<String>, u64)>> {
+        let (view, names) = (self.reasons.as_ref()?, names?);
+        Some(names.counts(&view.read()))
+    }
+
     /// tcpdump's "listening on" line, with how netdump listens.
     pub fn banner(&self) -> String {
         let mut hooks = Vec::new();
@@ -392,6 +434,9 @@ impl Capture {
         }
         if self.opts.hooks.socket {
             hooks.push("socket tap");
+        }
+        if self.opts.hooks.drops {
+            hooks.push("drops via raw tracepoint");
         }
         let snap = if self.opts.headers_only {
             "headers only".to_string()
@@ -506,6 +551,9 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     let spaces = Spaces::open(&cfg.netns)?;
     let start_on = select_start(&spaces, &cfg.interfaces)?;
     privilege::check()?;
+    if cfg.kernel.hooks.drops {
+        privilege::check_drops()?;
+    }
     // A bad expression is reported before anything is loaded.
     let filter = match &cfg.filter {
         Some(e) => {
@@ -524,12 +572,52 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     for note in &cfg.notes {
         eprintln!("netdump: {note}");
     }
+    // --drops: what this kernel offers, read before anything is loaded.
+    let mut reasons = None;
+    let mut symbols = None;
+    let drop_probe = if cfg.kernel.hooks.drops {
+        let probe = drops::probe()?;
+        // Reading kallsyms takes a while (the kernel formats 100k+ lines): meanwhile the
+        // programs load. It must be read before the privileges go.
+        symbols = Some(std::thread::spawn(drops::Symbols::load));
+        if !probe.has_reason() {
+            eprintln!("netdump: this kernel gives no drop reasons (they came in Linux 5.17): drops show where they happened only");
+        }
+        if let Some(Err(e)) = &raw {
+            eprintln!("netdump: drops without an Ethernet header (raw IP) are not shown: {e}");
+        }
+        let mut layout = probe.layout;
+        layout.any_iface = u32::from(cfg.interfaces == Selection::Any);
+        // The filter reads the frame's first bytes from a copy: as many as it can read.
+        layout.window = match (&filter, &raw) {
+            (Some(f), Some(Ok(r))) => f.window().max(r.window()),
+            (Some(f), _) => f.window(),
+            (None, _) => 0,
+        };
+        let has_reason = probe.has_reason();
+        reasons = Some((probe.reasons, has_reason));
+        Some((probe.tracepoint, layout))
+    } else {
+        None
+    };
+    let drop_setup = drop_probe.as_ref().map(|(tracepoint, layout)| DropSetup {
+        tracepoint,
+        layout: *layout,
+        raw: match &raw {
+            Some(Ok(r)) => Some(r),
+            _ => None,
+        },
+    });
     // The file is created before anything is attached: a bad path costs the host nothing.
     let stdout = io::stdout();
     // A pcap file has one link type: that of the one interface (several are refused for
     // pcap by the CLI).
     let mut out_opts = cfg.output.clone();
-    if let (Some(save), [(_, one)]) = (out_opts.save.as_mut(), start_on.as_slice()) {
+    if let (Some(save), [(_, one)], false) = (
+        out_opts.save.as_mut(),
+        start_on.as_slice(),
+        cfg.kernel.hooks.drops,
+    ) {
         if let [one] = one.as_slice() {
             if one.hatype.and_then(iface::link_type_of) == Some(LinkType::RAW) {
                 save.link_type = LinkType::RAW;
@@ -549,7 +637,24 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         start_on,
         filter.as_ref(),
         raw.as_ref(),
+        drop_setup,
     )?;
+    let mut drop_names = match (reasons, symbols) {
+        (Some((reasons, has_reason)), Some(symbols)) => {
+            let symbols = symbols.join().unwrap_or_default();
+            if symbols.is_empty() {
+                eprintln!(
+                    "netdump: /proc/kallsyms shows no addresses here: drop locations print as addresses"
+                );
+            }
+            Some(drops::Names {
+                reasons,
+                symbols,
+                has_reason,
+            })
+        }
+        _ => None,
+    };
     if let Some(user) = cfg.user.as_deref() {
         let (uid, gid) = privilege::lookup_user(user)?;
         output.chown_files(uid, gid)?;
@@ -575,18 +680,22 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         count: cfg.count,
         stats_every: cfg.stats_every,
     };
-    let result = event_loop::run(&mut capture, watch, output, &opts).await;
+    let result = event_loop::run(&mut capture, watch, output, &opts, drop_names.as_mut()).await;
 
     // Tear-down, then the report (the counters stay mapped after detaching).
     let kernel = capture.stop();
     let reports = capture.iface_reports();
+    let by_reason = capture.drop_counts(drop_names.as_mut());
     let outcome = result?;
     let mut err = io::stderr().lock();
     if cfg.stats_every.is_some() {
-        let _ = super::report::write_periodic(&mut err, &kernel, &reports);
+        let _ = super::report::write_periodic(&mut err, &kernel, &reports, by_reason.as_deref());
     }
     let _ = super::report::write_iface_lines(&mut err, &reports, &outcome.per_iface);
     let _ = super::report::write_exit_lines(&mut err, outcome.handled, &kernel);
+    if let Some(by_reason) = &by_reason {
+        let _ = super::report::write_drop_line(&mut err, by_reason);
+    }
     if cfg.kernel.sample > 1 || cfg.kernel.max_rate.is_some() {
         let _ = super::report::write_knob_lines(&mut err, &kernel);
     }

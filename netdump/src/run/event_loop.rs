@@ -17,9 +17,9 @@ use super::{
     Capture, RunError,
 };
 use crate::{
-    iface,
+    drops, iface,
     output::{self, Output, OutputError},
-    packet::{LinkType, Netns, Packet},
+    packet::{LinkType, Netns, Packet, NO_DEVICE},
     ring::{clock::WallClock, sample},
 };
 
@@ -45,8 +45,10 @@ struct Named {
 }
 
 /// Turns kernel samples into output.
-struct Handler<W: Write> {
+struct Handler<'n, W: Write> {
     output: Output<W>,
+    /// `--drops`: reason names and kernel symbols.
+    drop_names: Option<&'n mut drops::Names>,
     clock: WallClock,
     /// Every interface attached, by namespace key and ifindex (also deleted ones: late
     /// samples still come).
@@ -58,7 +60,7 @@ struct Handler<W: Write> {
     bad_samples: u64,
 }
 
-impl<W: Write> Handler<W> {
+impl<W: Write> Handler<'_, W> {
     fn handle(&mut self, record: &[u8]) -> ControlFlow<Stop> {
         let sample = match sample::parse(record) {
             Ok(s) => s,
@@ -76,33 +78,63 @@ impl<W: Write> Handler<W> {
             ifindex: sample.header.ifindex,
             _pad: 0,
         };
-        let own = self.own_namespace;
-        let named = self.names.entry(key).or_insert_with(|| Named {
-            name: own
-                .then(|| iface::name_of(key.ifindex))
-                .flatten()
-                .unwrap_or_else(|| format!("if{}", key.ifindex)),
-            netns: None,
-            link_type: LinkType::ETHERNET,
-            count: 0,
-        });
+        // A drop before the packet had a device has no interface; one on an interface
+        // netdump did not attach to (--drops with -i any) is named here.
+        let named = if key.ifindex == 0 && sample.drop.is_some() {
+            None
+        } else {
+            let own = self.own_namespace;
+            let output = &mut self.output;
+            Some(self.names.entry(key).or_insert_with(|| {
+                let name = own
+                    .then(|| iface::name_of(key.ifindex))
+                    .flatten()
+                    .unwrap_or_else(|| format!("if{}", key.ifindex));
+                if own {
+                    if let Some(hatype) = crate::sys::iface::hw_type(&name) {
+                        output.learn_interface(&name, key.ifindex, hatype);
+                    }
+                }
+                Named {
+                    name,
+                    netns: None,
+                    link_type: LinkType::ETHERNET,
+                    count: 0,
+                }
+            }))
+        };
+        let dropped = match (sample.drop.as_ref(), self.drop_names.as_deref_mut()) {
+            (Some(info), Some(names)) => Some(names.dropped(info)),
+            _ => None,
+        };
+        let link_type = sample
+            .drop_link_type()
+            .or(named.as_ref().map(|n| n.link_type))
+            .unwrap_or(LinkType::ETHERNET);
+        let (ifname, netns) = match named.as_deref() {
+            Some(n) => (n.name.as_str(), n.netns.as_ref()),
+            None => (NO_DEVICE, None),
+        };
         let pkt = Packet {
             ts: self.clock.wall(sample.header.ts_ns),
-            ifname: &named.name,
-            netns: named.netns.as_ref(),
+            ifname,
+            netns,
             direction: sample.direction(),
             pkt_type: sample.header.pkt_type,
             hook: sample.hook(),
-            link_type: named.link_type,
+            link_type,
             orig_len,
             data,
+            drop: dropped,
         };
         match self.output.emit(&pkt) {
             Ok(None) => {}
             Ok(Some(stop)) => return ControlFlow::Break(Stop::Output(stop)),
             Err(e) => return ControlFlow::Break(Stop::Error(e)),
         }
-        named.count += 1;
+        if let Some(n) = named {
+            n.count += 1;
+        }
         if self.limit.is_some_and(|l| self.output.count >= l) {
             return ControlFlow::Break(Stop::Count);
         }
@@ -161,6 +193,7 @@ pub async fn run<W: Write>(
     mut watch: Watch,
     output: Output<W>,
     opts: &LoopOptions,
+    drop_names: Option<&mut drops::Names>,
 ) -> Result<Outcome, RunError> {
     // Signal handlers before the banner: whoever waits for "listening on" to send SIGINT
     // must not find the default action (or an inherited SIG_IGN) still in place.
@@ -181,6 +214,7 @@ pub async fn run<W: Write>(
 
     let mut handler = Handler {
         output,
+        drop_names,
         clock: WallClock::new(),
         names: BTreeMap::new(),
         own_namespace: capture.spaces.scope == super::spaces::Scope::Own,
@@ -212,10 +246,12 @@ pub async fn run<W: Write>(
                 handler.learn(capture);
             }
             _ = async { stats_tick.as_mut().unwrap().tick().await }, if stats_tick.is_some() => {
+                let drops = capture.drop_counts(handler.drop_names.as_deref_mut());
                 let _ = report::write_periodic(
                     &mut io::stderr().lock(),
                     &capture.counters.read(),
                     &capture.iface_reports(),
+                    drops.as_deref(),
                 );
             }
         }

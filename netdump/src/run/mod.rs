@@ -15,13 +15,14 @@ use std::io;
 
 use thiserror::Error;
 
-pub use capture::{capture, Capture, Known};
+pub use capture::{capture, Capture, DropSetup, Known};
 pub use classify::SkipError;
 pub use dump::dump_filter;
 pub use list::list_interfaces;
 pub use read::read;
 
 use crate::{
+    drops::DropsError,
     filter::FilterError,
     iface::IfaceError,
     kernel::{AttachError, LoadError},
@@ -42,6 +43,8 @@ pub enum RunError {
     Privilege(#[from] PrivilegeError),
     #[error(transparent)]
     Drop(#[from] DropError),
+    #[error(transparent)]
+    Drops(#[from] DropsError),
     #[error(transparent)]
     Load(#[from] LoadError),
     #[error(transparent)]

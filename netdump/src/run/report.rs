@@ -64,18 +64,50 @@ pub fn write_knob_lines(out: &mut impl Write, kernel: &Counters) -> io::Result<(
     writeln!(out, "{} packets rate limited", kernel.rate_limited)
 }
 
-/// `--stats`: one line with every kernel counter, then one per interface when the capture
-/// runs on several.
+/// `--drops`: the matched drops, by reason (most first), as the kernel counted them (before
+/// `--sample`, `--max-rate` or a full buffer): "3 packets dropped by the network stack:
+/// NETFILTER_DROP 2, NO_SOCKET 1". `None` is a kernel without reasons.
+pub fn write_drop_line(
+    out: &mut impl Write,
+    by_reason: &[(Option<String>, u64)],
+) -> io::Result<()> {
+    writeln!(out, "{}", drop_summary(by_reason))
+}
+
+fn drop_summary(by_reason: &[(Option<String>, u64)]) -> String {
+    let total: u64 = by_reason.iter().map(|(_, n)| n).sum();
+    let mut line = format!(
+        "{total} packet{} dropped by the network stack",
+        if total == 1 { "" } else { "s" }
+    );
+    let named: Vec<String> = by_reason
+        .iter()
+        .filter_map(|(r, n)| r.as_ref().map(|r| format!("{r} {n}")))
+        .collect();
+    if !named.is_empty() {
+        line.push_str(": ");
+        line.push_str(&named.join(", "));
+    }
+    line
+}
+
+/// `--stats`: one line with every kernel counter (and, with `--drops`, the drops by reason),
+/// then one per interface when the capture runs on several.
 pub fn write_periodic(
     out: &mut impl Write,
     k: &Counters,
     reports: &[(IfaceKey, IfaceReport)],
+    drops: Option<&[(Option<String>, u64)]>,
 ) -> io::Result<()> {
-    writeln!(
+    write!(
         out,
         "netdump: seen {}, matched {}, sampled out {}, rate limited {}, captured {}, dropped {}",
         k.seen, k.matched, k.sampled_out, k.rate_limited, k.captured, k.dropped
     )?;
+    if let Some(d) = drops {
+        write!(out, "; {}", drop_summary(d))?;
+    }
+    writeln!(out)?;
     for (_, r) in reports {
         writeln!(
             out,
@@ -136,11 +168,36 @@ mod tests {
              veth0@blue: 3 packets captured, 4 received by filter, 1 dropped by kernel\n"
         );
         let mut out = Vec::new();
-        write_periodic(&mut out, &Counters::default(), &reports).unwrap();
+        write_periodic(&mut out, &Counters::default(), &reports, None).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.ends_with("netdump:   veth0@blue: matched 4, captured 4, dropped 1\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn drops_are_counted_by_reason() {
+        let mut out = Vec::new();
+        let by = [
+            (Some("NETFILTER_DROP".to_string()), 2),
+            (Some("NO_SOCKET".to_string()), 1),
+        ];
+        write_drop_line(&mut out, &by).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "3 packets dropped by the network stack: NETFILTER_DROP 2, NO_SOCKET 1\n"
+        );
+        let mut out = Vec::new();
+        write_drop_line(&mut out, &[(None, 1)]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1 packet dropped by the network stack\n"
+        );
+        let mut out = Vec::new();
+        write_periodic(&mut out, &Counters::default(), &[], Some(&[])).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .ends_with("dropped 0; 0 packets dropped by the network stack\n"));
     }
 }

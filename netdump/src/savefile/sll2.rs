@@ -90,6 +90,7 @@ mod tests {
             link_type,
             orig_len: data.len() as u32,
             data,
+            drop: None,
         }
     }
 

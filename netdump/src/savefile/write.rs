@@ -74,14 +74,18 @@ impl Write for Shared {
     }
 }
 
+/// A pcapng file's Interface Description Block ids for one interface, by link type.
+type IdbIds = Vec<(LinkType, u32)>;
+
 enum Encoder {
     /// pcap-file wrote the file header; records are written here.
     Pcap,
     PcapNg {
         w: PcapNgWriter<Shared>,
         /// Interface Description Block ids by namespace inode (live captures) and interface
-        /// name, for this file.
-        ifaces: HashMap<(Option<u64>, String), u32>,
+        /// name, one per link type, for this file (drops on one interface may or may not have
+        /// an Ethernet header).
+        ifaces: HashMap<(Option<u64>, String), IdbIds>,
     },
 }
 
@@ -340,11 +344,14 @@ impl Saver {
                 r.map_err(|e| self.werr(e))?;
             }
             Encoder::PcapNg { w, ifaces } => {
-                let next = ifaces.len() as u32;
                 let ns = pkt.netns.map(|n| n.inode);
-                let id = match ifaces.get(&(ns, pkt.ifname.to_string())) {
-                    Some(id) => *id,
+                let known = ifaces
+                    .get(&(ns, pkt.ifname.to_string()))
+                    .and_then(|v| v.iter().find(|(l, _)| *l == pkt.link_type));
+                let id = match known {
+                    Some((_, id)) => *id,
                     None => {
+                        let next = ifaces.values().map(Vec::len).sum::<usize>() as u32;
                         let mut options = vec![InterfaceDescriptionOption::IfName(Cow::Owned(
                             pkt.ifname.to_string(),
                         ))];
@@ -373,7 +380,10 @@ impl Saver {
                                 source: e,
                             }
                         })?;
-                        ifaces.insert((ns, pkt.ifname.to_string()), next);
+                        ifaces
+                            .entry((ns, pkt.ifname.to_string()))
+                            .or_default()
+                            .push((pkt.link_type, next));
                         next
                     }
                 };
@@ -387,12 +397,13 @@ impl Saver {
                 if let Some(flags) = epb_flags(pkt) {
                     options.push(EnhancedPacketOption::Flags(flags));
                 }
-                options.push(EnhancedPacketOption::Comment(Cow::Borrowed(
-                    match pkt.hook {
-                        crate::packet::Hook::Tc => "hook: tc",
-                        crate::packet::Hook::Socket => "hook: socket",
-                    },
-                )));
+                // Which hook saw it; for a drop, why and where it died (tshark shows it as
+                // frame.comment).
+                options.push(EnhancedPacketOption::Comment(match (pkt.hook, pkt.drop) {
+                    (_, Some(d)) => Cow::Owned(d.to_string()),
+                    (crate::packet::Hook::Socket, None) => Cow::Borrowed("hook: socket"),
+                    _ => Cow::Borrowed("hook: tc"),
+                }));
                 let epb = EnhancedPacketBlock {
                     interface_id: id,
                     timestamp: stamp,

@@ -47,6 +47,44 @@ pub fn links() -> io::Result<Vec<Link>> {
     Ok(out)
 }
 
+/// Every IPv4 network of this namespace's interfaces, as (address, netmask) pairs (none
+/// when getifaddrs fails).
+pub fn ipv4_networks() -> Vec<(std::net::Ipv4Addr, std::net::Ipv4Addr)> {
+    let mut out = Vec::new();
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `head` with a list we free below with freeifaddrs.
+    if unsafe { libc::getifaddrs(&mut head) } != 0 {
+        return out;
+    }
+    let mut cur = head;
+    while !cur.is_null() {
+        // SAFETY: `cur` walks the list getifaddrs returned; every node is valid until freed.
+        let ifa = unsafe { &*cur };
+        cur = ifa.ifa_next;
+        if ifa.ifa_addr.is_null() || ifa.ifa_netmask.is_null() {
+            continue;
+        }
+        // SAFETY: ifa_addr points at a sockaddr at least as long as its family says.
+        if i32::from(unsafe { (*ifa.ifa_addr).sa_family }) != libc::AF_INET {
+            continue;
+        }
+        // SAFETY: an AF_INET address and its netmask are sockaddr_in.
+        let (addr, mask) = unsafe {
+            (
+                *ifa.ifa_addr.cast::<libc::sockaddr_in>(),
+                *ifa.ifa_netmask.cast::<libc::sockaddr_in>(),
+            )
+        };
+        out.push((
+            std::net::Ipv4Addr::from(u32::from_be(addr.sin_addr.s_addr)),
+            std::net::Ipv4Addr::from(u32::from_be(mask.sin_addr.s_addr)),
+        ));
+    }
+    // SAFETY: `head` came from getifaddrs and is freed once.
+    unsafe { libc::freeifaddrs(head) };
+    out
+}
+
 /// The name of interface `index`, if there is one.
 pub fn name_of(index: u32) -> Option<String> {
     let mut buf = [0 as libc::c_char; libc::IF_NAMESIZE];

@@ -89,14 +89,16 @@ impl Proc {
         Proc::spawn(Some(ns), prog, args)
     }
 
-    /// Starts netdump in namespace `ns`.
+    /// Starts netdump in namespace `ns`, with `-n` as the tcpdump it is compared with.
     pub fn netdump(ns: &str, args: &[&str]) -> Proc {
-        Proc::spawn(Some(ns), BIN, args)
+        let args: Vec<&str> = std::iter::once("-n").chain(args.iter().copied()).collect();
+        Proc::spawn(Some(ns), BIN, &args)
     }
 
-    /// Starts netdump in the test's own namespace (for `--netns`).
+    /// Starts netdump in the test's own namespace (for `--netns`), with `-n`.
     pub fn netdump_here(args: &[&str]) -> Proc {
-        Proc::spawn(None, BIN, args)
+        let args: Vec<&str> = std::iter::once("-n").chain(args.iter().copied()).collect();
+        Proc::spawn(None, BIN, &args)
     }
 
     pub fn stderr(&self) -> String {

@@ -81,9 +81,15 @@ pub fn collect(
 
 impl Capture {
     pub fn start(ns: &str, dev: &str, args: &[&str]) -> Capture {
+        Capture::start_env(ns, dev, args, &[])
+    }
+
+    /// As [`Capture::start`], with environment variables set for netdump.
+    pub fn start_env(ns: &str, dev: &str, args: &[&str], env: &[(&str, &str)]) -> Capture {
         let mut child = Command::new("ip")
-            .args(["netns", "exec", ns, BIN, "-i", dev])
+            .args(["netns", "exec", ns, BIN, "-n", "-i", dev])
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -15,8 +15,16 @@
 //! Registers: r6 the context, w7 A, w8 X, w9 "a tag was offloaded" (0/1); r0-r5 scratch.
 //! Stack: M[0..16] at fp-64, the rebuilt tag at fp-68, the load buffer at fp-72, a saved
 //! offset at fp-80.
+//!
+//! The drop path's programs have no skb to load from: for them the packet's first bytes
+//! are in a per-CPU buffer, read with direct, bounds-checked loads ([`Source::Scratch`], in
+//! `buffer.rs`). Only the prologue, `len` and the loads differ; the rest is shared.
+
+mod buffer;
 
 use thiserror::Error;
+
+pub use buffer::window;
 
 use super::{
     cbpf::{self, CInsn},
@@ -53,6 +61,16 @@ pub enum Action {
     Return,
 }
 
+/// Where the translated program reads the packet from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The skb, with `bpf_skb_load_bytes` (TC and socket filters).
+    Skb,
+    /// The per-CPU `DropScratch` of the drop path, in the array map `map_fd` (raw tracepoint
+    /// programs, which have no skb context).
+    Scratch { map_fd: i32 },
+}
+
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum TranslateError {
     #[error("classic BPF instruction {at} ({code:#06x}) is not supported")]
@@ -78,6 +96,7 @@ enum Off {
 
 struct Tr {
     asm: Asm,
+    source: Source,
     labels: Vec<Label>,
     matched: Label,
     nomatch: Label,
@@ -113,7 +132,17 @@ fn reachable(prog: &[CInsn]) -> Result<Vec<bool>, TranslateError> {
     Ok(seen)
 }
 
+/// Translates `prog` for the TC and socket-filter hooks (loads from the skb).
 pub fn translate(prog: &[CInsn], action: Action) -> Result<Vec<Insn>, TranslateError> {
+    translate_from(prog, action, Source::Skb)
+}
+
+/// Translates `prog`, reading the packet from `source`.
+pub fn translate_from(
+    prog: &[CInsn],
+    action: Action,
+    source: Source,
+) -> Result<Vec<Insn>, TranslateError> {
     if prog.is_empty() || cbpf::class(prog[prog.len() - 1].code) != cbpf::RET {
         return Err(TranslateError::NoReturn);
     }
@@ -124,6 +153,7 @@ pub fn translate(prog: &[CInsn], action: Action) -> Result<Vec<Insn>, TranslateE
     let nomatch = asm.label();
     let mut t = Tr {
         asm,
+        source,
         labels,
         matched,
         nomatch,
@@ -145,6 +175,10 @@ pub fn translate(prog: &[CInsn], action: Action) -> Result<Vec<Insn>, TranslateE
 
 impl Tr {
     fn prologue(&mut self) {
+        if let Source::Scratch { map_fd } = self.source {
+            self.scratch_prologue(map_fd);
+            return;
+        }
         let a = &mut self.asm;
         a.alu64_x(e::MOV, CTX, 1);
         a.alu32_k(e::MOV, A, 0);
@@ -250,6 +284,9 @@ impl Tr {
                     cbpf::MEM => {
                         let off = Self::mem(at, k)?;
                         self.asm.ldx(e::W, dst, e::FP, off);
+                    }
+                    cbpf::LEN if matches!(self.source, Source::Scratch { .. }) => {
+                        self.scratch_len(dst);
                     }
                     cbpf::LEN => {
                         self.asm.ldx(e::W, dst, CTX, SKB_LEN);
@@ -409,6 +446,10 @@ impl Tr {
 
     /// w0 = the n-byte big-endian value at `off` in the frame as it was on the wire.
     fn load(&mut self, n: i32, off: Off) {
+        if matches!(self.source, Source::Scratch { .. }) {
+            self.scratch_load(n, off);
+            return;
+        }
         match off {
             Off::Abs(k) => {
                 let k = u64::from(k);

@@ -1,5 +1,6 @@
 //! The translated filter between the entry programs and the emitters: entry → tail call
-//! `*_FILTERS[i]` (the translated filter) → on a match, tail call `*_EMITTERS[i]`.
+//! `*_FILTERS[i]` (the translated filter) → on a match, tail call `*_EMITTERS[i]`. The drop
+//! path's filters read the per-CPU scratch instead of the skb.
 
 use std::os::fd::{AsFd as _, AsRawFd as _, OwnedFd};
 
@@ -9,10 +10,10 @@ use aya::{
 };
 use netdump_common::names;
 
-use super::{socket, tc, AttachError, Hooks};
+use super::{drops, socket, tc, AttachError, Hooks};
 use crate::filter::{
     kernel::{self, ProgType},
-    translate::Action,
+    translate::{Action, Source},
     Filter,
 };
 
@@ -28,8 +29,9 @@ struct Slot {
 }
 
 /// The slots the chosen hooks need: TC ingress and egress (also for L3 devices when `l3`),
-/// and the socket tap.
-fn plan(hooks: Hooks, l3: bool) -> Vec<Slot> {
+/// the socket tap, and the drop path (frames with an Ethernet header, and raw IP when
+/// `drop_raw`).
+fn plan(hooks: Hooks, l3: bool, drop_raw: bool) -> Vec<Slot> {
     let mut plan = Vec::new();
     if hooks.tc {
         let mut slots = vec![
@@ -61,7 +63,37 @@ fn plan(hooks: Hooks, l3: bool) -> Vec<Slot> {
             pass: 0,
         });
     }
+    if hooks.drops {
+        let mut slots = vec![names::SLOT_DROP_ETHERNET];
+        if drop_raw {
+            slots.push(names::SLOT_DROP_RAW);
+        }
+        for index in slots {
+            plan.push(Slot {
+                emitter: names::PROG_DROP_EMIT,
+                emitters: names::DROP_EMITTERS,
+                filters: names::DROP_FILTERS,
+                index,
+                ty: ProgType::RawTracepoint,
+                pass: 0,
+            });
+        }
+    }
     plan
+}
+
+/// The raw fd of map `name` (a duplicate).
+fn map_fd(ebpf: &Ebpf, name: &'static str) -> Result<MapFd, AttachError> {
+    let map = ebpf
+        .map(name)
+        .ok_or_else(|| AttachError::ProgramArray(format!("the BPF object has no map {name}")))?;
+    let data = match map {
+        Map::PerCpuArray(d) | Map::Array(d) | Map::ProgramArray(d) => d,
+        _ => return Err(AttachError::ProgramArray(format!("{name} is not an array"))),
+    };
+    data.info()
+        .and_then(|i| i.fd())
+        .map_err(|e| AttachError::ProgramArray(format!("{name}: {e}")))
 }
 
 /// The raw fd of program array `name` (an owned duplicate, kept while it is needed).
@@ -79,16 +111,22 @@ fn prog_array_fd(ebpf: &Ebpf, name: &str) -> Result<MapFd, AttachError> {
 
 /// Loads the emitters into their program arrays, then the filter, translated once per hook
 /// and direction, into the arrays the entry programs tail-call; `raw` (the expression
-/// compiled for raw IP), if any, goes to the L3 devices' slots. The returned fds keep the
-/// translated programs alive.
+/// compiled for raw IP), if any, goes to the L3 devices' slots, and `drop_raw` to the drop
+/// path's raw IP slot. The returned fds keep the translated programs alive.
 pub(super) fn load(
     ebpf: &mut Ebpf,
     filter: &Filter,
     raw: Option<&Filter>,
+    drop_raw: Option<&Filter>,
     hooks: Hooks,
 ) -> Result<Vec<OwnedFd>, AttachError> {
     let mut fds = Vec::new();
-    for slot in plan(hooks, raw.is_some()) {
+    let scratch = if hooks.drops {
+        Some(map_fd(ebpf, names::DROP_SCRATCH)?)
+    } else {
+        None
+    };
+    for slot in plan(hooks, raw.is_some(), drop_raw.is_some()) {
         let emit = slot.emitter;
         let load_err = |source| AttachError::Load { name: emit, source };
         let prog_fd = match slot.ty {
@@ -101,6 +139,10 @@ pub(super) fn load(
                 p.fd().map_err(load_err)?.try_clone()
             }
             ProgType::SocketFilter => socket::program(ebpf, emit)?
+                .fd()
+                .map_err(load_err)?
+                .try_clone(),
+            ProgType::RawTracepoint => drops::program(ebpf, emit)?
                 .fd()
                 .map_err(load_err)?
                 .try_clone(),
@@ -120,11 +162,25 @@ pub(super) fn load(
             index: slot.index,
             pass: slot.pass,
         };
-        let this = match (slot.index, raw) {
-            (names::SLOT_L3_INGRESS | names::SLOT_L3_EGRESS, Some(raw)) => raw,
-            _ => filter,
+        let (this, source) = match (slot.ty, slot.index, raw, drop_raw, &scratch) {
+            (ProgType::RawTracepoint, names::SLOT_DROP_RAW, _, Some(r), Some(s)) => (
+                r,
+                Source::Scratch {
+                    map_fd: s.as_fd().as_raw_fd(),
+                },
+            ),
+            (ProgType::RawTracepoint, _, _, _, Some(s)) => (
+                filter,
+                Source::Scratch {
+                    map_fd: s.as_fd().as_raw_fd(),
+                },
+            ),
+            (_, names::SLOT_L3_INGRESS | names::SLOT_L3_EGRESS, Some(raw), _, _) => {
+                (raw, Source::Skb)
+            }
+            _ => (filter, Source::Skb),
         };
-        let fd = this.load(slot.ty, action)?;
+        let fd = this.load(slot.ty, action, source)?;
         let filters_fd = prog_array_fd(ebpf, slot.filters)?;
         kernel::set_prog(filters_fd.as_fd().as_raw_fd(), slot.index, &fd)
             .map_err(|e| AttachError::ProgramArray(e.to_string()))?;

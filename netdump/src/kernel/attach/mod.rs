@@ -1,10 +1,12 @@
 //! Attaching the loaded programs to an interface: TC ingress/egress (TCX link or clsact +
-//! netlink) and the socket filter on an AF_PACKET tap; detaching them; and removing what a
-//! crashed run left behind.
+//! netlink) and the socket filter on an AF_PACKET tap; the drop program on its tracepoint,
+//! told which interfaces to report on; detaching them; and removing what a crashed run left
+//! behind.
 //!
 //! Architecture Invariant: every program attached here returns its pass-through verdict;
 //! attaching never changes what happens to a packet.
 
+mod drops;
 mod filters;
 mod socket;
 mod stale;
@@ -26,6 +28,8 @@ use crate::{filter::Filter, iface::Interface, kernel::netlink, netns::Namespace}
 pub struct Hooks {
     pub tc: bool,
     pub socket: bool,
+    /// `--drops`: packets the kernel frees as dropped.
+    pub drops: bool,
 }
 
 /// How to attach the TC programs.
@@ -73,6 +77,8 @@ pub enum AttachError {
     Filter(#[from] crate::filter::FilterError),
     #[error("set up the filter's program arrays: {0}")]
     ProgramArray(String),
+    #[error("this kernel has no {0} tracepoint, which --drops attaches to")]
+    NoTracepoint(String),
     #[error("open AF_PACKET socket on {iface}: {source}")]
     Socket {
         iface: String,
@@ -160,6 +166,9 @@ pub struct Attachment {
     on: BTreeMap<IfaceKey, OnInterface>,
     /// The translated filter programs (they live in the program arrays while these are open).
     _filters: Vec<OwnedFd>,
+    /// The drop program reports drops on the interfaces in DROP_IFACES, kept in step here
+    /// (false with `-i any`, where it reports every interface).
+    select_drops: bool,
     /// One-line notes for the user (stale filters removed, fallbacks taken).
     pub notes: Vec<String>,
 }
@@ -232,6 +241,18 @@ impl Attachment {
             });
             by_key.insert(t.key, r);
         }
+        if self.select_drops {
+            for (key, r) in by_key.iter_mut() {
+                if r.is_ok() {
+                    if let Err(e) = drops::select(ebpf, key.ifindex, true) {
+                        if let Some(on) = self.on.remove(key) {
+                            on.detach(mode, true);
+                        }
+                        *r = Err(e);
+                    }
+                }
+            }
+        }
         targets
             .iter()
             .map(|t| by_key.remove(&t.key).unwrap_or(Ok(())))
@@ -240,9 +261,13 @@ impl Attachment {
 
     /// Detaches interface `key` alone (it was deleted, or its namespace was); the others go
     /// on.
-    pub fn forget(&mut self, key: IfaceKey) {
+    pub fn forget(&mut self, ebpf: &mut Ebpf, key: IfaceKey) {
         if let Some(on) = self.on.remove(&key) {
             on.detach(self.tc_mode, false);
+        }
+        if self.select_drops {
+            // Only fails if it was not there.
+            let _ = drops::select(ebpf, key.ifindex, false);
         }
     }
 
@@ -263,6 +288,18 @@ impl Attachment {
     pub fn interfaces(&self) -> impl Iterator<Item = (IfaceKey, &str)> {
         self.on.iter().map(|(k, on)| (*k, on.name.as_str()))
     }
+}
+
+/// What the drop path needs to attach (with `hooks.drops`).
+#[derive(Clone, Copy)]
+pub struct DropPlan<'a> {
+    /// The tracepoint (`kfree_skb`).
+    pub tracepoint: &'a str,
+    /// The expression compiled for raw IP, for drops without an Ethernet header (`None`: the
+    /// expression does not apply to them, or there is no expression).
+    pub raw: Option<&'a Filter>,
+    /// `-i any`: every interface (DROP_IFACES is not used).
+    pub any: bool,
 }
 
 /// Attaches on one interface, in the calling thread's namespace (the one `t` is in): TC
@@ -329,16 +366,19 @@ pub fn attach(
     mode: TcAttach,
     filter: Option<&Filter>,
     raw: Option<&Filter>,
+    drop_plan: Option<DropPlan<'_>>,
 ) -> Result<Attachment, AttachError> {
     let mut att = Attachment {
         tc_mode: None,
         hooks,
         on: BTreeMap::new(),
         _filters: Vec::new(),
+        select_drops: hooks.drops && !drop_plan.is_some_and(|p| p.any),
         notes: Vec::new(),
     };
     if let Some(f) = filter {
-        att._filters = filters::load(ebpf, f, raw, hooks)?;
+        let drop_raw = drop_plan.and_then(|p| p.raw);
+        att._filters = filters::load(ebpf, f, raw, drop_raw, hooks)?;
     }
     if hooks.tc {
         att.tc_mode = Some(tc::load(ebpf, mode)?);
@@ -366,6 +406,14 @@ pub fn attach(
             }
         }
         i += n;
+    }
+    if let (true, Some(plan)) = (hooks.drops, drop_plan) {
+        if let Err(e) = drops::attach(ebpf, plan.tracepoint) {
+            for key in att.on.keys().copied().collect::<Vec<_>>() {
+                att.forget_and_clean(key);
+            }
+            return Err(e);
+        }
     }
     Ok(att)
 }

@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 
 use super::{mac, names::ethertype_name, Dissector};
 use crate::decode::{
-    arp::{Arp, OP_REPLY, OP_REQUEST},
     ethernet::{self, Ethernet},
     Decoded, Layer, Unknown, Upper,
 };
@@ -29,6 +28,13 @@ impl Dissector {
             LinkType::LINUX_SLL | LinkType::LINUX_SLL2 => self.cooked(out, d, orig_len),
             LinkType::NULL | LinkType::LOOP => self.null(out, d, orig_len),
             LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => self.raw(out, d),
+            LinkType::PPP => match d.layers.split_first() {
+                Some((Layer::Ppp(p), rest)) => self.ppp(out, p, rest),
+                _ => {
+                    out.push_str(" [|ppp]");
+                    self.early_end = true;
+                }
+            },
             _ => {}
         }
     }
@@ -43,6 +49,19 @@ impl Dissector {
             Some((Layer::Ipv4(ip), above)) => self.ipv4(out, ip, above),
             Some((Layer::Ipv6(ip), above)) => self.ipv6(out, ip, above),
             Some((Layer::Arp(a), _)) => self.arp(out, a),
+            Some((Layer::Mpls(m), above)) => self.mpls(out, m, above),
+            Some((Layer::Pppoe(p), above)) => self.pppoe(out, p, above),
+            Some((Layer::Nsh(n), above)) => self.nsh(out, n, above),
+            // PPP over Ethernet without PPPoE (ETHERTYPE_PPP): nothing for an empty frame.
+            Some((Layer::Ppp(p), above)) if p.length > 0 => {
+                out.push_str(": ");
+                self.ppp(out, p, above);
+            }
+            Some((Layer::Ppp(_), _)) => {}
+            Some((Layer::Slow(s), _)) => self.slow(out, s),
+            Some((Layer::Lldp(l), _)) => self.lldp(out, l),
+            Some((Layer::Ptp(p), _)) => self.ptp(out, p, p.length.unwrap_or(p.raw.len() as u32)),
+            Some((Layer::Message(m), _)) => self.message(out, m, None),
             Some((Layer::Unknown(u), _)) => return Some(u),
             _ => {}
         }
@@ -58,19 +77,17 @@ impl Dissector {
     }
 
     /// As tcpdump's `ether_common_print`.
-    fn ethernet(&mut self, out: &mut String, e: &Ethernet, layers: &[Layer<'_>], orig_len: u32) {
+    pub(super) fn ethernet(
+        &mut self,
+        out: &mut String,
+        e: &Ethernet,
+        layers: &[Layer<'_>],
+        orig_len: u32,
+    ) {
         let length = orig_len.saturating_sub(ethernet::HEADER_LEN as u32);
         let link_header = self.opts.link_header;
         if link_header {
             addresses(out, e);
-        }
-        if e.is_8023() {
-            // An 802.3 length field: tcpdump hands these to its LLC printer.
-            if link_header {
-                let _ = write!(out, "802.3, length {orig_len}: ");
-            }
-            let _ = write!(out, "LLC, length {length}");
-            return;
         }
         let mut printed_length = false;
         let mut ethertype = e.ethertype;
@@ -96,6 +113,22 @@ impl Dissector {
         if ethernet::is_vlan(ethertype) {
             // The decoder stopped inside a tag.
             out.push_str(" [|vlan]");
+            return;
+        }
+        if ethertype <= ethernet::MAX_8023_LENGTH {
+            // An 802.3 length field: an LLC header follows (`-e` says "802.3" and the
+            // length the field gives, unless a VLAN tag already printed the frame's).
+            if link_header {
+                out.push_str("802.3");
+                if !printed_length {
+                    let llc_len = match rest.first() {
+                        Some(Layer::Llc(l)) => l.length,
+                        _ => length,
+                    };
+                    let _ = write!(out, ", length {llc_len}: ");
+                }
+            }
+            self.llc(out, Some((&e.src, &e.dst)), rest);
             return;
         }
         if link_header {
@@ -138,52 +171,5 @@ impl Dissector {
             let _ = write!(out, ", length {orig_len}: ");
         }
         self.default_print(out, u.bytes);
-    }
-
-    fn arp(&mut self, out: &mut String, a: &Arp<'_>) {
-        if !self.opts.link_header {
-            out.push_str("ARP, ");
-        }
-        let length = a.wire_len;
-        let (Some(hrd), Some(_)) = (a.hrd(), a.pro()) else {
-            out.push_str(" [|ARP]");
-            return;
-        };
-        if !a.is_eth_ipv4() {
-            let what = if hrd == 1 {
-                "Ethernet (len 6)"
-            } else {
-                "Unknown Hardware"
-            };
-            let _ = write!(out, "{what}, length {length}");
-            return;
-        }
-        let Some(x) = a.eth_ipv4() else {
-            out.push_str(" [|ARP]");
-            return;
-        };
-        if self.opts.verbose > 0 {
-            out.push_str("Ethernet (len 6), IPv4 (len 4), ");
-        }
-        match a.op() {
-            Some(OP_REQUEST) => {
-                let _ = write!(out, "Request who-has {}", x.tpa);
-                if x.tha.iter().any(|&b| b != 0) {
-                    out.push_str(" (");
-                    mac(out, &x.tha);
-                    out.push(')');
-                }
-                let _ = write!(out, " tell {}", x.spa);
-            }
-            Some(OP_REPLY) => {
-                let _ = write!(out, "Reply {} is-at ", x.spa);
-                mac(out, &x.sha);
-            }
-            Some(op) => {
-                let _ = write!(out, "Unknown ({op})");
-            }
-            None => {}
-        }
-        let _ = write!(out, ", length {length}");
     }
 }

@@ -7,6 +7,7 @@ use super::{Dissector, Ip};
 use crate::decode::{
     be16, be32, checksum,
     tcp::{self, Tcp},
+    Layer,
 };
 
 /// A TCP connection as tcpdump keys it: addresses and ports in a canonical order.
@@ -21,13 +22,18 @@ pub(super) struct SeqTable {
 }
 
 impl Dissector {
-    pub(super) fn tcp(&mut self, out: &mut String, ip: &Ip, t: &Tcp<'_>) {
+    /// A TCP segment and (`app`) the layers a registered decoder found in its payload.
+    pub(super) fn tcp(&mut self, out: &mut String, ip: &Ip, t: &Tcp<'_>, app: &[Layer<'_>]) {
         let Some((sport, dport)) = t.ports() else {
+            // tcp_print: "src > dst:" with no space before its " [|tcp]".
             ip.write_addrs(out, None);
+            if out.ends_with(": ") {
+                out.pop();
+            }
             out.push_str(" [|tcp]");
             return;
         };
-        ip.write_addrs(out, Some((sport, dport)));
+        ip.write_tcp_addrs(out, (sport, dport));
         let length = ip.info.length;
         let Some(hlen) = t.header_len() else {
             out.push_str(" [|tcp]");
@@ -106,7 +112,7 @@ impl Dissector {
 
         if self.opts.verbose > 0 && !ip.info.fragmented {
             if let (Some(seg), Some(sum)) = (t.raw.get(..length as usize), t.checksum()) {
-                let addrs = &ip.info.addrs;
+                let addrs = &ip.cksum_addrs();
                 if checksum::transport(addrs, 6, seg) == 0 {
                     let _ = write!(out, ", cksum 0x{sum:04x} (correct)");
                 } else {
@@ -136,22 +142,29 @@ impl Dissector {
         }
         if hlen > tcp::MIN_HEADER_LEN {
             out.push_str(", options [");
-            let seqs = Seqs { rev, thseq, thack };
+            let seqs = Seqs {
+                rev,
+                thseq,
+                thack,
+                flags,
+                payload_captured: t.raw.len() >= (hlen + length) as usize,
+            };
             // Options cut short by the snap length are walked as far as they were captured.
             let (opts, declared, whole) = match t.options() {
                 Ok(o) => (o, o.len(), true),
                 Err(avail) => (avail, (hlen - tcp::MIN_HEADER_LEN) as usize, false),
             };
-            match options(out, opts, seqs, declared) {
+            let (r, proto) = options(out, opts, seqs, declared);
+            match r {
                 Ok(()) if whole => out.push(']'),
                 Ok(()) => return,
                 Err(Stop::KindOrLength) => {
-                    out.push_str(" [|tcp]");
+                    let _ = write!(out, " [|{proto}]");
                     self.early_end = true;
                     return;
                 }
                 Err(Stop::Data { after_first }) => {
-                    out.push_str(" [|tcp]");
+                    let _ = write!(out, " [|{proto}]");
                     if after_first {
                         out.push('>');
                     }
@@ -166,15 +179,50 @@ impl Dissector {
             }
         }
         let _ = write!(out, ", length {length}");
+        if length > 0 && rst && self.opts.verbose > 0 {
+            rst_data(out, t.payload(), length);
+            return;
+        }
+        if !app.is_empty() && length > 0 {
+            self.tcp_app(out, ip, t, app, length);
+        }
     }
 }
 
-/// What SACK blocks are relative to.
+/// The text a reset carries (RFC 1122 4.2.2.12: "could contain ASCII text that explains the
+/// cause"), as tcpdump prints it at -v: `[RST text]`, `[!RST ...]` when not all of it was
+/// captured, `+` after RST when there is more than 30 bytes of it.
+fn rst_data(out: &mut String, payload: &[u8], length: u32) {
+    const MAX_RST_DATA_LEN: usize = 30;
+    let length = length as usize;
+    out.push_str(if payload.len() >= length {
+        " [RST"
+    } else {
+        " [!RST"
+    });
+    let mut n = length;
+    if n > MAX_RST_DATA_LEN {
+        n = MAX_RST_DATA_LEN;
+        out.push('+');
+    }
+    out.push(' ');
+    for &c in payload.iter().take(n) {
+        super::chars::print_char(out, c);
+    }
+    out.push(']');
+}
+
+/// What the options printer needs from the segment around them.
 #[derive(Clone, Copy)]
 struct Seqs {
+    /// What SACK blocks are relative to.
     rev: bool,
     thseq: u32,
     thack: u32,
+    /// The TCP flags (MPTCP subtypes are valid only with some).
+    flags: u8,
+    /// The payload was captured whole (an md5 signature could be checked).
+    payload_captured: bool,
 }
 
 /// Why the options ended early, each ending the line its own way in tcpdump.
@@ -191,8 +239,27 @@ enum Stop {
     Bad { after_first: bool },
 }
 
-/// Appends TCP options as tcpdump does.
-fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result<(), Stop> {
+/// Appends TCP options as tcpdump's tcp_print does (print-tcp.c, 4.99). Returns, with the
+/// outcome, the protocol name tcpdump's `[|proto]` would use: print-mptcp.c sets it to
+/// "mptcp" and nobody sets it back.
+fn options(
+    out: &mut String,
+    opts: &[u8],
+    seqs: Seqs,
+    declared: usize,
+) -> (Result<(), Stop>, &'static str) {
+    let mut proto = "tcp";
+    let r = options_walk(out, opts, seqs, declared, &mut proto);
+    (r, proto)
+}
+
+fn options_walk(
+    out: &mut String,
+    opts: &[u8],
+    seqs: Seqs,
+    declared: usize,
+    proto: &mut &'static str,
+) -> Result<(), Stop> {
     let mut i = 0usize;
     let mut hlen = declared;
     let mut first = true;
@@ -222,82 +289,162 @@ fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result
             hlen -= 1;
         }
         hlen -= 1;
-        let name = match opt {
-            0 => "eol",
-            1 => "nop",
-            2 => "mss",
-            3 => "wscale",
-            4 => "sackOK",
-            5 => "sack",
-            6 => "echo",
-            7 => "echoreply",
-            8 => "TS",
-            19 => "md5",
-            28 => "uto",
-            29 => "tcp-ao",
-            30 => "mptcp",
-            34 => "tfo",
-            253 | 254 => "exp",
-            n => {
-                let _ = write!(out, "unknown-{n}");
-                if len > 2 {
-                    out.push_str(" 0x");
-                }
-                ""
+        // tcpdump's LENCHECK: `l` bytes of data must fit the header and be captured.
+        let lencheck = |out: &mut String, l: usize| -> Result<(), Stop> {
+            if l > hlen {
+                out.push_str("[bad opt]");
+                return Err(bad);
+            }
+            if i.saturating_add(l) > opts.len() {
+                return Err(data_cut);
+            }
+            Ok(())
+        };
+        let d = opts.get(i..).unwrap_or_default();
+        let hex = |out: &mut String, b: &[u8]| {
+            for x in b {
+                let _ = write!(out, "{x:02x}");
             }
         };
-        out.push_str(name);
-        let datalen;
+        out.push_str(option_name(opt).unwrap_or_default());
+        if option_name(opt).is_none() {
+            let _ = write!(out, "unknown-{opt}");
+        }
+        let mut datalen = 0usize;
         match opt {
-            2 | 3 | 8 => {
-                datalen = match opt {
-                    2 => 2,
-                    3 => 1,
-                    _ => 8,
-                };
-                if datalen > hlen {
-                    out.push_str("[bad opt]");
-                    return Err(bad);
-                }
-                match opt {
-                    2 => {
-                        let _ = write!(out, " {}", be16(opts, i).ok_or(data_cut)?);
-                    }
-                    3 => {
-                        let _ = write!(out, " {}", opts.get(i).ok_or(data_cut)?);
-                    }
-                    _ => {
-                        let val = be32(opts, i).ok_or(data_cut)?;
-                        let ecr = be32(opts, i + 4).ok_or(data_cut)?;
-                        let _ = write!(out, " val {val} ecr {ecr}");
-                    }
-                }
+            2 => {
+                datalen = 2;
+                lencheck(out, datalen)?;
+                let _ = write!(out, " {}", be16(d, 0).unwrap_or(0));
+            }
+            3 => {
+                datalen = 1;
+                lencheck(out, datalen)?;
+                let _ = write!(out, " {}", d[0]);
             }
             5 => {
                 datalen = len - 2;
-                if datalen % 8 != 0 {
+                if !datalen.is_multiple_of(8) {
                     out.push_str(" invalid sack");
                 } else {
                     let _ = write!(out, " {} ", datalen / 8);
                     let base = if seqs.rev { seqs.thseq } else { seqs.thack };
                     let mut k = 0;
                     while k < datalen {
-                        let s = be32(opts, i + k).ok_or(data_cut)?.wrapping_sub(base);
-                        let e = be32(opts, i + k + 4).ok_or(data_cut)?.wrapping_sub(base);
+                        lencheck(out, k + 4)?;
+                        let s = be32(d, k).unwrap_or(0).wrapping_sub(base);
+                        lencheck(out, k + 8)?;
+                        let e = be32(d, k + 4).unwrap_or(0).wrapping_sub(base);
                         let _ = write!(out, "{{{s}:{e}}}");
                         k += 8;
                     }
                 }
             }
-            0 | 1 | 4 => datalen = 0,
+            // echo, echoreply, cc, ccnew, ccecho: one 32-bit value.
+            6 | 7 | 11 | 12 | 13 => {
+                datalen = 4;
+                lencheck(out, datalen)?;
+                let _ = write!(out, " {}", be32(d, 0).unwrap_or(0));
+            }
+            8 => {
+                datalen = 8;
+                lencheck(out, datalen)?;
+                let _ = write!(
+                    out,
+                    " val {} ecr {}",
+                    be32(d, 0).unwrap_or(0),
+                    be32(d, 4).unwrap_or(0)
+                );
+            }
+            19 => {
+                // tcpdump (built with OpenSSL) tries to verify the signature; without -M it
+                // says why it cannot, then prints it.
+                datalen = 16;
+                lencheck(out, datalen)?;
+                out.push(' ');
+                if !seqs.payload_captured {
+                    out.push_str("snaplen too short, ");
+                } else {
+                    out.push_str("shared secret not supplied with -M, ");
+                }
+                out.push_str("can't check - ");
+                hex(out, &d[..16]);
+            }
+            20 => {
+                datalen = 2;
+                lencheck(out, datalen)?;
+                let _ = write!(out, " cap {:02x} id {}", d[0], d[1]);
+            }
+            29 => {
+                datalen = len - 2;
+                if datalen < 2 {
+                    out.push_str(" (invalid)");
+                } else {
+                    lencheck(out, 1)?;
+                    let _ = write!(out, " keyid {}", d[0]);
+                    lencheck(out, 2)?;
+                    let _ = write!(out, " rnextkeyid {}", d[1]);
+                    if datalen > 2 {
+                        out.push_str(" mac 0x");
+                        for k in 2..datalen {
+                            lencheck(out, k + 1)?;
+                            let _ = write!(out, "{:02x}", d.get(k).copied().unwrap_or(0));
+                        }
+                    }
+                }
+            }
+            0 | 1 | 4 => {}
+            28 => {
+                datalen = 2;
+                lencheck(out, datalen)?;
+                let uto = be16(d, 0).unwrap_or(0);
+                let secs = if uto & 1 != 0 {
+                    u32::from(uto >> 1) * 60
+                } else {
+                    u32::from(uto >> 1)
+                };
+                let _ = write!(out, " 0x{uto:x} {secs}");
+            }
+            30 => {
+                datalen = len - 2;
+                lencheck(out, datalen)?;
+                *proto = "mptcp";
+                // The option whole, kind and length included, as print-mptcp.c reads it.
+                let whole = opts.get(i - 2..i + datalen).unwrap_or_default();
+                if !super::mptcp::print(out, whole, seqs.flags) {
+                    out.push_str("[bad opt]");
+                    return Err(bad);
+                }
+            }
+            34 => {
+                datalen = len - 2;
+                lencheck(out, datalen)?;
+                out.push(' ');
+                fastopen(out, &d[..datalen], false);
+            }
+            254 => {
+                datalen = len - 2;
+                lencheck(out, datalen)?;
+                if datalen < 2 {
+                    out.push_str("[bad opt]");
+                    return Err(bad);
+                }
+                let magic = be16(d, 0).unwrap_or(0);
+                out.push('-');
+                if magic == 0xf989 {
+                    fastopen(out, &d[2..datalen], true);
+                } else {
+                    let _ = write!(out, "{magic:04x}");
+                }
+            }
             _ => {
                 datalen = len - 2;
+                if datalen > 0 {
+                    out.push_str(" 0x");
+                }
                 for k in 0..datalen {
-                    if k + 1 > hlen {
-                        out.push_str("[bad opt]");
-                        return Err(bad);
-                    }
-                    let _ = write!(out, "{:02x}", opts.get(i + k).ok_or(data_cut)?);
+                    lencheck(out, k + 1)?;
+                    let _ = write!(out, "{:02x}", d.get(k).copied().unwrap_or(0));
                 }
             }
         }
@@ -315,4 +462,47 @@ fn options(out: &mut String, opts: &[u8], seqs: Seqs, declared: usize) -> Result
         }
     }
     Ok(())
+}
+
+/// tcpdump's names for the options it knows (`tcp_option_values`).
+fn option_name(kind: u8) -> Option<&'static str> {
+    Some(match kind {
+        0 => "eol",
+        1 => "nop",
+        2 => "mss",
+        3 => "wscale",
+        4 => "sackOK",
+        5 => "sack",
+        6 => "echo",
+        7 => "echoreply",
+        8 => "TS",
+        11 => "cc",
+        12 => "ccnew",
+        13 => "",
+        19 => "md5",
+        20 => "scps",
+        28 => "uto",
+        29 => "tcp-ao",
+        30 => "mptcp",
+        34 => "tfo",
+        254 => "exp",
+        _ => return None,
+    })
+}
+
+/// TCP Fast Open's cookie (RFC 7413), as option 34 or as experimental option 254 (`exp`).
+fn fastopen(out: &mut String, cookie: &[u8], exp: bool) {
+    if exp {
+        out.push_str("tfo");
+    }
+    if cookie.is_empty() {
+        out.push_str(" cookiereq");
+    } else if !cookie.len().is_multiple_of(2) || cookie.len() < 4 || cookie.len() > 16 {
+        out.push_str(" (invalid)");
+    } else {
+        out.push_str(" cookie ");
+        for x in cookie {
+            let _ = write!(out, "{x:02x}");
+        }
+    }
 }

@@ -171,6 +171,7 @@ impl<R: Read> PcapReader<R> {
             link_type: self.link_type,
             orig_len: len,
             data: &self.data,
+            drop: None,
         }))
     }
 }

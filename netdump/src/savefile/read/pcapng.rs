@@ -405,6 +405,7 @@ impl<R: Read> PcapNgReader<R> {
             link_type: interface.link_type,
             orig_len: len,
             data,
+            drop: None,
         };
         if block_type == EPB {
             // EPB options netdump writes: direction and packet type, and the hook. libpcap
