@@ -375,6 +375,8 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
             "filter",
             "--test",
             "drops",
+            "--test",
+            "netns",
             "--no-run",
             "--message-format=json",
         ])
