@@ -293,6 +293,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "--test",
         "interfaces",
         "--test",
+        "netns",
+        "--test",
         "drops",
         "--test",
         "names",
@@ -373,6 +375,8 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
             "filter",
             "--test",
             "drops",
+            "--test",
+            "netns",
             "--no-run",
             "--message-format=json",
         ])
