@@ -224,6 +224,9 @@ impl Capture {
         for s in skipped {
             attachment.notes.push(format!("not capturing: {s}"));
         }
+        if let Some(s) = iface_stats.as_mut() {
+            attachment.notes.extend(s.overflow_note());
+        }
         Ok(Capture {
             ebpf: Some(ebpf),
             attachment: Some(attachment),
@@ -288,6 +291,7 @@ impl Capture {
             for c in &chosen {
                 s.assign(c.0);
             }
+            notes.extend(s.overflow_note());
         }
         let targets: Vec<AttachTarget<'_>> = chosen
             .iter()
