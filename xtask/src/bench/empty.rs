@@ -7,7 +7,7 @@ use std::{os::fd::OwnedFd, process::Command};
 
 use anyhow::{bail, Context as _, Result};
 
-use super::bpf;
+use super::{bpf, progs};
 use crate::netns;
 
 /// How the empty program (and netdump, given the same choice) attaches.
@@ -46,7 +46,7 @@ pub struct Attached {
     /// The TCX link (None in netlink mode); closing it detaches.
     _link: Option<OwnedFd>,
     /// The program itself, kept open so its id stays the same across rounds' snapshots.
-    _prog: OwnedFd,
+    prog: OwnedFd,
     /// In netlink mode: the namespace and device whose clsact qdisc we added.
     qdisc: Option<(String, String)>,
     /// How it is attached, for the report.
@@ -66,6 +66,13 @@ fn ifindex(ns: &str, dev: &str) -> Result<u32> {
 }
 
 impl Attached {
+    /// The loaded program's id (from our own descriptor's fdinfo).
+    pub fn prog_id(&self) -> Option<u32> {
+        use std::os::fd::AsRawFd as _;
+        let path = format!("/proc/self/fdinfo/{}", self.prog.as_raw_fd());
+        progs::prog_id_in(&std::fs::read_to_string(path).ok()?)
+    }
+
     pub fn attach(ns: &str, dev: &str, mode: TcAttach) -> Result<Attached> {
         let prog = bpf::load_empty_tc().context("load the empty TC program")?;
         if mode != TcAttach::Netlink {
@@ -75,7 +82,7 @@ impl Attached {
                 Ok(link) => {
                     return Ok(Attached {
                         _link: Some(link),
-                        _prog: prog,
+                        prog,
                         qdisc: None,
                         how: "tcx",
                     })
@@ -133,7 +140,7 @@ impl Attached {
         let _ = std::fs::remove_dir(&dir);
         let attached = Attached {
             _link: None,
-            _prog: prog,
+            prog,
             qdisc: Some((ns.into(), dev.into())),
             how: "clsact+netlink",
         };

@@ -328,6 +328,13 @@ fn measure_in(
         Active::Process(r) => Some(r.child.id()),
         _ => None,
     };
+    // The programs whose statistics count: those the capture process holds (netdump's; none
+    // for tcpdump, whose classic BPF filter has no statistics), or the empty program.
+    let mine = match &active {
+        Active::Process(r) => progs::held_by(r.child.id()),
+        Active::Program(a) => a.prog_id().into_iter().collect(),
+        Active::Nothing => Default::default(),
+    };
     let before = if in_place {
         Some(progs::snapshot()?)
     } else {
@@ -342,12 +349,7 @@ fn measure_in(
     let spent = match before {
         Some(before) => {
             let after = progs::snapshot()?;
-            let by_pid = after.values().any(|p| !p.pids.is_empty());
-            Some(progs::spent(&before, &after, |_, p| match pid {
-                Some(pid) if by_pid => p.pids.contains(&pid),
-                Some(_) => p.name.starts_with("netdump"),
-                None => p.name == bpf::EMPTY_NAME,
-            }))
+            Some(progs::spent(&before, &after, |id, _| mine.contains(&id)))
         }
         None => None,
     };
