@@ -12,6 +12,7 @@ pub mod config;
 pub mod drops;
 pub mod filter;
 pub mod helpers;
+pub mod owner;
 pub mod sink;
 
 /// Defines the programs of one object over the sink type `$sink`: five entry points (one per
@@ -144,6 +145,8 @@ macro_rules! define_programs {
             $crate::drops::emit_described::<$sink>(&ctx);
             0
         }
+
+        $crate::define_owner_programs!();
 
         #[cfg(not(test))]
         #[panic_handler]

@@ -8,6 +8,7 @@ pub mod attach;
 pub mod counters;
 pub mod load;
 pub mod netlink;
+pub mod owner_maps;
 
 pub use attach::{AttachError, Attachment, DropPlan, Hooks, TcAttach, TcMode};
 pub use counters::{CounterView, ReasonView};

@@ -8,6 +8,7 @@ pub mod iface;
 pub mod mmap;
 pub mod process;
 pub mod socket;
+pub mod sockdiag;
 pub mod time;
 
 /// The last OS error, as `io::Error`.
