@@ -13,6 +13,7 @@ pub mod owner_maps;
 pub use attach::{AttachError, Attachment, DropPlan, Hooks, TcAttach, TcMode};
 pub use counters::{CounterView, ReasonView};
 pub use load::{LoadError, LoadOptions, Transport};
+pub use owner_maps::OwnerOptions;
 
 /// Which transport to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -29,8 +29,68 @@ use thiserror::Error;
 
 use crate::sys::sockdiag::{self, DiagSocket};
 
+/// What the command line asks of attribution.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnerOptions {
+    /// Look owners up and carry them in samples (`--context` or any owner filter).
+    pub on: bool,
+    /// `--context`: show them.
+    pub context: bool,
+    /// `--pid`.
+    pub pids: Vec<u32>,
+    /// `--uid`.
+    pub uids: Vec<u32>,
+    /// `--pname`, NUL-padded.
+    pub pname: Option<[u8; 16]>,
+    /// `--cgroup` paths, relative to the cgroup v2 mount.
+    pub cgroups: Vec<String>,
+}
+
+impl OwnerOptions {
+    /// The `OWNER_FILTER` bits.
+    pub fn filter_bits(&self) -> u8 {
+        use netdump_common::owner::owner_filter;
+        let mut f = 0;
+        if !self.pids.is_empty() {
+            f |= owner_filter::PID;
+        }
+        if !self.uids.is_empty() {
+            f |= owner_filter::UID;
+        }
+        if self.pname.is_some() {
+            f |= owner_filter::PNAME;
+        }
+        if !self.cgroups.is_empty() {
+            f |= owner_filter::CGROUP;
+        }
+        f
+    }
+}
+
+/// The cgroup ids of `--cgroup` paths (each directory's inode under the v2 mount).
+pub fn cgroup_ids(root: &Path, paths: &[String]) -> Result<Vec<u64>, OwnerMapError> {
+    paths
+        .iter()
+        .map(|p| {
+            let dir = root.join(p.trim_start_matches('/'));
+            std::fs::metadata(&dir)
+                .map(|m| m.ino())
+                .map_err(|source| OwnerMapError::Cgroup {
+                    path: dir.display().to_string(),
+                    source,
+                })
+        })
+        .collect()
+}
+
 #[derive(Debug, Error)]
 pub enum OwnerMapError {
+    #[error("--cgroup {path}: {source}")]
+    Cgroup {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the BPF object has no map {0}")]
     Missing(&'static str),
     #[error("owner map {name}: {source}")]
