@@ -12,6 +12,7 @@ pub mod config;
 pub mod drops;
 pub mod filter;
 pub mod helpers;
+pub mod netns;
 pub mod owner;
 pub mod sink;
 

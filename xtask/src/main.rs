@@ -293,6 +293,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "--test",
         "interfaces",
         "--test",
+        "netns",
+        "--test",
         "drops",
         "--test",
         "names",

@@ -5,7 +5,9 @@
 //! APIs, and reading memory the kernel shares with us (`ring/`, `kernel/counters.rs`).
 
 pub mod iface;
+pub mod inotify;
 pub mod mmap;
+pub mod netns;
 pub mod process;
 pub mod socket;
 pub mod sockdiag;
