@@ -24,6 +24,20 @@ pub struct OwnerInfo {
 
 const _: () = assert!(core::mem::size_of::<OwnerInfo>() == 40);
 
+/// What a sample with [`sample_flags::OWNER`](crate::sample_flags::OWNER) starts with: its
+/// header, then the owner record; the packet bytes follow.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OwnedHeader {
+    pub header: crate::SampleHeader,
+    pub owner: OwnerInfo,
+}
+
+const _: () = assert!(
+    core::mem::size_of::<OwnedHeader>()
+        == core::mem::size_of::<crate::SampleHeader>() + core::mem::size_of::<OwnerInfo>()
+);
+
 /// Bits of [`OwnerInfo::flags`].
 pub mod owner_flags {
     /// The owner is known.

@@ -141,7 +141,7 @@ pub fn sock_create(ctx: &SockContext) {
         entry: entry(current(), cookie),
         ..SockEntry::default()
     };
-    let _ = OWNER_SOCKS.insert(cookie, &e, 0);
+    let _ = OWNER_SOCKS.insert(cookie, e, 0);
 }
 
 /// The socket's recorded owner.
@@ -188,7 +188,7 @@ fn note_keys(cookie: u64, owner: &OwnerInfo, port: Option<&PortKey>, flow: Optio
         e.flow = *f;
         e.has_flow = 1;
     }
-    let _ = OWNER_SOCKS.insert(cookie, &e, 0);
+    let _ = OWNER_SOCKS.insert(cookie, e, 0);
 }
 
 /// `cgroup/post_bind4/6`: an explicit bind; its port is now known.
@@ -206,7 +206,7 @@ pub fn post_bind(ctx: &SockContext) {
         _pad: 0,
         port,
     };
-    let _ = OWNER_PORTS.insert(&key, &entry(owner, cookie), 0);
+    let _ = OWNER_PORTS.insert(key, entry(owner, cookie), 0);
     note_keys(cookie, &owner, Some(&key), None);
 }
 
@@ -248,7 +248,12 @@ fn normalize_mapped(key: &mut FlowKey) {
         key.version = 4;
         let (l, r) = (
             [key.local[12], key.local[13], key.local[14], key.local[15]],
-            [key.remote[12], key.remote[13], key.remote[14], key.remote[15]],
+            [
+                key.remote[12],
+                key.remote[13],
+                key.remote[14],
+                key.remote[15],
+            ],
         );
         key.local = [0; 16];
         key.remote = [0; 16];
@@ -294,7 +299,7 @@ pub fn sock_ops(ctx: &SockOpsContext) {
             Some(o) => o,
             None => current(),
         };
-        let _ = OWNER_PORTS.insert(&port_key, &entry(owner, cookie), 0);
+        let _ = OWNER_PORTS.insert(port_key, entry(owner, cookie), 0);
         note_keys(cookie, &owner, Some(&port_key), None);
         return;
     }
@@ -330,7 +335,7 @@ pub fn sock_ops(ctx: &SockOpsContext) {
     } else {
         return;
     }
-    let _ = OWNER_FLOWS.insert(&key, &entry(owner, cookie), 0);
+    let _ = OWNER_FLOWS.insert(key, entry(owner, cookie), 0);
     note_keys(cookie, &owner, None, Some(&key));
 }
 
@@ -369,7 +374,7 @@ pub fn learn_egress(skb: &SkBuff) {
         _pad: 0,
         port,
     };
-    let _ = OWNER_PORTS.insert(&key, &entry(owner, cookie), 0);
+    let _ = OWNER_PORTS.insert(key, entry(owner, cookie), 0);
     // SAFETY: as above.
     unsafe { (*e).port = key };
 }
@@ -436,9 +441,8 @@ pub fn lookup(skb: &SkBuff, cookie: u64) -> OwnerInfo {
 #[inline(always)]
 fn load(skb: &SkBuff, off: u32, to: &mut [u8], len: u64) -> Option<()> {
     // SAFETY: the program's skb; every call site passes a constant `len` no larger than `to`.
-    let r = unsafe {
-        skb_load_bytes_relative(skb.skb, off, to.as_mut_ptr(), len, BPF_HDR_START_NET)
-    };
+    let r =
+        unsafe { skb_load_bytes_relative(skb.skb, off, to.as_mut_ptr(), len, BPF_HDR_START_NET) };
     if r == 0 {
         Some(())
     } else {
@@ -482,9 +486,7 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
             if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
                 return Some(o);
             }
-            let l = key.local;
-            key.local = key.remote;
-            key.remote = l;
+            core::mem::swap(&mut key.local, &mut key.remote);
             key.local_port = dport;
             key.remote_port = sport;
             if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
@@ -545,14 +547,13 @@ pub fn selected(o: &OwnerInfo) -> bool {
     if o.flags & owner_flags::KNOWN == 0 {
         return false;
     }
-    // SAFETY (the three lookups): read-only uses of the values.
-    if f & owner_filter::PID != 0 && unsafe { OWNER_PIDS.get(o.tgid) }.is_none() {
+    if f & owner_filter::PID != 0 && OWNER_PIDS.get_ptr(o.tgid).is_none() {
         return false;
     }
-    if f & owner_filter::UID != 0 && unsafe { OWNER_UIDS.get(o.uid) }.is_none() {
+    if f & owner_filter::UID != 0 && OWNER_UIDS.get_ptr(o.uid).is_none() {
         return false;
     }
-    if f & owner_filter::CGROUP != 0 && unsafe { OWNER_CGROUPS.get(o.cgroup) }.is_none() {
+    if f & owner_filter::CGROUP != 0 && OWNER_CGROUPS.get_ptr(o.cgroup).is_none() {
         return false;
     }
     if f & owner_filter::PNAME != 0 && o.comm != OWNER_PNAME.load() {

@@ -50,6 +50,10 @@ pub struct ReadConfig {
 
 /// What the command line asks for.
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per run, moved once: boxing buys nothing"
+)]
 pub enum Command {
     /// `-D`, in the namespaces `--netns` names.
     ListInterfaces(Target),
@@ -313,6 +317,7 @@ impl Args {
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
+            context: self.context,
             netns_suffix: netns == Target::All,
             number: self.number,
             decode: match &self.packet_type {

@@ -71,6 +71,9 @@ impl Options {
             sample: self.sample,
             max_rate: self.max_rate,
             drops: None,
+            owner_on: false,
+            owner_filter: 0,
+            owner_pname: [0; 16],
         }
     }
 }

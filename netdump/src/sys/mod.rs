@@ -9,8 +9,8 @@ pub mod inotify;
 pub mod mmap;
 pub mod netns;
 pub mod process;
-pub mod socket;
 pub mod sockdiag;
+pub mod socket;
 pub mod time;
 
 /// The last OS error, as `io::Error`.

@@ -94,7 +94,10 @@ pub fn parse(mut b: &[u8], proto: u8, out: &mut Vec<DiagSocket>) -> io::Result<b
         let len = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as usize;
         let ty = u16::from_ne_bytes([b[4], b[5]]);
         if len < 16 || len > b.len() {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "sock_diag: bad length"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "sock_diag: bad length",
+            ));
         }
         match ty {
             NLMSG_DONE => return Ok(true),
@@ -194,7 +197,10 @@ mod tests {
         assert!(parse(&m, 6, &mut out).unwrap());
         assert_eq!(out.len(), 1);
         let s = &out[0];
-        assert_eq!((s.local_port, s.state, s.uid, s.inode), (8080, 10, 1000, 4242));
+        assert_eq!(
+            (s.local_port, s.state, s.uid, s.inode),
+            (8080, 10, 1000, 4242)
+        );
         assert_eq!(s.cookie, (1 << 32) | 7);
         assert_eq!(s.local, IpAddr::from([127, 0, 0, 1]));
         // Cut anywhere: an error or nothing, never a panic.

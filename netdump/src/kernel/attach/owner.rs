@@ -51,9 +51,32 @@ pub struct OwnerHooks {
 
 /// Where cgroup v2 is mounted: `/sys/fs/cgroup` on pure v2 hosts, `/sys/fs/cgroup/unified`
 /// on hybrid ones; read from the mount table, never assumed.
+/// When this mount namespace has none (`ip netns exec` mounts a fresh /sys), the host's,
+/// through PID 1's root.
 pub fn cgroup2_mount() -> Option<PathBuf> {
-    let mounts = std::fs::read_to_string("/proc/self/mounts").ok()?;
-    cgroup2_in(&mounts)
+    if let Some(p) = std::fs::read_to_string("/proc/self/mounts")
+        .ok()
+        .and_then(|m| cgroup2_in(&m))
+    {
+        return Some(p);
+    }
+    let host = std::fs::read_to_string("/proc/1/mounts").ok()?;
+    let p = cgroup2_in(&host)?;
+    let through = PathBuf::from("/proc/1/root").join(p.strip_prefix("/").unwrap_or(&p));
+    if std::fs::read_dir(&through).is_ok() {
+        return Some(through);
+    }
+    // Mounted on the host but out of reach here: an empty path asks `attach` to mount its own.
+    Some(PathBuf::new())
+}
+
+/// The cgroup v2 root through a private, detached mount (see `sys::process`).
+fn private_root() -> std::io::Result<File> {
+    let dir = std::env::temp_dir().join(format!("netdump-cgroup2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let f = crate::sys::process::open_cgroup2_root(&dir);
+    let _ = std::fs::remove_dir(&dir);
+    f
 }
 
 /// The first cgroup2 mount point in a `/proc/mounts` text (octal escapes undone).
@@ -71,7 +94,10 @@ fn unescape(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
             out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
             i += 4;
         } else {
@@ -91,7 +117,12 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
             cgroup_root: None,
         };
     };
-    let dir = match File::open(&root) {
+    let opened = if root.as_os_str().is_empty() {
+        private_root()
+    } else {
+        File::open(&root)
+    };
+    let dir = match opened {
         Ok(d) => d,
         Err(e) => {
             return OwnerHooks {
@@ -102,9 +133,18 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
     };
     let mut core_ok = true;
     for (name, what) in [
-        (names::PROG_SOCK_CREATE, "socket creation (cgroup/sock_create, 4.10)"),
-        (names::PROG_POST_BIND4, "bound ports (cgroup/post_bind4, 4.17)"),
-        (names::PROG_POST_BIND6, "bound IPv6 ports (cgroup/post_bind6, 4.17)"),
+        (
+            names::PROG_SOCK_CREATE,
+            "socket creation (cgroup/sock_create, 4.10)",
+        ),
+        (
+            names::PROG_POST_BIND4,
+            "bound ports (cgroup/post_bind4, 4.17)",
+        ),
+        (
+            names::PROG_POST_BIND6,
+            "bound IPv6 ports (cgroup/post_bind6, 4.17)",
+        ),
         (
             names::PROG_SOCK_RELEASE,
             "socket release (cgroup/sock_release, 5.9): entries leave only by LRU eviction",
@@ -124,9 +164,8 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
     }
     if let Err(e) = cgroup_skb(ebpf, &dir) {
         log::debug!("attribution: cgroup_skb egress: {e}");
-        missing.push(
-            "ports of UDP and ping sockets that never bind (cgroup_skb egress, 4.10)".into(),
-        );
+        missing
+            .push("ports of UDP and ping sockets that never bind (cgroup_skb egress, 4.10)".into());
     }
     let support = if !core_ok && missing.len() >= 4 {
         Support::None(format!("no cgroup socket programs: {}", missing.join("; ")))
