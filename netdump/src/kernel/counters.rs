@@ -67,6 +67,9 @@ pub struct IfaceStats {
     assigned: BTreeMap<IfaceKey, (u32, IfaceCounters)>,
     free: Vec<u32>,
     next: u32,
+    /// An interface found every slot taken; `overflow_note` has said so once.
+    overflowed: bool,
+    warned: bool,
 }
 
 impl IfaceStats {
@@ -106,6 +109,8 @@ impl IfaceStats {
             assigned: BTreeMap::new(),
             free: Vec::new(),
             next: 0,
+            overflowed: false,
+            warned: false,
         })
     }
 
@@ -140,7 +145,10 @@ impl IfaceStats {
                 self.next += 1;
                 self.next - 1
             }
-            None => return false,
+            None => {
+                self.overflowed = true;
+                return false;
+            }
         };
         let base = self.sum(slot);
         let stored = if self.indexed(key) {
@@ -154,6 +162,18 @@ impl IfaceStats {
         }
         self.assigned.insert(key, (slot, base));
         true
+    }
+
+    /// The one line that says interfaces went uncounted one by one (every slot was taken),
+    /// the first time it applies.
+    pub fn overflow_note(&mut self) -> Option<String> {
+        if !self.overflowed || self.warned {
+            return None;
+        }
+        self.warned = true;
+        Some(format!(
+            "more than {IFACE_SLOTS} interfaces at once: the others are counted in the totals only, not on lines of their own"
+        ))
     }
 
     /// Stops counting interface `key` (it was deleted); returns its final counts.

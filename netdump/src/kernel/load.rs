@@ -121,7 +121,10 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let (interval, burst) = opts.rate_limit();
     let owner_on = u8::from(opts.owner_on);
     let mut loader = EbpfLoader::new();
+    // The object needs no CO-RE relocation: drop the kernel BTF aya 0.14's `new()` parsed
+    // (several MiB) before the object is parsed and loaded, so the two never add up.
     loader
+        .btf(None)
         .override_global(names::SNAPLEN, &opts.snaplen, true)
         .override_global(names::DIRECTIONS, &opts.directions, true)
         .override_global(names::WAKEUP_BYTES, &wakeup, true)

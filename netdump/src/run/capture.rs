@@ -238,6 +238,9 @@ impl Capture {
         for s in skipped {
             attachment.notes.push(format!("not capturing: {s}"));
         }
+        if let Some(s) = iface_stats.as_mut() {
+            attachment.notes.extend(s.overflow_note());
+        }
         Ok(Capture {
             owner_run,
             ebpf: Some(ebpf),
@@ -303,6 +306,7 @@ impl Capture {
             for c in &chosen {
                 s.assign(c.0);
             }
+            notes.extend(s.overflow_note());
         }
         let targets: Vec<AttachTarget<'_>> = chosen
             .iter()
