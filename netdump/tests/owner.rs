@@ -89,7 +89,10 @@ impl FakeEngine {
                     }
                     None => {
                         let body = r#"{"message":"no such container"}"#;
-                        format!("HTTP/1.1 404 Not Found\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+                        format!(
+                            "HTTP/1.1 404 Not Found\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        )
                     }
                 };
                 let _ = conn.write_all(answer.as_bytes());
@@ -104,9 +107,12 @@ impl FakeEngine {
 }
 
 fn inspect_json(id: &str, name: &str, labels: &[(&str, &str)]) -> String {
-    let labels: serde_json::Map<String, serde_json::Value> =
-        labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).into())).collect();
-    serde_json::json!({"Id": id, "Name": format!("/{name}"), "Config": {"Labels": labels}}).to_string()
+    let labels: serde_json::Map<String, serde_json::Value> = labels
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).into()))
+        .collect();
+    serde_json::json!({"Id": id, "Name": format!("/{name}"), "Config": {"Labels": labels}})
+        .to_string()
 }
 
 /// A cgroup tree of plain directories: a podman container split in two, a Docker one, a
@@ -188,17 +194,24 @@ fn names_and_pods_from_the_engine_api_cached() {
     let owners = Owners::new(options(&root, sockets, no_state(&dir))).unwrap();
 
     let id = ino(&root.join(format!("libpod_parent/libpod-{ID}")));
-    let info = owners.cgroup_blocking(id).expect("the podman container's cgroup");
+    let info = owners
+        .cgroup_blocking(id)
+        .expect("the podman container's cgroup");
     assert_eq!(info.path, format!("/libpod_parent/libpod-{ID}"));
     let c = info.container.as_ref().unwrap();
     assert_eq!((c.id.as_str(), c.runtime), (ID, Runtime::Podman));
     assert_eq!(c.name.as_deref(), Some("web"));
-    assert_eq!((c.pod.as_deref(), c.namespace.as_deref()), (Some("web-pod"), Some("shop")));
+    assert_eq!(
+        (c.pod.as_deref(), c.namespace.as_deref()),
+        (Some("web-pod"), Some("shop"))
+    );
     assert_eq!(c.pod_uid, None);
 
     // Its sub-cgroup is the same container: one question to the daemon for both.
     let sub = owners
-        .cgroup_blocking(ino(&root.join(format!("libpod_parent/libpod-{ID}/container"))))
+        .cgroup_blocking(ino(
+            &root.join(format!("libpod_parent/libpod-{ID}/container"))
+        ))
         .unwrap();
     assert_eq!(sub.container, info.container);
     assert_eq!(daemon.requests(), 1);
@@ -207,17 +220,27 @@ fn names_and_pods_from_the_engine_api_cached() {
 
     // A kubelet pod of the cgroupfs driver: the UID from the path, the rest from labels.
     let pod = owners
-        .cgroup_blocking(ino(&root.join(format!("kubepods/besteffort/pod{UID}/{ID3}"))))
+        .cgroup_blocking(ino(
+            &root.join(format!("kubepods/besteffort/pod{UID}/{ID3}"))
+        ))
         .unwrap();
     let c = pod.container.as_ref().unwrap();
     assert_eq!((c.runtime, c.pod_uid.as_deref()), (Runtime::Cri, Some(UID)));
-    assert_eq!((c.pod.as_deref(), c.namespace.as_deref()), (Some("db-0"), Some("data")));
+    assert_eq!(
+        (c.pod.as_deref(), c.namespace.as_deref()),
+        (Some("db-0"), Some("data"))
+    );
 
     // A systemd service: no question to the daemon.
     let before = daemon.requests();
-    let svc = owners.cgroup_blocking(ino(&root.join("system.slice/nginx.service"))).unwrap();
+    let svc = owners
+        .cgroup_blocking(ino(&root.join("system.slice/nginx.service")))
+        .unwrap();
     let c = svc.container.as_ref().unwrap();
-    assert_eq!((c.runtime, c.name.as_deref()), (Runtime::Systemd, Some("nginx.service")));
+    assert_eq!(
+        (c.runtime, c.name.as_deref()),
+        (Runtime::Systemd, Some("nginx.service"))
+    );
     assert_eq!(daemon.requests(), before);
 
     // The root and an id that is no cgroup.
@@ -246,7 +269,10 @@ fn background_lookups_never_block() {
         thread::sleep(Duration::from_millis(10));
     };
     let c = info.container.as_ref().unwrap();
-    assert_eq!((c.id.as_str(), c.runtime, c.name.as_deref()), (ID2, Runtime::Docker, Some("cache")));
+    assert_eq!(
+        (c.id.as_str(), c.runtime, c.name.as_deref()),
+        (ID2, Runtime::Docker, Some("cache"))
+    );
     assert_eq!(daemon.requests(), 1);
 
     // A cgroup made after the first walk is found by a later one.
@@ -276,16 +302,26 @@ fn a_silent_daemon_costs_the_timeout_and_the_id_still_shows() {
     let info = loop {
         let call = Instant::now();
         let got = owners.cgroup(id);
-        assert!(call.elapsed() < Duration::from_millis(20), "cgroup() blocked");
+        assert!(
+            call.elapsed() < Duration::from_millis(20),
+            "cgroup() blocked"
+        );
         if let Some(i) = got {
             break i;
         }
         assert!(Instant::now() < deadline);
         thread::sleep(Duration::from_millis(5));
     };
-    assert!(start.elapsed() < Duration::from_millis(300), "{:?}: waited for the daemon", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(300),
+        "{:?}: waited for the daemon",
+        start.elapsed()
+    );
     let c = info.container.as_ref().unwrap();
-    assert_eq!((c.id.as_str(), c.runtime, c.name.as_ref()), (ID, Runtime::Podman, None));
+    assert_eq!(
+        (c.id.as_str(), c.runtime, c.name.as_ref()),
+        (ID, Runtime::Podman, None)
+    );
 
     // Blocking: at most the timeout (300 ms), then the same, without names.
     let start = Instant::now();
@@ -293,7 +329,10 @@ fn a_silent_daemon_costs_the_timeout_and_the_id_still_shows() {
         .cgroup_blocking(ino(&root.join(format!("system.slice/docker-{ID2}.scope"))))
         .unwrap();
     let waited = start.elapsed();
-    assert!(waited >= Duration::from_millis(250) && waited < Duration::from_secs(2), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
     assert_eq!(other.container.as_ref().unwrap().name, None);
     assert_eq!(other.container.as_ref().unwrap().id, ID2);
 }
@@ -302,21 +341,52 @@ fn a_silent_daemon_costs_the_timeout_and_the_id_still_shows() {
 fn without_a_runtime_the_id_and_pod_uid_show_and_nothing_is_guessed() {
     let dir = TmpDir::new("owner-none");
     let root = tree(&dir);
-    let owners = Owners::new(options(&root, vec![dir.join("absent.sock")], no_state(&dir))).unwrap();
+    let owners = Owners::new(options(
+        &root,
+        vec![dir.join("absent.sock")],
+        no_state(&dir),
+    ))
+    .unwrap();
     for (path, runtime, id, uid) in [
-        (format!("libpod_parent/libpod-{ID}"), Runtime::Podman, ID, None),
-        (format!("kubepods/besteffort/pod{UID}/{ID3}"), Runtime::Cri, ID3, Some(UID)),
+        (
+            format!("libpod_parent/libpod-{ID}"),
+            Runtime::Podman,
+            ID,
+            None,
+        ),
+        (
+            format!("kubepods/besteffort/pod{UID}/{ID3}"),
+            Runtime::Cri,
+            ID3,
+            Some(UID),
+        ),
     ] {
         let info = owners.cgroup_blocking(ino(&root.join(&path))).unwrap();
         let c = info.container.as_ref().unwrap();
-        assert_eq!((c.runtime, c.id.as_str(), c.pod_uid.as_deref()), (runtime, id, uid), "{path}");
-        assert_eq!((&c.name, &c.pod, &c.namespace), (&None, &None, &None), "{path}");
+        assert_eq!(
+            (c.runtime, c.id.as_str(), c.pod_uid.as_deref()),
+            (runtime, id, uid),
+            "{path}"
+        );
+        assert_eq!(
+            (&c.name, &c.pod, &c.namespace),
+            (&None, &None, &None),
+            "{path}"
+        );
     }
     // ctr's /<namespace>/<id> is no container without containerd's record of it.
-    let plain = owners.cgroup_blocking(ino(&root.join("default/plain"))).unwrap();
+    let plain = owners
+        .cgroup_blocking(ino(&root.join("default/plain")))
+        .unwrap();
     assert_eq!(plain.container, None);
-    assert!(matches!(owners.select(&Selector::container("web").unwrap()), Err(Error::NoContainer(_))));
-    assert!(matches!(owners.select(&Selector::pod("shop/web-pod").unwrap()), Err(Error::NoPod(_))));
+    assert!(matches!(
+        owners.select(&Selector::container("web").unwrap()),
+        Err(Error::NoContainer(_))
+    ));
+    assert!(matches!(
+        owners.select(&Selector::pod("shop/web-pod").unwrap()),
+        Err(Error::NoPod(_))
+    ));
 }
 
 #[test]
@@ -326,7 +396,11 @@ fn ctr_and_cri_containers_from_containerd_state() {
     let state = dir.join("containerd");
     let task = state.join("io.containerd.runtime.v2.task/default/plain");
     fs::create_dir_all(&task).unwrap();
-    fs::write(task.join("config.json"), r#"{"linux":{"cgroupsPath":"/default/plain"}}"#).unwrap();
+    fs::write(
+        task.join("config.json"),
+        r#"{"linux":{"cgroupsPath":"/default/plain"}}"#,
+    )
+    .unwrap();
     let cri = state.join(format!("io.containerd.runtime.v2.task/k8s.io/{ID3}"));
     fs::create_dir_all(&cri).unwrap();
     fs::write(
@@ -339,18 +413,38 @@ fn ctr_and_cri_containers_from_containerd_state() {
         storage: vec![dir.join("no-storage")],
     };
     let owners = Owners::new(options(&root, vec![], dirs)).unwrap();
-    let plain = owners.cgroup_blocking(ino(&root.join("default/plain"))).unwrap();
-    let c = plain.container.as_ref().expect("confirmed by containerd's task");
-    assert_eq!((c.runtime, c.id.as_str(), c.name.as_ref()), (Runtime::Containerd, "plain", None));
+    let plain = owners
+        .cgroup_blocking(ino(&root.join("default/plain")))
+        .unwrap();
+    let c = plain
+        .container
+        .as_ref()
+        .expect("confirmed by containerd's task");
+    assert_eq!(
+        (c.runtime, c.id.as_str(), c.name.as_ref()),
+        (Runtime::Containerd, "plain", None)
+    );
     let db = owners
-        .cgroup_blocking(ino(&root.join(format!("kubepods/besteffort/pod{UID}/{ID3}"))))
+        .cgroup_blocking(ino(
+            &root.join(format!("kubepods/besteffort/pod{UID}/{ID3}"))
+        ))
         .unwrap();
     let c = db.container.as_ref().unwrap();
     assert_eq!(
-        (c.name.as_deref(), c.pod.as_deref(), c.namespace.as_deref(), c.pod_uid.as_deref()),
+        (
+            c.name.as_deref(),
+            c.pod.as_deref(),
+            c.namespace.as_deref(),
+            c.pod_uid.as_deref()
+        ),
         (Some("db"), Some("db-0"), Some("data"), Some(UID))
     );
-    assert_eq!(owners.select(&Selector::container("plain").unwrap()).unwrap(), vec![ino(&root.join("default/plain"))]);
+    assert_eq!(
+        owners
+            .select(&Selector::container("plain").unwrap())
+            .unwrap(),
+        vec![ino(&root.join("default/plain"))]
+    );
 }
 
 #[test]
@@ -364,24 +458,43 @@ fn owner_filters_select_cgroups_with_descendants() {
         v.sort_unstable();
         v
     };
-    let podman = ids(&[format!("libpod_parent/libpod-{ID}"), format!("libpod_parent/libpod-{ID}/container")]);
+    let podman = ids(&[
+        format!("libpod_parent/libpod-{ID}"),
+        format!("libpod_parent/libpod-{ID}/container"),
+    ]);
     let sel = |f: fn(&str) -> Result<Selector, Error>, v: &str| owners.select(&f(v).unwrap());
 
     assert_eq!(sel(Selector::container, "web").unwrap(), podman, "by name");
     assert_eq!(sel(Selector::container, ID).unwrap(), podman, "by id");
-    assert_eq!(sel(Selector::container, &ID[..12]).unwrap(), podman, "by id prefix");
-    assert_eq!(sel(Selector::container, "cache").unwrap(), ids(&[format!("system.slice/docker-{ID2}.scope")]));
+    assert_eq!(
+        sel(Selector::container, &ID[..12]).unwrap(),
+        podman,
+        "by id prefix"
+    );
+    assert_eq!(
+        sel(Selector::container, "cache").unwrap(),
+        ids(&[format!("system.slice/docker-{ID2}.scope")])
+    );
     let e = sel(Selector::container, "49").unwrap_err().to_string();
     assert_eq!(e, "--container 49: the ids of several containers start so (4990adbd3017, 49a0c1d2e3f4); give more of the id");
-    assert!(matches!(sel(Selector::container, "nope"), Err(Error::NoContainer(_))));
+    assert!(matches!(
+        sel(Selector::container, "nope"),
+        Err(Error::NoContainer(_))
+    ));
 
     assert_eq!(sel(Selector::pod, "shop/web-pod").unwrap(), podman);
     assert_eq!(sel(Selector::pod, "web-pod").unwrap(), podman);
-    assert!(matches!(sel(Selector::pod, "other/web-pod"), Err(Error::NoPod(_))));
+    assert!(matches!(
+        sel(Selector::pod, "other/web-pod"),
+        Err(Error::NoPod(_))
+    ));
     // A kubelet pod: its containers and the pod's own cgroup.
     assert_eq!(
         sel(Selector::pod, "data/db-0").unwrap(),
-        ids(&[format!("kubepods/besteffort/pod{UID}"), format!("kubepods/besteffort/pod{UID}/{ID3}")])
+        ids(&[
+            format!("kubepods/besteffort/pod{UID}"),
+            format!("kubepods/besteffort/pod{UID}/{ID3}")
+        ])
     );
 
     let slice = ids(&[
@@ -391,10 +504,29 @@ fn owner_filters_select_cgroups_with_descendants() {
     ]);
     assert_eq!(sel(Selector::cgroup, "/system.slice").unwrap(), slice);
     assert_eq!(sel(Selector::cgroup, "system.slice/").unwrap(), slice);
-    assert_eq!(sel(Selector::cgroup, root.join("system.slice").to_str().unwrap()).unwrap(), slice);
-    assert_eq!(sel(Selector::cgroup, "/").unwrap().len(), 13, "every cgroup");
-    let e = sel(Selector::cgroup, "/system.slice/nope.service").unwrap_err().to_string();
-    assert_eq!(e, format!("--cgroup /system.slice/nope.service: no such cgroup under {}", root.display()));
+    assert_eq!(
+        sel(
+            Selector::cgroup,
+            root.join("system.slice").to_str().unwrap()
+        )
+        .unwrap(),
+        slice
+    );
+    assert_eq!(
+        sel(Selector::cgroup, "/").unwrap().len(),
+        13,
+        "every cgroup"
+    );
+    let e = sel(Selector::cgroup, "/system.slice/nope.service")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "--cgroup /system.slice/nope.service: no such cgroup under {}",
+            root.display()
+        )
+    );
 }
 
 #[test]
@@ -417,10 +549,17 @@ fn the_v2_mount_comes_from_the_mount_table() {
     assert_eq!(Owners::new(opts.clone()).unwrap().root(), root);
     fs::write(&mounts, "cgroup /sys/fs/cgroup/cpu cgroup rw,cpu 0 0\n").unwrap();
     let e = Owners::new(opts).unwrap_err().to_string();
-    assert!(e.starts_with("no cgroup v2 hierarchy is mounted (none in"), "{e}");
+    assert!(
+        e.starts_with("no cgroup v2 hierarchy is mounted (none in"),
+        "{e}"
+    );
     // This machine's own table has one, wherever it is.
     let here = Owners::new(OwnerOptions::default()).unwrap();
-    assert!(here.root().join("cgroup.procs").exists(), "{}", here.root().display());
+    assert!(
+        here.root().join("cgroup.procs").exists(),
+        "{}",
+        here.root().display()
+    );
 }
 
 // ---- as root: a real podman container ----
@@ -439,12 +578,20 @@ impl Podman {
     fn new() -> Podman {
         for tool in ["podman", "runc"] {
             assert!(
-                Command::new("sh").args(["-c", &format!("command -v {tool}")]).status().unwrap().success(),
+                Command::new("sh")
+                    .args(["-c", &format!("command -v {tool}")])
+                    .status()
+                    .unwrap()
+                    .success(),
                 "{tool} is missing: `cargo xtask setup` installs podman and runc"
             );
         }
         let dir = TmpDir::new("owner-podman");
-        fs::write(dir.join("containers.conf"), "[containers]\ndefault_ulimits = []\n").unwrap();
+        fs::write(
+            dir.join("containers.conf"),
+            "[containers]\ndefault_ulimits = []\n",
+        )
+        .unwrap();
         Podman {
             dir,
             parent: format!("/netdump-owner-{}", std::process::id()),
@@ -463,7 +610,14 @@ impl Podman {
             .arg(d.join("runroot"))
             .arg("--tmpdir")
             .arg(d.join("tmp"))
-            .args(["--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"]);
+            .args([
+                "--storage-driver",
+                "vfs",
+                "--cgroup-manager",
+                "cgroupfs",
+                "--events-backend",
+                "file",
+            ]);
         c
     }
 
@@ -473,7 +627,10 @@ impl Podman {
 
     fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> String {
         let mut c = self.command();
-        c.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = c.spawn().expect("start podman");
         if let Some(input) = stdin {
             child.stdin.take().unwrap().write_all(input).unwrap();
@@ -503,7 +660,10 @@ impl Podman {
             .output()
             .unwrap();
         assert!(tar.status.success());
-        self.run_stdin(&["import", "-", "localhost/netdump-owner-busybox"], Some(&tar.stdout));
+        self.run_stdin(
+            &["import", "-", "localhost/netdump-owner-busybox"],
+            Some(&tar.stdout),
+        );
     }
 
     /// The API service on a socket in the temp dir, once it answers.
@@ -517,7 +677,10 @@ impl Podman {
         self.service = Some(c.spawn().expect("start podman system service"));
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-            assert!(Instant::now() < deadline, "podman system service did not listen");
+            assert!(
+                Instant::now() < deadline,
+                "podman system service did not listen"
+            );
             thread::sleep(Duration::from_millis(50));
         }
         socket
@@ -568,7 +731,11 @@ impl Drop for Podman {
             let mut stack = vec![top];
             while let Some(d) = stack.pop() {
                 if let Ok(rd) = fs::read_dir(&d) {
-                    stack.extend(rd.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_dir())).map(|e| e.path()));
+                    stack.extend(
+                        rd.flatten()
+                            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                            .map(|e| e.path()),
+                    );
                     dirs.push(d);
                 }
             }
@@ -617,14 +784,22 @@ fn a_real_podman_container_and_its_pod() {
     .unwrap();
     let dir = v2_cgroup_of(&pid, owners.root());
     let cgroup_id = ino(&dir);
-    assert_eq!(dir.file_name().unwrap().to_str().unwrap(), format!("libpod-{id}"));
+    assert_eq!(
+        dir.file_name().unwrap().to_str().unwrap(),
+        format!("libpod-{id}")
+    );
 
-    let info = owners.cgroup_blocking(cgroup_id).expect("the container's cgroup");
+    let info = owners
+        .cgroup_blocking(cgroup_id)
+        .expect("the container's cgroup");
     assert_eq!(info.path, format!("{}/libpod-{id}", podman.parent));
     let c = info.container.as_ref().unwrap();
     assert_eq!((c.id.as_str(), c.runtime), (id.as_str(), Runtime::Podman));
     assert_eq!(c.name.as_deref(), Some(name.as_str()));
-    assert_eq!((c.pod.as_deref(), c.namespace.as_deref()), (Some("web-pod"), Some("shop")));
+    assert_eq!(
+        (c.pod.as_deref(), c.namespace.as_deref()),
+        (Some("web-pod"), Some("shop"))
+    );
 
     // The capture's path: not blocking, the same answer once the worker has it.
     let other = Owners::new(OwnerOptions {
@@ -633,8 +808,16 @@ fn a_real_podman_container_and_its_pod() {
     })
     .unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
-    while other.cgroup(cgroup_id).and_then(|i| i.container.clone()).and_then(|c| c.name).is_none() {
-        assert!(Instant::now() < deadline, "the worker never named the container");
+    while other
+        .cgroup(cgroup_id)
+        .and_then(|i| i.container.clone())
+        .and_then(|c| c.name)
+        .is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the worker never named the container"
+        );
         thread::sleep(Duration::from_millis(20));
     }
 
@@ -646,9 +829,14 @@ fn a_real_podman_container_and_its_pod() {
     ] {
         assert_eq!(owners.select(&sel).unwrap(), vec![cgroup_id], "{sel}");
     }
-    assert!(matches!(owners.select(&Selector::pod("other/web-pod").unwrap()), Err(Error::NoPod(_))));
+    assert!(matches!(
+        owners.select(&Selector::pod("other/web-pod").unwrap()),
+        Err(Error::NoPod(_))
+    ));
     assert_eq!(
-        owners.select(&Selector::cgroup(&podman.parent).unwrap()).unwrap(),
+        owners
+            .select(&Selector::cgroup(&podman.parent).unwrap())
+            .unwrap(),
         {
             let mut v = vec![ino(dir.parent().unwrap()), cgroup_id];
             v.sort_unstable();
@@ -666,6 +854,14 @@ fn a_real_podman_container_and_its_pod() {
         ..OwnerOptions::default()
     })
     .unwrap();
-    let c = bare.cgroup_blocking(cgroup_id).unwrap().container.clone().unwrap();
-    assert_eq!((c.id.as_str(), c.runtime, &c.name, &c.pod), (id.as_str(), Runtime::Podman, &None, &None));
+    let c = bare
+        .cgroup_blocking(cgroup_id)
+        .unwrap()
+        .container
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (c.id.as_str(), c.runtime, &c.name, &c.pod),
+        (id.as_str(), Runtime::Podman, &None, &None)
+    );
 }

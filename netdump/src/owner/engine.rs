@@ -52,7 +52,11 @@ pub fn inspect(
         // Empty, `.` or `..`: no container is named so, and a router would see a path.
         return Ok(None);
     }
-    let (status, body) = get(socket, &format!("/containers/{}/json", escape(id_or_name)), timeout)?;
+    let (status, body) = get(
+        socket,
+        &format!("/containers/{}/json", escape(id_or_name)),
+        timeout,
+    )?;
     match status {
         200 => {}
         404 => return Ok(None),
@@ -63,7 +67,11 @@ pub fn inspect(
     let labels = v
         .pointer("/Config/Labels")
         .and_then(|l| l.as_object())
-        .map(|l| l.iter().filter_map(|(k, v)| Some((k.clone(), text(v)?))).collect())
+        .map(|l| {
+            l.iter()
+                .filter_map(|(k, v)| Some((k.clone(), text(v)?)))
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Some(Inspect {
         id: v.get("Id").and_then(text).unwrap_or_default(),
@@ -165,7 +173,11 @@ fn head(raw: &[u8]) -> Result<Option<Head>, EngineError> {
         };
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
-            h.length = Some(value.parse().map_err(|_| EngineError::Http("bad Content-Length"))?);
+            h.length = Some(
+                value
+                    .parse()
+                    .map_err(|_| EngineError::Http("bad Content-Length"))?,
+            );
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             h.chunked = value.to_ascii_lowercase().contains("chunked");
         }
@@ -208,15 +220,19 @@ fn dechunk(mut body: &[u8]) -> Result<Option<Vec<u8>>, EngineError> {
         let Some(eol) = body.windows(2).position(|w| w == b"\r\n") else {
             return Ok(None);
         };
-        let size_text = std::str::from_utf8(&body[..eol]).map_err(|_| EngineError::Http("bad chunk"))?;
+        let size_text =
+            std::str::from_utf8(&body[..eol]).map_err(|_| EngineError::Http("bad chunk"))?;
         let size_text = size_text.split(';').next().unwrap_or_default().trim();
-        let size =
-            usize::from_str_radix(size_text, 16).map_err(|_| EngineError::Http("bad chunk size"))?;
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| EngineError::Http("bad chunk size"))?;
         let data = eol + 2;
         if size == 0 {
             return Ok(Some(out));
         }
-        let Some(end) = data.checked_add(size).filter(|e| e.saturating_add(2) <= body.len()) else {
+        let Some(end) = data
+            .checked_add(size)
+            .filter(|e| e.saturating_add(2) <= body.len())
+        else {
             return Ok(None);
         };
         out.extend_from_slice(&body[data..end]);
@@ -240,7 +256,10 @@ mod tests {
         }
         let to_end = b"HTTP/1.0 404 Not Found\r\n\r\nno such container";
         assert_eq!(parse(to_end).unwrap(), None);
-        assert_eq!(parse_at_end(to_end).unwrap(), (404, b"no such container".to_vec()));
+        assert_eq!(
+            parse_at_end(to_end).unwrap(),
+            (404, b"no such container".to_vec())
+        );
     }
 
     #[test]
@@ -253,7 +272,11 @@ mod tests {
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab",
         ] {
             let _ = parse(raw);
-            assert!(parse_at_end(raw).is_err(), "{}", String::from_utf8_lossy(raw));
+            assert!(
+                parse_at_end(raw).is_err(),
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
         }
         assert!(parse_at_end(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{}").is_err());
     }

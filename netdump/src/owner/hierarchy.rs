@@ -111,8 +111,14 @@ mod tests {
         let ino = |p: &str| fs::metadata(tmp.join(p)).unwrap().ino();
         assert_eq!(ids.len(), 6, "{ids:?}");
         assert_eq!(ids[&ino("")], "/");
-        assert_eq!(ids[&ino("system.slice/a.service")], "/system.slice/a.service");
-        assert_eq!(ids[&ino("libpod_parent/libpod-x/sub")], "/libpod_parent/libpod-x/sub");
+        assert_eq!(
+            ids[&ino("system.slice/a.service")],
+            "/system.slice/a.service"
+        );
+        assert_eq!(
+            ids[&ino("libpod_parent/libpod-x/sub")],
+            "/libpod_parent/libpod-x/sub"
+        );
         fs::remove_dir_all(&tmp).unwrap();
         assert!(Hierarchy::new(tmp).walk().is_empty());
     }

@@ -70,7 +70,9 @@ pub enum Error {
     NoCgroup { path: String, root: PathBuf },
     #[error("--container {0}: no running container has this id or name")]
     NoContainer(String),
-    #[error("--container {prefix}: the ids of several containers start so ({ids}); give more of the id")]
+    #[error(
+        "--container {prefix}: the ids of several containers start so ({ids}); give more of the id"
+    )]
     Ambiguous { prefix: String, ids: String },
     #[error("--pod {0}: no running container belongs to a pod of this name (pod names come from the runtime's API socket or its state files)")]
     NoPod(String),
@@ -250,12 +252,19 @@ impl Owners {
         let shared = &self.inner.shared;
         let known = read(&shared.cache).get(&cgroup_id).map(|e| {
             // An id not in the hierarchy may be a cgroup made since: walk again soon.
-            let retry = if e.info.is_some() { shared.opts.retry_after } else { MISSING_RETRY };
+            let retry = if e.info.is_some() {
+                shared.opts.retry_after
+            } else {
+                MISSING_RETRY
+            };
             let due = !e.complete && e.at.elapsed() >= retry;
             (e.info.clone(), due)
         });
         let (info, due) = known.unwrap_or((None, true));
-        if due && lock(&shared.pending).insert(cgroup_id) && self.inner.queue.try_send(cgroup_id).is_err() {
+        if due
+            && lock(&shared.pending).insert(cgroup_id)
+            && self.inner.queue.try_send(cgroup_id).is_err()
+        {
             lock(&shared.pending).remove(&cgroup_id);
         }
         info
@@ -343,8 +352,16 @@ impl Shared {
             return None;
         };
         let container = self.identify(&path);
-        let mut info = CgroupInfo { id, path, container };
-        let Some(c) = info.container.as_ref().filter(|c| c.runtime != Runtime::Systemd) else {
+        let mut info = CgroupInfo {
+            id,
+            path,
+            container,
+        };
+        let Some(c) = info
+            .container
+            .as_ref()
+            .filter(|c| c.runtime != Runtime::Systemd)
+        else {
             return self.store(id, Some(info), true);
         };
         if !lock(&self.names).contains_key(&c.id) {
@@ -408,14 +425,18 @@ impl Shared {
                 *tasks = (self.opts.state.containerd_tasks(), Some(Instant::now()));
             }
             let want = path.trim_matches('/');
-            tasks.0.iter().find(|t| t.cgroup.trim_matches('/') == want).map(|t| Container {
-                id: t.id.clone(),
-                name: None,
-                runtime: Runtime::Containerd,
-                pod: None,
-                namespace: None,
-                pod_uid: None,
-            })
+            tasks
+                .0
+                .iter()
+                .find(|t| t.cgroup.trim_matches('/') == want)
+                .map(|t| Container {
+                    id: t.id.clone(),
+                    name: None,
+                    runtime: Runtime::Containerd,
+                    pod: None,
+                    namespace: None,
+                    pod_uid: None,
+                })
         })
     }
 

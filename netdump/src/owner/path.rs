@@ -73,7 +73,9 @@ fn container_at<'a>(parts: &[&'a str], i: usize) -> Option<(Runtime, &'a str)> {
 
 /// A container id as every runtime here makes them: 64 lowercase hex digits.
 pub fn is_container_id(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    s.len() == 64
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
 }
 
 /// The pod UID in the last pod slice or folder among `parts`.
@@ -227,7 +229,11 @@ mod tests {
             let c = parse(&path).unwrap_or_else(|| panic!("{path}: no container"));
             assert_eq!((c.runtime, c.id.as_str()), (runtime, id), "{path}");
             assert_eq!(c.pod_uid.as_deref(), uid, "{path}");
-            assert_eq!((c.name, c.pod, c.namespace), (None, None, None), "{path}: guessed");
+            assert_eq!(
+                (c.name, c.pod, c.namespace),
+                (None, None, None),
+                "{path}: guessed"
+            );
         }
     }
 
@@ -240,14 +246,27 @@ mod tests {
             ("/system.slice/nginx.service", "nginx.service"),
             ("/system.slice/docker.service", "docker.service"),
             ("/system.slice/containerd.service", "containerd.service"),
-            ("/user.slice/user-1000.slice/session-3.scope", "session-3.scope"),
-            ("/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service", "foo.service"),
-            ("/system.slice/system-getty.slice/getty@tty1.service", "getty@tty1.service"),
+            (
+                "/user.slice/user-1000.slice/session-3.scope",
+                "session-3.scope",
+            ),
+            (
+                "/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service",
+                "foo.service",
+            ),
+            (
+                "/system.slice/system-getty.slice/getty@tty1.service",
+                "getty@tty1.service",
+            ),
             ("/machine.slice/machine-web.scope", "machine-web.scope"),
         ] {
             let c = parse(path).unwrap_or_else(|| panic!("{path}: no unit"));
             assert_eq!(c.runtime, Runtime::Systemd, "{path}");
-            assert_eq!((c.id.as_str(), c.name.as_deref()), (unit, Some(unit)), "{path}");
+            assert_eq!(
+                (c.id.as_str(), c.name.as_deref()),
+                (unit, Some(unit)),
+                "{path}"
+            );
         }
     }
 
@@ -283,11 +302,16 @@ mod tests {
     #[test]
     fn pod_uid_of_pod_level_cgroups() {
         assert_eq!(
-            pod_uid(&format!("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod{UID_}.slice"))
-                .as_deref(),
+            pod_uid(&format!(
+                "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod{UID_}.slice"
+            ))
+            .as_deref(),
             Some(UID)
         );
-        assert_eq!(pod_uid(&format!("/kubepods/pod{UID}")).as_deref(), Some(UID));
+        assert_eq!(
+            pod_uid(&format!("/kubepods/pod{UID}")).as_deref(),
+            Some(UID)
+        );
         assert_eq!(pod_uid("/kubepods.slice/kubepods-podnothex.slice"), None);
         assert_eq!(pod_uid("/system.slice/pod.service"), None);
     }

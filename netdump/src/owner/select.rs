@@ -37,7 +37,11 @@ impl Selector {
     pub fn container(value: &str) -> Result<Selector, Error> {
         check("--container", value)?;
         if value.contains('/') {
-            return Err(bad("--container", value, "a container id or name has no `/`"));
+            return Err(bad(
+                "--container",
+                value,
+                "a container id or name has no `/`",
+            ));
         }
         Ok(Selector::Container(value.to_owned()))
     }
@@ -69,7 +73,10 @@ impl fmt::Display for Selector {
                 namespace: Some(ns),
                 name,
             } => write!(f, "--pod {ns}/{name}"),
-            Selector::Pod { namespace: None, name } => write!(f, "--pod {name}"),
+            Selector::Pod {
+                namespace: None,
+                name,
+            } => write!(f, "--pod {name}"),
         }
     }
 }
@@ -137,7 +144,11 @@ fn named_containers(shared: &Shared, all: &[(u64, String)]) -> Vec<(String, Cont
 fn containers(shared: &Shared, all: &[(u64, String)], q: &str) -> Result<Vec<String>, Error> {
     let found = named_containers(shared, all);
     let paths = |keep: &dyn Fn(&Container) -> bool| -> Vec<String> {
-        found.iter().filter(|(_, c)| keep(c)).map(|(p, _)| p.clone()).collect()
+        found
+            .iter()
+            .filter(|(_, c)| keep(c))
+            .map(|(p, _)| p.clone())
+            .collect()
     };
     let by_id = paths(&|c| c.id == q);
     if !by_id.is_empty() {
@@ -157,7 +168,11 @@ fn containers(shared: &Shared, all: &[(u64, String)], q: &str) -> Result<Vec<Str
         1 => Ok(paths(&|c| c.id.starts_with(q))),
         _ => Err(Error::Ambiguous {
             prefix: q.to_owned(),
-            ids: ids.iter().map(|id| &id[..id.len().min(12)]).collect::<Vec<_>>().join(", "),
+            ids: ids
+                .iter()
+                .map(|id| &id[..id.len().min(12)])
+                .collect::<Vec<_>>()
+                .join(", "),
         }),
     }
 }
@@ -172,13 +187,19 @@ fn pods(
 ) -> Result<Vec<String>, Error> {
     let matched: Vec<(String, Container)> = named_containers(shared, all)
         .into_iter()
-        .filter(|(_, c)| c.pod.as_deref() == Some(name) && namespace.is_none_or(|ns| c.namespace.as_deref() == Some(ns)))
+        .filter(|(_, c)| {
+            c.pod.as_deref() == Some(name)
+                && namespace.is_none_or(|ns| c.namespace.as_deref() == Some(ns))
+        })
         .collect();
     if matched.is_empty() {
         let shown = namespace.map_or(name.to_owned(), |ns| format!("{ns}/{name}"));
         return Err(Error::NoPod(shown));
     }
-    let uids: BTreeSet<&str> = matched.iter().filter_map(|(_, c)| c.pod_uid.as_deref()).collect();
+    let uids: BTreeSet<&str> = matched
+        .iter()
+        .filter_map(|(_, c)| c.pod_uid.as_deref())
+        .collect();
     let mut tops: Vec<String> = matched.iter().map(|(p, _)| p.clone()).collect();
     // The pod's own cgroup: the shallowest path whose pod UID is one of these.
     for (_, p) in all {
@@ -195,8 +216,14 @@ mod tests {
 
     #[test]
     fn parse_selectors() {
-        assert_eq!(Selector::cgroup("/system.slice/a.service").unwrap(), Selector::Cgroup("/system.slice/a.service".into()));
-        assert_eq!(Selector::container("web").unwrap(), Selector::Container("web".into()));
+        assert_eq!(
+            Selector::cgroup("/system.slice/a.service").unwrap(),
+            Selector::Cgroup("/system.slice/a.service".into())
+        );
+        assert_eq!(
+            Selector::container("web").unwrap(),
+            Selector::Container("web".into())
+        );
         assert_eq!(
             Selector::pod("shop/web-7d9").unwrap(),
             Selector::Pod {
@@ -213,15 +240,36 @@ mod tests {
         );
         for (r, want) in [
             (Selector::cgroup(""), "--cgroup \"\": empty"),
-            (Selector::cgroup("/a/../b"), "--cgroup \"/a/../b\": a cgroup path cannot contain `..`"),
-            (Selector::container("a/b"), "--container \"a/b\": a container id or name has no `/`"),
-            (Selector::container("a b"), "--container \"a b\": no spaces or control characters"),
-            (Selector::pod("/web"), "--pod \"/web\": write NAME or NAMESPACE/NAME"),
-            (Selector::pod("ns/"), "--pod \"ns/\": write NAME or NAMESPACE/NAME"),
-            (Selector::pod("a/b/c"), "--pod \"a/b/c\": write NAME or NAMESPACE/NAME"),
+            (
+                Selector::cgroup("/a/../b"),
+                "--cgroup \"/a/../b\": a cgroup path cannot contain `..`",
+            ),
+            (
+                Selector::container("a/b"),
+                "--container \"a/b\": a container id or name has no `/`",
+            ),
+            (
+                Selector::container("a b"),
+                "--container \"a b\": no spaces or control characters",
+            ),
+            (
+                Selector::pod("/web"),
+                "--pod \"/web\": write NAME or NAMESPACE/NAME",
+            ),
+            (
+                Selector::pod("ns/"),
+                "--pod \"ns/\": write NAME or NAMESPACE/NAME",
+            ),
+            (
+                Selector::pod("a/b/c"),
+                "--pod \"a/b/c\": write NAME or NAMESPACE/NAME",
+            ),
         ] {
             assert_eq!(r.unwrap_err().to_string(), want);
         }
-        assert_eq!(Selector::pod("shop/web").unwrap().to_string(), "--pod shop/web");
+        assert_eq!(
+            Selector::pod("shop/web").unwrap().to_string(),
+            "--pod shop/web"
+        );
     }
 }

@@ -43,7 +43,10 @@ impl Default for StateDirs {
     fn default() -> StateDirs {
         StateDirs {
             containerd: "/run/containerd".into(),
-            storage: vec!["/run/containers/storage".into(), "/var/lib/containers/storage".into()],
+            storage: vec![
+                "/run/containers/storage".into(),
+                "/var/lib/containers/storage".into(),
+            ],
         }
     }
 }
@@ -67,7 +70,10 @@ impl StateDirs {
             .storage
             .iter()
             .flat_map(|root| subdirs(root))
-            .filter(|d| d.file_name().is_some_and(|n| n.to_string_lossy().ends_with("-containers")))
+            .filter(|d| {
+                d.file_name()
+                    .is_some_and(|n| n.to_string_lossy().ends_with("-containers"))
+            })
             .map(|d| d.join(id).join("userdata/config.json"));
         let containerd = subdirs(&self.containerd.join(CONTAINERD_TASKS))
             .into_iter()
@@ -90,11 +96,16 @@ impl StateDirs {
                 if tasks.len() >= MAX_TASKS {
                     return tasks;
                 }
-                let (Some(id), Some(config)) = (file_name(&task_dir), read_config(&task_dir.join("config.json")))
-                else {
+                let (Some(id), Some(config)) = (
+                    file_name(&task_dir),
+                    read_config(&task_dir.join("config.json")),
+                ) else {
                     continue;
                 };
-                if let Some(cgroup) = config.pointer("/linux/cgroupsPath").and_then(|c| c.as_str()) {
+                if let Some(cgroup) = config
+                    .pointer("/linux/cgroupsPath")
+                    .and_then(|c| c.as_str())
+                {
                     tasks.push(Task {
                         namespace: namespace.clone(),
                         id,
@@ -134,16 +145,25 @@ pub fn names_from(config: &serde_json::Value) -> Names {
     let get = |keys: &[&str]| {
         keys.iter().find_map(|k| {
             config
-                .pointer(&format!("/annotations/{}", k.replace('~', "~0").replace('/', "~1")))
+                .pointer(&format!(
+                    "/annotations/{}",
+                    k.replace('~', "~0").replace('/', "~1")
+                ))
                 .and_then(|v| v.as_str())
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         })
     };
     Names {
-        name: get(&["io.kubernetes.cri.container-name", "io.kubernetes.container.name"]),
+        name: get(&[
+            "io.kubernetes.cri.container-name",
+            "io.kubernetes.container.name",
+        ]),
         pod: get(&["io.kubernetes.cri.sandbox-name", "io.kubernetes.pod.name"]),
-        namespace: get(&["io.kubernetes.cri.sandbox-namespace", "io.kubernetes.pod.namespace"]),
+        namespace: get(&[
+            "io.kubernetes.cri.sandbox-namespace",
+            "io.kubernetes.pod.namespace",
+        ]),
         pod_uid: get(&["io.kubernetes.cri.sandbox-uid", "io.kubernetes.pod.uid"]),
     }
 }
@@ -177,7 +197,11 @@ mod tests {
         .unwrap();
         let ctr = root.join("io.containerd.runtime.v2.task/default/plain");
         fs::create_dir_all(&ctr).unwrap();
-        fs::write(ctr.join("config.json"), r#"{"linux":{"cgroupsPath":"/default/plain"}}"#).unwrap();
+        fs::write(
+            ctr.join("config.json"),
+            r#"{"linux":{"cgroupsPath":"/default/plain"}}"#,
+        )
+        .unwrap();
         assert_eq!(
             dirs.names("abc"),
             Some(Names {
@@ -193,7 +217,10 @@ mod tests {
         let mut tasks = dirs.containerd_tasks();
         tasks.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(tasks.len(), 2);
-        assert_eq!((tasks[1].namespace.as_str(), tasks[1].cgroup.as_str()), ("default", "/default/plain"));
+        assert_eq!(
+            (tasks[1].namespace.as_str(), tasks[1].cgroup.as_str()),
+            ("default", "/default/plain")
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 
@@ -212,7 +239,10 @@ mod tests {
         )
         .unwrap();
         let n = dirs.names("c1").unwrap();
-        assert_eq!((n.name.as_deref(), n.pod.as_deref(), n.namespace.as_deref()), (Some("c"), Some("p"), Some("ns")));
+        assert_eq!(
+            (n.name.as_deref(), n.pod.as_deref(), n.namespace.as_deref()),
+            (Some("c"), Some("p"), Some("ns"))
+        );
         fs::write(d.join("config.json"), "{not json").unwrap();
         assert_eq!(dirs.names("c1"), None);
         fs::remove_dir_all(&root).unwrap();
