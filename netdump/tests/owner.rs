@@ -580,6 +580,7 @@ impl Podman {
             assert!(
                 Command::new("sh")
                     .args(["-c", &format!("command -v {tool}")])
+                    .stdout(Stdio::null())
                     .status()
                     .unwrap()
                     .success(),

@@ -509,3 +509,56 @@ fn merge(c: &mut Container, n: Names) {
         c.pod_uid = n.pod_uid;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_can_be_shared_across_threads() {
+        fn shared<T: Send + Sync + Clone>() {}
+        shared::<Owners>();
+        fn sendable<T: Send + Sync>() {}
+        sendable::<Arc<CgroupInfo>>();
+    }
+
+    #[test]
+    fn labels_to_names() {
+        let i = engine::Inspect {
+            id: "x".into(),
+            name: Some("web".into()),
+            labels: [
+                ("io.kubernetes.pod.name", "p"),
+                ("io.kubernetes.pod.namespace", ""),
+                ("io.kubernetes.pod.uid", "u"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        };
+        let n = names_from_labels(i);
+        assert_eq!(
+            (
+                n.name.as_deref(),
+                n.pod.as_deref(),
+                n.namespace,
+                n.pod_uid.as_deref()
+            ),
+            (Some("web"), Some("p"), None, Some("u")),
+            "an empty label is no name"
+        );
+        let mut c = path::parse("/kubepods/pod6e25f2b7c0c7a8a5d1e8f0bd3c1c9c3f/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef").unwrap();
+        merge(
+            &mut c,
+            Names {
+                pod_uid: Some("other".into()),
+                ..Names::default()
+            },
+        );
+        assert_eq!(
+            c.pod_uid.as_deref(),
+            Some("6e25f2b7c0c7a8a5d1e8f0bd3c1c9c3f"),
+            "the path's UID stays"
+        );
+    }
+}
