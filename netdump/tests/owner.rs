@@ -785,6 +785,8 @@ fn a_real_podman_container_and_its_pod() {
     .unwrap();
     let dir = v2_cgroup_of(&pid, owners.root());
     let cgroup_id = ino(&dir);
+    // The id BPF programs see (the kernfs node id, from the file handle) is the inode number.
+    assert_eq!(netdump::sys::cgroup::id_of(&dir).unwrap(), cgroup_id);
     assert_eq!(
         dir.file_name().unwrap().to_str().unwrap(),
         format!("libpod-{id}")
