@@ -847,6 +847,33 @@ fn a_real_podman_container_and_its_pod() {
         }
     );
 
+    // A container started after the walks: the kernel's count of cgroups changed, so the
+    // next unknown id walks again at once.
+    let late_name = format!("{name}-late");
+    let late_id = podman.start(&late_name, &[]);
+    let late_pid = podman.run(&["inspect", "--format", "{{.State.Pid}}", &late_name]);
+    let late_cgroup = ino(&v2_cgroup_of(&late_pid, owners.root()));
+    let start = Instant::now();
+    let late = loop {
+        if let Some(i) = other
+            .cgroup(late_cgroup)
+            .filter(|i| i.container.as_ref().is_some_and(|c| c.name.is_some()))
+        {
+            break i;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the late container was never found"
+        );
+        thread::sleep(Duration::from_millis(10));
+    };
+    let c = late.container.as_ref().unwrap();
+    assert_eq!(
+        (c.id.as_str(), c.name.as_deref(), &c.pod),
+        (late_id.as_str(), Some(late_name.as_str()), &None)
+    );
+    eprintln!("late container named after {:?}", start.elapsed());
+
     // Without the socket: the id, no names.
     let bare = Owners::new(OwnerOptions {
         engine_sockets: vec![],

@@ -66,6 +66,16 @@ impl Hierarchy {
         ids
     }
 
+    /// How many cgroups live below the root (`nr_descendants` in its cgroup.stat, kept by
+    /// the kernel): unchanged since a walk, the walk most likely still holds. None where the
+    /// file cannot be read.
+    pub fn descendants(&self) -> Option<u64> {
+        let stat = fs::read_to_string(self.root.join("cgroup.stat")).ok()?;
+        stat.lines()
+            .find_map(|l| l.strip_prefix("nr_descendants "))
+            .and_then(|n| n.trim().parse().ok())
+    }
+
     /// The hierarchy path a user wrote (`/system.slice/x.service`, `system.slice`, or the
     /// directory under the mount point, `/sys/fs/cgroup/unified/system.slice`), normalised to
     /// the form [`walk`](Self::walk) gives; None for `..` or a directory outside the mount.
@@ -121,6 +131,21 @@ mod tests {
         );
         fs::remove_dir_all(&tmp).unwrap();
         assert!(Hierarchy::new(tmp).walk().is_empty());
+    }
+
+    #[test]
+    fn descendants_from_cgroup_stat() {
+        let tmp = std::env::temp_dir().join(format!("netdump-owner-stat-{}", std::process::id()));
+        fs::create_dir_all(&tmp).unwrap();
+        let h = Hierarchy::new(tmp.clone());
+        assert_eq!(h.descendants(), None);
+        fs::write(
+            tmp.join("cgroup.stat"),
+            "nr_descendants 42\nnr_dying_descendants 3\n",
+        )
+        .unwrap();
+        assert_eq!(h.descendants(), Some(42));
+        fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]
