@@ -338,6 +338,38 @@ fn a_silent_daemon_costs_the_timeout_and_the_id_still_shows() {
 }
 
 #[test]
+fn a_failed_daemon_is_asked_again_an_unknowing_one_is_not() {
+    let dir = TmpDir::new("owner-retry");
+    let root = tree(&dir);
+    let retry = Duration::from_millis(400);
+    let ask = |daemon: &FakeEngine, id: u64| {
+        let opts = OwnerOptions {
+            api_timeout: Duration::from_millis(100),
+            retry_after: retry,
+            ..options(&root, vec![daemon.socket.clone()], no_state(&dir))
+        };
+        let owners = Owners::new(opts).unwrap();
+        let mut counts = Vec::new();
+        for _ in 0..2 {
+            owners.cgroup_blocking(id).unwrap();
+            owners.cgroup_blocking(id).unwrap();
+            counts.push(daemon.requests());
+            thread::sleep(retry + Duration::from_millis(100));
+        }
+        counts
+    };
+    let podman = ino(&root.join(format!("libpod_parent/libpod-{ID}")));
+    let silent = FakeEngine::start(dir.join("silent.sock"), Daemon::Silent, HashMap::new());
+    assert_eq!(
+        ask(&silent, podman),
+        vec![1, 2],
+        "a timeout is retried, not at once"
+    );
+    let unknowing = FakeEngine::start(dir.join("empty.sock"), Daemon::Answers, HashMap::new());
+    assert_eq!(ask(&unknowing, podman), vec![1, 1], "a 404 is final");
+}
+
+#[test]
 fn without_a_runtime_the_id_and_pod_uid_show_and_nothing_is_guessed() {
     let dir = TmpDir::new("owner-none");
     let root = tree(&dir);

@@ -171,8 +171,8 @@ pub struct OwnerOptions {
     pub state: StateDirs,
     /// How long one question to a runtime may take.
     pub api_timeout: Duration,
-    /// A container whose names could not be had, or an id not in the hierarchy, is looked
-    /// up again after this long.
+    /// A container whose runtime failed to answer (timed out, refused) is asked again
+    /// after this long; one that no runtime knows is not.
     pub retry_after: Duration,
 }
 
@@ -304,10 +304,13 @@ struct Entry {
     at: Instant,
 }
 
-/// A runtime's answer for one container (None: nobody knew it), and when it was asked.
+/// A runtime's answer for one container (None: nobody knew it, or a daemon failed), and
+/// when it was asked.
 #[derive(Debug)]
 struct NamesEntry {
     names: Option<Names>,
+    /// Nobody knew it, and nobody failed to answer: not asked again.
+    settled: bool,
     at: Instant,
 }
 
@@ -458,11 +461,12 @@ impl Shared {
         if let Some(e) = lock(&self.names).get(&c.id) {
             match &e.names {
                 Some(n) => return (n.clone(), true),
+                None if e.settled => return (Names::default(), true),
                 None if e.at.elapsed() < self.opts.retry_after => return (Names::default(), false),
                 None => {}
             }
         }
-        let found = self.ask_runtime(c);
+        let (found, failed) = self.ask_runtime(c);
         let mut names = lock(&self.names);
         if names.len() >= CACHE_MAX {
             names.clear();
@@ -471,15 +475,19 @@ impl Shared {
             c.id.clone(),
             NamesEntry {
                 names: found.clone(),
+                settled: !failed,
                 at: Instant::now(),
             },
         );
-        let complete = found.is_some();
+        let complete = found.is_some() || !failed;
         (found.unwrap_or_default(), complete)
     }
 
-    /// Asks the Engine API sockets that exist, then the runtimes' state files.
-    fn ask_runtime(&self, c: &Container) -> Option<Names> {
+    /// Asks the Engine API sockets that exist, then the runtimes' state files; and whether
+    /// a daemon failed to answer (worth asking again), as opposed to none knowing the
+    /// container (a runtime knows its containers before it makes their cgroups).
+    fn ask_runtime(&self, c: &Container) -> (Option<Names>, bool) {
+        let mut failed = false;
         if c.runtime.has_engine_api() {
             let mut asked = HashSet::new();
             for socket in &self.opts.engine_sockets {
@@ -491,13 +499,16 @@ impl Shared {
                     continue;
                 }
                 match engine::inspect(&real, &c.id, self.opts.api_timeout) {
-                    Ok(Some(i)) => return Some(names_from_labels(i)),
+                    Ok(Some(i)) => return (Some(names_from_labels(i)), false),
                     Ok(None) => {}
-                    Err(e) => log::debug!("container {}: {}: {e}", c.id, real.display()),
+                    Err(e) => {
+                        log::debug!("container {}: {}: {e}", c.id, real.display());
+                        failed = true;
+                    }
                 }
             }
         }
-        self.opts.state.names(&c.id)
+        (self.opts.state.names(&c.id), failed)
     }
 }
 
