@@ -46,6 +46,7 @@ fuzz_target!(|data: &[u8]| {
         let pkt = Packet {
             ts: Timestamp { sec: 1, nsec: 2 },
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,

@@ -71,7 +71,12 @@ pub const DATA_CLASSES: [u32; 9] = [64, 128, 256, 512, 1024, 1536, 2048, 4096, M
 pub struct SampleHeader {
     /// `bpf_ktime_get_ns()`: CLOCK_MONOTONIC nanoseconds.
     pub ts_ns: u64,
-    /// The interface the packet crossed.
+    /// The network namespace of the interface the packet crossed, as its cookie
+    /// (`net->net_cookie`, what `SO_NETNS_COOKIE` reports); 0 when the capture runs in one
+    /// namespace and does not ask (interface indexes repeat across namespaces: every one
+    /// has `lo` = 1).
+    pub netns: u64,
+    /// The interface the packet crossed (an index of its namespace).
     pub ifindex: u32,
     /// `skb->len`: the packet's length on the wire (less an offloaded VLAN tag).
     pub orig_len: u32,
@@ -94,7 +99,7 @@ pub struct SampleHeader {
     pub _pad: [u8; 2],
 }
 
-const _: () = assert!(core::mem::size_of::<SampleHeader>() == 32);
+const _: () = assert!(core::mem::size_of::<SampleHeader>() == 40);
 
 /// How a dropped packet's bytes start, in [`DropInfo::link`]: the kernel copies the frame
 /// from its MAC header when the device is Ethernet-like and the header is there, else from
@@ -108,7 +113,7 @@ pub mod drop_link {
 
 /// What a [`hook::DROP`] sample carries between its [`SampleHeader`] and the packet bytes.
 ///
-/// A separate record keeps the 32-byte header of the TC and socket hooks as it was: their
+/// A separate record keeps the header of the TC and socket hooks as it is: their
 /// records, and the code that reads them, are unchanged.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -157,7 +162,11 @@ pub struct DropScratch {
 
 const _: () = assert!(
     core::mem::size_of::<DropScratch>()
-        == 48 + DROP_WINDOW_MAX as usize + 24 + SKB_READ_MAX as usize
+        == core::mem::size_of::<SampleHeader>()
+            + 16
+            + DROP_WINDOW_MAX as usize
+            + 24
+            + SKB_READ_MAX as usize
 );
 
 /// Offsets in [`DropScratch`] that the translated filter reads.
@@ -269,6 +278,63 @@ const _: () = assert!(core::mem::size_of::<CpuCounters>() == 64);
 /// to the possible CPUs at load).
 pub const MAX_CPUS: u32 = 1024;
 
+/// Which interface a per-interface counter slot belongs to: the `IFACE_SLOT` map's key.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IfaceKey {
+    /// As [`SampleHeader::netns`]: the namespace cookie, or 0 in a one-namespace capture.
+    pub netns: u64,
+    pub ifindex: u32,
+    pub _pad: u32,
+}
+
+const _: () = assert!(core::mem::size_of::<IfaceKey>() == 16);
+
+/// One interface's counters on one CPU (an entry of the `IFACE_COUNTERS` array): what the
+/// exit lines and `--stats` report per interface when a capture has several.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IfaceCounters {
+    /// As [`Counters::matched`].
+    pub matched: u64,
+    /// As [`Counters::captured`].
+    pub captured: u64,
+    /// As [`Counters::dropped`].
+    pub dropped: u64,
+    pub _pad: u64,
+}
+
+const _: () = assert!(core::mem::size_of::<IfaceCounters>() == 32);
+
+impl IfaceCounters {
+    /// Adds `other` field by field.
+    pub fn add(&mut self, other: &IfaceCounters) {
+        self.matched += other.matched;
+        self.captured += other.captured;
+        self.dropped += other.dropped;
+    }
+
+    /// `self` less `base` (a slot's counts since it was given to its interface).
+    pub fn since(&self, base: &IfaceCounters) -> IfaceCounters {
+        IfaceCounters {
+            matched: self.matched.wrapping_sub(base.matched),
+            captured: self.captured.wrapping_sub(base.captured),
+            dropped: self.dropped.wrapping_sub(base.dropped),
+            _pad: 0,
+        }
+    }
+}
+
+/// Interfaces counted one by one at a time. `IFACE_COUNTERS` holds this many slots per CPU
+/// (CPU-major, so one CPU's slots share its cache lines); slots of deleted interfaces are
+/// given to new ones.
+pub const IFACE_SLOTS: u32 = 256;
+
+/// Interface indexes below this find their slot in `IFACE_SLOT_BY_INDEX` (an array lookup
+/// the verifier inlines) when the capture runs in one namespace; others, and every
+/// interface with `--netns all`, in the `IFACE_SLOT` hash.
+pub const IFACE_INDEXES: u32 = 1 << 16;
+
 /// Per-CPU state of the production-safety knobs (sampling, rate limit).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -350,6 +416,24 @@ pub mod names {
     pub const RATE_BURST_NS: &str = "RATE_BURST_NS";
     /// `-s headers`: copy only the L2-L4 headers, a `u8` global.
     pub const HEADERS_ONLY: &str = "HEADERS_ONLY";
+    /// Non-zero: samples carry their interface's namespace cookie, a `u8` global.
+    pub const NETNS_TAG: &str = "NETNS_TAG";
+    /// Byte offsets the namespace cookie is read through (`skb->dev`, `dev->nd_net.net`,
+    /// `net->net_cookie`), `u32` globals taken from the running kernel's BTF.
+    pub const SKB_DEV_OFFSET: &str = "SKB_DEV_OFFSET";
+    pub const DEV_NET_OFFSET: &str = "DEV_NET_OFFSET";
+    pub const NET_COOKIE_OFFSET: &str = "NET_COOKIE_OFFSET";
+    /// Non-zero: count matched, captured and dropped packets per interface, a `u8` global.
+    pub const IFACE_STATS: &str = "IFACE_STATS";
+    /// BPF_MAP_TYPE_HASH from [`IfaceKey`](super::IfaceKey) to a slot of `IFACE_COUNTERS`,
+    /// filled by userspace as it attaches.
+    pub const IFACE_SLOT: &str = "IFACE_SLOT";
+    /// BPF_MAP_TYPE_ARRAY of `u32` by ifindex: the slot plus one (0: none), in a capture in
+    /// one namespace.
+    pub const IFACE_SLOT_BY_INDEX: &str = "IFACE_SLOT_BY_INDEX";
+    /// The [`IfaceCounters`](super::IfaceCounters) array: `IFACE_SLOTS` per CPU,
+    /// mmap-able.
+    pub const IFACE_COUNTERS: &str = "IFACE_COUNTERS";
     /// Non-zero when a filter is loaded, a `u8` global.
     pub const FILTER_ON: &str = "FILTER_ON";
     /// Program arrays: translated filters and the emitters they call (see netdump-ebpf).
@@ -376,6 +460,10 @@ mod user {
     unsafe impl aya::Pod for super::Knobs {}
     // SAFETY: as above.
     unsafe impl aya::Pod for super::CpuCounters {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::IfaceKey {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::IfaceCounters {}
     // SAFETY: as above.
     unsafe impl aya::Pod for super::DropLayout {}
 }

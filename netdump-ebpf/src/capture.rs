@@ -7,20 +7,64 @@ use aya_ebpf::{
     bindings::BPF_F_MMAPABLE,
     helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns},
     macros::map,
-    maps::{Array, PerCpuArray},
+    maps::{Array, HashMap, PerCpuArray},
     programs::sk_buff::SkBuff,
     EbpfContext,
 };
 use netdump_common::{
-    sample_flags, Counters, CpuCounters, Knobs, SampleHeader, MAX_CPUS, MAX_SNAPLEN,
+    sample_flags, Counters, CpuCounters, IfaceCounters, IfaceKey, Knobs, SampleHeader,
+    IFACE_INDEXES, IFACE_SLOTS, MAX_CPUS, MAX_SNAPLEN,
 };
 
-use crate::{config, sink::Sink};
+use crate::{config, netns, sink::Sink};
 
 /// One cache-line slot per CPU, mmap-able (BPF_F_MMAPABLE): userspace reads the counters
 /// without bpf(2), also after dropping its capabilities.
 #[map]
 pub static COUNTERS: Array<CpuCounters> = Array::with_max_entries(MAX_CPUS, BPF_F_MMAPABLE);
+
+/// Which `IFACE_COUNTERS` slot counts an interface: written by userspace as it attaches, so
+/// the programs only look up. Interfaces of a one-namespace capture with an index below
+/// `IFACE_INDEXES` are in `IFACE_SLOT_BY_INDEX` instead: an array lookup costs a few
+/// nanoseconds where hashing a key costs tens.
+#[map]
+pub static IFACE_SLOT: HashMap<IfaceKey, u32> = HashMap::with_max_entries(IFACE_SLOTS, 0);
+
+/// Slot plus one by ifindex (0: not counted); sized by userspace at load.
+#[map]
+pub static IFACE_SLOT_BY_INDEX: Array<u32> = Array::with_max_entries(IFACE_INDEXES, 0);
+
+/// Per-interface counters: `IFACE_SLOTS` slots for each CPU, CPU-major; sized by userspace at
+/// load (one entry when per-interface counts are off). Mmap-able, as `COUNTERS`.
+#[map]
+pub static IFACE_COUNTERS: Array<IfaceCounters> = Array::with_max_entries(1, BPF_F_MMAPABLE);
+
+/// This CPU's counters of interface `ifindex` in namespace `netns`, when per-interface counts
+/// are on and userspace gave the interface a slot.
+#[inline(always)]
+fn iface_counters(netns: u64, ifindex: u32) -> Option<&'static mut IfaceCounters> {
+    if config::IFACE_STATS.load() == 0 {
+        return None;
+    }
+    let slot = match IFACE_SLOT_BY_INDEX.get(ifindex) {
+        Some(v) if netns == 0 => v.checked_sub(1)?,
+        _ => {
+            let key = IfaceKey {
+                netns,
+                ifindex,
+                _pad: 0,
+            };
+            // SAFETY: the value is a plain u32 copied out at once; userspace may delete the
+            // entry later, which only ends this interface's counting.
+            unsafe { IFACE_SLOT.get(key) }.copied()?
+        }
+    };
+    // SAFETY: a helper with no arguments.
+    let cpu = unsafe { bpf_get_smp_processor_id() };
+    let c = IFACE_COUNTERS.get_ptr_mut(cpu.wrapping_mul(IFACE_SLOTS).wrapping_add(slot))?;
+    // SAFETY: this CPU's entry for the slot, as for `counters()`.
+    Some(unsafe { &mut *c })
+}
 
 #[map]
 pub static KNOBS: PerCpuArray<Knobs> = PerCpuArray::with_max_entries(1, 0);
@@ -168,13 +212,6 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
     let Some(counters) = counters() else {
         return;
     };
-    counters.matched += 1;
-    // SAFETY: a helper with no arguments.
-    let now = unsafe { bpf_ktime_get_ns() };
-    if !admit(counters, now) {
-        return;
-    }
-
     // SAFETY: the context pointer the kernel passed in; these fields are readable from
     // both sched_cls and socket_filter programs.
     let (len, protocol, vlan_present, vlan_tci, vlan_proto, ifindex, pkt_type) = unsafe {
@@ -189,6 +226,22 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
             s.pkt_type,
         )
     };
+    let netns = if config::NETNS_TAG.load() != 0 {
+        netns::cookie(skb)
+    } else {
+        0
+    };
+    let mut per_iface = iface_counters(netns, ifindex);
+    counters.matched += 1;
+    if let Some(c) = per_iface.as_mut() {
+        c.matched += 1;
+    }
+    // SAFETY: a helper with no arguments.
+    let now = unsafe { bpf_ktime_get_ns() };
+    if !admit(counters, now) {
+        return;
+    }
+
     let mut snaplen = config::SNAPLEN.load() as u64;
     if config::HEADERS_ONLY.load() != 0 {
         snaplen = header_len(skb);
@@ -201,6 +254,7 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
 
     let header = SampleHeader {
         ts_ns: now,
+        netns,
         ifindex,
         orig_len: len,
         cap_len: cap as u32,
@@ -233,7 +287,13 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
 
     if S::emit(ctx, skb.skb, &header, cap) {
         counters.captured += 1;
+        if let Some(c) = per_iface {
+            c.captured += 1;
+        }
     } else {
         counters.dropped += 1;
+        if let Some(c) = per_iface {
+            c.dropped += 1;
+        }
     }
 }

@@ -42,3 +42,23 @@ pub static RATE_BURST_NS: Global<u64> = Global::new(0);
 /// `-s headers`: copy the packet's L2-L4 headers only.
 #[unsafe(no_mangle)]
 pub static HEADERS_ONLY: Global<u8> = Global::new(0);
+
+/// Non-zero: each sample carries the namespace cookie of its interface (`--netns all`).
+#[unsafe(no_mangle)]
+pub static NETNS_TAG: Global<u8> = Global::new(0);
+
+/// `offsetof(struct sk_buff, dev)` in the running kernel (from its BTF).
+#[unsafe(no_mangle)]
+pub static SKB_DEV_OFFSET: Global<u32> = Global::new(0);
+
+/// `offsetof(struct net_device, nd_net)` (whose first member is the `struct net *`).
+#[unsafe(no_mangle)]
+pub static DEV_NET_OFFSET: Global<u32> = Global::new(0);
+
+/// `offsetof(struct net, net_cookie)`.
+#[unsafe(no_mangle)]
+pub static NET_COOKIE_OFFSET: Global<u32> = Global::new(0);
+
+/// Non-zero: count packets per interface as well (a capture on several interfaces).
+#[unsafe(no_mangle)]
+pub static IFACE_STATS: Global<u8> = Global::new(0);

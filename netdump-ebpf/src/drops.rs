@@ -285,6 +285,8 @@ pub fn enter<S: Sink>(ctx: &RawTracePointContext) {
     s.header = SampleHeader {
         // Stamped when the drop is emitted: a drop the filter rejects needs no clock.
         ts_ns: 0,
+        // Drops are reported in one namespace's terms (--drops is refused with --netns).
+        netns: 0,
         ifindex,
         orig_len: orig as u32,
         cap_len: 0,

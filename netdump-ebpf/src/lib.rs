@@ -12,6 +12,7 @@ pub mod config;
 pub mod drops;
 pub mod filter;
 pub mod helpers;
+pub mod netns;
 pub mod sink;
 
 /// Defines the programs of one object over the sink type `$sink`: five entry points (one per

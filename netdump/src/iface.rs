@@ -12,6 +12,8 @@ pub struct Interface {
     pub name: String,
     pub index: u32,
     pub flags: u32,
+    /// Its ARPHRD type (1 Ethernet, 772 loopback, 65534 none...), if it could be read.
+    pub hatype: Option<u16>,
 }
 
 impl Interface {
@@ -69,6 +71,37 @@ impl Selection {
     /// Interfaces created while capturing are attached too.
     pub fn is_dynamic(&self) -> bool {
         matches!(self, Selection::Any | Selection::Match { .. })
+    }
+
+    /// Whether interface `name` belongs to the selection in a capture of every namespace,
+    /// where names and patterns apply in each namespace and no `-i` means any.
+    pub fn wants_everywhere(&self, name: &str) -> bool {
+        match self {
+            Selection::Default | Selection::Any => true,
+            Selection::Named(names) => names.iter().any(|n| n == name),
+            Selection::Match { .. } => self.wants(name),
+        }
+    }
+
+    /// What `-i` asked for, as a message names it: `'veth*', 'eth0'`.
+    pub fn describe(&self) -> String {
+        let quoted = |v: Vec<&str>| {
+            v.iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Selection::Default | Selection::Any => "any".to_string(),
+            Selection::Named(n) => quoted(n.iter().map(String::as_str).collect()),
+            Selection::Match { names, patterns } => quoted(
+                names
+                    .iter()
+                    .map(String::as_str)
+                    .chain(patterns.iter().map(Pattern::source))
+                    .collect(),
+            ),
+        }
     }
 
     /// Whether an interface called `name` belongs to a dynamic selection.
@@ -217,12 +250,13 @@ pub enum IfaceError {
     NoDefault,
 }
 
-/// Every interface of this namespace, by index.
+/// Every interface of the calling thread's namespace, by index, with its hardware type.
 pub fn list() -> Result<Vec<Interface>, IfaceError> {
     let mut out: Vec<Interface> = sys::iface::links()
         .map_err(IfaceError::List)?
         .into_iter()
         .map(|l| Interface {
+            hatype: sys::iface::hw_type(&l.name),
             name: l.name,
             index: l.index,
             flags: l.flags,

@@ -1,7 +1,7 @@
 //! netdump's userspace: a tcpdump for production Linux hosts, capturing with eBPF.
 //!
 //! The data's path, one folder per stage: [`cli`] (flags → each stage's options) →
-//! [`iface`] / [`privilege`] → [`kernel`] (load, attach, counters; [`drops`] for what the kernel
+//! [`netns`] / [`iface`] / [`privilege`] → [`kernel`] (load, attach, counters; [`drops`] for what the kernel
 //! offers `--drops`) → [`ring`] (ring or perf
 //! buffer → records → [`packet::Packet`]) → [`filter`] (only for `-r`; live filters run in
 //! the kernel) → [`output`] → [`print`](mod@print) (tcpdump's text, JSON) and [`savefile`] (pcap,
@@ -15,6 +15,7 @@ pub mod filter;
 pub mod iface;
 pub mod kernel;
 pub mod names;
+pub mod netns;
 pub mod output;
 pub mod owner;
 pub mod packet;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{error::ErrorKind, Parser as _};
 use netdump::{
     cli::{Args, Command},
-    iface, run,
+    run,
 };
 
 fn main() -> ExitCode {
@@ -21,18 +21,8 @@ fn main() -> ExitCode {
         }
     };
     match command {
-        Command::ListInterfaces => match iface::list() {
-            Ok(list) => {
-                let mut text: String = list
-                    .iter()
-                    .enumerate()
-                    .map(|(n, i)| format!("{}.{} {}\n", n + 1, i.name, i.describe()))
-                    .collect();
-                // As libpcap lists it.
-                text.push_str(&format!(
-                    "{}.any (Pseudo-device that captures on all interfaces) [Up, Running]\n",
-                    list.len() + 1
-                ));
+        Command::ListInterfaces(netns) => match run::list_interfaces(&netns) {
+            Ok(text) => {
                 let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
                 ExitCode::SUCCESS
             }

@@ -92,12 +92,32 @@ impl std::fmt::Display for Dropped<'_> {
     }
 }
 
+/// The network namespace a live packet's interface lives in: its inode (what
+/// `/proc/PID/ns/net` links to) and its `ip netns` name, if it has one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Netns {
+    pub inode: u64,
+    pub name: Option<String>,
+}
+
+impl Netns {
+    /// Its `ip netns` name, or else its inode.
+    pub fn label(&self) -> std::borrow::Cow<'_, str> {
+        match &self.name {
+            Some(n) => n.as_str().into(),
+            None => self.inode.to_string().into(),
+        }
+    }
+}
+
 /// One packet: the frame as it was on the wire (an offloaded VLAN tag put back) and its
 /// metadata.
 #[derive(Clone, Copy, Debug)]
 pub struct Packet<'a> {
     pub ts: Timestamp,
     pub ifname: &'a str,
+    /// The namespace of the interface (live captures; `None` for packets read from a file).
+    pub netns: Option<&'a Netns>,
     pub direction: Direction,
     /// `skb->pkt_type`: 0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing.
     pub pkt_type: u8,

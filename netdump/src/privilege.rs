@@ -6,6 +6,7 @@ use crate::sys::process;
 
 const CAP_NET_ADMIN: u32 = 12;
 const CAP_NET_RAW: u32 = 13;
+const CAP_SYS_PTRACE: u32 = 19;
 const CAP_SYS_ADMIN: u32 = 21;
 const CAP_PERFMON: u32 = 38;
 const CAP_BPF: u32 = 39;
@@ -82,6 +83,11 @@ pub enum Keep {
     /// What attaching to interfaces created while capturing needs (`-i any`, patterns):
     /// CAP_NET_ADMIN, CAP_BPF and CAP_NET_RAW (the socket tap).
     Attach,
+    /// A capture in other network namespaces (`--netns`): as `Attach`, plus CAP_SYS_ADMIN to
+    /// enter them (setns: to attach, check or detach there, as no descriptor is kept that
+    /// would keep them alive) and CAP_SYS_PTRACE to read other users' /proc/PID/ns/net
+    /// (finding namespaces with `--netns all`).
+    Namespaces,
 }
 
 /// Switches to `user` (if any), then drops every capability but those `keep` names.
@@ -90,6 +96,13 @@ pub fn drop_privileges(user: Option<&str>, keep: Keep) -> Result<(), DropError> 
         Keep::Nothing => 0,
         Keep::NetAdmin => 1 << CAP_NET_ADMIN,
         Keep::Attach => 1 << CAP_NET_ADMIN | 1 << CAP_BPF | 1 << CAP_NET_RAW,
+        Keep::Namespaces => {
+            1 << CAP_NET_ADMIN
+                | 1 << CAP_BPF
+                | 1 << CAP_NET_RAW
+                | 1 << CAP_SYS_ADMIN
+                | 1 << CAP_SYS_PTRACE
+        }
     };
     if let Some(name) = user {
         let (uid, gid) = lookup_user(name)?;

@@ -100,6 +100,27 @@ fn bad_command_lines_get_one_clear_line() {
             vec!["--tc-attach", "sideways"],
             "invalid value 'sideways' for '--tc-attach <TC_ATTACH>'",
         ),
+        (
+            vec!["--netns", "nd-no-such-ns"],
+            "no network namespace named 'nd-no-such-ns'",
+        ),
+        (
+            vec!["--netns", "/etc/passwd"],
+            "/etc/passwd is not a network namespace",
+        ),
+        (vec!["--netns", "pid:x"], "pid:PID takes a process id"),
+        (
+            vec!["--netns", "all", "-r", "x.pcap"],
+            "--netns applies to live captures, not to -r",
+        ),
+        (
+            vec!["--netns", "all", "-w", "x.pcap"],
+            "--netns all cannot write a pcap file",
+        ),
+        (
+            vec!["--netns", "all", "--hook", "tc,socket"],
+            "--netns all cannot use --hook socket",
+        ),
     ];
     for (args, want) in &cases {
         let (code, err) = run(args);

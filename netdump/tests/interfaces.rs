@@ -11,16 +11,17 @@ use std::{
     io::Write,
     net::UdpSocket,
     os::fd::AsRawFd,
-    process::{Child, Command, Stdio},
-    sync::{
-        atomic::{AtomicU32, Ordering},
-        Arc, Mutex,
-    },
+    process::Command,
+    sync::atomic::{AtomicU32, Ordering},
     thread,
-    time::{Duration, Instant},
+    time::Duration,
 };
 
-use common::{in_ns, normalize_ids, runner::collect, sh, BIN};
+use common::{
+    in_ns,
+    proc::{run_to_end, wait_for, Done, Proc},
+    sh,
+};
 
 static NEXT: AtomicU32 = AtomicU32::new(1);
 
@@ -208,145 +209,9 @@ fn ipv4_udp(src: &str, dst: &str, sport: u16, dport: u16, payload: &[u8]) -> Vec
     ip
 }
 
-/// A program running in a namespace, its output collected.
-struct Proc {
-    child: Child,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
-    readers: Vec<thread::JoinHandle<()>>,
-}
-
-struct Done {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
-impl Done {
-    /// Printed lines, timestamps stripped, ICMP ids normalised, sorted. Dump lines (a tab
-    /// first) are left out: before raw IP printing lands, netdump's printer reads a tun
-    /// device's packets as Ethernet with an unknown type and dumps them.
-    fn lines(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .stdout
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('\t'))
-            .map(|l| normalize_ids(l.split_once(' ').map_or(l, |x| x.1)))
-            .collect();
-        v.sort();
-        v
-    }
-}
-
-impl Proc {
-    /// Starts `prog args` in `ns` and waits for its "listening on" line.
-    fn start(ns: &str, prog: &str, args: &[&str]) -> Proc {
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", ns, prog])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start");
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let readers = vec![
-            collect(child.stdout.take().unwrap(), stdout.clone()),
-            collect(child.stderr.take().unwrap(), stderr.clone()),
-        ];
-        let p = Proc {
-            child,
-            stdout,
-            stderr,
-            readers,
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !p.stderr.lock().unwrap().contains("listening on") {
-            assert!(
-                Instant::now() < deadline,
-                "{prog} did not start: {}",
-                p.stderr.lock().unwrap()
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-        p
-    }
-
-    /// netdump with `-n`, as the tcpdump it is compared with.
-    fn netdump(ns: &str, args: &[&str]) -> Proc {
-        let args: Vec<&str> = std::iter::once("-n").chain(args.iter().copied()).collect();
-        Proc::start(ns, BIN, &args)
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    fn running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-    }
-
-    /// SIGINT, then the output.
-    fn stop(mut self) -> Done {
-        thread::sleep(Duration::from_millis(300));
-        // SAFETY: kill(2) on our own child (`ip netns exec` execs the program).
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let status = loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                break st;
-            }
-            assert!(Instant::now() < deadline, "did not exit: {}", self.stderr());
-            thread::sleep(Duration::from_millis(20));
-        };
-        for r in self.readers.drain(..) {
-            let _ = r.join();
-        }
-        Done {
-            ok: status.success(),
-            stdout: self.stdout.lock().unwrap().clone(),
-            stderr: self.stderr.lock().unwrap().clone(),
-        }
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// tcpdump -i any's prefix: the interface and the direction.
 fn pre(dev: &str, dir: &str) -> String {
     format!("{dev:<5} {dir:<3} ")
-}
-
-/// Runs `netdump args` in `ns` to the end (it must exit by itself): (exit code, stderr).
-fn run_to_end(ns: &str, args: &[&str]) -> (i32, String) {
-    let out = Command::new("ip")
-        .args(["netns", "exec", ns, BIN])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn wait_for(p: &Proc, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !p.stderr().contains(what) {
-        assert!(
-            Instant::now() < deadline,
-            "no '{what}' in stderr: {}",
-            p.stderr()
-        );
-        thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

@@ -131,6 +131,7 @@ fn netdump(frames: &[(String, Vec<u8>, u32)], opts: PrintOptions) -> Vec<String>
             let pkt = Packet {
                 ts: Timestamp::default(),
                 ifname: "veth0",
+                netns: None,
                 direction: Direction::Unknown,
                 pkt_type: 0,
                 hook: Hook::Tc,

@@ -149,6 +149,7 @@ fn netdump(link: u32, frames: &[Vec<u8>], dissect: DissectOptions, dump: Dump) -
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "any",
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Socket,

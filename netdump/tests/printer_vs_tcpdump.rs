@@ -57,6 +57,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "veth0",
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Tc,

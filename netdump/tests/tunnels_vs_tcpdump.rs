@@ -546,6 +546,7 @@ fn netdump(link: LinkType, frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "any",
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Socket,

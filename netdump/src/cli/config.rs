@@ -9,6 +9,7 @@ use crate::{
     iface::{Pattern, Selection},
     kernel::{self, Hooks, TcAttach, TransportChoice},
     names::{self, Names},
+    netns::Target,
     output::OutputOptions,
     packet::LinkType,
     print::{DissectOptions, Dump, PrintOptions, TimeFormat},
@@ -18,6 +19,8 @@ use crate::{
 /// A checked configuration for a live capture.
 #[derive(Debug)]
 pub struct Config {
+    /// Which network namespaces to capture in (`--netns`).
+    pub netns: Target,
     /// Which interfaces to capture on (`-i`).
     pub interfaces: Selection,
     pub count: Option<u64>,
@@ -46,7 +49,8 @@ pub struct ReadConfig {
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Command {
-    ListInterfaces,
+    /// `-D`, in the namespaces `--netns` names.
+    ListInterfaces(Target),
     /// `-d`/`-dd`/`-ddd` (1-3) or `--dump-ebpf` (0) for an expression.
     DumpFilter {
         expression: String,
@@ -76,6 +80,8 @@ pub enum CliError {
     DropsHeaders,
     #[error("--drops watches the running kernel: it cannot be used with -r")]
     DropsRead,
+    #[error("--drops reports drops in netdump's own namespace's terms (interface indexes): it cannot be used with --netns yet; run netdump inside the namespace (ip netns exec NAME netdump --drops)")]
+    DropsNetns,
     #[error("interface name '{0}' is not valid: at most 15 characters, no '/', ':' or spaces")]
     InterfaceName(String),
     #[error("interface pattern '{0}' is not valid: use *, ? and [...] (e.g. -i 'veth*')")]
@@ -88,6 +94,14 @@ pub enum CliError {
     Zero { flag: &'static str },
     #[error("-w - writes the capture to standard output, so {0} cannot print there too")]
     StdoutTaken(&'static str),
+    #[error("--netns {value}: {why}")]
+    Netns { value: String, why: String },
+    #[error("--netns applies to live captures, not to -r")]
+    NetnsWithRead,
+    #[error("--netns all cannot write a pcap file: its cooked header records only an interface index, and indexes repeat across namespaces; write pcapng (--pcapng or a .pcapng name), whose interface blocks record each one's namespace")]
+    NetnsAllPcap,
+    #[error("--netns all cannot use --hook socket: a tap socket inside a namespace would keep it alive after it is deleted; use --hook tc")]
+    NetnsAllSocket,
     #[error("unknown packet type '{0}' for -T: use one of {list}", list = crate::decode::PACKET_TYPES.iter().map(|(n, ..)| *n).collect::<Vec<_>>().join(", "))]
     PacketType(String),
     #[error("read filter file {path}: {source}")]
@@ -121,8 +135,18 @@ impl Args {
     }
 
     pub fn into_command(self) -> Result<Command, CliError> {
+        let netns = match &self.netns {
+            None => Target::Own,
+            Some(v) => Target::parse(v).map_err(|why| CliError::Netns {
+                value: v.clone(),
+                why,
+            })?,
+        };
         if self.list_interfaces {
-            return Ok(Command::ListInterfaces);
+            return Ok(Command::ListInterfaces(netns));
+        }
+        if self.read.is_some() && netns != Target::Own {
+            return Err(CliError::NetnsWithRead);
         }
         let expression = match &self.filter_file {
             Some(path) => {
@@ -217,7 +241,13 @@ impl Args {
         if hooks.drops && self.read.is_some() {
             return Err(CliError::DropsRead);
         }
+        if hooks.drops && netns != Target::Own {
+            return Err(CliError::DropsNetns);
+        }
         let interfaces = selection(&self.interface)?;
+        if netns == Target::All && hooks.socket {
+            return Err(CliError::NetnsAllSocket);
+        }
         let directions = match self.direction.unwrap_or(QDirection::Inout) {
             QDirection::In => direction::INGRESS,
             QDirection::Out => direction::EGRESS,
@@ -237,6 +267,14 @@ impl Args {
             Dump::None
         };
         let mut output = self.output_options()?;
+        if netns == Target::All
+            && output
+                .save
+                .as_ref()
+                .is_some_and(|s| s.format == Format::Pcap)
+        {
+            return Err(CliError::NetnsAllPcap);
+        }
         if let Some(save) = &mut output.save {
             // As tcpdump -i any: one link type for every kind of interface, the cooked v2
             // header (pcapng gives each interface its own block and link type instead).
@@ -268,6 +306,7 @@ impl Args {
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
+            netns_suffix: netns == Target::All,
             number: self.number,
             decode: match &self.packet_type {
                 None => crate::decode::Options::default(),
@@ -292,6 +331,7 @@ impl Args {
             }));
         }
         Ok(Command::Capture(Config {
+            netns,
             interfaces,
             count: self.count,
             kernel: kernel::Options {

@@ -19,6 +19,13 @@ pub struct Args {
     #[arg(short = 'i', long = "interface", value_name = "IFACE", action = ArgAction::Append)]
     pub interface: Vec<String>,
 
+    /// Capture in another network namespace: a name from `ip netns`, a path such as
+    /// /proc/PID/ns/net or /run/netns/NAME, `pid:PID`, or `all` (every namespace, also those
+    /// created while capturing; each line then names the interface's namespace as
+    /// IFACE@NAMESPACE). With -D: list that namespace's interfaces.
+    #[arg(long = "netns", value_name = "NETNS")]
+    pub netns: Option<String>,
+
     /// Exit after printing COUNT packets.
     #[arg(short = 'c', value_name = "COUNT")]
     pub count: Option<u64>,

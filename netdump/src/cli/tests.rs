@@ -149,6 +149,44 @@ fn buffer_rounds_up() {
 }
 
 #[test]
+fn netns_values_and_what_they_rule_out() {
+    use crate::netns::{Spec, Target};
+    assert_eq!(config(&["-i", "eth0"]).netns, Target::Own);
+    assert_eq!(config(&["--netns", "all"]).netns, Target::All);
+    assert_eq!(
+        config(&["--netns", "blue", "-i", "any"]).netns,
+        Target::One(Spec::Name("blue".into()))
+    );
+    assert!(config(&["--netns", "all"]).output.print.netns_suffix);
+    assert!(!config(&["--netns", "blue"]).output.print.netns_suffix);
+    assert!(matches!(
+        parse(&["-D", "--netns", "pid:7"]),
+        Ok(Command::ListInterfaces(Target::One(Spec::Pid(7))))
+    ));
+    assert!(matches!(
+        parse(&["--netns", "pid:0"]),
+        Err(CliError::Netns { .. })
+    ));
+    assert!(matches!(
+        parse(&["--netns", "blue", "-r", "f.pcap"]),
+        Err(CliError::NetnsWithRead)
+    ));
+    assert!(matches!(
+        parse(&["--netns", "all", "-w", "f.pcap"]),
+        Err(CliError::NetnsAllPcap)
+    ));
+    // pcapng records each interface's namespace.
+    assert!(parse(&["--netns", "all", "-w", "f.pcapng"]).is_ok());
+    assert!(matches!(
+        parse(&["--netns", "all", "--hook", "socket"]),
+        Err(CliError::NetnsAllSocket)
+    ));
+    // With one other namespace the tap may run: deleting that namespace ends the capture,
+    // which closes the sockets that kept it alive.
+    assert!(parse(&["--netns", "blue", "--hook", "socket"]).is_ok());
+}
+
+#[test]
 fn drops_alone_or_beside_hooks() {
     let only = config(&["--drops", "-i", "eth0"]).kernel.hooks;
     assert_eq!(
@@ -184,6 +222,10 @@ fn drops_refuse_a_direction_and_header_snapping() {
     assert!(matches!(
         parse(&["--drops", "-r", "x.pcap"]),
         Err(CliError::DropsRead)
+    ));
+    assert!(matches!(
+        parse(&["--drops", "--netns", "blue"]),
+        Err(CliError::DropsNetns)
     ));
 }
 

@@ -286,6 +286,7 @@ mod tests {
         let mut pkt = Packet {
             ts: crate::packet::Timestamp::default(),
             ifname: "",
+            netns: None,
             direction: crate::packet::Direction::Unknown,
             pkt_type: 0,
             hook: crate::packet::Hook::Tc,

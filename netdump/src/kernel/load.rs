@@ -64,6 +64,10 @@ pub struct LoadOptions {
     pub sample: u32,
     /// `--max-rate PPS`, shared out over the CPUs.
     pub max_rate: Option<u64>,
+    /// Samples carry their interface's namespace cookie, read at these offsets.
+    pub netns: Option<super::btf::NetnsOffsets>,
+    /// Count packets per interface too.
+    pub iface_stats: bool,
     /// `--drops`: where the drop program finds the kernel's fields (see `crate::drops`).
     pub drops: Option<DropLayout>,
 }
@@ -111,7 +115,10 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let headers = u8::from(opts.headers_only);
     let (interval, burst) = opts.rate_limit();
     let mut loader = EbpfLoader::new();
+    // The object needs no CO-RE relocation: drop the kernel BTF aya 0.14's `new()` parsed
+    // (several MiB) before the object is parsed and loaded, so the two never add up.
     loader
+        .btf(None)
         .override_global(names::SNAPLEN, &opts.snaplen, true)
         .override_global(names::DIRECTIONS, &opts.directions, true)
         .override_global(names::WAKEUP_BYTES, &wakeup, true)
@@ -121,12 +128,39 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         .override_global(names::SAMPLE_N, &opts.sample, true)
         .override_global(names::RATE_INTERVAL_NS, &interval, true)
         .override_global(names::RATE_BURST_NS, &burst, true);
+    let offsets = opts.netns.unwrap_or(super::btf::NetnsOffsets {
+        skb_dev: 0,
+        dev_net: 0,
+        net_cookie: 0,
+    });
+    let tag = u8::from(opts.netns.is_some());
+    let iface_stats = u8::from(opts.iface_stats);
+    loader
+        .override_global(names::NETNS_TAG, &tag, true)
+        .override_global(names::SKB_DEV_OFFSET, &offsets.skb_dev, true)
+        .override_global(names::DEV_NET_OFFSET, &offsets.dev_net, true)
+        .override_global(names::NET_COOKIE_OFFSET, &offsets.net_cookie, true)
+        .override_global(names::IFACE_STATS, &iface_stats, true);
     // One counters slot per possible CPU.
     let cpus = aya::util::nr_cpus()
         .map(|n| n as u32)
-        .unwrap_or(netdump_common::MAX_CPUS);
-    let cpus = cpus.clamp(1, netdump_common::MAX_CPUS);
+        .unwrap_or(netdump_common::MAX_CPUS)
+        .clamp(1, netdump_common::MAX_CPUS);
     loader.map_max_entries(names::COUNTERS, cpus);
+    // Per-interface slots for each CPU, or the one entry a map must have.
+    let iface_entries = if opts.iface_stats {
+        cpus * netdump_common::IFACE_SLOTS
+    } else {
+        1
+    };
+    loader.map_max_entries(names::IFACE_COUNTERS, iface_entries);
+    // The array by ifindex serves a one-namespace capture.
+    let by_index = if opts.iface_stats && opts.netns.is_none() {
+        netdump_common::IFACE_INDEXES
+    } else {
+        1
+    };
+    loader.map_max_entries(names::IFACE_SLOT_BY_INDEX, by_index);
     if let Some(layout) = &opts.drops {
         loader.override_global(names::DROP_LAYOUT, layout, true);
         // A row of per-reason counters for each CPU.

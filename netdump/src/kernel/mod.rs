@@ -5,6 +5,7 @@
 //! [`Options`] is everything this stage needs from the command line; the CLI fills it in.
 
 pub mod attach;
+pub mod btf;
 pub mod counters;
 pub mod load;
 pub mod netlink;
@@ -46,9 +47,18 @@ pub struct Options {
 
 impl Options {
     /// The object's load-time settings, once the transport is resolved and it is known
-    /// whether a filter sits between entries and emitters.
-    pub fn load_options(&self, transport: Transport, filter: bool) -> LoadOptions {
+    /// whether a filter sits between entries and emitters, whether samples must say their
+    /// namespace (`netns`: where the kernel keeps it) and whether to count per interface.
+    pub fn load_options(
+        &self,
+        transport: Transport,
+        filter: bool,
+        netns: Option<btf::NetnsOffsets>,
+        iface_stats: bool,
+    ) -> LoadOptions {
         LoadOptions {
+            netns,
+            iface_stats,
             transport,
             snaplen: self.snaplen,
             directions: self.directions,

@@ -5,6 +5,7 @@
 //! { "time": "2026-11-29T12:24:17.096653123Z", "ts_ns": 1795955057096653123,
 //!   "interface": "eth0" | null, "direction": "in" | "out" | null,
 //!   "hook": "tc" | "socket" | "drop",
+//!   "netns": {"inode": 4026531840, "name": "blue" | null},   (live captures only)
 //!   "drop": {"reason": "NETFILTER_DROP" | null, "location": "nf_hook_slow+0x9c"},
 //!   "len": 98, "caplen": 98, "truncated": false,
 //!   "layers": [ {"type": "ethernet", "src": "..", "dst": "..", "ethertype": 2048},
@@ -327,6 +328,12 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
         "truncated": truncated,
         "layers": layers,
     });
+    if let (Some(ns), Value::Object(m)) = (pkt.netns, &mut v) {
+        m.insert(
+            "netns".into(),
+            json!({ "inode": ns.inode, "name": ns.name }),
+        );
+    }
     if let (Some(d), Value::Object(m)) = (pkt.drop, &mut v) {
         m.insert(
             "drop".into(),
@@ -608,6 +615,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp { sec: 0, nsec: 5 },
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
@@ -651,6 +659,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
@@ -690,6 +699,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
@@ -737,6 +747,7 @@ mod tests {
             let pkt = Packet {
                 ts: Timestamp::default(),
                 ifname: "eth0",
+                netns: None,
                 direction: Direction::Ingress,
                 pkt_type: 0,
                 hook: Hook::Tc,
@@ -760,6 +771,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
@@ -800,6 +812,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: NO_DEVICE,
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Drop,
@@ -824,6 +837,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "eth0",
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Socket,
@@ -855,6 +869,7 @@ mod tests {
         let pkt = |data| Packet {
             ts: Timestamp::default(),
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
@@ -894,6 +909,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp::default(),
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,

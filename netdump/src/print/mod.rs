@@ -44,6 +44,8 @@ pub struct PrintOptions {
     pub iface_prefix: bool,
     /// Say which hook saw the packet (when more than one hook runs).
     pub hook_tag: bool,
+    /// Name the interface's network namespace after it, `eth0@blue` (`--netns all`).
+    pub netns_suffix: bool,
     /// `-#`: number each packet, as tcpdump does.
     pub number: bool,
     /// How to decode (`-T`).
@@ -114,7 +116,17 @@ impl Printer {
                 Direction::Unknown => "",
             };
             use std::fmt::Write as _;
-            let _ = write!(self.line, "{:<5} {dir:<3} ", pkt.ifname);
+            match pkt.netns.filter(|_| self.opts.netns_suffix) {
+                // One word where tcpdump prints the interface: stripping `@...` gives
+                // tcpdump's line back.
+                Some(ns) => {
+                    let name = format!("{}@{}", pkt.ifname, ns.label());
+                    let _ = write!(self.line, "{name:<5} {dir:<3} ");
+                }
+                None => {
+                    let _ = write!(self.line, "{:<5} {dir:<3} ", pkt.ifname);
+                }
+            }
             if self.opts.hook_tag && pkt.drop.is_none() {
                 let _ = write!(self.line, "[{}] ", pkt.hook.name());
             }
@@ -197,6 +209,7 @@ mod tests {
         let pkt = Packet {
             ts: Timestamp { sec: 0, nsec: 0 },
             ifname: "eth0",
+            netns: None,
             direction: Direction::Ingress,
             pkt_type: 0,
             hook: Hook::Tc,
@@ -232,6 +245,7 @@ mod tests {
         let mut pkt = Packet {
             ts: Timestamp { sec: 0, nsec: 0 },
             ifname: "eth0",
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Drop,
@@ -433,6 +447,7 @@ mod tests {
                     let pkt = Packet {
                         ts: Timestamp { sec: 0, nsec: 0 },
                         ifname: "eth0",
+                        netns: None,
                         direction: Direction::Egress,
                         pkt_type: 4,
                         hook: Hook::Socket,

@@ -1,6 +1,6 @@
 //! A live capture's set-up and tear-down: [`Capture`] owns everything attached to the kernel
-//! (the BPF object, its attachment, the reader, the counters), and [`capture`] runs set-up,
-//! the event loop and tear-down as three steps.
+//! (the BPF object, its attachment, the reader, the counters) and the namespaces it runs in,
+//! and [`capture`] runs set-up, the event loop and tear-down as three steps.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -8,18 +8,26 @@ use std::{
 };
 
 use aya::Ebpf;
-use netdump_common::{Counters, DropLayout};
-use thiserror::Error;
+use netdump_common::{Counters, DropLayout, IfaceCounters, IfaceKey};
 
-use super::{event_loop, RunError};
+use super::{
+    classify::{classify, FilterFit},
+    event_loop,
+    spaces::{Scope, Spaces},
+    watch::Watch,
+    RunError,
+};
 use crate::{
     cli::Config,
     drops,
     filter::{Filter, FilterError},
     iface::{self, Interface, Selection},
-    kernel::{self, Attachment, CounterView, DropPlan, ReasonView, TcMode, Transport},
+    kernel::{
+        self, attach::Target as AttachTarget, btf::NetnsOffsets, counters::IfaceStats, AttachError,
+        Attachment, CounterView, DropPlan, ReasonView, TcMode, Transport,
+    },
     output::Output,
-    packet::LinkType,
+    packet::{LinkType, Netns},
     privilege,
     ring::Reader,
     run::event_loop::LoopOptions,
@@ -34,16 +42,20 @@ pub struct Capture {
     attachment: Option<Attachment>,
     pub reader: Reader,
     pub counters: CounterView,
+    /// Per-interface counters, when the capture can have several interfaces.
+    iface_stats: Option<IfaceStats>,
     /// `--drops`: the kernel's drop counts by reason.
     reasons: Option<ReasonView>,
     logger: Option<Logger>,
-    /// Every interface attached so far, by ifindex, also those since deleted (their last
-    /// samples may still be in the ring).
-    pub ifaces: BTreeMap<u32, Known>,
+    /// Every interface attached so far, by namespace key and ifindex, also those since
+    /// deleted (their last samples may still be in the ring, and they are reported at exit).
+    pub ifaces: BTreeMap<IfaceKey, Known>,
     /// Interfaces left out (netdump cannot read them, or attaching failed): not tried again.
-    left_out: BTreeSet<u32>,
+    left_out: BTreeSet<IfaceKey>,
     /// The capture's interfaces as `-i` chose them.
     pub selection: Selection,
+    /// The namespaces it runs in.
+    pub spaces: Spaces,
     pub transport: Transport,
     opts: kernel::Options,
     filter: FilterFit,
@@ -67,126 +79,75 @@ pub struct Known {
     pub link_type: LinkType,
     /// Its ARPHRD type (1 Ethernet, 772 loopback, 65534 none...).
     pub hatype: u16,
+    /// How lines name it: its name, with `@namespace` when the capture spans namespaces.
+    pub label: String,
+    /// Its namespace.
+    pub netns: Option<Netns>,
+    /// Its per-interface counts when it was detached (deleted while capturing).
+    pub last_counts: Option<IfaceCounters>,
 }
 
-#[derive(Debug, Error)]
-pub enum SkipError {
-    #[error(
-        "interface {name} has hardware type {kind}, which netdump cannot read: capture on another"
-    )]
-    Unsupported { name: String, kind: String },
-    #[error("interface {0} is an L3 device (no Ethernet header): a filter on its socket tap is not supported; use --hook tc or no filter")]
-    FilterOnL3(String),
-    #[error("interface {name} is an L3 device (raw IP, no Ethernet header) and the filter does not apply to it: {message}")]
-    RawFilter { name: String, message: String },
-    #[error(
-        "interface {0} is an L3 device (no Ethernet header): -s headers is not supported on it"
-    )]
-    HeadersOnL3(String),
-}
-
-/// The filter, as far as deciding where a capture can run goes.
-#[derive(Clone, Debug)]
-pub enum FilterFit {
-    None,
-    /// Compiled for Ethernet; for raw IP (L3 devices) too, or why not.
-    Some {
-        raw: Result<(), String>,
-    },
-}
-
-/// How to read `iface`'s frames and its ARPHRD type (what a cooked header records), or why
-/// netdump cannot capture on it.
-fn classify(
-    iface: &Interface,
-    filter: &FilterFit,
-    opts: &kernel::Options,
-) -> Result<(LinkType, u16), SkipError> {
-    let hw = crate::sys::iface::hw_type(&iface.name);
-    let Some((lt, hatype)) = hw.and_then(|t| Some((iface::link_type_of(t)?, t))) else {
-        let kind = std::fs::read_to_string(format!("/sys/class/net/{}/type", iface.name))
-            .map(|t| t.trim().to_string())
-            .unwrap_or_else(|_| "unknown".into());
-        return Err(SkipError::Unsupported {
-            name: iface.name.clone(),
-            kind,
-        });
-    };
-    if let (LinkType::RAW, FilterFit::Some { raw }) = (lt, filter) {
-        if opts.hooks.socket {
-            return Err(SkipError::FilterOnL3(iface.name.clone()));
-        }
-        if let Err(message) = raw {
-            return Err(SkipError::RawFilter {
-                name: iface.name.clone(),
-                message: message.clone(),
-            });
-        }
-    }
-    if lt == LinkType::RAW && opts.headers_only {
-        return Err(SkipError::HeadersOnL3(iface.name.clone()));
-    }
-    Ok((lt, hatype))
+/// One interface's line in the exit statistics and `--stats`.
+pub struct IfaceReport {
+    pub label: String,
+    pub kernel: IfaceCounters,
 }
 
 impl Capture {
     /// Loads the object, maps its ring and counters, and attaches it to `start_on` (what
-    /// `selection` chose at start), and the drop program with `drops`. On error nothing
-    /// stays attached.
+    /// `selection` chose at start in each namespace, by key), and the drop program with
+    /// `drops`. On error nothing stays attached.
     pub fn start(
         opts: &kernel::Options,
         selection: Selection,
-        start_on: Vec<Interface>,
+        spaces: Spaces,
+        start_on: Vec<(u64, Vec<Interface>)>,
         filter: Option<&Filter>,
         raw: Option<&Result<Filter, FilterError>>,
         drops: Option<DropSetup<'_>>,
     ) -> Result<Capture, RunError> {
-        let fit = match (filter, raw) {
-            (None, _) => FilterFit::None,
-            (Some(_), Some(Ok(_))) => FilterFit::Some { raw: Ok(()) },
-            (Some(_), Some(Err(e))) => FilterFit::Some {
-                raw: Err(e.to_string()),
-            },
-            (Some(_), None) => FilterFit::Some {
-                raw: Err("not compiled for raw IP".into()),
-            },
-        };
-        let mut ifaces = BTreeMap::new();
+        let fit = FilterFit::new(filter, raw);
+        let dynamic = selection.is_dynamic() || spaces.scope == Scope::All;
+        let mut chosen: Vec<(IfaceKey, Interface, LinkType, u16)> = Vec::new();
         let mut left_out = BTreeSet::new();
         let mut skipped = Vec::new();
-        for iface in start_on {
-            match classify(&iface, &fit, opts) {
-                Ok((link_type, hatype)) => {
-                    ifaces.insert(
-                        iface.index,
-                        Known {
-                            iface,
-                            link_type,
-                            hatype,
-                        },
-                    );
+        for (ns_key, list) in start_on {
+            for iface in list {
+                let key = IfaceKey {
+                    netns: ns_key,
+                    ifindex: iface.index,
+                    _pad: 0,
+                };
+                match classify(&iface, &fit, opts) {
+                    Ok((link_type, hatype)) => chosen.push((key, iface, link_type, hatype)),
+                    // A named interface netdump cannot read is an error; with any or a
+                    // pattern it is left out, with a note.
+                    Err(e) if dynamic => {
+                        left_out.insert(key);
+                        skipped.push(e.to_string());
+                    }
+                    Err(e) => return Err(e.into()),
                 }
-                // A named interface netdump cannot read is an error; with any or a pattern
-                // it is left out, with a note.
-                Err(e) if selection.is_dynamic() => {
-                    left_out.insert(iface.index);
-                    skipped.push(e.to_string());
-                }
-                Err(e) => return Err(e.into()),
             }
         }
-        let list: Vec<(Interface, bool)> = ifaces
-            .values()
-            .map(|k| (k.iface.clone(), k.link_type == LinkType::RAW))
-            .collect();
         // The raw-IP filter is loaded when an L3 device is (or may come) among them.
-        let l3 = selection.is_dynamic() || list.iter().any(|(_, l3)| *l3);
+        let l3 = dynamic || chosen.iter().any(|c| c.2 == LinkType::RAW);
         let raw = match raw {
             Some(Ok(f)) if l3 => Some(f),
             _ => None,
         };
         let transport = Transport::resolve(opts.transport)?;
-        let mut load = opts.load_options(transport, filter.is_some());
+        let offsets = if spaces.tagged() {
+            Some(NetnsOffsets::from_sys().map_err(|e| {
+                RunError::NeedsKernel(format!(
+                    "--netns all reads each packet's namespace through the kernel's BTF: {e}"
+                ))
+            })?)
+        } else {
+            None
+        };
+        let per_iface = selection.is_several() || spaces.scope == Scope::All;
+        let mut load = opts.load_options(transport, filter.is_some(), offsets, per_iface);
         load.drops = drops.map(|d| d.layout);
         let mut ebpf = kernel::load::load(&load)?;
         let logger = if opts.log {
@@ -201,11 +162,44 @@ impl Capture {
             None
         };
         let counters = CounterView::open(&ebpf).map_err(RunError::Counters)?;
+        let mut iface_stats = if per_iface {
+            Some(IfaceStats::open(&mut ebpf).map_err(RunError::Counters)?)
+        } else {
+            None
+        };
         let reasons = match drops {
             Some(_) => Some(ReasonView::open(&ebpf).map_err(RunError::Counters)?),
             None => None,
         };
         let reader = Reader::open(&mut ebpf, transport, opts.ring_bytes)?;
+        let mut ifaces = BTreeMap::new();
+        for (key, iface, link_type, hatype) in &chosen {
+            if let Some(s) = iface_stats.as_mut() {
+                s.assign(*key);
+            }
+            ifaces.insert(
+                *key,
+                Known {
+                    label: spaces.label(key.netns, &iface.name),
+                    netns: spaces.netns(key.netns),
+                    iface: iface.clone(),
+                    link_type: *link_type,
+                    hatype: *hatype,
+                    last_counts: None,
+                },
+            );
+        }
+        let targets: Vec<AttachTarget<'_>> = chosen
+            .iter()
+            .filter_map(|(key, iface, lt, _)| {
+                Some(AttachTarget {
+                    key: *key,
+                    ns: &spaces.get(key.netns)?.ns,
+                    iface,
+                    l3: *lt == LinkType::RAW,
+                })
+            })
+            .collect();
         let plan = drops.map(|d| DropPlan {
             tracepoint: d.tracepoint,
             raw: d.raw,
@@ -213,86 +207,166 @@ impl Capture {
         });
         let mut attachment = kernel::attach::attach(
             &mut ebpf,
-            &list,
+            &targets,
             opts.hooks,
             opts.tc_attach,
             filter,
             raw,
             plan,
-        )?;
+        )
+        .map_err(|e| match e {
+                    AttachError::Load { .. } if offsets.is_some() => RunError::NeedsKernel(format!(
+                        "--netns all: the kernel refused the programs that read each packet's namespace (bpf_probe_read_kernel from TC programs needs Linux 5.8 and no kernel lockdown): {e}"
+                    )),
+                    e => e.into(),
+                })?;
+        drop(targets);
         for s in skipped {
             attachment.notes.push(format!("not capturing: {s}"));
+        }
+        if let Some(s) = iface_stats.as_mut() {
+            attachment.notes.extend(s.overflow_note());
         }
         Ok(Capture {
             ebpf: Some(ebpf),
             attachment: Some(attachment),
             reader,
             counters,
+            iface_stats,
             reasons,
             logger,
             ifaces,
             left_out,
             selection,
+            spaces,
             transport,
             opts: *opts,
             filter: fit,
         })
     }
 
-    /// Attaches to `iface`, created while capturing. Returns a note for the user (`None`
-    /// when it was attached already).
-    pub fn add_interface(&mut self, iface: Interface) -> Option<String> {
+    /// Attaches to interfaces of namespace `ns_key` that `-i` wants and that are not known
+    /// yet (created while capturing, or found in a namespace just discovered). Returns notes
+    /// for the user.
+    pub fn add_interfaces(&mut self, ns_key: u64, list: Vec<Interface>) -> Vec<String> {
+        let mut notes = Vec::new();
         let (Some(ebpf), Some(att)) = (self.ebpf.as_mut(), self.attachment.as_mut()) else {
-            return None;
+            return notes;
         };
-        if att.has(iface.index) {
-            return None;
+        let Some(space) = self.spaces.get(ns_key) else {
+            return notes;
+        };
+        let all = self.spaces.scope == Scope::All;
+        let mut chosen = Vec::new();
+        for iface in list {
+            let key = IfaceKey {
+                netns: ns_key,
+                ifindex: iface.index,
+                _pad: 0,
+            };
+            let wanted = if all {
+                self.selection.wants_everywhere(&iface.name)
+            } else {
+                self.selection.wants(&iface.name)
+            };
+            // Attached now, or left out: nothing to do. Known but detached (its namespace
+            // was taken for gone and found again): attached anew.
+            if !wanted || att.has(key) || self.left_out.contains(&key) {
+                continue;
+            }
+            let label = self.spaces.label(ns_key, &iface.name);
+            match classify(&iface, &self.filter, &self.opts) {
+                Ok((link_type, hatype)) => chosen.push((key, iface, link_type, hatype, label)),
+                Err(e) => {
+                    // Remembered so it is not tried again.
+                    self.left_out.insert(key);
+                    notes.push(format!("not capturing: {e}"));
+                }
+            }
         }
-        let (link_type, hatype) = match classify(&iface, &self.filter, &self.opts) {
-            Ok(known) => known,
-            Err(e) => {
-                // Remembered so it is not tried again.
-                self.left_out.insert(iface.index);
-                return Some(format!("not capturing: {e}"));
+        if chosen.is_empty() {
+            return notes;
+        }
+        if let Some(s) = self.iface_stats.as_mut() {
+            for c in &chosen {
+                s.assign(c.0);
             }
-        };
-        match att.add(ebpf, &iface, link_type == LinkType::RAW) {
-            Ok(()) => {
-                let note = format!("capturing on {} too", iface.name);
-                self.ifaces.insert(
-                    iface.index,
-                    Known {
-                        iface,
-                        link_type,
-                        hatype,
-                    },
-                );
-                Some(note)
+            notes.extend(s.overflow_note());
+        }
+        let targets: Vec<AttachTarget<'_>> = chosen
+            .iter()
+            .map(|(key, iface, lt, _, _)| AttachTarget {
+                key: *key,
+                ns: &space.ns,
+                iface,
+                l3: *lt == LinkType::RAW,
+            })
+            .collect();
+        let results = att.add(ebpf, &space.ns, &targets);
+        drop(targets);
+        let netns = Some(space.ns.id.clone());
+        for ((key, iface, link_type, hatype, label), r) in chosen.into_iter().zip(results) {
+            match r {
+                Ok(()) => {
+                    notes.push(format!("capturing on {label} too"));
+                    self.ifaces.insert(
+                        key,
+                        Known {
+                            iface,
+                            link_type,
+                            hatype,
+                            label,
+                            netns: netns.clone(),
+                            last_counts: None,
+                        },
+                    );
+                }
+                Err(e) => {
+                    if let Some(s) = self.iface_stats.as_mut() {
+                        s.release(key);
+                    }
+                    self.left_out.insert(key);
+                    notes.push(format!("not capturing on {label}: {e}"));
+                }
             }
-            Err(e) => {
-                self.left_out.insert(iface.index);
-                Some(format!("not capturing on {}: {e}", iface.name))
-            }
+        }
+        notes
+    }
+
+    /// Detaches from interface `key` (deleted while capturing); the others go on. Its counts
+    /// so far are kept for the exit lines.
+    pub fn forget_interface(&mut self, key: IfaceKey) {
+        if let (Some(att), Some(ebpf)) = (self.attachment.as_mut(), self.ebpf.as_mut()) {
+            att.forget(ebpf, key);
+        }
+        let counts = self.iface_stats.as_mut().and_then(|s| s.release(key));
+        if let Some(k) = self.ifaces.get_mut(&key) {
+            k.last_counts = counts.or(k.last_counts);
         }
     }
 
-    /// Detaches from interface `ifindex` (deleted while capturing); the others go on.
-    pub fn forget_interface(&mut self, ifindex: u32) {
-        if let (Some(ebpf), Some(att)) = (self.ebpf.as_mut(), self.attachment.as_mut()) {
-            att.forget(ebpf, ifindex);
+    /// Forgets namespace `ns_key` (it is gone) and every interface attached in it.
+    pub fn forget_namespace(&mut self, ns_key: u64) {
+        for (key, _) in self.attached() {
+            if key.netns == ns_key {
+                self.forget_interface(key);
+            }
         }
+        self.spaces.remove(ns_key);
     }
 
-    /// The interfaces attached now: (ifindex, name).
-    pub fn attached(&self) -> Vec<(u32, String)> {
+    /// The interfaces attached now: (key, name in its namespace).
+    pub fn attached(&self) -> Vec<(IfaceKey, String)> {
         self.attachment.as_ref().map_or_else(Vec::new, |a| {
-            a.interfaces().map(|(i, n)| (i, n.to_string())).collect()
+            a.interfaces().map(|(k, n)| (k, n.to_string())).collect()
         })
     }
 
-    /// Whether interface `ifindex` was seen (attached, or left out) already.
-    pub fn knows(&self, ifindex: u32) -> bool {
-        self.ifaces.contains_key(&ifindex) || self.left_out.contains(&ifindex)
+    /// How messages name attached interface `key`.
+    pub fn label(&self, key: IfaceKey) -> String {
+        self.ifaces
+            .get(&key)
+            .map_or_else(|| format!("if{}", key.ifindex), |k| k.label.clone())
     }
 
     /// Netlink filters are removed through netlink at exit, which needs CAP_NET_ADMIN.
@@ -305,6 +379,44 @@ impl Capture {
     /// One-line notes from attaching (stale filters removed, fallbacks taken).
     pub fn notes(&self) -> &[String] {
         self.attachment.as_ref().map_or(&[], |a| &a.notes)
+    }
+
+    /// Each interface's kernel counts, when they are kept per interface and more than one
+    /// interface was captured on: the lines the exit statistics and `--stats` add. Only
+    /// interfaces that saw a packet are listed (a container host has hundreds of idle
+    /// ones), by namespace and index.
+    pub fn iface_reports(&self) -> Vec<(IfaceKey, IfaceReport)> {
+        let Some(stats) = self.iface_stats.as_ref() else {
+            return Vec::new();
+        };
+        if self.ifaces.len() < 2 {
+            return Vec::new();
+        }
+        let mut out: Vec<(IfaceKey, IfaceReport)> = self
+            .ifaces
+            .iter()
+            .filter_map(|(key, k)| {
+                let kernel = stats.read(*key).or(k.last_counts).unwrap_or_default();
+                let busy = kernel.matched + kernel.captured + kernel.dropped > 0;
+                busy.then(|| {
+                    (
+                        *key,
+                        IfaceReport {
+                            label: k.label.clone(),
+                            kernel,
+                        },
+                    )
+                })
+            })
+            .collect();
+        let ns_label = |key: &IfaceKey| {
+            self.ifaces
+                .get(key)
+                .and_then(|k| k.netns.as_ref())
+                .map(|n| n.label().into_owned())
+        };
+        out.sort_by_key(|(key, _)| (ns_label(key), key.ifindex));
+        out
     }
 
     /// `--drops`: the kernel's drop counts, by reason name.
@@ -335,14 +447,21 @@ impl Capture {
         } else {
             format!("{} bytes", self.opts.snaplen)
         };
-        let names = if self.selection == Selection::Any {
-            "any".to_string()
-        } else {
-            self.attached()
-                .iter()
-                .map(|(_, n)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        let all = self.spaces.scope == Scope::All;
+        let names =
+            if self.selection == Selection::Any || (all && self.selection == Selection::Default) {
+                "any".to_string()
+            } else {
+                self.attached()
+                    .iter()
+                    .map(|(k, _)| self.label(*k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+        let place = match (self.spaces.scope, self.spaces.single()) {
+            (Scope::One, Some(s)) => format!(" in {}", s.ns.describe()),
+            (Scope::All, _) => format!(" in every network namespace ({} now)", self.spaces.len()),
+            _ => String::new(),
         };
         let raw = self.ifaces.values().any(|k| k.link_type == LinkType::RAW);
         let eth = self
@@ -355,7 +474,7 @@ impl Capture {
             (true, true) => "EN10MB (Ethernet) or RAW (Raw IP) by interface",
         };
         format!(
-            "listening on {names} ({}, {} {} KiB), link-type {link}, snapshot length {snap}",
+            "listening on {names}{place} ({}, {} {} KiB), link-type {link}, snapshot length {snap}",
             hooks.join(", "),
             self.transport.describe(),
             self.opts.ring_bytes / 1024,
@@ -369,9 +488,8 @@ impl Capture {
         }
     }
 
-    /// Detaches everything: the object is dropped first (closing TCX links and removing
-    /// netlink filters), then the tap and a clsact qdisc netdump added. Returns the final
-    /// counters. Safe to call twice.
+    /// Detaches everything: the links and taps (netlink filters from inside their
+    /// namespaces), then the object. Returns the final counters. Safe to call twice.
     pub fn stop(&mut self) -> Counters {
         let counters = self.counters.read();
         if let (Some(ebpf), Some(attachment)) = (self.ebpf.take(), self.attachment.take()) {
@@ -387,9 +505,55 @@ impl Drop for Capture {
     }
 }
 
+/// The interfaces a capture starts on, in each of its namespaces (by key): named ones must
+/// exist (in a fixed set, and be up), patterns must match at least one. With `--netns all`
+/// names and patterns apply in every namespace and must match somewhere.
+fn select_start(spaces: &Spaces, sel: &Selection) -> Result<Vec<(u64, Vec<Interface>)>, RunError> {
+    match spaces.scope {
+        Scope::Own | Scope::One => {
+            let Some(space) = spaces.single() else {
+                return Ok(Vec::new());
+            };
+            let chosen =
+                space
+                    .ns
+                    .enter(|| iface::select(sel))?
+                    .map_err(|source| match spaces.scope {
+                        Scope::One => RunError::InNamespace {
+                            what: space.ns.describe(),
+                            source,
+                        },
+                        _ => RunError::Iface(source),
+                    })?;
+            Ok(vec![(spaces.keys()[0], chosen)])
+        }
+        Scope::All => {
+            let mut out = Vec::new();
+            let mut any = false;
+            for (key, space) in spaces.iter() {
+                // A namespace that went away since it was found is simply not there.
+                let Ok(Ok(list)) = space.ns.enter(iface::list) else {
+                    continue;
+                };
+                let list: Vec<Interface> = list
+                    .into_iter()
+                    .filter(|i| sel.wants_everywhere(&i.name))
+                    .collect();
+                any |= !list.is_empty();
+                out.push((key, list));
+            }
+            if !any && !matches!(sel, Selection::Any | Selection::Default) {
+                return Err(RunError::NoMatchAnywhere(sel.describe()));
+            }
+            Ok(out)
+        }
+    }
+}
+
 /// Runs a capture until Ctrl-C, SIGTERM, `-c` or a closed pipe. Returns the process exit code.
 pub async fn capture(cfg: Config) -> Result<i32, RunError> {
-    let start_on = iface::select(&cfg.interfaces)?;
+    let spaces = Spaces::open(&cfg.netns)?;
+    let start_on = select_start(&spaces, &cfg.interfaces)?;
     privilege::check()?;
     if cfg.kernel.hooks.drops {
         privilege::check_drops()?;
@@ -453,13 +617,15 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     // A pcap file has one link type: that of the one interface (several are refused for
     // pcap by the CLI).
     let mut out_opts = cfg.output.clone();
-    if let (Some(save), [one], false) = (
+    if let (Some(save), [(_, one)], false) = (
         out_opts.save.as_mut(),
         start_on.as_slice(),
         cfg.kernel.hooks.drops,
     ) {
-        if iface::link_type(&one.name) == Some(LinkType::RAW) {
-            save.link_type = LinkType::RAW;
+        if let [one] = one.as_slice() {
+            if one.hatype.and_then(iface::link_type_of) == Some(LinkType::RAW) {
+                save.link_type = LinkType::RAW;
+            }
         }
     }
     let output = Output::new(
@@ -471,6 +637,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     let mut capture = Capture::start(
         &cfg.kernel,
         cfg.interfaces.clone(),
+        spaces,
         start_on,
         filter.as_ref(),
         raw.as_ref(),
@@ -496,8 +663,14 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         let (uid, gid) = privilege::lookup_user(user)?;
         output.chown_files(uid, gid)?;
     }
-    // Interfaces created while capturing are attached then: that needs the privileges.
-    let keep = if cfg.interfaces.is_dynamic() {
+    // Its sockets are opened while privileged: hearing of every namespace's links needs
+    // CAP_NET_BROADCAST once, when the socket is set up.
+    let watch = Watch::new(&capture);
+    // Interfaces created while capturing are attached then, and other namespaces are
+    // entered to attach, look and detach: that needs the privileges.
+    let keep = if capture.spaces.scope != Scope::Own {
+        privilege::Keep::Namespaces
+    } else if cfg.interfaces.is_dynamic() {
         privilege::Keep::Attach
     } else if capture.needs_net_admin() {
         privilege::Keep::NetAdmin
@@ -511,22 +684,24 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         count: cfg.count,
         stats_every: cfg.stats_every,
     };
-    let result = event_loop::run(&mut capture, output, &opts, drop_names.as_mut()).await;
+    let result = event_loop::run(&mut capture, watch, output, &opts, drop_names.as_mut()).await;
 
-    // Tear-down, then the report.
+    // Tear-down, then the report (the counters stay mapped after detaching).
     let kernel = capture.stop();
+    let reports = capture.iface_reports();
     let by_reason = capture.drop_counts(drop_names.as_mut());
-    let (handled, code) = result?;
+    let outcome = result?;
     let mut err = io::stderr().lock();
     if cfg.stats_every.is_some() {
-        let _ = super::report::write_periodic(&mut err, &kernel, by_reason.as_deref());
+        let _ = super::report::write_periodic(&mut err, &kernel, &reports, by_reason.as_deref());
     }
-    let _ = super::report::write_exit_lines(&mut err, handled, &kernel);
+    let _ = super::report::write_iface_lines(&mut err, &reports, &outcome.per_iface);
+    let _ = super::report::write_exit_lines(&mut err, outcome.handled, &kernel);
     if let Some(by_reason) = &by_reason {
         let _ = super::report::write_drop_line(&mut err, by_reason);
     }
     if cfg.kernel.sample > 1 || cfg.kernel.max_rate.is_some() {
         let _ = super::report::write_knob_lines(&mut err, &kernel);
     }
-    Ok(code)
+    Ok(outcome.code)
 }

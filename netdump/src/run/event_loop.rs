@@ -2,21 +2,25 @@
 //! into a [`Packet`] and hand it to the output; watch signals, the interface, `-c`, `--stats`.
 
 use std::{
-    collections::{BTreeMap, BTreeSet},
+    collections::BTreeMap,
     io::{self, Write},
     ops::ControlFlow,
     time::Duration,
 };
 
+use netdump_common::IfaceKey;
 use tokio::signal::unix::{signal, SignalKind};
 
-use super::{report, Capture, RunError};
+use super::{
+    report,
+    watch::{Ended, Watch},
+    Capture, RunError,
+};
 use crate::{
     drops, iface,
     output::{self, Output, OutputError},
-    packet::{LinkType, Packet, NO_DEVICE},
+    packet::{LinkType, Netns, Packet, NO_DEVICE},
     ring::{clock::WallClock, sample},
-    sys::socket::RouteSocket,
 };
 
 /// How often the ring is drained when the kernel has not woken us: the most a quiet link's
@@ -28,13 +32,16 @@ enum Stop {
     Count,
     Output(output::Stop),
     Error(OutputError),
-    Interface(iface::State, String),
+    Watch(Ended),
 }
 
-/// What a sample's ifindex stands for.
+/// What a sample's namespace and ifindex stand for.
 struct Named {
     name: String,
+    netns: Option<Netns>,
     link_type: LinkType,
+    /// Packets of this interface handed to the output.
+    count: u64,
 }
 
 /// Turns kernel samples into output.
@@ -43,8 +50,11 @@ struct Handler<'n, W: Write> {
     /// `--drops`: reason names and kernel symbols.
     drop_names: Option<&'n mut drops::Names>,
     clock: WallClock,
-    /// Every interface attached, by ifindex (also deleted ones: late samples still come).
-    names: BTreeMap<u32, Named>,
+    /// Every interface attached, by namespace key and ifindex (also deleted ones: late
+    /// samples still come).
+    names: BTreeMap<IfaceKey, Named>,
+    /// Names of interfaces nobody told us of are looked up in this namespace only.
+    own_namespace: bool,
     vlan_buf: Vec<u8>,
     limit: Option<u64>,
     bad_samples: u64,
@@ -63,39 +73,56 @@ impl<W: Write> Handler<'_, W> {
             }
         };
         let (data, orig_len) = sample::wire_frame(&sample, &mut self.vlan_buf);
-        let ifindex = sample.header.ifindex;
-        // A drop on an interface netdump did not attach to (-i any) is named here; one
-        // before the packet had a device has none.
-        let named = if ifindex == 0 && sample.drop.is_some() {
+        let key = IfaceKey {
+            netns: sample.header.netns,
+            ifindex: sample.header.ifindex,
+            _pad: 0,
+        };
+        // A drop before the packet had a device has no interface; one on an interface
+        // netdump did not attach to (--drops with -i any) is named here.
+        let named = if key.ifindex == 0 && sample.drop.is_some() {
             None
         } else {
+            let own = self.own_namespace;
             let output = &mut self.output;
-            Some(self.names.entry(ifindex).or_insert_with(|| {
-                let name = iface::name_of(ifindex).unwrap_or_else(|| format!("if{ifindex}"));
-                if let Some(hatype) = crate::sys::iface::hw_type(&name) {
-                    output.learn_interface(&name, ifindex, hatype);
+            Some(self.names.entry(key).or_insert_with(|| {
+                let name = own
+                    .then(|| iface::name_of(key.ifindex))
+                    .flatten()
+                    .unwrap_or_else(|| format!("if{}", key.ifindex));
+                if own {
+                    if let Some(hatype) = crate::sys::iface::hw_type(&name) {
+                        output.learn_interface(&name, key.ifindex, hatype);
+                    }
                 }
                 Named {
                     name,
+                    netns: None,
                     link_type: LinkType::ETHERNET,
+                    count: 0,
                 }
             }))
         };
-        let named: Option<&Named> = named.map(|n| &*n);
         let dropped = match (sample.drop.as_ref(), self.drop_names.as_deref_mut()) {
             (Some(info), Some(names)) => Some(names.dropped(info)),
             _ => None,
         };
+        let link_type = sample
+            .drop_link_type()
+            .or(named.as_ref().map(|n| n.link_type))
+            .unwrap_or(LinkType::ETHERNET);
+        let (ifname, netns) = match named.as_deref() {
+            Some(n) => (n.name.as_str(), n.netns.as_ref()),
+            None => (NO_DEVICE, None),
+        };
         let pkt = Packet {
             ts: self.clock.wall(sample.header.ts_ns),
-            ifname: named.map_or(NO_DEVICE, |n| n.name.as_str()),
+            ifname,
+            netns,
             direction: sample.direction(),
             pkt_type: sample.header.pkt_type,
             hook: sample.hook(),
-            link_type: sample
-                .drop_link_type()
-                .or(named.map(|n| n.link_type))
-                .unwrap_or(LinkType::ETHERNET),
+            link_type,
             orig_len,
             data,
             drop: dropped,
@@ -105,127 +132,49 @@ impl<W: Write> Handler<'_, W> {
             Ok(Some(stop)) => return ControlFlow::Break(Stop::Output(stop)),
             Err(e) => return ControlFlow::Break(Stop::Error(e)),
         }
+        if let Some(n) = named {
+            n.count += 1;
+        }
         if self.limit.is_some_and(|l| self.output.count >= l) {
             return ControlFlow::Break(Stop::Count);
         }
         ControlFlow::Continue(())
     }
-}
 
-impl<W: Write> Handler<'_, W> {
     /// Takes in the names and link types of interfaces attached since the last call.
     fn learn(&mut self, capture: &Capture) {
-        for (index, k) in &capture.ifaces {
-            if self.names.contains_key(index) {
+        for (key, k) in &capture.ifaces {
+            if self.names.contains_key(key) {
                 continue;
             }
-            self.output.learn_interface(&k.iface.name, *index, k.hatype);
+            self.output
+                .learn_interface(&k.iface.name, key.ifindex, k.hatype);
             self.names.insert(
-                *index,
+                *key,
                 Named {
                     name: k.iface.name.clone(),
+                    netns: k.netns.clone(),
                     link_type: k.link_type,
+                    count: 0,
                 },
             );
         }
     }
+
+    /// Packets handed to the output, per interface.
+    fn counts(&self) -> BTreeMap<IfaceKey, u64> {
+        self.names.iter().map(|(k, n)| (*k, n.count)).collect()
+    }
 }
 
-/// Watches the capture's interfaces: with a fixed set, whether each is still there and up;
-/// with `-i any` or a pattern, interfaces appearing and disappearing.
-struct Watch {
-    /// One interface named (or chosen by default): its going away ends the capture.
-    single: bool,
-    /// rtnetlink's link events, with `-i any` or a pattern (`None` if the socket could not
-    /// be opened: then every look lists the interfaces).
-    links: Option<Option<RouteSocket>>,
-    /// Interfaces already reported down (said once each).
-    down: BTreeSet<u32>,
-}
-
-impl Watch {
-    fn new(capture: &Capture) -> Watch {
-        let dynamic = capture.selection.is_dynamic();
-        Watch {
-            single: !capture.selection.is_several(),
-            links: dynamic.then(|| match RouteSocket::monitor_links() {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    eprintln!("netdump: cannot hear of new interfaces ({e}): looking every 100 ms");
-                    None
-                }
-            }),
-            down: BTreeSet::new(),
-        }
-    }
-
-    /// One look; `Some` ends the capture.
-    fn look(&mut self, capture: &mut Capture) -> Option<Stop> {
-        match &self.links {
-            Some(sock) => {
-                if sock.as_ref().is_none_or(|s| s.drain()) {
-                    Self::rescan(capture);
-                }
-                None
-            }
-            None => self.check_fixed(capture),
-        }
-    }
-
-    /// A fixed set: with one interface, its going away or down ends the capture; with
-    /// several, a deleted one is detached and the others go on.
-    fn check_fixed(&mut self, capture: &mut Capture) -> Option<Stop> {
-        let attached = capture.attached();
-        for (index, name) in &attached {
-            let st = iface::state(name, *index);
-            if self.single {
-                if st != iface::State::Up {
-                    return Some(Stop::Interface(st, name.clone()));
-                }
-                continue;
-            }
-            match st {
-                iface::State::Up => {
-                    self.down.remove(index);
-                }
-                iface::State::Down => {
-                    if self.down.insert(*index) {
-                        eprintln!("netdump: interface {name} went down; capturing goes on");
-                    }
-                }
-                iface::State::Gone => {
-                    capture.forget_interface(*index);
-                    if capture.attached().is_empty() {
-                        return Some(Stop::Interface(st, name.clone()));
-                    }
-                    eprintln!(
-                        "netdump: interface {name} was deleted; capturing goes on on the others"
-                    );
-                }
-            }
-        }
-        None
-    }
-
-    /// `-i any` or a pattern: attach to new interfaces, forget deleted ones.
-    fn rescan(capture: &mut Capture) {
-        let Ok(now) = iface::list() else {
-            return;
-        };
-        for (index, name) in capture.attached() {
-            if !now.iter().any(|i| i.index == index) {
-                capture.forget_interface(index);
-                eprintln!("netdump: interface {name} was deleted");
-            }
-        }
-        for i in now {
-            if !capture.knows(i.index) && capture.selection.wants(&i.name) {
-                if let Some(note) = capture.add_interface(i) {
-                    eprintln!("netdump: {note}");
-                }
-            }
-        }
-    }
+/// How a capture's loop ended.
+pub struct Outcome {
+    /// Packets handed to the output.
+    pub handled: u64,
+    /// The same, per interface.
+    pub per_iface: BTreeMap<IfaceKey, u64>,
+    /// The process's exit code.
+    pub code: i32,
 }
 
 /// What the loop itself is asked to do.
@@ -238,13 +187,14 @@ pub struct LoopOptions {
 }
 
 /// Reads and prints until a signal, `-c`, a closed pipe, a full rotation, or the interface
-/// going away. Returns the packets handled and the exit code.
+/// (or the namespace of `--netns NAME`) going away.
 pub async fn run<W: Write>(
     capture: &mut Capture,
+    mut watch: Watch,
     output: Output<W>,
     opts: &LoopOptions,
     drop_names: Option<&mut drops::Names>,
-) -> Result<(u64, i32), RunError> {
+) -> Result<Outcome, RunError> {
     // Signal handlers before the banner: whoever waits for "listening on" to send SIGINT
     // must not find the default action (or an inherited SIG_IGN) still in place.
     let mut sigint = signal(SignalKind::interrupt()).map_err(RunError::Signals)?;
@@ -253,7 +203,6 @@ pub async fn run<W: Write>(
         eprintln!("netdump: {note}");
     }
     eprintln!("netdump: {}", capture.banner());
-    let mut watch = Watch::new(capture);
     let mut stats_tick = opts.stats_every.map(|s| {
         let mut t = tokio::time::interval(Duration::from_secs(s));
         t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -268,14 +217,15 @@ pub async fn run<W: Write>(
         drop_names,
         clock: WallClock::new(),
         names: BTreeMap::new(),
+        own_namespace: capture.spaces.scope == super::spaces::Scope::Own,
         vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
         limit: opts.count,
         bad_samples: 0,
     };
     handler.learn(capture);
     // Interfaces can vanish or go down under us (look every half second), or appear (with
-    // -i any or a pattern: a look every 100 ms at what rtnetlink said).
-    let mut iface_tick = tokio::time::interval(if watch.links.is_some() {
+    // -i any, a pattern or other namespaces: a look every 100 ms at what rtnetlink said).
+    let mut iface_tick = tokio::time::interval(if watch.often() {
         Duration::from_millis(100)
     } else {
         Duration::from_millis(500)
@@ -290,8 +240,8 @@ pub async fn run<W: Write>(
             r = capture.reader.wait() => r?,
             _ = tick.tick() => {}
             _ = iface_tick.tick() => {
-                if let Some(stop) = watch.look(capture) {
-                    break Some(stop);
+                if let Some(ended) = watch.look(capture) {
+                    break Some(Stop::Watch(ended));
                 }
                 handler.learn(capture);
             }
@@ -300,6 +250,7 @@ pub async fn run<W: Write>(
                 let _ = report::write_periodic(
                     &mut io::stderr().lock(),
                     &capture.counters.read(),
+                    &capture.iface_reports(),
                     drops.as_deref(),
                 );
             }
@@ -319,15 +270,20 @@ pub async fn run<W: Write>(
             break None;
         }
     };
-    let handled = handler.output.count;
+    let outcome = |handler: &Handler<W>, code| Outcome {
+        handled: handler.output.count,
+        per_iface: handler.counts(),
+        code,
+    };
     match stop {
-        Some(Stop::Interface(st, ifname)) => {
+        Some(Stop::Watch(ended)) => {
             // Print what was captured before it went, close the file, then say why.
             let _ = capture.reader.drain(|rec| handler.handle(rec));
             let _ = handler.output.flush();
-            Err(match st {
-                iface::State::Down => RunError::InterfaceDown(ifname),
-                _ => RunError::InterfaceGone(ifname),
+            Err(match ended {
+                Ended::Interface(iface::State::Down, name) => RunError::InterfaceDown(name),
+                Ended::Interface(_, name) => RunError::InterfaceGone(name),
+                Ended::Namespace(what) => RunError::NamespaceGone(what),
             })
         }
         Some(Stop::Error(e)) => {
@@ -337,12 +293,13 @@ pub async fn run<W: Write>(
         }
         Some(Stop::Output(output::Stop::BrokenPipe)) => {
             // `netdump | head`: the reader is gone; stop quietly.
+            let done = outcome(&handler, 0);
             std::mem::forget(handler.output);
-            Ok((handled, 0))
+            Ok(done)
         }
         Some(Stop::Output(output::Stop::RotationDone)) | Some(Stop::Count) | None => {
             handler.output.flush()?;
-            Ok((handled, 0))
+            Ok(outcome(&handler, 0))
         }
     }
 }

@@ -2,17 +2,23 @@
 //! loop, tear-down), reading a file ([`read`]), and printing a filter's programs ([`dump`]).
 
 mod capture;
+mod classify;
 mod dump;
 mod event_loop;
+mod list;
 mod read;
 mod report;
+mod spaces;
+mod watch;
 
 use std::io;
 
 use thiserror::Error;
 
-pub use capture::{capture, Capture, DropSetup, Known, SkipError};
+pub use capture::{capture, Capture, DropSetup, Known};
+pub use classify::SkipError;
 pub use dump::dump_filter;
+pub use list::list_interfaces;
 pub use read::read;
 
 use crate::{
@@ -20,6 +26,7 @@ use crate::{
     filter::FilterError,
     iface::IfaceError,
     kernel::{AttachError, LoadError},
+    netns::NetnsError,
     output::OutputError,
     privilege::{DropError, PrivilegeError},
     ring::ReaderError,
@@ -58,4 +65,18 @@ pub enum RunError {
     InterfaceGone(String),
     #[error("interface {0} went down while capturing")]
     InterfaceDown(String),
+    #[error(transparent)]
+    Netns(#[from] NetnsError),
+    #[error("in {what}: {source}")]
+    InNamespace {
+        what: String,
+        #[source]
+        source: IfaceError,
+    },
+    #[error("no interface matches {0} in any network namespace: netdump does not wait for one to appear")]
+    NoMatchAnywhere(String),
+    #[error("{0}")]
+    NeedsKernel(String),
+    #[error("{0} was deleted while capturing")]
+    NamespaceGone(String),
 }

@@ -83,6 +83,7 @@ mod tests {
         Packet {
             ts: Timestamp::default(),
             ifname: "eth0",
+            netns: None,
             direction,
             pkt_type: 0,
             hook: Hook::Tc,

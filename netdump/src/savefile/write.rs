@@ -27,7 +27,7 @@ use pcap_file::{
 use thiserror::Error;
 
 use super::{name::file_name, Format, Precision, SaveOptions};
-use crate::packet::{Direction, LinkType, Packet};
+use crate::packet::{Direction, LinkType, Netns, Packet};
 
 #[derive(Debug, Error)]
 pub enum WriteError {
@@ -74,14 +74,18 @@ impl Write for Shared {
     }
 }
 
+/// A pcapng file's Interface Description Block ids for one interface, by link type.
+type IdbIds = Vec<(LinkType, u32)>;
+
 enum Encoder {
     /// pcap-file wrote the file header; records are written here.
     Pcap,
     PcapNg {
         w: PcapNgWriter<Shared>,
-        /// Interface Description Block ids by interface name, one per link type, for this
-        /// file (drops on one interface may or may not have an Ethernet header).
-        ifaces: HashMap<String, Vec<(LinkType, u32)>>,
+        /// Interface Description Block ids by namespace inode (live captures) and interface
+        /// name, one per link type, for this file (drops on one interface may or may not have
+        /// an Ethernet header).
+        ifaces: HashMap<(Option<u64>, String), IdbIds>,
     },
 }
 
@@ -340,25 +344,35 @@ impl Saver {
                 r.map_err(|e| self.werr(e))?;
             }
             Encoder::PcapNg { w, ifaces } => {
+                let ns = pkt.netns.map(|n| n.inode);
                 let known = ifaces
-                    .get(pkt.ifname)
+                    .get(&(ns, pkt.ifname.to_string()))
                     .and_then(|v| v.iter().find(|(l, _)| *l == pkt.link_type));
                 let id = match known {
                     Some((_, id)) => *id,
                     None => {
                         let next = ifaces.values().map(Vec::len).sum::<usize>() as u32;
+                        let mut options = vec![InterfaceDescriptionOption::IfName(Cow::Owned(
+                            pkt.ifname.to_string(),
+                        ))];
+                        // Interface names repeat across namespaces: the description says
+                        // which one this is (tshark shows it as
+                        // frame.interface_description).
+                        if let Some(n) = pkt.netns {
+                            options.push(InterfaceDescriptionOption::IfDescription(Cow::Owned(
+                                describe_netns(n),
+                            )));
+                        }
+                        options.push(InterfaceDescriptionOption::IfTsResol(
+                            match self.opts.precision {
+                                Precision::Micro => 6,
+                                Precision::Nano => 9,
+                            },
+                        ));
                         let idb = InterfaceDescriptionBlock {
                             linktype: DataLink::from(u32::from(pkt.link_type.0)),
                             snaplen: self.opts.snaplen,
-                            options: vec![
-                                InterfaceDescriptionOption::IfName(Cow::Owned(
-                                    pkt.ifname.to_string(),
-                                )),
-                                InterfaceDescriptionOption::IfTsResol(match self.opts.precision {
-                                    Precision::Micro => 6,
-                                    Precision::Nano => 9,
-                                }),
-                            ],
+                            options,
                         };
                         w.write_pcapng_block(idb).map_err(pcap_io).map_err(|e| {
                             WriteError::Write {
@@ -367,7 +381,7 @@ impl Saver {
                             }
                         })?;
                         ifaces
-                            .entry(pkt.ifname.to_string())
+                            .entry((ns, pkt.ifname.to_string()))
                             .or_default()
                             .push((pkt.link_type, next));
                         next
@@ -416,6 +430,15 @@ impl Saver {
     pub fn flush(&mut self) -> Result<(), WriteError> {
         let r = self.shared.0.borrow_mut().w.flush();
         r.map_err(|e| self.werr(e))
+    }
+}
+
+/// An interface block's description of namespace `n`: `netns blue (inode 4026532247)`, or
+/// `netns inode 4026532247` for one without an `ip netns` name.
+fn describe_netns(n: &Netns) -> String {
+    match &n.name {
+        Some(name) => format!("netns {name} (inode {})", n.inode),
+        None => format!("netns inode {}", n.inode),
     }
 }
 

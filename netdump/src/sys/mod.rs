@@ -6,7 +6,9 @@
 
 pub mod cgroup;
 pub mod iface;
+pub mod inotify;
 pub mod mmap;
+pub mod netns;
 pub mod process;
 pub mod socket;
 pub mod time;

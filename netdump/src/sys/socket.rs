@@ -1,5 +1,5 @@
-//! Sockets netdump opens itself: the AF_PACKET tap the socket filter lives on, and a
-//! NETLINK_ROUTE socket for the one rtnetlink request aya lacks.
+//! Sockets netdump opens itself: the AF_PACKET tap the socket filter lives on, and
+//! NETLINK_ROUTE sockets for the rtnetlink requests aya lacks and for link events.
 
 use std::{
     io,
@@ -77,6 +77,81 @@ impl RouteSocket {
         addr.nl_groups = libc::RTMGRP_LINK as u32;
         bind(&sock, &addr)?;
         Ok(RouteSocket(sock))
+    }
+
+    /// A socket that hears of interfaces added, changed or deleted in this namespace and in
+    /// every namespace that has an id here (NETLINK_LISTEN_ALL_NSID), and of ids given to
+    /// namespaces or taken back when they die (RTNLGRP_NSID); non-blocking. Unlike a socket
+    /// opened inside each namespace, it keeps none of them alive.
+    ///
+    /// # Minimum kernel version
+    /// 4.2 (NETLINK_LISTEN_ALL_NSID).
+    pub fn monitor_all_namespaces() -> io::Result<RouteSocket> {
+        const RTNLGRP_NSID: u32 = 28;
+        const NETLINK_LISTEN_ALL_NSID: libc::c_int = 8;
+        let sock = socket(
+            libc::AF_NETLINK,
+            libc::SOCK_RAW | libc::SOCK_NONBLOCK,
+            libc::NETLINK_ROUTE,
+        )?;
+        let on: libc::c_int = 1;
+        // SAFETY: setsockopt reads one int from `on`.
+        let rc = unsafe {
+            libc::setsockopt(
+                sock.as_raw_fd(),
+                libc::SOL_NETLINK,
+                NETLINK_LISTEN_ALL_NSID,
+                (&on as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as u32,
+            )
+        };
+        if rc != 0 {
+            return Err(super::last_error());
+        }
+        // SAFETY: sockaddr_nl is plain data; zero is a valid start.
+        let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+        addr.nl_family = libc::AF_NETLINK as u16;
+        addr.nl_groups = libc::RTMGRP_LINK as u32 | 1 << (RTNLGRP_NSID - 1);
+        bind(&sock, &addr)?;
+        Ok(RouteSocket(sock))
+    }
+
+    /// One datagram and the id of the namespace it comes from (`None`: this one, or a
+    /// socket not listening to all namespaces).
+    pub fn recv_from_namespace(&self, buf: &mut [u8]) -> io::Result<(usize, Option<i32>)> {
+        const NETLINK_LISTEN_ALL_NSID: libc::c_int = 8;
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        // Room for one cmsg carrying an int, aligned as cmsghdr wants.
+        let mut control = [0u64; 8];
+        // SAFETY: msghdr is plain data; zero is a valid start.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = std::mem::size_of_val(&control);
+        // SAFETY: recvmsg writes at most iov_len bytes into buf and msg_controllen bytes
+        // into control, both of which outlive the call.
+        let n = unsafe { libc::recvmsg(self.0.as_raw_fd(), &mut msg, 0) };
+        let n = usize::try_from(n).map_err(|_| super::last_error())?;
+        let mut nsid = None;
+        // SAFETY: the CMSG_* macros walk the control buffer recvmsg filled, within
+        // msg_controllen; the data of a NETLINK_LISTEN_ALL_NSID cmsg is one int.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(&msg);
+            while !c.is_null() {
+                if (*c).cmsg_level == libc::SOL_NETLINK && (*c).cmsg_type == NETLINK_LISTEN_ALL_NSID
+                {
+                    let id = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<i32>());
+                    // NETNSA_NSID_NOT_ASSIGNED (-1): this namespace.
+                    nsid = (id >= 0).then_some(id);
+                }
+                c = libc::CMSG_NXTHDR(&msg, c);
+            }
+        }
+        Ok((n, nsid))
     }
 
     /// Reads what is queued without waiting: whether anything was (an overflow, ENOBUFS,

@@ -1,5 +1,6 @@
 //! Shared by the root-only integration tests: namespaces joined by a veth pair ([`netns`]),
-//! a running netdump with its output collected ([`runner`]), traffic senders and what must
+//! a running netdump with its output collected ([`runner`]), any program started in a
+//! namespace and stopped with SIGINT ([`proc`]), traffic senders and what must
 //! be printed for them ([`traffic`]), and temporary directories that go with the test
 //! ([`tmp`]).
 //!
@@ -8,6 +9,7 @@
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 pub mod netns;
+pub mod proc;
 pub mod runner;
 pub mod tmp;
 pub mod traffic;

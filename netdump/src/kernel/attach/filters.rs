@@ -188,3 +188,30 @@ pub(super) fn load(
     }
     Ok(fds)
 }
+
+/// Empties the program arrays [`load`] filled, once nothing is attached any more: the
+/// arrays then hold no program and the programs no array, and everything goes as its last
+/// descriptor closes. Left to the kernel's deferred clearing when the descriptors close,
+/// back-to-back runs (a start right after a stop) have left a `TC_EMITTERS` array behind
+/// for good on 6.18.
+pub(super) fn clear(ebpf: &mut Ebpf) {
+    for name in [
+        names::TC_FILTERS,
+        names::SOCK_FILTERS,
+        names::TC_EMITTERS,
+        names::SOCK_EMITTERS,
+    ] {
+        let Some(Ok(mut array)) = ebpf.map_mut(name).map(ProgramArray::try_from) else {
+            continue;
+        };
+        for index in [
+            names::SLOT_INGRESS,
+            names::SLOT_EGRESS,
+            names::SLOT_L3_INGRESS,
+            names::SLOT_L3_EGRESS,
+        ] {
+            // An empty slot (or one past a smaller array's end) is fine.
+            let _ = array.clear_index(&index);
+        }
+    }
+}

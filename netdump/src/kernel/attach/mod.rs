@@ -15,12 +15,13 @@ mod tc;
 use std::{collections::BTreeMap, fs::File, io, os::fd::OwnedFd};
 
 use aya::{
-    programs::{tc::SchedClassifierLinkId, tc::TcError, ProgramError},
+    programs::{tc::SchedClassifierLink, tc::TcError, ProgramError},
     Ebpf,
 };
+use netdump_common::IfaceKey;
 use thiserror::Error;
 
-use crate::{filter::Filter, iface::Interface, kernel::netlink};
+use crate::{filter::Filter, iface::Interface, kernel::netlink, netns::Namespace};
 
 /// Which hooks run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,18 +85,75 @@ pub enum AttachError {
         #[source]
         source: io::Error,
     },
+    /// The namespace could not be entered (it is gone): its message.
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 /// What is attached on one interface.
 #[derive(Debug)]
 struct OnInterface {
     name: String,
-    /// The TC links (ingress, egress), to detach this interface alone.
-    links: Vec<(&'static str, SchedClassifierLinkId)>,
+    ifindex: u32,
+    /// Its namespace: netlink filters and qdiscs are removed from inside it.
+    ns: Namespace,
+    /// The TC links (ingress, egress), owned: dropping one detaches it.
+    links: Vec<SchedClassifierLink>,
     /// The AF_PACKET socket the socket filter lives on; closing it detaches the filter.
     socket: Option<OwnedFd>,
+    /// Whether netdump created its clsact qdisc (removed again at exit).
+    created_clsact: bool,
     /// Held while running; lets the next run tell live netdumps from stale filters.
     _lock: Option<File>,
+}
+
+/// Netlink-attached links, to be detached inside their namespace or not at all: a request
+/// sent from another namespace would name an interface of that one. Dropped without
+/// [`InNamespace::release`] (the namespace could not be entered: it is gone, and its
+/// filters with it), they are leaked, never detached.
+struct InNamespace(Option<Vec<SchedClassifierLink>>);
+
+impl InNamespace {
+    fn release(mut self) {
+        drop(self.0.take());
+    }
+}
+
+impl Drop for InNamespace {
+    fn drop(&mut self) {
+        if let Some(links) = self.0.take() {
+            std::mem::forget(links);
+        }
+    }
+}
+
+impl OnInterface {
+    /// Detaches everything on the interface: TCX links and the tap close anywhere; netlink
+    /// filters (and, with `remove_clsact`, the clsact qdisc netdump created) are removed
+    /// from inside the interface's namespace.
+    fn detach(self, mode: Option<TcMode>, remove_clsact: bool) {
+        let OnInterface {
+            ifindex,
+            ns,
+            links,
+            socket,
+            created_clsact,
+            ..
+        } = self;
+        drop(socket);
+        if mode != Some(TcMode::Netlink) {
+            drop(links);
+            return;
+        }
+        let links = InNamespace(Some(links));
+        let _ = ns.enter(move || {
+            links.release();
+            if created_clsact && remove_clsact {
+                // The interface may be gone already; then so is its qdisc.
+                let _ = netlink::delete_clsact(ifindex);
+            }
+        });
+    }
 }
 
 /// What is attached; dropping it (after the `Ebpf` that owns the programs) leaves the
@@ -104,10 +162,8 @@ struct OnInterface {
 pub struct Attachment {
     pub tc_mode: Option<TcMode>,
     hooks: Hooks,
-    /// By ifindex.
-    on: BTreeMap<u32, OnInterface>,
-    /// The ifindexes whose clsact qdisc netdump added and must remove on exit.
-    created_clsact: Vec<u32>,
+    /// By namespace key and ifindex.
+    on: BTreeMap<IfaceKey, OnInterface>,
     /// The translated filter programs (they live in the program arrays while these are open).
     _filters: Vec<OwnedFd>,
     /// The drop program reports drops on the interfaces in DROP_IFACES, kept in step here
@@ -117,111 +173,120 @@ pub struct Attachment {
     pub notes: Vec<String>,
 }
 
+/// An interface to attach to: where it is, what it is, and whether it is an L3 device (no
+/// Ethernet header: tun, tunnels).
+pub struct Target<'a> {
+    pub key: IfaceKey,
+    pub ns: &'a Namespace,
+    pub iface: &'a Interface,
+    pub l3: bool,
+}
+
 impl Attachment {
-    /// Detaches everything: `ebpf` is dropped first (closing TCX links and removing netlink
-    /// filters), then the clsact qdiscs netdump added, if any.
-    pub fn detach(mut self, ebpf: Ebpf) {
-        drop(ebpf);
-        self.on.clear();
-        for ifindex in self.created_clsact.drain(..) {
-            // The interface may be gone already; then so is its qdisc.
-            let _ = netlink::delete_clsact(ifindex);
+    /// Detaches everything: the links and taps first (netlink filters from inside their
+    /// namespaces), then the filter's program arrays are emptied, then `ebpf` is dropped
+    /// (its programs go once nothing holds them).
+    pub fn detach(mut self, mut ebpf: Ebpf) {
+        let mode = self.tc_mode;
+        for (_, on) in std::mem::take(&mut self.on) {
+            on.detach(mode, true);
         }
+        if !self._filters.is_empty() {
+            filters::clear(&mut ebpf);
+        }
+        drop(ebpf);
     }
 
-    /// Attaches the programs on one more interface (the programs and the filter are loaded
-    /// already); `l3`: it has no Ethernet header (tun, tunnels). Attaching twice is a no-op.
-    pub fn add(&mut self, ebpf: &mut Ebpf, iface: &Interface, l3: bool) -> Result<(), AttachError> {
-        if self.on.contains_key(&iface.index) {
-            return Ok(());
+    /// Attaches the programs on more interfaces of namespace `ns` (the programs and the
+    /// filter are loaded already), entering it once. Attaching twice is a no-op. Returns
+    /// what became of each target, in order.
+    pub fn add(
+        &mut self,
+        ebpf: &mut Ebpf,
+        ns: &Namespace,
+        targets: &[Target<'_>],
+    ) -> Vec<Result<(), AttachError>> {
+        let mode = self.tc_mode;
+        let socket_hook = self.hooks.socket;
+        let fresh: Vec<&Target<'_>> = targets
+            .iter()
+            .filter(|t| !self.on.contains_key(&t.key))
+            .collect();
+        if fresh.is_empty() {
+            return targets.iter().map(|_| Ok(())).collect();
         }
-        let mut on = OnInterface {
-            name: iface.name.clone(),
-            links: Vec::new(),
-            socket: None,
-            _lock: None,
+        let entered = ns.enter(|| {
+            let mut notes = Vec::new();
+            let done: Vec<Result<OnInterface, AttachError>> = fresh
+                .iter()
+                .map(|t| attach_one(ebpf, mode, socket_hook, t, &mut notes))
+                .collect();
+            (done, notes)
+        });
+        let (done, notes) = match entered {
+            Ok(r) => r,
+            Err(e) => {
+                let msg = e.to_string();
+                return targets
+                    .iter()
+                    .map(|_| Err(AttachError::Unreachable(msg.clone())))
+                    .collect();
+            }
         };
-        if let Some(mode) = self.tc_mode {
-            let (lock, exclusive) = stale::take_lock(iface.index);
-            on._lock = lock;
-            if exclusive {
-                stale::remove_filters(iface, &mut self.notes);
-            }
-            // Loopback's egress is its ingress: hook it once, as tcpdump shows each packet
-            // on lo once.
-            let ingress_only = iface.is_loopback();
-            let (links, created) = match tc::attach(ebpf, iface, mode, ingress_only, l3) {
-                Ok(r) => r,
-                Err(e) => {
-                    // Undo the half that got attached.
-                    self.on.insert(iface.index, on);
-                    self.forget(ebpf, iface.index);
-                    return Err(e);
-                }
-            };
-            on.links = links;
-            if created {
-                self.created_clsact.push(iface.index);
-            }
+        self.notes.extend(notes);
+        let mut by_key: BTreeMap<IfaceKey, Result<(), AttachError>> = BTreeMap::new();
+        for (t, r) in fresh.iter().zip(done) {
+            let r = r.map(|on| {
+                self.on.insert(t.key, on);
+            });
+            by_key.insert(t.key, r);
         }
         if self.select_drops {
-            if let Err(e) = drops::select(ebpf, iface.index, true) {
-                self.on.insert(iface.index, on);
-                self.forget(ebpf, iface.index);
-                return Err(e);
-            }
-        }
-        if self.hooks.socket {
-            match socket::attach(ebpf, iface) {
-                Ok(s) => on.socket = Some(s),
-                Err(e) => {
-                    self.on.insert(iface.index, on);
-                    self.forget(ebpf, iface.index);
-                    return Err(e);
+            for (key, r) in by_key.iter_mut() {
+                if r.is_ok() {
+                    if let Err(e) = drops::select(ebpf, key.ifindex, true) {
+                        if let Some(on) = self.on.remove(key) {
+                            on.detach(mode, true);
+                        }
+                        *r = Err(e);
+                    }
                 }
             }
         }
-        self.on.insert(iface.index, on);
-        Ok(())
+        targets
+            .iter()
+            .map(|t| by_key.remove(&t.key).unwrap_or(Ok(())))
+            .collect()
     }
 
-    /// Detaches interface `ifindex` alone (it was deleted); the others go on.
-    pub fn forget(&mut self, ebpf: &mut Ebpf, ifindex: u32) {
-        let Some(on) = self.on.remove(&ifindex) else {
-            return;
-        };
-        for (name, link) in on.links {
-            if let Ok(prog) = tc::classifier(ebpf, name) {
-                // A deleted interface took its filters with it; a TCX link is only closed.
-                let _ = prog.detach(link);
-            }
+    /// Detaches interface `key` alone (it was deleted, or its namespace was); the others go
+    /// on.
+    pub fn forget(&mut self, ebpf: &mut Ebpf, key: IfaceKey) {
+        if let Some(on) = self.on.remove(&key) {
+            on.detach(self.tc_mode, false);
         }
-        self.created_clsact.retain(|i| *i != ifindex);
-        drop(on.socket);
         if self.select_drops {
             // Only fails if it was not there.
-            let _ = drops::select(ebpf, ifindex, false);
+            let _ = drops::select(ebpf, key.ifindex, false);
         }
     }
 
-    /// Detaches what a failed [`attach`] had attached already.
-    fn undo(&mut self, ebpf: &mut Ebpf) {
-        for index in self.on.keys().copied().collect::<Vec<_>>() {
-            self.forget(ebpf, index);
-        }
-        for ifindex in self.created_clsact.drain(..) {
-            let _ = netlink::delete_clsact(ifindex);
+    /// As [`Attachment::forget`], also removing a clsact qdisc netdump created (undoing a
+    /// failed start).
+    fn forget_and_clean(&mut self, key: IfaceKey) {
+        if let Some(on) = self.on.remove(&key) {
+            on.detach(self.tc_mode, true);
         }
     }
 
-    /// Whether interface `ifindex` is attached.
-    pub fn has(&self, ifindex: u32) -> bool {
-        self.on.contains_key(&ifindex)
+    /// Whether interface `key` is attached.
+    pub fn has(&self, key: IfaceKey) -> bool {
+        self.on.contains_key(&key)
     }
 
-    /// The attached interfaces: (ifindex, name).
-    pub fn interfaces(&self) -> impl Iterator<Item = (u32, &str)> {
-        self.on.iter().map(|(i, on)| (*i, on.name.as_str()))
+    /// The attached interfaces: (key, name).
+    pub fn interfaces(&self) -> impl Iterator<Item = (IfaceKey, &str)> {
+        self.on.iter().map(|(k, on)| (*k, on.name.as_str()))
     }
 }
 
@@ -237,13 +302,66 @@ pub struct DropPlan<'a> {
     pub any: bool,
 }
 
-/// Loads the programs for `hooks` and attaches them on each of `ifaces` (with whether each is
-/// an L3 device): the filter first (so the entry programs never run without it; `raw` is the
-/// expression compiled for L3 devices), then TC, then the socket tap, then, once it knows the
-/// interfaces, the drop program. On error nothing stays attached.
+/// Attaches on one interface, in the calling thread's namespace (the one `t` is in): TC
+/// (after removing stale filters when no other netdump is there), then the tap. On error,
+/// nothing stays attached.
+fn attach_one(
+    ebpf: &mut Ebpf,
+    mode: Option<TcMode>,
+    socket_hook: bool,
+    t: &Target<'_>,
+    notes: &mut Vec<String>,
+) -> Result<OnInterface, AttachError> {
+    let iface = t.iface;
+    let mut on = OnInterface {
+        name: iface.name.clone(),
+        ifindex: iface.index,
+        ns: t.ns.clone(),
+        links: Vec::new(),
+        socket: None,
+        created_clsact: false,
+        _lock: None,
+    };
+    if let Some(mode) = mode {
+        let (lock, exclusive) = stale::take_lock(t.ns.id.inode, iface.index);
+        on._lock = lock;
+        if exclusive {
+            let shown = if t.ns.own {
+                iface.name.clone()
+            } else {
+                format!("{}@{}", iface.name, t.ns.id.label())
+            };
+            stale::remove_filters(&iface.name, &shown, notes);
+        }
+        // Loopback's egress is its ingress: hook it once, as tcpdump shows each packet on
+        // lo once.
+        let (links, created) = tc::attach(ebpf, iface, mode, iface.is_loopback(), t.l3)?;
+        on.links = links;
+        on.created_clsact = created;
+    }
+    if socket_hook {
+        match socket::attach(ebpf, iface) {
+            Ok(s) => on.socket = Some(s),
+            Err(e) => {
+                // Inside the namespace already: detach here.
+                drop(std::mem::take(&mut on.links));
+                if on.created_clsact {
+                    let _ = netlink::delete_clsact(iface.index);
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(on)
+}
+
+/// Loads the programs for `hooks` and attaches them on `targets` (grouped by namespace):
+/// the filter first (so the entry programs never run without it; `raw` is the expression
+/// compiled for L3 devices), then TC, then the socket tap. Stale filters a killed run left
+/// anywhere else are removed on the way. On error nothing stays attached.
 pub fn attach(
     ebpf: &mut Ebpf,
-    ifaces: &[(Interface, bool)],
+    targets: &[Target<'_>],
     hooks: Hooks,
     mode: TcAttach,
     filter: Option<&Filter>,
@@ -254,7 +372,6 @@ pub fn attach(
         tc_mode: None,
         hooks,
         on: BTreeMap::new(),
-        created_clsact: Vec::new(),
         _filters: Vec::new(),
         select_drops: hooks.drops && !drop_plan.is_some_and(|p| p.any),
         notes: Vec::new(),
@@ -265,16 +382,36 @@ pub fn attach(
     }
     if hooks.tc {
         att.tc_mode = Some(tc::load(ebpf, mode)?);
+        let skip = |ns: u64, ifindex: u32| {
+            targets
+                .iter()
+                .any(|t| t.ns.id.inode == ns && t.iface.index == ifindex)
+        };
+        stale::sweep(&skip, &mut att.notes);
     }
-    for (iface, l3) in ifaces {
-        if let Err(e) = att.add(ebpf, iface, *l3) {
-            att.undo(ebpf);
-            return Err(e);
+    // One namespace at a time, entering each once.
+    let mut i = 0;
+    while i < targets.len() {
+        let ns = targets[i].ns;
+        let n = targets[i..]
+            .iter()
+            .take_while(|t| t.ns.id.inode == ns.id.inode)
+            .count();
+        for r in att.add(ebpf, ns, &targets[i..i + n]) {
+            if let Err(e) = r {
+                for key in att.on.keys().copied().collect::<Vec<_>>() {
+                    att.forget_and_clean(key);
+                }
+                return Err(e);
+            }
         }
+        i += n;
     }
     if let (true, Some(plan)) = (hooks.drops, drop_plan) {
         if let Err(e) = drops::attach(ebpf, plan.tracepoint) {
-            att.undo(ebpf);
+            for key in att.on.keys().copied().collect::<Vec<_>>() {
+                att.forget_and_clean(key);
+            }
             return Err(e);
         }
     }

@@ -3,7 +3,7 @@
 
 use aya::{
     programs::{
-        tc::SchedClassifierLinkId,
+        tc::SchedClassifierLink,
         tc::{self, NlOptions, TcAttachOptions},
         LinkOrder, SchedClassifier, TcAttachType,
     },
@@ -55,13 +55,16 @@ pub(super) fn load(ebpf: &mut Ebpf, mode: TcAttach) -> Result<TcMode, AttachErro
     }
 }
 
-/// The links of one interface, and whether netdump created its clsact qdisc.
-type Attached = (Vec<(&'static str, SchedClassifierLinkId)>, bool);
+/// The links of one interface, owned (dropping one detaches it), and whether netdump
+/// created its clsact qdisc.
+type Attached = (Vec<SchedClassifierLink>, bool);
 
 /// Attaches the TC programs on `iface` (ingress only if `ingress_only`; the L3 entries if
-/// `l3`: the device has no Ethernet header). Returns the links
-/// and whether netdump created the interface's clsact qdisc (to remove at exit). On error,
-/// what was attached is detached again.
+/// `l3`: the device has no Ethernet header), in the calling thread's network namespace.
+/// Returns the links, taken out of the program so that their owner decides where they are
+/// detached (a netlink filter must be removed from inside its namespace), and whether
+/// netdump created the interface's clsact qdisc (to remove at exit). On error, what was
+/// attached is detached again.
 pub(super) fn attach(
     ebpf: &mut Ebpf,
     iface: &Interface,
@@ -100,12 +103,15 @@ pub(super) fn attach(
             TcMode::Tcx => TcAttachOptions::TcxOrder(LinkOrder::default()),
             TcMode::Netlink => TcAttachOptions::Netlink(NlOptions::default()),
         };
-        match classifier(ebpf, name)?.attach_with_options(&iface.name, kind, options) {
-            Ok(link) => links.push((name, link)),
+        let prog = classifier(ebpf, name)?;
+        match prog
+            .attach_with_options(&iface.name, kind, options)
+            .and_then(|id| prog.take_link(id))
+        {
+            Ok(link) => links.push(link),
             Err(source) => {
-                for (name, link) in links {
-                    let _ = classifier(ebpf, name).map(|p| p.detach(link));
-                }
+                // Dropping them detaches them.
+                drop(links);
                 if created {
                     let _ = crate::kernel::netlink::delete_clsact(iface.index);
                 }

@@ -164,6 +164,7 @@ impl<R: Read> PcapReader<R> {
                 nsec,
             },
             ifname: "",
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Tc,

@@ -398,6 +398,7 @@ impl<R: Read> PcapNgReader<R> {
                 nsec,
             },
             ifname: &interface.name,
+            netns: None,
             direction: Direction::Unknown,
             pkt_type: 0,
             hook: Hook::Tc,

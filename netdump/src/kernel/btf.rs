@@ -1,11 +1,16 @@
 //! Just enough of a BTF reader (<https://docs.kernel.org/bpf/btf.html>) to learn the running
 //! kernel's layout: where a struct member sits (through anonymous structs and unions), how big
-//! a type is, an enum's values, a function prototype's parameters.
+//! a type is, an enum's values, a function prototype's parameters. aya-ebpf programs written
+//! in Rust carry no CO-RE relocations, so the programs that read kernel structures (`--drops`,
+//! `--netns all`'s namespace cookie) get these offsets from here as `.rodata` constants.
 //!
 //! aya-obj parses BTF too, but keeps struct members and enum values private to the crate.
 //! Every read here is bounds-checked: a malformed file is an error, never a panic.
 
 use thiserror::Error;
+
+/// Where the running kernel keeps its BTF.
+pub const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum BtfError {
@@ -15,6 +20,10 @@ pub enum BtfError {
     Truncated,
     #[error("BTF type {0} has unknown kind {1}")]
     Kind(u32, u8),
+    #[error("read the kernel's BTF ({VMLINUX}): {0}")]
+    Read(String),
+    #[error("the kernel's BTF has no {0}")]
+    Missing(String),
 }
 
 pub const KIND_INT: u8 = 1;
@@ -282,6 +291,26 @@ impl Btf {
         }
     }
 
+    /// The running kernel's BTF.
+    pub fn from_sys() -> Result<Btf, BtfError> {
+        let data = std::fs::read(VMLINUX).map_err(|e| BtfError::Read(e.to_string()))?;
+        Btf::parse(&data)
+    }
+
+    /// The byte offset of `path` (members separated by dots, e.g. `nd_net.net`) in struct
+    /// `strukt`, and the size of what it names (a pointer is 8).
+    pub fn offset(&self, strukt: &str, path: &str) -> Result<(u32, u32), BtfError> {
+        let missing = || BtfError::Missing(format!("{strukt}.{path}"));
+        let mut ty = self.find(strukt, KIND_STRUCT).ok_or_else(missing)?;
+        let mut total = 0u32;
+        for part in path.split('.') {
+            let m = self.member(ty, part).ok_or_else(missing)?;
+            total = total.checked_add(m.bit_offset / 8).ok_or_else(missing)?;
+            ty = self.resolve(m.type_id);
+        }
+        Ok((total, self.size(ty).ok_or_else(missing)?))
+    }
+
     /// The parameter types of function prototype `id` (through typedefs and a pointer, as in
     /// `typedef void (*btf_trace_kfree_skb)(void *, struct sk_buff *, ...)`).
     pub fn params(&self, id: u32) -> Option<Vec<u32>> {
@@ -298,6 +327,42 @@ impl Btf {
                 .map(|i| self.word(t.data + 8 * i + 4))
                 .collect(),
         )
+    }
+}
+
+/// Where the namespace cookie of a packet's device is, in the running kernel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetnsOffsets {
+    /// `struct sk_buff` → `dev` (a pointer).
+    pub skb_dev: u32,
+    /// `struct net_device` → `nd_net.net` (a pointer).
+    pub dev_net: u32,
+    /// `struct net` → `net_cookie` (a u64).
+    pub net_cookie: u32,
+}
+
+impl NetnsOffsets {
+    /// Read from `btf`; each member must have the size the programs read.
+    pub fn from_btf(btf: &Btf) -> Result<NetnsOffsets, BtfError> {
+        let sized = |strukt: &str, path: &str, want: u32| {
+            let (off, size) = btf.offset(strukt, path)?;
+            if size != want {
+                return Err(BtfError::Missing(format!(
+                    "{strukt}.{path} of {want} bytes (it has {size})"
+                )));
+            }
+            Ok(off)
+        };
+        Ok(NetnsOffsets {
+            skb_dev: sized("sk_buff", "dev", 8)?,
+            dev_net: sized("net_device", "nd_net.net", 8)?,
+            net_cookie: sized("net", "net_cookie", 8)?,
+        })
+    }
+
+    /// From the running kernel.
+    pub fn from_sys() -> Result<NetnsOffsets, BtfError> {
+        NetnsOffsets::from_btf(&Btf::from_sys()?)
     }
 }
 
@@ -439,6 +504,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn offsets_follow_paths_through_pointers_typedefs_and_anonymous_members() {
+        let mut b = Builder::new();
+        let u64t = b.int("u64", 8);
+        let ptr = b.ty("", KIND_PTR, false, 0, u64t, &[]);
+        let inner = b.strukt("inner", 16, &[("a", u64t, 0, 0), ("p", ptr, 64, 0)]);
+        let wrap = b.ty("wrap_t", KIND_TYPEDEF, false, 0, inner, &[]);
+        let x = b.s("x");
+        let anon = b.ty("", KIND_UNION, false, 1, 8, &[x, u64t, 0]);
+        b.strukt("outer", 32, &[("", anon, 0, 0), ("w", wrap, 128, 0)]);
+        let btf = Btf::parse(&b.finish()).unwrap();
+        assert_eq!(btf.offset("outer", "x"), Ok((0, 8)));
+        assert_eq!(btf.offset("outer", "w.p"), Ok((24, 8)));
+        assert_eq!(btf.offset("outer", "w"), Ok((16, 16)));
+        assert!(matches!(
+            btf.offset("outer", "nope"),
+            Err(BtfError::Missing(_))
+        ));
+        assert!(matches!(btf.offset("nope", "a"), Err(BtfError::Missing(_))));
+    }
+
+    #[test]
     fn parses_this_kernels_btf_when_there_is_one() {
         let Ok(data) = std::fs::read("/sys/kernel/btf/vmlinux") else {
             eprintln!("no /sys/kernel/btf/vmlinux: skipped");
@@ -450,6 +536,11 @@ pub(crate) mod tests {
         assert!(
             btf.member(skb, "dev").is_some(),
             "dev sits in an anonymous union"
+        );
+        let o = NetnsOffsets::from_btf(&btf).unwrap();
+        assert!(
+            o.skb_dev < 256 && o.dev_net < 4096 && o.net_cookie < 16384,
+            "{o:?}"
         );
     }
 }
