@@ -41,7 +41,9 @@ pub enum ReaderError {
 pub enum Reader {
     Ring(AsyncFd<RingConsumer<MapFd>>),
     Perf {
-        buffers: Vec<PerfEventArrayBuffer<MapData>>,
+        /// One per CPU, each registered with tokio: the kernel wakes it when a quarter of
+        /// the buffer is pending (netdump's aya patch), the 10 ms timer drains the rest.
+        buffers: Vec<AsyncFd<PerfEventArrayBuffer<MapData>>>,
         /// The samples of one drain, copied out of the per-CPU buffers.
         batch: Vec<u8>,
         /// (kernel timestamp, byte range in `batch`) of each sample, sorted before use.
@@ -101,6 +103,13 @@ impl Reader {
                             what: "perf buffer",
                             source: Box::new(e),
                         })?;
+                    // SAFETY: the perf event fd stays open and unchanged while the AsyncFd
+                    // owns the buffer.
+                    let buf = unsafe { AsyncFd::register_with_interest(buf, Interest::READABLE) }
+                        .map_err(|e| ReaderError::Open {
+                        what: "perf buffer",
+                        source: Box::new(e.into_parts().1),
+                    })?;
                     buffers.push(buf);
                 }
                 Ok(Reader::Perf {
@@ -112,8 +121,8 @@ impl Reader {
         }
     }
 
-    /// Waits until the kernel signals pending samples. The perf transport is drained on the
-    /// caller's timer only, so this never returns for it.
+    /// Waits until the kernel signals pending samples: the ring buffer, or any CPU's perf
+    /// buffer (whatever wakes, `drain` reads them all).
     pub async fn wait(&mut self) -> Result<(), ReaderError> {
         match self {
             Reader::Ring(fd) => {
@@ -121,7 +130,29 @@ impl Reader {
                 guard.clear_ready();
                 Ok(())
             }
-            Reader::Perf { .. } => std::future::pending().await,
+            Reader::Perf { buffers, .. } => {
+                std::future::poll_fn(|cx| {
+                    let mut woken = false;
+                    for buf in buffers.iter_mut() {
+                        match buf.poll_read_ready_mut(cx) {
+                            std::task::Poll::Ready(Ok(mut guard)) => {
+                                guard.clear_ready();
+                                woken = true;
+                            }
+                            std::task::Poll::Ready(Err(e)) => {
+                                return std::task::Poll::Ready(Err(ReaderError::Wait(e)))
+                            }
+                            std::task::Poll::Pending => {}
+                        }
+                    }
+                    if woken {
+                        std::task::Poll::Ready(Ok(()))
+                    } else {
+                        std::task::Poll::Pending
+                    }
+                })
+                .await
+            }
         }
     }
 
@@ -138,7 +169,7 @@ impl Reader {
                 // print in the order they were seen (TCP relative numbers depend on it).
                 batch.clear();
                 order.clear();
-                for buf in buffers.iter_mut() {
+                for buf in buffers.iter_mut().map(AsyncFd::get_mut) {
                     if !buf.readable() {
                         continue;
                     }

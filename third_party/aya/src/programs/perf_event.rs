@@ -356,8 +356,7 @@ pub enum SamplePolicy {
 pub(crate) enum WakeupPolicy {
     /// Every N events
     Events(u32),
-    /// Every N bytes
-    #[expect(dead_code, reason = "TODO")]
+    /// Every N bytes (netdump patch: used by perf buffers, see NETDUMP.md)
     Watermark(u32),
 }
 
