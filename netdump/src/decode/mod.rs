@@ -248,6 +248,8 @@ pub struct Options {
     pub tcp_as: Option<Decoder>,
     /// `-T carp`: IP protocol 112 is CARP, not VRRP.
     pub carp: bool,
+    /// `-T pgm_zmtp1`: PGM data (native too, not only in UDP) carries ZMTP/1.0.
+    pub pgm_zmtp1: bool,
 }
 
 impl Options {
@@ -265,6 +267,7 @@ impl Options {
             .map(|&(_, udp_as, tcp_as)| Options {
                 udp_as,
                 tcp_as,
+                pgm_zmtp1: name == "pgm_zmtp1",
                 ..Options::default()
             })
     }
@@ -410,6 +413,7 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipsec::PROTO_AH, ipsec::decode_ah),
     (ipsec::PROTO_ESP, ipsec::decode_esp),
     (dccp::PROTO_DCCP, dccp::decode),
+    (message::PROTO_PGM, message::pgm),
 ];
 
 /// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
@@ -464,6 +468,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (546, dhcp6::decode),
     (message::UDP_BABEL, message::babel),
     (message::UDP_BABEL_OLD, message::babel),
+    (message::UDP_HNCP, message::hncp),
     (1645, radius::decode),
     (1812, radius::decode),
     (1646, radius::decode),
@@ -478,6 +483,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (bfd::MULTIHOP_PORT, bfd::decode),
     (bfd::LAG_PORT, bfd::decode),
     (bfd::ECHO_PORT, bfd::decode),
+    (message::UDP_LMP, message::lmp),
     (message::UDP_SFLOW, message::sflow),
     (514, syslog::decode),
     // ... after syslog in tcpdump's chain:
@@ -518,6 +524,12 @@ pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
     ("vxlan", Some(vxlan::decode), None),
     ("resp", None, Some(message::resp)),
     ("snmp", Some(snmp::decode), None),
+    ("rtp", Some(message::rtp), None),
+    ("rtcp", Some(message::rtcp), None),
+    ("zmtp1", None, Some(message::zmtp1)),
+    ("pgm", Some(message::pgm), None),
+    ("pgm_zmtp1", Some(message::pgm), None),
+    ("lmp", Some(message::lmp), None),
 ];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {

@@ -234,6 +234,17 @@ impl Dissector {
             Proto::Ssh => super::ssh::print(out, m),
             Proto::Bgp => self.bgp(out, m),
             Proto::Rip => self.rip(out, m),
+            Proto::Rtp => super::rtp::rtp(out, m, self.opts.verbose),
+            Proto::Rtcp => super::rtp::rtcp(out, m, self.opts.verbose),
+            Proto::Pgm | Proto::PgmZmtp1 => self.pgm(out, m),
+            Proto::Zmtp1 => super::zmtp1::stream(
+                out,
+                Bytes::new(m.raw, "zmtp1"),
+                m.length as usize,
+                self.opts.verbose,
+            ),
+            Proto::Lmp => self.lmp(out, m),
+            Proto::Hncp => self.hncp(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");
