@@ -68,6 +68,8 @@ pub enum Proto {
     Lmp,
     /// HNCP (UDP 8231).
     Hncp,
+    /// The Ethernet configuration testing protocol (ethertype 0x9000).
+    Loopback,
 }
 
 impl Proto {
@@ -101,6 +103,7 @@ impl Proto {
             Proto::Zmtp1 => "zmtp1",
             Proto::Lmp => "lmp",
             Proto::Hncp => "hncp",
+            Proto::Loopback => "loopback",
         }
     }
 }
@@ -295,7 +298,12 @@ pub fn hncp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> N
     message(Proto::Hncp, b, cx, layers)
 }
 
+pub fn loopback<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Loopback, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
+pub const ETHERTYPE_LOOPBACK: u16 = 0x9000;
 pub const PROTO_PGM: u8 = 113;
 pub const UDP_LMP: u16 = 701;
 pub const UDP_HNCP: u16 = 8231;

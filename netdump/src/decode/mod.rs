@@ -41,6 +41,7 @@ pub mod isakmp;
 pub mod l2tp;
 pub mod llc;
 pub mod lldp;
+pub mod macsec;
 pub mod message;
 pub mod mpls;
 pub mod nsh;
@@ -124,6 +125,8 @@ pub enum Layer<'a> {
     Cdp(cdp::Cdp<'a>),
     /// Link Layer Discovery Protocol.
     Lldp(lldp::Lldp<'a>),
+    /// An 802.1AE MACsec SecTAG.
+    Macsec(macsec::Macsec<'a>),
     /// A DNS, mDNS or LLMNR message (UDP or TCP).
     Dns(dns::Dns<'a>),
     /// A message whose printer walks its bytes (PIM, OSPF, AoE, ...: `message::Proto`).
@@ -372,6 +375,7 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (message::ETHERTYPE_GEONET_OLD, message::geonet),
     (message::ETHERTYPE_GEONET, message::geonet),
     (message::ETHERTYPE_CALM_FAST, message::calm_fast),
+    (message::ETHERTYPE_LOOPBACK, message::loopback),
     (mpls::UNICAST, mpls::decode),
     (mpls::MULTICAST, mpls::decode),
     (pppoe::DISCOVERY, pppoe::decode),
@@ -685,6 +689,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Slow(s) => s.raw,
         Layer::Cdp(c) => c.raw,
         Layer::Lldp(l) => l.raw,
+        Layer::Macsec(m) => m.raw,
         Layer::Dns(d) => d.payload,
         Layer::Message(m) => m.raw,
         Layer::Ah(a) => a.raw,
@@ -774,6 +779,7 @@ impl Layer<'_> {
             Layer::Slow(_) => "slow",
             Layer::Cdp(_) => "cdp",
             Layer::Lldp(_) => "lldp",
+            Layer::Macsec(_) => "macsec",
             Layer::Dns(_) => "domain",
             Layer::Message(m) => m.proto.name(),
             Layer::Ah(_) => "ah",

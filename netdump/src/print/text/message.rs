@@ -245,6 +245,7 @@ impl Dissector {
             ),
             Proto::Lmp => self.lmp(out, m),
             Proto::Hncp => self.hncp(out, m),
+            Proto::Loopback => self.loopback(out, m),
         };
         if let Err(Trunc(proto)) = result {
             let _ = write!(out, " [|{proto}]");

@@ -41,6 +41,8 @@ mod lisp;
 mod llc;
 mod lldp;
 mod lmp;
+mod loopback;
+mod macsec;
 mod message;
 mod mptcp;
 mod names;
