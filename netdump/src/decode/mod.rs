@@ -560,7 +560,9 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::Snap(oui, pid) => lookup(SNAP_PIDS, (oui, pid)),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
         // With any -T, tcp_print hands payloads only to -T's printer, never by port.
-        Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
+        Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() || opts.carp => {
+            opts.tcp_as
+        }
         Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
         Upper::Ethernet => Some(ethernet::decode),
         Upper::Ppp => Some(ppp::decode),

@@ -102,6 +102,9 @@ pub struct Options {
     /// before its checksum and length checks (and with `-q`). Set by [`crate::print::Printer`]
     /// from its decoding options.
     pub udp_forced: bool,
+    /// `-T` named a type tcpdump's udp_print has no case for (`zmtp1`, `resp`, `carp`):
+    /// it then prints nothing of a UDP datagram past its header checks.
+    pub udp_silent: bool,
     /// Names for addresses and ports (no `-n`); None prints numbers.
     pub names: Option<&'static Names>,
 }
