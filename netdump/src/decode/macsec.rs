@@ -200,7 +200,7 @@ mod tests {
         assert!(matches!(
             run(&f).0[0],
             Layer::Macsec(Macsec {
-                status: Status::Truncated,
+                status: Status::Short,
                 ..
             })
         ));

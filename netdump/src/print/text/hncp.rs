@@ -201,11 +201,7 @@ fn dhcpv4(out: &mut String, b: &[u8], cp: usize, length: u32, indent: u32) -> Ge
                     let _ = write!(out, " {}", ipv4_at(b, value + t)?);
                 }
             }
-            119 => {
-                if !names(out, b, value, optlen as usize)? {
-                    return Ok(false);
-                }
-            }
+            119 if !names(out, b, value, optlen as usize)? => return Ok(false),
             _ => {}
         }
         i += 2 + optlen;
@@ -244,11 +240,7 @@ fn dhcpv6(out: &mut String, b: &[u8], cp: usize, length: u32, indent: u32) -> Ge
                     let _ = write!(out, " {}", ipv6_at(b, value + t)?);
                 }
             }
-            24 => {
-                if !names(out, b, value, optlen as usize)? {
-                    return Ok(false);
-                }
-            }
+            24 if !names(out, b, value, optlen as usize)? => return Ok(false),
             _ => {}
         }
         i += 4 + optlen;
@@ -294,7 +286,7 @@ impl Dissector {
     /// ends this level only.
     fn hncp_rec(&self, out: &mut String, b: &[u8], cp: usize, length: u32, indent: u32) -> Get<()> {
         let verbose = u32::from(self.opts.verbose);
-        let in_line = indent - 1 >= verbose && verbose < 3;
+        let in_line = indent > verbose && verbose < 3;
         let mut first = true;
         let mut last_mask = u32::MAX;
         let mut last_count: i32 = -1;
@@ -376,11 +368,7 @@ impl Dissector {
         let invalid = |out: &mut String| out.push_str(INVALID);
         let blen = bodylen as i32;
         match mask {
-            1 => {
-                if bodylen != 0 {
-                    invalid(out);
-                }
-            }
+            1 if bodylen != 0 => invalid(out),
             2 => {
                 if bodylen != 4 {
                     invalid(out);
@@ -484,7 +472,7 @@ impl Dissector {
             }
             33 => self.hncp_rec(out, b, value, bodylen, indent + 1)?,
             34 => {
-                if bodylen < 9 || bodylen < 9 + (u32::from(u8_at(b, value + 8)?) + 7) / 8 {
+                if bodylen < 9 || bodylen < 9 + u32::from(u8_at(b, value + 8)?).div_ceil(8) {
                     invalid(out);
                 } else {
                     let _ = write!(
@@ -553,15 +541,10 @@ impl Dissector {
                     return Ok(false);
                 }
             }
-            38 => {
-                if bodylen == 0 {
-                    invalid(out);
-                } else if !dhcpv6(out, b, value, bodylen, indent + 1)? {
-                    invalid(out);
-                }
-            }
+            // An empty body, or one dhcpv6_print gave up on (after its own complaint).
+            38 if bodylen == 0 || !dhcpv6(out, b, value, bodylen, indent + 1)? => invalid(out),
             35 => {
-                if bodylen < 6 || bodylen < 6 + (u32::from(u8_at(b, value + 5)?) + 7) / 8 {
+                if bodylen < 6 || bodylen < 6 + u32::from(u8_at(b, value + 5)?).div_ceil(8) {
                     invalid(out);
                 } else {
                     let _ = write!(

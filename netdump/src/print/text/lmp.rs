@@ -265,7 +265,9 @@ impl Dissector {
             tlen = length;
         }
         let mut tptr = 8usize;
-        tlen -= 8;
+        // u_int arithmetic, as tcpdump's: a message shorter than its header wraps around and
+        // the walk runs until a read fails.
+        tlen = tlen.wrapping_sub(8);
         while tlen > 0 {
             let obj_len = u32::from(b.be16(tptr + 2)?);
             let raw_ctype = b.u8(tptr)?;

@@ -25,8 +25,11 @@ impl Dissector {
         let v6 = ip.is_some_and(|ip| !ip.v4());
         let b = Bytes::new(m.raw, if v6 { "ospf3" } else { "ospf2" });
         let mut length = m.length;
+        let mut b = b;
         if !v6 && b.be16(14)? == AUTH_MD5 {
+            // tcpdump strips the digest from the length and from the captured bytes.
             length = length.wrapping_sub(16);
+            b = b.take(b.len().saturating_sub(16));
         }
         let ty = b.u8(1)?;
         let version = b.u8(0)?;
@@ -34,12 +37,6 @@ impl Dissector {
             Some(name) => {
                 let _ = write!(out, "OSPFv{version}, {name}, length {length}");
                 if !v6 && self.opts.verbose > 0 {
-                    // tcpdump cuts the MD5 digest off the captured bytes too.
-                    let b = if length != m.length {
-                        b.take(b.len().saturating_sub(16))
-                    } else {
-                        b
-                    };
                     return ospf2_verbose(out, b, length, self.opts.verbose);
                 }
             }

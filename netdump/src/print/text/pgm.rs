@@ -334,7 +334,7 @@ impl Dissector {
                     opts_len -= 8 + addr_len(afi);
                     let _ = write!(out, " REDIRECT {a}");
                 }
-                0x08 | 0x09 | 0x0a => {
+                0x08..=0x0a => {
                     let (name, word) = match opt_type & 0x7f {
                         0x08 => ("OPT_PARITY_PRM", "PARITY MAXTGS"),
                         0x09 => ("OPT_PARITY_GRP", "PARITY GROUP"),

@@ -186,7 +186,7 @@ fn rtcp_one(
             b.be32(rr + 8)?,
             b.be32(rr + 12)?
         );
-        rr += RR;
+        // tcpdump never advances to the next report block: it prints the first `cnt` times.
         cnt -= 1;
     }
     Ok(Some(cp + len))
