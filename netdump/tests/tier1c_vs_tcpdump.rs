@@ -509,6 +509,21 @@ fn link_frames() -> Vec<(&'static str, Vec<u8>)> {
             "loopback other function",
             eth(0x9000, &hex(&format!("0000 0300 {}", "00".repeat(50)))),
         ),
+        // 802.3 frames, for where -x starts: after the LLC (and SNAP) header, padding dumped.
+        (
+            "stp after llc, padded",
+            [
+                &MAC_B[..],
+                &MAC_A,
+                &hex("0026 424203 0000 00 00 8000020000000001 00000000 8000020000000001 8001 0000 1400 0200 0f00"),
+                &[0; 8],
+            ]
+            .concat(),
+        ),
+        (
+            "ip after snap",
+            [&MAC_B[..], &MAC_A, &hex("0024 aaaa03 000000 0800"), &udp4(1, 2, b"abcd")[14..]].concat(),
+        ),
     ]
 }
 
@@ -664,6 +679,8 @@ fn tier1_closers_at_every_verbosity_and_packet_type() {
         &["-vv"],
         &["-vvv"],
         &["-e"],
+        &["-x"],
+        &["-e", "-X"],
         &["-T", "rtp"],
         &["-T", "rtp", "-v"],
         &["-T", "rtcp"],

@@ -104,7 +104,11 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         m.status = Status::Encrypted;
         m.payload = rest;
         layers.push(Layer::Macsec(m));
-        return Next::consumed(b, Upper::Nothing);
+        // Nothing decodes it, but it is not link-level: -x dumps it.
+        return Next {
+            rest,
+            upper: Upper::Nothing,
+        };
     }
     // Integrity only: the ICV is no payload, and a short length bounds the secure data.
     let (Some(mut length), Some(mut caplen)) =

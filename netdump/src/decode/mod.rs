@@ -598,10 +598,35 @@ pub fn decode_with(link_type: LinkType, data: &[u8], orig_len: u32, opts: Option
         opts,
     };
     let next = link(data, &mut cx, &mut d.layers);
-    d.link_len = data.len() - next.rest.len();
+    // Where the rest starts (a link decoder may also cut the rest's end: an 802.3 length
+    // field's padding, a MACsec ICV).
+    d.link_len = offset_in(data, next.rest).unwrap_or(data.len() - next.rest.len());
     let protocol = d.layers.last().map_or(link_name(link_type), Layer::name);
     d.stop = walk(data, next, protocol, &mut cx, &mut d.layers);
+    d.link_len += llc_header_len(&d.layers);
     d
+}
+
+/// The offset of `part` in `whole`, when it lies there.
+fn offset_in(whole: &[u8], part: &[u8]) -> Option<usize> {
+    let (base, start) = (whole.as_ptr() as usize, part.as_ptr() as usize);
+    (start >= base && start + part.len() <= base + whole.len()).then(|| start - base)
+}
+
+/// tcpdump counts an 802.2 LLC header after an Ethernet length field as link-level (its
+/// `ether_print` returns it with the Ethernet header's length, where -x starts): 3 or 4
+/// bytes, and a SNAP header's 5 more.
+fn llc_header_len(layers: &[Layer<'_>]) -> usize {
+    let llc = layers
+        .iter()
+        .find(|l| !matches!(l, Layer::Ethernet(_) | Layer::Vlan(_)));
+    match (layers.first(), llc) {
+        (Some(Layer::Ethernet(_)), Some(Layer::Llc(l))) if !l.is_raw_ipx() => l
+            .header()
+            .filter(|h| h.header_len() <= l.raw.len())
+            .map_or(0, |h| h.header_len() + if h.is_snap() { 5 } else { 0 }),
+        _ => 0,
+    }
 }
 
 /// Decodes an IPv4 datagram quoted inside an ICMP error (its length on the wire unknown).
