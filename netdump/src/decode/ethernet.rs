@@ -75,10 +75,21 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     };
     layers.push(Layer::Ethernet(eth));
     let mut length = cx.wire_len.map(|l| l.saturating_sub(HEADER_LEN as u32));
-    let mut at = HEADER_LEN;
+    let mut rest = &b[HEADER_LEN..];
     let mut ethertype = ethertype;
+    if ethertype == super::macsec::ETHERTYPE {
+        // tcpdump reads a SecTAG in the first type field only, before any VLAN tag.
+        cx.wire_len = length;
+        let next = super::macsec::decode(rest, cx, layers);
+        let Upper::Ethertype(inner) = next.upper else {
+            return next;
+        };
+        ethertype = inner;
+        rest = next.rest;
+        length = cx.wire_len;
+    }
     while is_vlan(ethertype) {
-        let (Some(tci), Some(next)) = (be16(b, at), be16(b, at + 2)) else {
+        let (Some(tci), Some(next)) = (be16(rest, 0), be16(rest, 2)) else {
             // As tcpdump: a cut-short tag belongs to the link-level header.
             cx.wire_len = length;
             return Next::consumed(b, Upper::Stop(StopReason::Truncated));
@@ -89,7 +100,7 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
             ethertype: next,
         }));
         ethertype = next;
-        at += 4;
+        rest = &rest[4..];
         length = length.map(|l| l.saturating_sub(4));
     }
     if ethertype <= MAX_8023_LENGTH {
@@ -97,7 +108,6 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
         // (tcpdump cuts its snapshot there, so padding is not part of the LLC payload).
         let len = length.map_or(u32::from(ethertype), |l| l.min(u32::from(ethertype)));
         cx.wire_len = Some(len);
-        let rest = &b[at..];
         return Next {
             rest: rest.get(..len as usize).unwrap_or(rest),
             upper: Upper::Llc,
@@ -105,7 +115,7 @@ pub fn decode<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) ->
     }
     cx.wire_len = length;
     Next {
-        rest: &b[at..],
+        rest,
         upper: Upper::Ethertype(ethertype),
     }
 }

@@ -54,6 +54,22 @@ pub enum Proto {
     Bgp,
     /// RIPv1 and RIPv2 (UDP 520).
     Rip,
+    /// RTP (`-T rtp` only: tcpdump never guesses it from ports).
+    Rtp,
+    /// RTCP (`-T rtcp` only).
+    Rtcp,
+    /// PGM (IP protocol 113, or in UDP with `-T pgm`).
+    Pgm,
+    /// PGM whose ODATA/RDATA carry ZMTP/1.0 datagrams (`-T pgm_zmtp1`).
+    PgmZmtp1,
+    /// ZMTP/1.0 over TCP (`-T zmtp1`).
+    Zmtp1,
+    /// LMP (UDP 701, `-T lmp`).
+    Lmp,
+    /// HNCP (UDP 8231).
+    Hncp,
+    /// The Ethernet configuration testing protocol (ethertype 0x9000).
+    Loopback,
 }
 
 impl Proto {
@@ -81,6 +97,13 @@ impl Proto {
             Proto::Ssh => "ssh",
             Proto::Bgp => "bgp",
             Proto::Rip => "rip",
+            Proto::Rtp => "rtp",
+            Proto::Rtcp => "rtcp",
+            Proto::Pgm | Proto::PgmZmtp1 => "pgm",
+            Proto::Zmtp1 => "zmtp1",
+            Proto::Lmp => "lmp",
+            Proto::Hncp => "hncp",
+            Proto::Loopback => "loopback",
         }
     }
 }
@@ -245,7 +268,45 @@ pub fn rip<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Ne
     message(Proto::Rip, b, cx, layers)
 }
 
+pub fn rtp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Rtp, b, cx, layers)
+}
+
+pub fn rtcp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Rtcp, b, cx, layers)
+}
+
+/// PGM, native or in UDP; with `-T pgm_zmtp1` its data carries ZMTP/1.0.
+pub fn pgm<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    let proto = if cx.opts.pgm_zmtp1 {
+        Proto::PgmZmtp1
+    } else {
+        Proto::Pgm
+    };
+    message(proto, b, cx, layers)
+}
+
+pub fn zmtp1<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Zmtp1, b, cx, layers)
+}
+
+pub fn lmp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Lmp, b, cx, layers)
+}
+
+pub fn hncp<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Hncp, b, cx, layers)
+}
+
+pub fn loopback<'a>(b: &'a [u8], cx: &mut Context, layers: &mut Vec<Layer<'a>>) -> Next<'a> {
+    message(Proto::Loopback, b, cx, layers)
+}
+
 pub const PROTO_EIGRP: u8 = 88;
+pub const ETHERTYPE_LOOPBACK: u16 = 0x9000;
+pub const PROTO_PGM: u8 = 113;
+pub const UDP_LMP: u16 = 701;
+pub const UDP_HNCP: u16 = 8231;
 pub const PROTO_OSPF: u8 = 89;
 pub const PROTO_PIM: u8 = 103;
 pub const ETHERTYPE_AOE: u16 = 0x88a2;

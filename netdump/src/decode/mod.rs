@@ -41,6 +41,7 @@ pub mod isakmp;
 pub mod l2tp;
 pub mod llc;
 pub mod lldp;
+pub mod macsec;
 pub mod message;
 pub mod mpls;
 pub mod nsh;
@@ -124,6 +125,8 @@ pub enum Layer<'a> {
     Cdp(cdp::Cdp<'a>),
     /// Link Layer Discovery Protocol.
     Lldp(lldp::Lldp<'a>),
+    /// An 802.1AE MACsec SecTAG.
+    Macsec(macsec::Macsec<'a>),
     /// A DNS, mDNS or LLMNR message (UDP or TCP).
     Dns(dns::Dns<'a>),
     /// A message whose printer walks its bytes (PIM, OSPF, AoE, ...: `message::Proto`).
@@ -248,6 +251,8 @@ pub struct Options {
     pub tcp_as: Option<Decoder>,
     /// `-T carp`: IP protocol 112 is CARP, not VRRP.
     pub carp: bool,
+    /// `-T pgm_zmtp1`: PGM data (native too, not only in UDP) carries ZMTP/1.0.
+    pub pgm_zmtp1: bool,
 }
 
 impl Options {
@@ -265,6 +270,7 @@ impl Options {
             .map(|&(_, udp_as, tcp_as)| Options {
                 udp_as,
                 tcp_as,
+                pgm_zmtp1: name == "pgm_zmtp1",
                 ..Options::default()
             })
     }
@@ -369,6 +375,7 @@ pub const ETHERTYPES: &[(u16, Decoder)] = &[
     (message::ETHERTYPE_GEONET_OLD, message::geonet),
     (message::ETHERTYPE_GEONET, message::geonet),
     (message::ETHERTYPE_CALM_FAST, message::calm_fast),
+    (message::ETHERTYPE_LOOPBACK, message::loopback),
     (mpls::UNICAST, mpls::decode),
     (mpls::MULTICAST, mpls::decode),
     (pppoe::DISCOVERY, pppoe::decode),
@@ -410,6 +417,7 @@ pub const IP_PROTOCOLS: &[(u8, Decoder)] = &[
     (ipsec::PROTO_AH, ipsec::decode_ah),
     (ipsec::PROTO_ESP, ipsec::decode_esp),
     (dccp::PROTO_DCCP, dccp::decode),
+    (message::PROTO_PGM, message::pgm),
 ];
 
 /// Decoders after an LLC header by SAP (UI frames whose two SAPs are equal), as
@@ -464,6 +472,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (546, dhcp6::decode),
     (message::UDP_BABEL, message::babel),
     (message::UDP_BABEL_OLD, message::babel),
+    (message::UDP_HNCP, message::hncp),
     (1645, radius::decode),
     (1812, radius::decode),
     (1646, radius::decode),
@@ -478,6 +487,7 @@ pub const UDP_PORTS: &[(u16, Decoder)] = &[
     (bfd::MULTIHOP_PORT, bfd::decode),
     (bfd::LAG_PORT, bfd::decode),
     (bfd::ECHO_PORT, bfd::decode),
+    (message::UDP_LMP, message::lmp),
     (message::UDP_SFLOW, message::sflow),
     (514, syslog::decode),
     // ... after syslog in tcpdump's chain:
@@ -518,6 +528,12 @@ pub const PACKET_TYPES: &[(&str, Option<Decoder>, Option<Decoder>)] = &[
     ("vxlan", Some(vxlan::decode), None),
     ("resp", None, Some(message::resp)),
     ("snmp", Some(snmp::decode), None),
+    ("rtp", Some(message::rtp), None),
+    ("rtcp", Some(message::rtcp), None),
+    ("zmtp1", None, Some(message::zmtp1)),
+    ("pgm", Some(message::pgm), None),
+    ("pgm_zmtp1", Some(message::pgm), None),
+    ("lmp", Some(message::lmp), None),
 ];
 
 fn lookup<K: PartialEq + Copy>(table: &[(K, Decoder)], key: K) -> Option<Decoder> {
@@ -544,7 +560,9 @@ fn decoder_for(upper: Upper, opts: &Options) -> Option<Decoder> {
         Upper::Snap(oui, pid) => lookup(SNAP_PIDS, (oui, pid)),
         Upper::UdpPorts(s, d) => opts.udp_as.or_else(|| by_ports(UDP_PORTS, s, d)),
         // With any -T, tcp_print hands payloads only to -T's printer, never by port.
-        Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() => opts.tcp_as,
+        Upper::TcpPorts(..) if opts.udp_as.is_some() || opts.tcp_as.is_some() || opts.carp => {
+            opts.tcp_as
+        }
         Upper::TcpPorts(s, d) => by_ports(TCP_PORTS, s, d),
         Upper::Ethernet => Some(ethernet::decode),
         Upper::Ppp => Some(ppp::decode),
@@ -580,10 +598,35 @@ pub fn decode_with(link_type: LinkType, data: &[u8], orig_len: u32, opts: Option
         opts,
     };
     let next = link(data, &mut cx, &mut d.layers);
-    d.link_len = data.len() - next.rest.len();
+    // Where the rest starts (a link decoder may also cut the rest's end: an 802.3 length
+    // field's padding, a MACsec ICV).
+    d.link_len = offset_in(data, next.rest).unwrap_or(data.len() - next.rest.len());
     let protocol = d.layers.last().map_or(link_name(link_type), Layer::name);
     d.stop = walk(data, next, protocol, &mut cx, &mut d.layers);
+    d.link_len += llc_header_len(&d.layers);
     d
+}
+
+/// The offset of `part` in `whole`, when it lies there.
+fn offset_in(whole: &[u8], part: &[u8]) -> Option<usize> {
+    let (base, start) = (whole.as_ptr() as usize, part.as_ptr() as usize);
+    (start >= base && start + part.len() <= base + whole.len()).then(|| start - base)
+}
+
+/// tcpdump counts an 802.2 LLC header after an Ethernet length field as link-level (its
+/// `ether_print` returns it with the Ethernet header's length, where -x starts): 3 or 4
+/// bytes, and a SNAP header's 5 more.
+fn llc_header_len(layers: &[Layer<'_>]) -> usize {
+    let llc = layers
+        .iter()
+        .find(|l| !matches!(l, Layer::Ethernet(_) | Layer::Vlan(_)));
+    match (layers.first(), llc) {
+        (Some(Layer::Ethernet(_)), Some(Layer::Llc(l))) if !l.is_raw_ipx() => l
+            .header()
+            .filter(|h| h.header_len() <= l.raw.len())
+            .map_or(0, |h| h.header_len() + if h.is_snap() { 5 } else { 0 }),
+        _ => 0,
+    }
 }
 
 /// Decodes an IPv4 datagram quoted inside an ICMP error (its length on the wire unknown).
@@ -673,6 +716,7 @@ fn layer_start(data: &[u8], layers: &[Layer<'_>]) -> Option<usize> {
         Layer::Slow(s) => s.raw,
         Layer::Cdp(c) => c.raw,
         Layer::Lldp(l) => l.raw,
+        Layer::Macsec(m) => m.raw,
         Layer::Dns(d) => d.payload,
         Layer::Message(m) => m.raw,
         Layer::Ah(a) => a.raw,
@@ -762,6 +806,7 @@ impl Layer<'_> {
             Layer::Slow(_) => "slow",
             Layer::Cdp(_) => "cdp",
             Layer::Lldp(_) => "lldp",
+            Layer::Macsec(_) => "macsec",
             Layer::Dns(_) => "domain",
             Layer::Message(m) => m.proto.name(),
             Layer::Ah(_) => "ah",

@@ -163,6 +163,16 @@ pub(super) fn layer(layer: &Layer<'_>) -> Option<Value> {
             ("sequence_id", json!(p.sequence_id())),
             ("clock_identity", json!(p.clock_identity().map(|c| mac(&c)))),
         ]),
+        Layer::Macsec(m) => object(vec![
+            ("type", json!("macsec")),
+            ("an", json!(m.an())),
+            ("packet_number", json!(m.packet_number)),
+            ("sci", json!(m.sci.map(|s| format!("{s:016x}")))),
+            (
+                "encrypted",
+                json!(m.status == crate::decode::macsec::Status::Encrypted),
+            ),
+        ]),
         _ => return None,
     })
 }

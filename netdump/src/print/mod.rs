@@ -71,6 +71,8 @@ impl Printer {
             clock: time::Clock::with_precision(opts.time, opts.time_nano),
             dissector: text::Dissector::new(DissectOptions {
                 udp_forced: opts.decode.udp_as.is_some(),
+                udp_silent: opts.decode.udp_as.is_none()
+                    && (opts.decode.tcp_as.is_some() || opts.decode.carp),
                 ..opts.dissect
             }),
             line: String::with_capacity(256),

@@ -92,6 +92,23 @@ impl Dissector {
         let mut printed_length = false;
         let mut ethertype = e.ethertype;
         let mut rest = layers;
+        if let Some((Layer::Macsec(m), after)) = rest.split_first() {
+            if link_header {
+                self.ether_type(out, e.ethertype);
+                let _ = write!(out, ", length {orig_len}: ");
+                printed_length = true;
+            }
+            if self.macsec(out, m, &e.src, &e.dst) {
+                return;
+            }
+            let Some(inner) = crate::decode::be16(m.payload, 0) else {
+                out.push_str(" [|ether]");
+                self.early_end = true;
+                return;
+            };
+            ethertype = inner;
+            rest = after;
+        }
         while let Some((Layer::Vlan(v), after)) = rest.split_first() {
             if link_header {
                 self.ether_type(out, v.tpid);

@@ -23,6 +23,7 @@ mod dtp;
 mod eigrp;
 mod fqdn;
 mod geonet;
+mod hncp;
 mod hsrp;
 mod http;
 mod icmp;
@@ -39,6 +40,9 @@ mod link;
 mod lisp;
 mod llc;
 mod lldp;
+mod lmp;
+mod loopback;
+mod macsec;
 mod message;
 mod mptcp;
 mod names;
@@ -48,6 +52,7 @@ mod openflow;
 mod openflow13;
 mod ospf;
 mod payload;
+mod pgm;
 mod pim;
 mod ppp;
 mod pptp;
@@ -55,6 +60,7 @@ mod ptp;
 mod radius;
 mod resp;
 mod rip;
+mod rtp;
 mod rx;
 mod sflow;
 mod slow;
@@ -70,6 +76,7 @@ mod udp;
 mod vrrp;
 mod vtp;
 mod walk;
+mod zmtp1;
 
 use std::{cell::Cell, fmt::Write as _};
 
@@ -95,6 +102,9 @@ pub struct Options {
     /// before its checksum and length checks (and with `-q`). Set by [`crate::print::Printer`]
     /// from its decoding options.
     pub udp_forced: bool,
+    /// `-T` named a type tcpdump's udp_print has no case for (`zmtp1`, `resp`, `carp`):
+    /// it then prints nothing of a UDP datagram past its header checks.
+    pub udp_silent: bool,
     /// Names for addresses and ports (no `-n`); None prints numbers.
     pub names: Option<&'static Names>,
 }

@@ -35,7 +35,11 @@ impl Dissector {
         };
         ip.write_tcp_addrs(out, (sport, dport));
         let length = ip.info.length;
-        let Some(hlen) = t.header_len() else {
+        // tcp_print's ND_TCHECK_SIZE: the fixed header whole, before its offset is read.
+        let Some(hlen) = t
+            .header_len()
+            .filter(|_| t.raw.len() >= tcp::MIN_HEADER_LEN as usize)
+        else {
             out.push_str(" [|tcp]");
             return;
         };

@@ -13,6 +13,7 @@ impl Dissector {
             out.push_str(" [|udp]");
             return;
         };
+        let before_addrs = out.len();
         ip.write_udp_addrs(out, (sport, dport));
         let Some(ulen) = u.length() else {
             out.push_str(" [|udp]");
@@ -33,6 +34,11 @@ impl Dissector {
         // As udp_print: the payload's length is the smaller of the two; a UDP length beyond
         // the IP datagram is reported only when no protocol printer takes the payload.
         let length = ulen.min(ip_len);
+        if self.opts.udp_silent {
+            // tcpdump's -T switch has no case for it and prints nothing, addresses neither.
+            out.truncate(before_addrs);
+            return;
+        }
         if self.opts.udp_forced && !app.is_empty() && self.udp_app(out, ip, u, app, length) {
             // -T: tcpdump prints the forced protocol before checking anything else.
             return;
