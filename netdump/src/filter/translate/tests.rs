@@ -50,6 +50,7 @@ fn tail_call_names_the_emitter_map() {
             emitters_fd: 42,
             index: 1,
             pass: -1,
+            counters_fd: None,
         },
     )
     .unwrap();
