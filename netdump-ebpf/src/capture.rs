@@ -285,7 +285,7 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
         );
     }
 
-    if S::emit(ctx, skb.skb, &header, cap) {
+    if S::emit(ctx, skb.skb, &header, cap, counters.captured) {
         counters.captured += 1;
         if let Some(c) = per_iface {
             c.captured += 1;
