@@ -54,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
             orig_len: frame.len() as u32 + extra,
             data: frame,
             drop: None,
+            owner: None,
         };
         print_all_ways(&pkt);
     }
@@ -82,6 +83,7 @@ fn print_all_ways(pkt: &Packet<'_>) {
             dump,
             iface_prefix: true,
             hook_tag: true,
+            context: false,
             number: true,
             decode,
             ..Default::default()

@@ -4,6 +4,8 @@
 //! compile-time assertion, so the two sides can never disagree on a layout.
 #![no_std]
 
+pub mod owner;
+
 /// Which hook produced a sample.
 pub mod hook {
     /// The TC classifier (TCX link or clsact filter).
@@ -46,6 +48,9 @@ pub mod sample_flags {
     /// [`SampleHeader::vlan_proto`](super::SampleHeader::vlan_proto) hold it and the copied bytes
     /// lack it.
     pub const VLAN_OFFLOADED: u8 = 1;
+    /// An [`OwnerInfo`](super::owner::OwnerInfo) follows the header (attribution on): the
+    /// packet's owner, or an all-zero record without `KNOWN` when it has none.
+    pub const OWNER: u8 = 2;
 }
 
 /// Snapshot length used when `-s` is not given: a full Ethernet frame plus one 802.1Q tag.

@@ -12,11 +12,11 @@ use aya_ebpf::{
     EbpfContext,
 };
 use netdump_common::{
-    sample_flags, Counters, CpuCounters, IfaceCounters, IfaceKey, Knobs, SampleHeader,
-    IFACE_INDEXES, IFACE_SLOTS, MAX_CPUS, MAX_SNAPLEN,
+    owner::OwnedHeader, sample_flags, Counters, CpuCounters, IfaceCounters, IfaceKey, Knobs,
+    SampleHeader, IFACE_INDEXES, IFACE_SLOTS, MAX_CPUS, MAX_SNAPLEN,
 };
 
-use crate::{config, netns, sink::Sink};
+use crate::{config, netns, owner, sink::Sink};
 
 /// One cache-line slot per CPU, mmap-able (BPF_F_MMAPABLE): userspace reads the counters
 /// without bpf(2), also after dropping its capabilities.
@@ -236,6 +236,15 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
     if let Some(c) = per_iface.as_mut() {
         c.matched += 1;
     }
+    // Attribution: the owner filter decides before anything is copied (or sampled).
+    let owner = if owner::OWNER_ON.load() != 0 {
+        match owner::resolve(skb, owner::skb_cookie(skb)) {
+            Some(o) => Some(o),
+            None => return,
+        }
+    } else {
+        None
+    };
     // SAFETY: a helper with no arguments.
     let now = unsafe { bpf_ktime_get_ns() };
     if !admit(counters, now) {
@@ -252,7 +261,7 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
     let len64 = len as u64;
     let cap = if len64 < snaplen { len64 } else { snaplen };
 
-    let header = SampleHeader {
+    let mut header = SampleHeader {
         ts_ns: now,
         netns,
         ifindex,
@@ -285,7 +294,14 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
         );
     }
 
-    if S::emit(ctx, skb.skb, &header, cap, counters.captured) {
+    let sent = match owner {
+        Some(owner) => {
+            header.flags |= sample_flags::OWNER;
+            S::emit(ctx, skb.skb, &OwnedHeader { header, owner }, cap, counters.captured)
+        }
+        None => S::emit(ctx, skb.skb, &header, cap, counters.captured),
+    };
+    if sent {
         counters.captured += 1;
         if let Some(c) = per_iface {
             c.captured += 1;

@@ -41,3 +41,27 @@ pub unsafe fn probe_read_kernel(dst: *mut u8, len: u64, src: u64) -> i64 {
     // SAFETY: as the caller promised.
     unsafe { f(dst, len, src) }
 }
+
+/// BPF_FUNC_skb_load_bytes_relative (4.18+).
+const SKB_LOAD_BYTES_RELATIVE: usize = 68;
+
+/// `bpf_skb_load_bytes_relative(skb, offset, to, len, start_header)`: as [`skb_load_bytes`],
+/// with `offset` counted from the MAC (`start_header` 0) or network (1) header, so the same
+/// code reads IP headers on Ethernet and L3 devices. The length is a u64 for the same reason.
+///
+/// # Safety
+/// As [`skb_load_bytes`].
+#[inline(always)]
+pub unsafe fn skb_load_bytes_relative(
+    skb: *mut __sk_buff,
+    offset: u32,
+    to: *mut u8,
+    len: u64,
+    start_header: u64,
+) -> i64 {
+    // SAFETY: helper 68 has exactly this signature; the verifier checks the arguments.
+    let f: unsafe extern "C" fn(*mut __sk_buff, u32, *mut u8, u64, u64) -> i64 =
+        unsafe { core::mem::transmute(SKB_LOAD_BYTES_RELATIVE) };
+    // SAFETY: as the caller promised.
+    unsafe { f(skb, offset, to, len, start_header) }
+}

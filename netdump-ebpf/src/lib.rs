@@ -13,6 +13,7 @@ pub mod drops;
 pub mod filter;
 pub mod helpers;
 pub mod netns;
+pub mod owner;
 pub mod sink;
 
 /// Defines the programs of one object over the sink type `$sink`: five entry points (one per
@@ -135,6 +136,8 @@ macro_rules! define_programs {
             $crate::drops::emit_described::<$sink>(&ctx);
             0
         }
+
+        $crate::define_owner_programs!();
 
         #[cfg(not(test))]
         #[panic_handler]

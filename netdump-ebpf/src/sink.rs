@@ -8,21 +8,43 @@ use aya_ebpf::{
     maps::{PerfEventByteArray, RingBuf},
     EbpfContext,
 };
-use netdump_common::{DropInfo, DropScratch, SampleHeader, DATA_CLASSES, MAX_SNAPLEN};
+use netdump_common::{
+    owner::OwnedHeader, DropInfo, DropScratch, SampleHeader, DATA_CLASSES, MAX_SNAPLEN,
+};
 
 use crate::{
     config,
     helpers::{probe_read_kernel, skb_load_bytes},
 };
 
-/// Writes one sample: `header` followed by the first `cap` bytes of the packet. `seq` counts
+/// What a sample starts with: the [`SampleHeader`] alone, or followed by the owner record
+/// (attribution on). The packet bytes follow it.
+pub trait Head: Copy + 'static {
+    fn header_mut(&mut self) -> &mut SampleHeader;
+}
+
+impl Head for SampleHeader {
+    #[inline(always)]
+    fn header_mut(&mut self) -> &mut SampleHeader {
+        self
+    }
+}
+
+impl Head for OwnedHeader {
+    #[inline(always)]
+    fn header_mut(&mut self) -> &mut SampleHeader {
+        &mut self.header
+    }
+}
+
+/// Writes one sample: `head` followed by the first `cap` bytes of the packet. `seq` counts
 /// this CPU's samples (it spaces out the ring's wakeup check). Returns false when the buffer
 /// had no room (the caller counts a drop).
 pub trait Sink {
-    fn emit<C: EbpfContext>(
+    fn emit<C: EbpfContext, H: Head>(
         ctx: &C,
         skb: *mut __sk_buff,
-        header: &SampleHeader,
+        head: &H,
         cap: u64,
         seq: u64,
     ) -> bool;
@@ -42,8 +64,8 @@ pub struct DropRecord<const N: usize> {
 
 /// A ring-buffer record whose data area holds up to `N` packet bytes.
 #[repr(C)]
-pub struct Record<const N: usize> {
-    pub header: SampleHeader,
+pub struct Record<H, const N: usize> {
+    pub head: H,
     pub data: [u8; N],
 }
 
@@ -58,33 +80,33 @@ pub struct Ring<M>(core::marker::PhantomData<M>);
 
 impl<M: RingMap> Sink for Ring<M> {
     #[inline(always)]
-    fn emit<C: EbpfContext>(
+    fn emit<C: EbpfContext, H: Head>(
         _ctx: &C,
         skb: *mut __sk_buff,
-        header: &SampleHeader,
+        header: &H,
         cap: u64,
         seq: u64,
     ) -> bool {
         let ring = M::ring();
         const _: () = assert!(DATA_CLASSES.len() == 9);
         if cap <= DATA_CLASSES[0] as u64 {
-            reserve_copy::<64>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 64>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[1] as u64 {
-            reserve_copy::<128>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 128>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[2] as u64 {
-            reserve_copy::<256>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 256>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[3] as u64 {
-            reserve_copy::<512>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 512>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[4] as u64 {
-            reserve_copy::<1024>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 1024>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[5] as u64 {
-            reserve_copy::<1536>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 1536>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[6] as u64 {
-            reserve_copy::<2048>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 2048>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[7] as u64 {
-            reserve_copy::<4096>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 4096>(ring, skb, header, cap, seq)
         } else {
-            reserve_copy::<{ MAX_SNAPLEN as usize }>(ring, skb, header, cap, seq)
+            reserve_copy::<H, { MAX_SNAPLEN as usize }>(ring, skb, header, cap, seq)
         }
     }
 
@@ -164,20 +186,20 @@ fn submit<T>(
 }
 
 #[inline(always)]
-fn reserve_copy<const N: usize>(
+fn reserve_copy<H: Head, const N: usize>(
     ring: &RingBuf,
     skb: *mut __sk_buff,
-    header: &SampleHeader,
+    header: &H,
     cap: u64,
     seq: u64,
 ) -> bool {
-    let Some(mut entry) = ring.reserve::<Record<N>>(0) else {
+    let Some(mut entry) = ring.reserve::<Record<H, N>>(0) else {
         return false;
     };
     let rec = entry.as_mut_ptr();
     // SAFETY: `rec` points at a reserved record of the right size.
     unsafe {
-        (*rec).header = *header;
+        (*rec).head = *header;
         // The helper's length must be provably in [1, N]. Older verifiers (6.1) do not carry
         // a bound from a copy back to the register it came from, so bound `cap - 1` (read
         // through a volatile load, so LLVM cannot fold the check into the class choice) and
@@ -185,13 +207,13 @@ fn reserve_copy<const N: usize>(
         let below = core::ptr::read_volatile(&cap.wrapping_sub(1));
         if below < N as u64 {
             if skb_load_bytes(skb, 0, (*rec).data.as_mut_ptr(), below + 1) != 0 {
-                (*rec).header.cap_len = 0;
+                (*rec).head.header_mut().cap_len = 0;
             }
         } else {
-            (*rec).header.cap_len = 0;
+            (*rec).head.header_mut().cap_len = 0;
         }
     }
-    submit(ring, entry, core::mem::size_of::<Record<N>>() as u64, seq);
+    submit(ring, entry, core::mem::size_of::<Record<H, N>>() as u64, seq);
     true
 }
 
@@ -206,17 +228,17 @@ pub struct Perf<M>(core::marker::PhantomData<M>);
 
 impl<M: PerfMap> Sink for Perf<M> {
     #[inline(always)]
-    fn emit<C: EbpfContext>(
+    fn emit<C: EbpfContext, H: Head>(
         ctx: &C,
         _skb: *mut __sk_buff,
-        header: &SampleHeader,
+        header: &H,
         cap: u64,
         _seq: u64,
     ) -> bool {
         let map = M::perf() as *const PerfEventByteArray as *mut core::ffi::c_void;
         let mut hdr = *header;
         let cap = cap & 0x000f_ffff; // BPF_F_CTXLEN_MASK holds 20 bits; cap <= MAX_SNAPLEN anyway
-        hdr.cap_len = cap as u32;
+        hdr.header_mut().cap_len = cap as u32;
         let flags = (cap << 32) | BPF_F_CURRENT_CPU;
         // SAFETY: the helper reads `hdr` (on our stack) and `cap` bytes of the skb.
         let ret = unsafe {
@@ -224,8 +246,8 @@ impl<M: PerfMap> Sink for Perf<M> {
                 ctx.as_ptr(),
                 map,
                 flags,
-                &mut hdr as *mut SampleHeader as *mut core::ffi::c_void,
-                core::mem::size_of::<SampleHeader>() as u64,
+                &mut hdr as *mut H as *mut core::ffi::c_void,
+                core::mem::size_of::<H>() as u64,
             )
         };
         ret == 0

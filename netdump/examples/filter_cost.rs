@@ -87,6 +87,9 @@ fn main() {
             netns,
             iface_stats: stats,
             drops: None,
+            owner_on: false,
+            owner_filter: 0,
+            owner_pname: [0; 16],
         })
         .expect("load netdump's object");
         let mut iface_stats = stats.then(|| {

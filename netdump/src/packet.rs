@@ -130,4 +130,31 @@ pub struct Packet<'a> {
     pub data: &'a [u8],
     /// Set for a packet the kernel dropped (`--drops`).
     pub drop: Option<Dropped<'a>>,
+    /// The packet's owner as the kernel found it at capture time (attribution on): `KNOWN`
+    /// in its flags, or not when nobody was found. `None` when attribution is off.
+    pub owner: Option<netdump_common::owner::OwnerInfo>,
+}
+
+/// An owner's command name: the comm bytes up to the first NUL.
+pub fn comm(o: &netdump_common::owner::OwnerInfo) -> String {
+    let end = o.comm.iter().position(|&b| b == 0).unwrap_or(o.comm.len());
+    String::from_utf8_lossy(&o.comm[..end]).into_owned()
+}
+
+/// The `--context` suffix: ` [pid P tid T comm C uid U cgroup ID]`, or ` [no owner]`. It
+/// comes after everything tcpdump prints on the line, so removing the last ` [...]` gives
+/// tcpdump's line back, and `pid N` greps.
+pub fn context_suffix(o: &netdump_common::owner::OwnerInfo) -> String {
+    use netdump_common::owner::owner_flags;
+    if o.flags & owner_flags::KNOWN == 0 {
+        return " [no owner]".to_string();
+    }
+    format!(
+        " [pid {} tid {} comm {} uid {} cgroup {}]",
+        o.tgid,
+        o.tid,
+        comm(o).replace(|c: char| c.is_whitespace() || c.is_control(), "_"),
+        o.uid,
+        o.cgroup
+    )
 }

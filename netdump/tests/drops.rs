@@ -692,7 +692,7 @@ fn a_kernel_without_reasons_shows_the_location_alone() {
     // after use (an ICMP echo request, answered) stand in for drops. consume_skb has passed
     // the location since 6.3 only.
     let btf = std::fs::read("/sys/kernel/btf/vmlinux").unwrap();
-    let btf = netdump::drops::btf::Btf::parse(&btf).unwrap();
+    let btf = netdump::kernel::btf::Btf::parse(&btf).unwrap();
     if netdump::drops::layout::tracepoint(&btf, "consume_skb").is_err() {
         eprintln!("skipped: this kernel's consume_skb passes no location (before 6.3), so it cannot stand in for a kernel without reasons");
         return;

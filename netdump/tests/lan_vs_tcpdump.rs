@@ -139,6 +139,7 @@ fn netdump(frames: &[(String, Vec<u8>, u32)], opts: PrintOptions) -> Vec<String>
                 orig_len: *orig,
                 data,
                 drop: None,
+                owner: None,
             };
             let mut out = Vec::new();
             printer.print(&mut out, &pkt).unwrap();

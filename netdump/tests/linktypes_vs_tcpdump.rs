@@ -142,6 +142,7 @@ fn netdump(link: u32, frames: &[Vec<u8>], dissect: DissectOptions, dump: Dump) -
         dump,
         iface_prefix: false,
         hook_tag: false,
+        context: false,
         ..PrintOptions::default()
     });
     let mut out = Vec::new();
@@ -157,6 +158,7 @@ fn netdump(link: u32, frames: &[Vec<u8>], dissect: DissectOptions, dump: Dump) -
             orig_len: data.len() as u32,
             data,
             drop: None,
+            owner: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

@@ -50,6 +50,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
         dump,
         iface_prefix: false,
         hook_tag: false,
+        context: false,
         ..PrintOptions::default()
     });
     let mut out = Vec::new();
@@ -65,6 +66,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
             orig_len: *orig,
             data,
             drop: None,
+            owner: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

@@ -539,6 +539,7 @@ fn netdump(link: LinkType, frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -
         dump: Dump::None,
         iface_prefix: false,
         hook_tag: false,
+        context: false,
         ..PrintOptions::default()
     });
     let mut out = Vec::new();
@@ -554,6 +555,7 @@ fn netdump(link: LinkType, frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -
             orig_len: *len,
             data,
             drop: None,
+            owner: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

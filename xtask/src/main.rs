@@ -399,8 +399,8 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
         })
         .collect();
     bins.sort();
-    if bins.len() != 3 {
-        bail!("expected the capture, filter and drops test binaries, found {bins:?}");
+    if bins.len() != 4 {
+        bail!("expected the capture, filter, drops and netns test binaries, found {bins:?}");
     }
     const PASSED: &str = "NETDUMP-KERNEL-SUITES-PASSED";
     let script = format!(
@@ -437,7 +437,7 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
         bail!("the suites failed on {}", kernel.display());
     }
     println!(
-        "xtask: capture, filter and drops suites passed on {}",
+        "xtask: capture, filter, drops and netns suites passed on {}",
         kernel.display()
     );
     Ok(())

@@ -26,6 +26,8 @@ pub struct Config {
     pub count: Option<u64>,
     /// What the kernel side is asked to do.
     pub kernel: kernel::Options,
+    /// Attribution (`--context`, `--pid`, `--pname`, `--uid`, `--cgroup`).
+    pub owner: kernel::OwnerOptions,
     /// `--stats SECONDS`.
     pub stats_every: Option<u64>,
     /// `-Z USER`.
@@ -48,6 +50,10 @@ pub struct ReadConfig {
 
 /// What the command line asks for.
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per run, moved once: boxing buys nothing"
+)]
 pub enum Command {
     /// `-D`, in the namespaces `--netns` names.
     ListInterfaces(Target),
@@ -78,6 +84,10 @@ pub enum CliError {
     DropsDirection,
     #[error("-s headers is not supported with --drops: give a snapshot length")]
     DropsHeaders,
+    #[error("{0} selects processes of the running system: it cannot be used with -r")]
+    OwnerRead(&'static str),
+    #[error("--pname takes a command name of 1 to 15 bytes (the kernel's comm), not '{0}'")]
+    Pname(String),
     #[error("--drops watches the running kernel: it cannot be used with -r")]
     DropsRead,
     #[error("--drops reports drops in netdump's own namespace's terms (interface indexes): it cannot be used with --netns yet; run netdump inside the namespace (ip netns exec NAME netdump --drops)")]
@@ -244,6 +254,7 @@ impl Args {
         if hooks.drops && netns != Target::Own {
             return Err(CliError::DropsNetns);
         }
+        let owner = self.owner_options()?;
         let interfaces = selection(&self.interface)?;
         if netns == Target::All && hooks.socket {
             return Err(CliError::NetnsAllSocket);
@@ -306,6 +317,7 @@ impl Args {
             dump,
             iface_prefix: self.read.is_none(),
             hook_tag: hooks.tc && hooks.socket,
+            context: self.context,
             netns_suffix: netns == Target::All,
             number: self.number,
             decode: match &self.packet_type {
@@ -354,12 +366,53 @@ impl Args {
                 sample: self.sample.unwrap_or(1),
                 max_rate: self.max_rate,
             },
+            owner,
             stats_every: self.stats_every,
             user: self.user,
             filter: expression,
             output,
             notes,
         }))
+    }
+
+    /// Attribution and the owner filter.
+    fn owner_options(&self) -> Result<kernel::OwnerOptions, CliError> {
+        if self.read.is_some() {
+            for (flag, set) in [
+                ("--context", self.context),
+                ("--pid", !self.pid.is_empty()),
+                ("--pname", self.pname.is_some()),
+                ("--uid", !self.uid.is_empty()),
+                ("--cgroup", !self.cgroup.is_empty()),
+            ] {
+                if set {
+                    return Err(CliError::OwnerRead(flag));
+                }
+            }
+        }
+        let pname = match &self.pname {
+            None => None,
+            Some(n) if n.is_empty() || n.len() > 15 || n.contains('\0') => {
+                return Err(CliError::Pname(n.clone()))
+            }
+            Some(n) => {
+                let mut comm = [0u8; 16];
+                comm[..n.len()].copy_from_slice(n.as_bytes());
+                Some(comm)
+            }
+        };
+        let filtering = !self.pid.is_empty()
+            || pname.is_some()
+            || !self.uid.is_empty()
+            || !self.cgroup.is_empty();
+        Ok(kernel::OwnerOptions {
+            on: self.context || filtering,
+            context: self.context,
+            pids: self.pid.clone(),
+            uids: self.uid.clone(),
+            pname,
+            cgroups: self.cgroup.clone(),
+        })
     }
 
     /// Text, JSON and file outputs, checked against each other.

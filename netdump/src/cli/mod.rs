@@ -138,6 +138,29 @@ pub struct Args {
     #[arg(long = "drops")]
     pub drops: bool,
 
+    /// Append each packet's owner to its line: ` [pid N tid N comm NAME uid N cgroup PATH]`
+    /// (found in the kernel at capture time; JSON and pcapng comments carry it too).
+    #[arg(long = "context")]
+    pub context: bool,
+
+    /// Capture only packets of sockets owned by process PID (repeatable); filtered in the
+    /// kernel, with the expression. Packets whose owner is unknown do not match.
+    #[arg(long = "pid", value_name = "PID", action = ArgAction::Append)]
+    pub pid: Vec<u32>,
+
+    /// Capture only packets of processes whose command name (comm, 15 bytes) is NAME.
+    #[arg(long = "pname", value_name = "NAME")]
+    pub pname: Option<String>,
+
+    /// Capture only packets of processes running as UID (repeatable).
+    #[arg(long = "uid", value_name = "UID", action = ArgAction::Append)]
+    pub uid: Vec<u32>,
+
+    /// Capture only packets of processes in the cgroup v2 PATH (relative to the cgroup v2
+    /// mount, e.g. /system.slice/nginx.service; repeatable).
+    #[arg(long = "cgroup", value_name = "PATH", action = ArgAction::Append)]
+    pub cgroup: Vec<String>,
+
     /// How to attach the TC programs.
     #[arg(long = "tc-attach", value_enum, default_value_t = TcAttachArg::Auto)]
     pub tc_attach: TcAttachArg,

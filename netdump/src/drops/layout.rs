@@ -5,7 +5,7 @@
 use netdump_common::{DropLayout, SKB_READ_MAX};
 use thiserror::Error;
 
-use super::btf::{Btf, KIND_ENUM, KIND_ENUM64, KIND_STRUCT, KIND_TYPEDEF};
+use crate::kernel::btf::{Btf, KIND_ENUM, KIND_ENUM64, KIND_STRUCT, KIND_TYPEDEF};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum LayoutError {
@@ -238,7 +238,7 @@ pub fn layout(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drops::btf::{tests::Builder, KIND_ENUM, KIND_FUNC_PROTO, KIND_PTR, KIND_TYPEDEF};
+    use crate::kernel::btf::{tests::Builder, KIND_ENUM, KIND_FUNC_PROTO, KIND_PTR, KIND_TYPEDEF};
 
     /// A miniature kernel: the structs and the tracepoint prototype, with 6.1-like
     /// `vlan_present` when asked.

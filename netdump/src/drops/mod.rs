@@ -7,7 +7,6 @@
 //! BTF file to read instead of `/sys/kernel/btf/vmlinux`, and `NETDUMP_DROP_TRACEPOINT` the
 //! tracepoint instead of `kfree_skb` (a name the kernel lacks acts as a kernel without it).
 
-pub mod btf;
 pub mod kallsyms;
 pub mod layout;
 pub mod reasons;
@@ -21,7 +20,7 @@ pub use kallsyms::Symbols;
 pub use reasons::Reasons;
 
 /// Where the kernel's own BTF is.
-const VMLINUX_BTF: &str = "/sys/kernel/btf/vmlinux";
+const VMLINUX_BTF: &str = crate::kernel::btf::VMLINUX;
 
 #[derive(Debug, Error)]
 pub enum DropsError {
@@ -35,7 +34,7 @@ pub enum DropsError {
     BadBtf {
         path: String,
         #[source]
-        source: btf::BtfError,
+        source: crate::kernel::btf::BtfError,
     },
     #[error("--drops is not supported on this kernel: {0}")]
     Kernel(#[from] layout::LayoutError),
@@ -67,7 +66,7 @@ pub fn probe() -> Result<Probe, DropsError> {
         path: path.clone(),
         source,
     })?;
-    let btf = btf::Btf::parse(&data).map_err(|source| DropsError::BadBtf {
+    let btf = crate::kernel::btf::Btf::parse(&data).map_err(|source| DropsError::BadBtf {
         path: path.clone(),
         source,
     })?;

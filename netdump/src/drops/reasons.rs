@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use netdump_common::REASON_SLOTS;
 
-use super::btf::{Btf, KIND_ENUM, KIND_ENUM64};
+use crate::kernel::btf::{Btf, KIND_ENUM, KIND_ENUM64};
 
 /// Reasons at or above this carry a subsystem in their upper 16 bits
 /// (`SKB_DROP_REASON_SUBSYS_SHIFT`): mac80211, openvswitch.
@@ -88,7 +88,7 @@ impl Reasons {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drops::btf::tests::Builder;
+    use crate::kernel::btf::tests::Builder;
 
     #[test]
     fn names_as_the_tracepoint_prints_them() {

@@ -294,6 +294,7 @@ mod tests {
             orig_len: 28,
             data: &ip,
             drop: None,
+            owner: None,
         };
         assert!(set.matches(&pkt).unwrap());
         pkt.link_type = LinkType::ETHERNET;

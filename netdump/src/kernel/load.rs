@@ -2,7 +2,7 @@
 //! settings, size its maps.
 
 use aya::{maps::MapType, Ebpf, EbpfError, EbpfLoader};
-use netdump_common::{names, DropLayout, REASON_SLOTS};
+use netdump_common::{names, owner::names as owner_names, DropLayout, REASON_SLOTS};
 use thiserror::Error;
 
 /// The ring-buffer object (kernel 5.8+).
@@ -70,6 +70,11 @@ pub struct LoadOptions {
     pub iface_stats: bool,
     /// `--drops`: where the drop program finds the kernel's fields (see `crate::drops`).
     pub drops: Option<DropLayout>,
+    /// Attribution: look owners up per captured packet (`OWNER_ON`), the owner filter's
+    /// bits and `--pname`.
+    pub owner_on: bool,
+    pub owner_filter: u8,
+    pub owner_pname: [u8; 16],
 }
 
 impl LoadOptions {
@@ -114,8 +119,12 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let filter = u8::from(opts.filter);
     let headers = u8::from(opts.headers_only);
     let (interval, burst) = opts.rate_limit();
+    let owner_on = u8::from(opts.owner_on);
     let mut loader = EbpfLoader::new();
+    // The object needs no CO-RE relocation: drop the kernel BTF aya 0.14's `new()` parsed
+    // (several MiB) before the object is parsed and loaded, so the two never add up.
     loader
+        .btf(None)
         .override_global(names::SNAPLEN, &opts.snaplen, true)
         .override_global(names::DIRECTIONS, &opts.directions, true)
         .override_global(names::WAKEUP_BYTES, &wakeup, true)
@@ -123,6 +132,9 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         .override_global(names::FILTER_ON, &filter, true)
         .override_global(names::HEADERS_ONLY, &headers, true)
         .override_global(names::SAMPLE_N, &opts.sample, true)
+        .override_global(owner_names::OWNER_ON, &owner_on, true)
+        .override_global(owner_names::OWNER_FILTER, &opts.owner_filter, true)
+        .override_global(owner_names::OWNER_PNAME, &opts.owner_pname, true)
         .override_global(names::RATE_INTERVAL_NS, &interval, true)
         .override_global(names::RATE_BURST_NS, &burst, true);
     let offsets = opts.netns.unwrap_or(super::btf::NetnsOffsets {

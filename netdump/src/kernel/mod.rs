@@ -9,10 +9,12 @@ pub mod btf;
 pub mod counters;
 pub mod load;
 pub mod netlink;
+pub mod owner_maps;
 
 pub use attach::{AttachError, Attachment, DropPlan, Hooks, TcAttach, TcMode};
 pub use counters::{CounterView, ReasonView};
 pub use load::{LoadError, LoadOptions, Transport};
+pub use owner_maps::OwnerOptions;
 
 /// Which transport to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +71,9 @@ impl Options {
             sample: self.sample,
             max_rate: self.max_rate,
             drops: None,
+            owner_on: false,
+            owner_filter: 0,
+            owner_pname: [0; 16],
         }
     }
 }

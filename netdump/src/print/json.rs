@@ -623,6 +623,7 @@ mod tests {
             orig_len: f.len() as u32,
             data: &f,
             drop: None,
+            owner: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["time"], "1970-01-01T00:00:00.000000005Z");
@@ -667,6 +668,7 @@ mod tests {
             orig_len: f.len() as u32,
             data: &f,
             drop: None,
+            owner: None,
         };
         let v = packet_json(&pkt);
         let types: Vec<&str> = v["layers"]
@@ -707,6 +709,7 @@ mod tests {
             orig_len: f.len() as u32,
             data: &f,
             drop: None,
+            owner: None,
         };
         let v = packet_json(&pkt);
         let d = &v["layers"][3];
@@ -755,6 +758,7 @@ mod tests {
                 orig_len: f.len() as u32,
                 data: &f,
                 drop: None,
+                owner: None,
             };
             packet_json(&pkt)["layers"].clone()
         };
@@ -779,6 +783,7 @@ mod tests {
             orig_len: f.len() as u32,
             data: &f,
             drop: None,
+            owner: None,
         };
         assert_eq!(
             packet_json(&pkt)["layers"][2],
@@ -810,6 +815,7 @@ mod tests {
     #[test]
     fn a_drop_names_its_reason_and_location() {
         let pkt = Packet {
+            owner: None,
             ts: Timestamp::default(),
             ifname: NO_DEVICE,
             netns: None,
@@ -845,6 +851,7 @@ mod tests {
             orig_len: 3,
             data: &[1, 2, 3],
             drop: None,
+            owner: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["truncated"], true);
@@ -877,6 +884,7 @@ mod tests {
             orig_len: f.len() as u32,
             data,
             drop: None,
+            owner: None,
         };
         let v = packet_json(&pkt(&f));
         let d = &v["layers"][3];
@@ -917,6 +925,7 @@ mod tests {
             orig_len: f.len() as u32,
             data: &f,
             drop: None,
+            owner: None,
         };
         packet_json(&pkt)
     }

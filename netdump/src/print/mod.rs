@@ -44,6 +44,8 @@ pub struct PrintOptions {
     pub iface_prefix: bool,
     /// Say which hook saw the packet (when more than one hook runs).
     pub hook_tag: bool,
+    /// `--context`: append the packet's owner.
+    pub context: bool,
     /// Name the interface's network namespace after it, `eth0@blue` (`--netns all`).
     pub netns_suffix: bool,
     /// `-#`: number each packet, as tcpdump does.
@@ -137,6 +139,11 @@ impl Printer {
             use std::fmt::Write as _;
             let _ = write!(self.line, ", {d}");
         }
+        if self.opts.context {
+            if let Some(o) = &pkt.owner {
+                self.line.push_str(&crate::packet::context_suffix(o));
+            }
+        }
         let link = info.link_len.min(pkt.data.len());
         // As tcpdump: nothing to dump past the link header, no dump (unless it includes it).
         let rest = &pkt.data[link..];
@@ -217,6 +224,7 @@ mod tests {
             orig_len: data.len() as u32,
             data,
             drop: None,
+            owner: None,
         };
         p.print(&mut out, &pkt).unwrap();
         String::from_utf8(out).unwrap()
@@ -239,10 +247,12 @@ mod tests {
             time: TimeFormat::Unix,
             iface_prefix: true,
             hook_tag: true,
+            context: false,
             ..Default::default()
         };
         let data = udp_frame();
         let mut pkt = Packet {
+            owner: None,
             ts: Timestamp { sec: 0, nsec: 0 },
             ifname: "eth0",
             netns: None,
@@ -455,6 +465,7 @@ mod tests {
                         orig_len: f.len() as u32 + 3,
                         data: &f,
                         drop: None,
+                        owner: None,
                     };
                     let mut out = Vec::new();
                     Printer::new(opts).print(&mut out, &pkt).unwrap();

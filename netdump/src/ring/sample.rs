@@ -1,13 +1,16 @@
 //! The one place where bytes from the kernel become records: [`parse`] checks every length
 //! before reading, and [`wire_frame`] puts an offloaded VLAN tag back where it was on the wire.
 
-use netdump_common::{direction, drop_link, hook, sample_flags, DropInfo, SampleHeader};
+use netdump_common::{
+    direction, drop_link, hook, owner::OwnerInfo, sample_flags, DropInfo, SampleHeader,
+};
 use thiserror::Error;
 
 use crate::packet::{Direction, Hook, LinkType};
 
 const HEADER_LEN: usize = core::mem::size_of::<SampleHeader>();
 const DROP_LEN: usize = core::mem::size_of::<DropInfo>();
+const OWNER_LEN: usize = core::mem::size_of::<OwnerInfo>();
 
 /// A sample whose header has been checked against the bytes that carry it.
 #[derive(Clone, Copy, Debug)]
@@ -15,6 +18,9 @@ pub struct Sample<'a> {
     pub header: SampleHeader,
     /// A drop's reason and location ([`hook::DROP`] samples).
     pub drop: Option<DropInfo>,
+    /// The owner record ([`sample_flags::OWNER`]): who owns the packet's socket, or a record
+    /// without `KNOWN` when the kernel found nobody.
+    pub owner: Option<OwnerInfo>,
     /// The captured packet bytes (`header.cap_len` of them), without an offloaded VLAN tag.
     pub data: &'a [u8],
 }
@@ -69,6 +75,8 @@ pub enum SampleError {
     ShortDrop { len: usize },
     #[error("drop sample has unknown link {0}")]
     BadLink(u8),
+    #[error("sample of {len} bytes is shorter than its header and owner record")]
+    ShortOwner { len: usize },
 }
 
 /// Reads one sample from a ring-buffer or perf-buffer record.
@@ -106,13 +114,29 @@ pub fn parse(record: &[u8]) -> Result<Sample<'_>, SampleError> {
             })
         }
     };
+    let owner = if header.flags & sample_flags::OWNER != 0 {
+        let Some(o) = rest.get(..OWNER_LEN) else {
+            return Err(SampleError::ShortOwner { len: record.len() });
+        };
+        // SAFETY: as above, for OwnerInfo.
+        let o: OwnerInfo = unsafe { core::ptr::read_unaligned(o.as_ptr().cast()) };
+        rest = &rest[OWNER_LEN..];
+        Some(o)
+    } else {
+        None
+    };
     let Some(data) = rest.get(..header.cap_len as usize) else {
         return Err(SampleError::Truncated {
             cap_len: header.cap_len,
             have: rest.len(),
         });
     };
-    Ok(Sample { header, drop, data })
+    Ok(Sample {
+        header,
+        drop,
+        owner,
+        data,
+    })
 }
 
 /// The frame as it crossed the wire, and its original length: when the kernel had moved a
@@ -216,6 +240,33 @@ mod tests {
             parse(&record(dir, &info_bytes)),
             Err(SampleError::BadField { .. })
         ));
+    }
+
+    #[test]
+    fn owner_records_sit_between_header_and_bytes() {
+        let mut h = header(2);
+        h.flags = sample_flags::OWNER;
+        let owner = OwnerInfo {
+            tgid: 42,
+            tid: 43,
+            uid: 1000,
+            flags: netdump_common::owner::owner_flags::KNOWN,
+            cgroup: 7,
+            comm: *b"curl\0\0\0\0\0\0\0\0\0\0\0\0",
+        };
+        // SAFETY: OwnerInfo is repr(C) plain data without implicit padding.
+        let o: [u8; OWNER_LEN] = unsafe { core::mem::transmute(owner) };
+        let mut body = o.to_vec();
+        body.extend_from_slice(&[9, 8]);
+        let rec = record(h, &body);
+        let s = parse(&rec).unwrap();
+        assert_eq!(s.owner, Some(owner));
+        assert_eq!(s.data, &[9, 8]);
+        for cut in HEADER_LEN..rec.len() {
+            assert!(parse(&rec[..cut]).is_err(), "cut at {cut}");
+        }
+        // Without the flag the same bytes are packet data.
+        assert_eq!(parse(&record(header(2), &[9, 8])).unwrap().owner, None);
     }
 
     #[test]

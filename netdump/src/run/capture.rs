@@ -37,6 +37,8 @@ type Logger = aya_log::EbpfLogger<&'static dyn log::Log>;
 
 /// Everything a live capture holds, from attach to detach.
 pub struct Capture {
+    /// Attribution, when asked for (`--context`, owner filters).
+    pub owner_run: Option<super::owner::OwnerRun>,
     /// The loaded object; `None` once detached.
     ebpf: Option<Ebpf>,
     attachment: Option<Attachment>,
@@ -97,6 +99,10 @@ impl Capture {
     /// Loads the object, maps its ring and counters, and attaches it to `start_on` (what
     /// `selection` chose at start in each namespace, by key), and the drop program with
     /// `drops`. On error nothing stays attached.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each stage's options, as the CLI made them; a struct would only rename them"
+    )]
     pub fn start(
         opts: &kernel::Options,
         selection: Selection,
@@ -105,6 +111,7 @@ impl Capture {
         filter: Option<&Filter>,
         raw: Option<&Result<Filter, FilterError>>,
         drops: Option<DropSetup<'_>>,
+        owner: &kernel::OwnerOptions,
     ) -> Result<Capture, RunError> {
         let fit = FilterFit::new(filter, raw);
         let dynamic = selection.is_dynamic() || spaces.scope == Scope::All;
@@ -149,7 +156,14 @@ impl Capture {
         let per_iface = selection.is_several() || spaces.scope == Scope::All;
         let mut load = opts.load_options(transport, filter.is_some(), offsets, per_iface);
         load.drops = drops.map(|d| d.layout);
+        load.owner_on = owner.on;
+        load.owner_filter = owner.filter_bits();
+        load.owner_pname = owner.pname.unwrap_or_default();
         let mut ebpf = kernel::load::load(&load)?;
+        // Attribution's hooks record owners before the capture programs attach, so the first
+        // packets find theirs.
+        let owner_run = super::owner::OwnerRun::start(&mut ebpf, owner)
+            .map_err(|e| RunError::NeedsKernel(format!("process attribution: {e}")))?;
         let logger = if opts.log {
             match aya_log::EbpfLogger::init(&mut ebpf) {
                 Ok(l) => Some(l),
@@ -228,6 +242,7 @@ impl Capture {
             attachment.notes.extend(s.overflow_note());
         }
         Ok(Capture {
+            owner_run,
             ebpf: Some(ebpf),
             attachment: Some(attachment),
             reader,
@@ -642,6 +657,7 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         filter.as_ref(),
         raw.as_ref(),
         drop_setup,
+        &cfg.owner,
     )?;
     let mut drop_names = match (reasons, symbols) {
         (Some((reasons, has_reason)), Some(symbols)) => {
@@ -702,6 +718,10 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     }
     if cfg.kernel.sample > 1 || cfg.kernel.max_rate.is_some() {
         let _ = super::report::write_knob_lines(&mut err, &kernel);
+    }
+    if let Some(run) = capture.owner_run.as_mut() {
+        let r = run.finish();
+        let _ = super::owner::write_exit_lines(&mut err, &r, cfg.owner.filter_bits() != 0);
     }
     Ok(outcome.code)
 }

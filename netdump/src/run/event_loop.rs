@@ -126,6 +126,7 @@ impl<W: Write> Handler<'_, W> {
             orig_len,
             data,
             drop: dropped,
+            owner: sample.owner,
         };
         match self.output.emit(&pkt) {
             Ok(None) => {}

@@ -6,6 +6,7 @@ mod classify;
 mod dump;
 mod event_loop;
 mod list;
+pub mod owner;
 mod read;
 mod report;
 mod spaces;

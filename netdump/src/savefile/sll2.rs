@@ -91,6 +91,7 @@ mod tests {
             orig_len: data.len() as u32,
             data,
             drop: None,
+            owner: None,
         }
     }
 

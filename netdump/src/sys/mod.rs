@@ -9,6 +9,7 @@ pub mod inotify;
 pub mod mmap;
 pub mod netns;
 pub mod process;
+pub mod sockdiag;
 pub mod socket;
 pub mod time;
 

@@ -96,6 +96,32 @@ pub fn hostname() -> String {
     String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
+/// Opens the cgroup v2 root through a mount of our own at `dir` (an empty directory),
+/// detached again at once: the fd stays valid. For mount namespaces without cgroup v2 (`ip
+/// netns exec` mounts a fresh /sys over the host's cgroup mounts).
+pub fn open_cgroup2_root(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+    // SAFETY: mount(2) with NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::mount(
+            c"none".as_ptr(),
+            c.as_ptr(),
+            c"cgroup2".as_ptr(),
+            libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+            std::ptr::null(),
+        )
+    };
+    if rc != 0 {
+        return Err(super::last_error());
+    }
+    let file = std::fs::File::open(dir);
+    // SAFETY: umount2(2) of the mount just made; MNT_DETACH lets the open fd keep it.
+    unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) };
+    file
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

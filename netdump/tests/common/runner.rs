@@ -101,15 +101,23 @@ impl Capture {
             collect(child.stdout.take().unwrap(), stdout.clone()),
             collect(child.stderr.take().unwrap(), stderr.clone()),
         ];
-        let cap = Capture {
+        let mut cap = Capture {
             child: Some(child),
             stdout,
             stderr,
             readers,
         };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        // Generous: under qemu without KVM (`xtask test --kernel`) on a busy host a start
+        // takes tens of seconds. A netdump that exits fails at once.
+        let deadline = Instant::now() + Duration::from_secs(90);
         while !cap.stderr.lock().unwrap().contains("listening on") {
-            if Instant::now() > deadline {
+            let exited = cap
+                .child
+                .as_mut()
+                .is_some_and(|c| c.try_wait().ok().flatten().is_some());
+            if exited || Instant::now() > deadline {
+                // Let the readers take in what it said last.
+                thread::sleep(Duration::from_millis(200));
                 panic!("netdump did not start: {}", cap.stderr.lock().unwrap());
             }
             thread::sleep(Duration::from_millis(20));

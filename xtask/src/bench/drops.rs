@@ -143,10 +143,7 @@ fn netdump(netdump: &Path, name: &str, expr: &[&str]) -> Contender {
         "/dev/null".into(),
     ];
     cmd.extend(expr.iter().map(|s| s.to_string()));
-    Contender {
-        name: name.into(),
-        cmd: Some(cmd),
-    }
+    Contender::command(name, cmd)
 }
 
 /// Interleaved rounds of `set` on the flood, with or without the sink; the rates.
@@ -169,7 +166,7 @@ fn rounds_of(
                 if read < frames {
                     note = format!(" (the socket read {read}: some were dropped)");
                 }
-                if c.cmd.is_some() && s.captured != 0 {
+                if c.is_tool() && s.captured != 0 {
                     let _ = write!(note, " ({} drops shown)", s.captured);
                 }
             }
@@ -210,10 +207,7 @@ pub fn run(root: &Path, netdump_bin: &Path, quick: bool) -> Result<()> {
     std::fs::create_dir_all(&out_dir)?;
     let net = bench_net()?;
     let flood = trafgen_conf(&net, &out_dir)?;
-    let floor = Contender {
-        name: "no capture (floor)".into(),
-        cmd: None,
-    };
+    let floor = Contender::floor();
     let drops_all = netdump(netdump_bin, "netdump --drops", &[]);
     let drops_none = netdump(
         netdump_bin,
@@ -249,15 +243,14 @@ pub fn run(root: &Path, netdump_bin: &Path, quick: bool) -> Result<()> {
         rates[0], rates[1]
     );
 
-    // The in-place cost, with the kernel's per-program stats on (restored afterwards).
-    let stats_path = "/proc/sys/kernel/bpf_stats_enabled";
-    let was = std::fs::read_to_string(stats_path)?.trim().to_string();
-    std::fs::write(stats_path, "1")?;
+    // The in-place cost, with the kernel's per-program stats on while this fd is open (the
+    // kernel turns them off when it closes, also if the bench dies).
+    let stats_on = super::bpf::enable_stats().context("enable bpf_stats (BPF_ENABLE_STATS)")?;
     // For scale, in the same conditions: the TC hook's program on the same packets with the
     // same expression (it sees them before they are dropped).
-    let tc_none = Contender {
-        name: "(tc hook, udp port 9)".into(),
-        cmd: Some(vec![
+    let tc_none = Contender::command(
+        "(tc hook, udp port 9)",
+        vec![
             netdump_bin.display().to_string(),
             "-i".into(),
             VB.into(),
@@ -268,8 +261,8 @@ pub fn run(root: &Path, netdump_bin: &Path, quick: bool) -> Result<()> {
             "udp".into(),
             "port".into(),
             "9".into(),
-        ]),
-    };
+        ],
+    );
     let mut costs = Vec::new();
     let result = (|| -> Result<()> {
         for (c, prog) in [
@@ -308,7 +301,7 @@ pub fn run(root: &Path, netdump_bin: &Path, quick: bool) -> Result<()> {
     } else {
         Ok(())
     };
-    let _ = std::fs::write(stats_path, was);
+    drop(stats_on);
     result?;
     idle_result?;
     let _ = writeln!(

@@ -1,12 +1,17 @@
-//! `cargo xtask bench`: netdump against tcpdump and against no capture at all, on the same
-//! traffic, in one run: a small-packet flood, TCP bulk, per-packet kernel cost, and latency.
+//! `cargo xtask bench`: netdump against tcpdump, against an empty TC program and against no
+//! capture at all, on the same traffic, in one run: a small-packet flood, the in-place kernel
+//! cost per packet (bpf_stats), TCP bulk, `BPF_PROG_TEST_RUN` cost, and latency; then each of
+//! issue 13's goals, met or missed, with the figure.
 //!
 //! Everything runs between two network namespaces this command creates (198.18.200.0/24) and
-//! removes when it ends, also on failure. Contenders are interleaved and repeated; the table
-//! shows medians with min/max; raw numbers go to `target/bench/`.
+//! removes when it ends, also on failure. Both tools capture with the same flags (`-Q in -B
+//! 2048 -w /dev/null`), at the same snap length (`-s 128`) and each at its own default.
+//! Contenders are interleaved round by round; the tables show medians with min/max; raw
+//! numbers go to `target/bench/`. Rates come from rounds with the kernel's per-program
+//! statistics off (their clock reads slow the programs they time); the in-place costs from
+//! separate rounds with them on.
 
 use std::{
-    collections::BTreeMap,
     fmt::Write as _,
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
@@ -19,7 +24,14 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::netns::{self, Net};
 
+mod bpf;
 pub mod drops;
+pub mod empty;
+mod proc;
+mod progs;
+mod report;
+
+use empty::TcAttach;
 
 const NS_A: &str = "ndbench-a";
 const NS_B: &str = "ndbench-b";
@@ -46,135 +58,156 @@ fn bench_net() -> Result<Net> {
     Ok(net)
 }
 
-/// A capture tool under test.
+/// What a contender puts on the receiving veth.
+#[derive(Clone, Debug)]
+enum Setup {
+    /// Nothing: the floor.
+    Nothing,
+    /// The two-instruction TC program, attached at ingress of B's veth.
+    Empty(TcAttach),
+    /// A capture tool: the command, run inside namespace B.
+    Command(Vec<String>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tool {
+    Netdump,
+    Tcpdump,
+}
+
+/// Snap length: `-s 128` for both, or each tool's default (netdump 1518, tcpdump 262144).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Snap {
+    S128,
+    Default,
+}
+
+/// A capture tool under test (or the floor, or the empty program).
 #[derive(Clone, Debug)]
 struct Contender {
     name: String,
-    /// The command, run inside namespace B; None for the floor (no capture).
-    cmd: Option<Vec<String>>,
+    setup: Setup,
+    /// For capture tools: which, at what snap length, with what expression.
+    tool: Option<(Tool, Snap, &'static str)>,
 }
 
-fn contenders(netdump: &Path, filters: bool) -> Vec<Contender> {
-    let nd = netdump.display().to_string();
-    let mut v = vec![
+impl Contender {
+    fn floor() -> Contender {
         Contender {
             name: "no capture (floor)".into(),
-            cmd: None,
-        },
+            setup: Setup::Nothing,
+            tool: None,
+        }
+    }
+
+    fn command(name: &str, cmd: Vec<String>) -> Contender {
         Contender {
-            name: "netdump --hook tc".into(),
-            cmd: Some(vec![
-                nd.clone(),
-                "-i".into(),
-                VB.into(),
-                "-w".into(),
-                "/dev/null".into(),
-            ]),
-        },
+            name: name.into(),
+            setup: Setup::Command(cmd),
+            tool: None,
+        }
+    }
+
+    /// netdump or tcpdump on B's veth, `-Q in -B 2048 -w /dev/null`, the snap length, and
+    /// `expr` (empty: capture all).
+    fn tool(tool: Tool, netdump: &Path, snap: Snap, expr: &'static str, tc: TcAttach) -> Self {
+        let mut cmd: Vec<String> = match tool {
+            Tool::Netdump => vec![netdump.display().to_string()],
+            Tool::Tcpdump => vec!["tcpdump".into()],
+        };
+        cmd.extend(["-i", VB, "-Q", "in", "-B", "2048"].map(String::from));
+        if snap == Snap::S128 {
+            cmd.extend(["-s".into(), "128".into()]);
+        }
+        if tool == Tool::Netdump {
+            cmd.extend(["--tc-attach".into(), tc.flag().into()]);
+        }
+        cmd.extend(["-w".into(), "/dev/null".into()]);
+        cmd.extend(expr.split_whitespace().map(String::from));
+        let name = format!(
+            "{} {}{}",
+            match tool {
+                Tool::Netdump => "netdump",
+                Tool::Tcpdump => "tcpdump",
+            },
+            match (snap, tool) {
+                (Snap::S128, _) => "-s 128",
+                (Snap::Default, Tool::Netdump) => "-s 1518 (default)",
+                (Snap::Default, Tool::Tcpdump) => "-s 262144 (default)",
+            },
+            if expr.is_empty() {
+                String::new()
+            } else {
+                format!(" '{expr}'")
+            }
+        );
         Contender {
-            name: "netdump --hook socket".into(),
-            cmd: Some(vec![
-                nd.clone(),
-                "-i".into(),
-                VB.into(),
-                "--hook".into(),
-                "socket".into(),
-                "-w".into(),
-                "/dev/null".into(),
-            ]),
-        },
+            name,
+            setup: Setup::Command(cmd),
+            tool: Some((tool, snap, expr)),
+        }
+    }
+
+    fn is_tool(&self) -> bool {
+        matches!(self.setup, Setup::Command(_))
+    }
+}
+
+/// The flood's destination is UDP port 40001: `udp port 7` rejects every frame, `udp`
+/// matches every frame, and the TCP expression rejects them at its first test.
+const MATCH_NONE: &str = "udp port 7";
+const MATCH_ALL: &str = "udp";
+const TCP_HOST: &str = "tcp port 443 and host 198.18.200.2";
+
+/// The flood's contenders (rates, CPU, memory; statistics off): the floor, the empty program,
+/// and each tool capturing all at both snap lengths and with the two UDP expressions.
+fn flood_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
+    let mut v = vec![
+        Contender::floor(),
         Contender {
-            name: "tcpdump -s 128".into(),
-            cmd: Some(vec![
-                "tcpdump".into(),
-                "-i".into(),
-                VB.into(),
-                "-s".into(),
-                "128".into(),
-                "-w".into(),
-                "/dev/null".into(),
-            ]),
+            name: "empty TC program (r0 = -1; exit)".into(),
+            setup: Setup::Empty(tc),
+            tool: None,
         },
     ];
-    if filters {
-        for (label, expr) in [
-            ("filter matching nothing", "udp port 9"),
-            ("filter matching all", "udp"),
-        ] {
-            v.push(Contender {
-                name: format!("netdump tc, {label}"),
-                cmd: Some(vec![
-                    nd.clone(),
-                    "-i".into(),
-                    VB.into(),
-                    "-w".into(),
-                    "/dev/null".into(),
-                    expr.into(),
-                ]),
-            });
-            let mut td = vec![
-                "tcpdump".into(),
-                "-i".into(),
-                VB.into(),
-                "-s".into(),
-                "128".into(),
-                "-w".into(),
-                "/dev/null".into(),
-            ];
-            td.extend(expr.split(' ').map(str::to_string));
-            v.push(Contender {
-                name: format!("tcpdump, {label}"),
-                cmd: Some(td),
-            });
+    for (snap, expr) in [
+        (Snap::S128, ""),
+        (Snap::Default, ""),
+        (Snap::S128, MATCH_NONE),
+        (Snap::S128, MATCH_ALL),
+    ] {
+        for tool in [Tool::Netdump, Tool::Tcpdump] {
+            v.push(Contender::tool(tool, netdump, snap, expr, tc));
         }
     }
     v
 }
 
-/// A running capture tool, its CPU time read from /proc.
+/// The in-place cost's contenders (statistics on): the empty program and netdump `-s 128`
+/// with each expression of the goals.
+fn stats_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
+    let mut v = vec![Contender {
+        name: "empty TC program (r0 = -1; exit)".into(),
+        setup: Setup::Empty(tc),
+        tool: None,
+    }];
+    for expr in ["", MATCH_NONE, MATCH_ALL, TCP_HOST] {
+        v.push(Contender::tool(
+            Tool::Netdump,
+            netdump,
+            Snap::S128,
+            expr,
+            tc,
+        ));
+    }
+    v
+}
+
+/// A running capture tool.
 struct Running {
     child: Child,
     stderr: std::sync::Arc<std::sync::Mutex<String>>,
     reader: Option<thread::JoinHandle<()>>,
-}
-
-fn clk_tck() -> f64 {
-    // SAFETY: sysconf has no preconditions.
-    (unsafe { libc::sysconf(libc::_SC_CLK_TCK) }) as f64
-}
-
-/// utime + stime of `pid`, in seconds.
-fn cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit_once(") ").map(|x| x.1).unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let t = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (t(11) + t(12)) / clk_tck()
-}
-
-fn peak_rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
-}
-
-/// Busy and total jiffies of the whole machine.
-fn machine_jiffies() -> (u64, u64) {
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let v: Vec<u64> = stat
-        .lines()
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    let total: u64 = v.iter().take(8).sum();
-    let idle = v.get(3).copied().unwrap_or(0) + v.get(4).copied().unwrap_or(0);
-    (total - idle, total)
 }
 
 impl Running {
@@ -260,6 +293,86 @@ struct Sample {
     proc_cpu: f64,
     busy: u64,
     rss_kib: u64,
+    /// With statistics on: what the contender's programs spent (ns, runs) and their names.
+    in_place: Option<(u64, u64, Vec<String>)>,
+}
+
+/// What a contender has on the veth while the traffic runs.
+enum Active {
+    Nothing,
+    Program(empty::Attached),
+    Process(Running),
+}
+
+/// Runs `traffic` with contender `c` capturing (if it captures at all) and measures around
+/// it: the capture process's CPU and peak RSS, the whole machine's busy jiffies, and what the
+/// capture reported at exit. `traffic` returns the rate it achieved.
+fn measure(c: &Contender, traffic: impl FnOnce() -> Result<f64>) -> Result<Sample> {
+    measure_in(c, false, traffic)
+}
+
+/// [`measure`], and with `in_place` (statistics on) what the contender's BPF programs spent
+/// during the traffic: netdump's (those its process holds, or by name where bpftool cannot
+/// tell), or the empty program.
+fn measure_in(
+    c: &Contender,
+    in_place: bool,
+    traffic: impl FnOnce() -> Result<f64>,
+) -> Result<Sample> {
+    let active = match &c.setup {
+        Setup::Nothing => Active::Nothing,
+        Setup::Empty(tc) => Active::Program(empty::Attached::attach(NS_B, VB, *tc)?),
+        Setup::Command(cmd) => Active::Process(Running::start(cmd)?),
+    };
+    let pid = match &active {
+        Active::Process(r) => Some(r.child.id()),
+        _ => None,
+    };
+    // The programs whose statistics count: those the capture process holds (netdump's; none
+    // for tcpdump, whose classic BPF filter has no statistics), or the empty program.
+    let mine = match &active {
+        Active::Process(r) => progs::held_by(r.child.id()),
+        Active::Program(a) => a.prog_id().into_iter().collect(),
+        Active::Nothing => Default::default(),
+    };
+    let before = if in_place {
+        Some(progs::snapshot()?)
+    } else {
+        None
+    };
+    let cpu0 = pid.map(proc::cpu_secs).unwrap_or(0.0);
+    let busy0 = proc::machine_busy_jiffies();
+    let rate = traffic()?;
+    let busy1 = proc::machine_busy_jiffies();
+    let cpu1 = pid.map(proc::cpu_secs).unwrap_or(0.0);
+    let rss = pid.map(proc::peak_rss_kib).unwrap_or(0);
+    let spent = match before {
+        Some(before) => {
+            let after = progs::snapshot()?;
+            Some(progs::spent(&before, &after, |id, _| mine.contains(&id)))
+        }
+        None => None,
+    };
+    let (captured, dropped) = match active {
+        Active::Process(r) => {
+            let (c, d, _) = r.stop()?;
+            (c, d)
+        }
+        Active::Program(a) => {
+            drop(a);
+            (0, 0)
+        }
+        Active::Nothing => (0, 0),
+    };
+    Ok(Sample {
+        rate,
+        captured,
+        dropped,
+        proc_cpu: cpu1 - cpu0,
+        busy: busy1 - busy0,
+        rss_kib: rss,
+        in_place: spent,
+    })
 }
 
 fn trafgen_conf(net: &Net, dir: &Path) -> Result<PathBuf> {
@@ -288,42 +401,6 @@ fn trafgen_conf_to(net: &Net, dir: &Path, dst: [u8; 4], name: &str) -> Result<Pa
     let path = dir.join(name);
     std::fs::write(&path, conf)?;
     Ok(path)
-}
-
-/// Runs `traffic` with contender `c` capturing (if it captures at all) and measures around
-/// it: the capture process's CPU and peak RSS, the whole machine's busy jiffies, and what the
-/// capture reported at exit. `traffic` returns the rate it achieved.
-fn measure(c: &Contender, traffic: impl FnOnce() -> Result<f64>) -> Result<Sample> {
-    let running = match &c.cmd {
-        Some(cmd) => Some(Running::start(cmd)?),
-        None => None,
-    };
-    let pid = running.as_ref().map(|r| r.child.id());
-    let cpu0 = pid.map(cpu_secs).unwrap_or(0.0);
-    let (busy0, _) = machine_jiffies();
-    let rate = traffic()?;
-    let (busy1, _) = machine_jiffies();
-    let cpu1 = pid.map(cpu_secs).unwrap_or(0.0);
-    let rss = pid.map(peak_rss_kib).unwrap_or(0);
-    let (captured, dropped) = match running {
-        Some(r) => {
-            let (c, d, _) = r.stop()?;
-            (c, d)
-        }
-        None => (0, 0),
-    };
-    Ok(Sample {
-        rate,
-        captured,
-        dropped,
-        proc_cpu: cpu1 - cpu0,
-        busy: busy1 - busy0,
-        rss_kib: rss,
-    })
-}
-
-fn flood_once(c: &Contender, conf: &Path, frames: u64) -> Result<Sample> {
-    measure(c, || send_flood(conf, frames))
 }
 
 /// Sends `frames` frames of `conf` from A with trafgen (one CPU); returns the rate in frames
@@ -448,6 +525,252 @@ fn latency(cmd: &[String], pings: u32) -> Result<Vec<f64>> {
         .collect())
 }
 
+pub struct BenchOptions {
+    pub quick: bool,
+}
+
+/// How much of everything a run does.
+#[derive(Clone, Copy, Debug)]
+struct Plan {
+    quick: bool,
+    frames: u64,
+    rounds: usize,
+    stats_rounds: usize,
+    tcp_rounds: usize,
+    tcp_secs: u32,
+    pings: u32,
+}
+
+impl Plan {
+    fn new(quick: bool) -> Plan {
+        if quick {
+            Plan {
+                quick,
+                frames: 300_000,
+                rounds: 2,
+                stats_rounds: 1,
+                tcp_rounds: 1,
+                tcp_secs: 2,
+                pings: 20,
+            }
+        } else {
+            // 1 M frames (as in issue 13's figures) at the floor's 200-350 kpps: 3-5 s a
+            // flood; 5 interleaved rounds of 10 contenders, 3 of the 5 in-place ones and 3 of
+            // TCP keep a whole run under 10 minutes on a busy 2-CPU machine.
+            Plan {
+                quick,
+                frames: 1_000_000,
+                rounds: 5,
+                stats_rounds: 3,
+                tcp_rounds: 3,
+                tcp_secs: 5,
+                pings: 60,
+            }
+        }
+    }
+}
+
+/// The measurements of one contender, round by round.
+struct Measured {
+    contender: Contender,
+    samples: Vec<Sample>,
+}
+
+pub fn run(root: &Path, netdump: &Path, filter_cost: &Path, opts: BenchOptions) -> Result<()> {
+    let plan = Plan::new(opts.quick);
+    let tc_attach = TcAttach::from_env()?;
+    let frames = plan.frames;
+    let t0 = Instant::now();
+    if plan.quick {
+        println!("bench --quick: smoke run: figures not comparable");
+    }
+    let stats_sysctl = std::fs::read_to_string("/proc/sys/kernel/bpf_stats_enabled")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if stats_sysctl == "1" {
+        println!("warning: kernel.bpf_stats_enabled is already 1: every rate below is slowed by the statistics' clock reads");
+    }
+    // Other work on the machine shows in the floor's spread; say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or("?")
+        .to_string();
+    let out_dir = root.join("target/bench");
+    std::fs::create_dir_all(&out_dir)?;
+    let net = bench_net()?;
+    let conf = trafgen_conf(&net, &out_dir)?;
+    let how = empty::Attached::attach(NS_B, VB, tc_attach)?.how;
+
+    // 1. Flood, statistics off.
+    let flood = rounds(
+        "flood",
+        flood_contenders(netdump, tc_attach),
+        plan.rounds,
+        |c| measure(c, || send_flood(&conf, frames)),
+    )?;
+
+    // 2. In place, statistics on only for these rounds (the fd turns them off when closed,
+    //    also if the bench dies).
+    let in_place = {
+        let _stats = bpf::enable_stats().context("enable bpf_stats (BPF_ENABLE_STATS)")?;
+        rounds(
+            "in place (bpf_stats on)",
+            stats_contenders(netdump, tc_attach),
+            plan.stats_rounds,
+            |c| measure_in(c, true, || send_flood(&conf, frames)),
+        )?
+    };
+
+    // 3. TCP bulk.
+    let tcp_set: Vec<Contender> = std::iter::once(Contender::floor())
+        .chain(
+            [Snap::S128, Snap::Default]
+                .into_iter()
+                .flat_map(|snap| [Tool::Netdump, Tool::Tcpdump].map(|t| (t, snap)))
+                .map(|(t, snap)| Contender::tool(t, netdump, snap, "", tc_attach)),
+        )
+        .collect();
+    let tcp = rounds("TCP bulk (iperf3)", tcp_set, plan.tcp_rounds, |c| {
+        iperf_once(c, plan.tcp_secs)
+    })?;
+
+    // 4. Per-packet cost under BPF_PROG_TEST_RUN.
+    println!("bench: per-packet kernel cost (BPF_PROG_TEST_RUN)");
+    let cost_json = out_dir.join("kernel-cost.json");
+    let out = Command::new(filter_cost)
+        .arg(&cost_json)
+        .output()
+        .context("run filter_cost")?;
+    if !out.status.success() {
+        bail!("filter_cost: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let cost_text = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
+
+    // 5. Latency.
+    println!("bench: latency at 20 packets/s");
+    let nd = netdump.display().to_string();
+    let lat_nd = latency(
+        &[nd.as_str(), "-i", VB, "-tt", "-l", "-Q", "in"].map(String::from),
+        plan.pings,
+    )?;
+    let lat_td = latency(
+        &["tcpdump", "-i", VB, "-tt", "-l", "-n", "-Q", "in"].map(String::from),
+        plan.pings,
+    )?;
+    drop(net);
+
+    let head = report::Head {
+        plan,
+        commit: git_commit(root),
+        date: utc_now(),
+        kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        cpus: thread::available_parallelism().map_or(0, |n| n.get()),
+        tc_attach: how,
+        load,
+        minutes: t0.elapsed().as_secs_f64() / 60.0,
+    };
+    let text = report::render(
+        &head,
+        &report::Results {
+            flood: &flood,
+            in_place: &in_place,
+            tcp: &tcp,
+            cost_text: &cost_text,
+            latency: (&lat_nd, &lat_td),
+        },
+    );
+    let json = report::json(
+        &head,
+        &flood,
+        &in_place,
+        &tcp,
+        &cost_json,
+        (&lat_nd, &lat_td),
+    );
+    let stamp = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let path = out_dir.join(format!("bench-{stamp}.json"));
+    std::fs::write(&path, json)?;
+    std::fs::write(out_dir.join(format!("bench-{stamp}.txt")), &text)?;
+    println!("{text}");
+    println!("raw numbers: {}", path.display());
+    Ok(())
+}
+
+/// Interleaved rounds: every contender once per round, in order; a line per measurement.
+fn rounds(
+    what: &str,
+    set: Vec<Contender>,
+    rounds: usize,
+    mut one: impl FnMut(&Contender) -> Result<Sample>,
+) -> Result<Vec<Measured>> {
+    println!("bench: {what}, {rounds} rounds of {} contenders", set.len());
+    let mut out: Vec<Measured> = set
+        .into_iter()
+        .map(|contender| Measured {
+            contender,
+            samples: Vec::new(),
+        })
+        .collect();
+    for round in 0..rounds {
+        for m in out.iter_mut() {
+            let c = &m.contender;
+            let s = one(c).with_context(|| format!("{what} with {}", c.name))?;
+            let mut line = format!("  round {} {:<52} {:>11.0}", round + 1, c.name, s.rate);
+            if c.is_tool() {
+                let _ = write!(
+                    line,
+                    " captured {:>8} dropped {:>7} cpu {:.3} s",
+                    s.captured, s.dropped, s.proc_cpu
+                );
+            }
+            if let Some((ns, runs, names)) = &s.in_place {
+                let _ = write!(
+                    line,
+                    " in place {:.1} ns/pkt over {runs} runs ({})",
+                    *ns as f64 / (*runs).max(1) as f64,
+                    names.join(", ")
+                );
+            }
+            println!("{line}");
+            m.samples.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// `git describe`-like: the short commit of `root`, and `-dirty` when the tree has changes.
+fn git_commit(root: &Path) -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    let hash = git(&["rev-parse", "--short=12", "HEAD"]);
+    let dirty = !git(&["status", "--porcelain", "--untracked-files=no"]).is_empty();
+    format!("{hash}{}", if dirty { "-dirty" } else { "" })
+}
+
+fn utc_now() -> String {
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
 fn stats(v: &[f64]) -> (f64, f64, f64) {
     let mut s = v.to_vec();
     s.sort_by(|a, b| a.total_cmp(b));
@@ -464,298 +787,4 @@ fn percentile(v: &[f64], p: f64) -> f64 {
         return 0.0;
     }
     s[((s.len() as f64 - 1.0) * p).round() as usize]
-}
-
-pub struct BenchOptions {
-    pub quick: bool,
-}
-
-pub fn run(root: &Path, netdump: &Path, filter_cost: &Path, opts: BenchOptions) -> Result<()> {
-    let (frames, repeats, tcp_secs, pings) = if opts.quick {
-        (300_000u64, 3usize, 3u32, 20u32)
-    } else {
-        (2_000_000, 3, 10, 60)
-    };
-    let out_dir = root.join("target/bench");
-    std::fs::create_dir_all(&out_dir)?;
-    let net = bench_net()?;
-    let conf = trafgen_conf(&net, &out_dir)?;
-    let all = contenders(netdump, true);
-    let mut report = String::new();
-    let mut json = String::from("{");
-
-    // 1. Flood.
-    println!(
-        "bench: flood of {frames} 60-byte UDP frames, {repeats} rounds, {} contenders",
-        all.len()
-    );
-    let mut flood: BTreeMap<usize, Vec<Sample>> = BTreeMap::new();
-    for round in 0..repeats {
-        for (i, c) in all.iter().enumerate() {
-            let s =
-                flood_once(c, &conf, frames).with_context(|| format!("flood with {}", c.name))?;
-            println!(
-                "  round {} {:<34} {:>9.0} pps captured {:>8} dropped {:>8}",
-                round + 1,
-                c.name,
-                s.rate,
-                s.captured,
-                s.dropped
-            );
-            flood.entry(i).or_default().push(s);
-        }
-    }
-    let med = |v: &[Sample], f: fn(&Sample) -> f64| stats(&v.iter().map(f).collect::<Vec<_>>());
-    let floor_rate = med(&flood[&0], |s| s.rate).0;
-    let floor_busy = med(&flood[&0], |s| s.busy as f64).0;
-    let _ = writeln!(report, "\n1. Small-packet flood: {frames} x 60-byte UDP frames (trafgen, 1 CPU) into the veth; capture on the receiving end.");
-    let _ = writeln!(
-        report,
-        "   median of {repeats} interleaved rounds [min-max]\n"
-    );
-    let _ = writeln!(
-        report,
-        "{:<34} {:>22} {:>7} {:>10} {:>10} {:>16} {:>14} {:>9}",
-        "contender",
-        "flood kpps",
-        "x floor",
-        "captured%",
-        "dropped",
-        "proc CPU s/Mpkt",
-        "busy-floor jif",
-        "peak RSS"
-    );
-    json.push_str("\"flood\":[");
-    for (i, c) in all.iter().enumerate() {
-        let v = &flood[&i];
-        let (r, rmin, rmax) = med(v, |s| s.rate);
-        let captured = med(v, |s| s.captured as f64).0;
-        let dropped = med(v, |s| s.dropped as f64).0;
-        let cpu = med(v, |s| s.proc_cpu).0;
-        let busy = med(v, |s| s.busy as f64).0 - floor_busy;
-        let rss = med(v, |s| s.rss_kib as f64).0;
-        // Per million frames sent: a filter that matches nothing still costs per packet.
-        let pkts = frames as f64;
-        let is_floor = c.cmd.is_none();
-        let _ = writeln!(
-            report,
-            "{:<34} {:>8.0} [{:>5.0}-{:>5.0}] {:>7.2} {:>10} {:>10} {:>16} {:>14} {:>9}",
-            c.name,
-            r / 1000.0,
-            rmin / 1000.0,
-            rmax / 1000.0,
-            r / floor_rate,
-            if is_floor {
-                "-".into()
-            } else {
-                format!("{:.1}", 100.0 * captured / frames as f64)
-            },
-            if is_floor {
-                "-".into()
-            } else {
-                format!("{dropped:.0}")
-            },
-            if is_floor {
-                "-".into()
-            } else {
-                format!("{:.3}", cpu / pkts * 1e6)
-            },
-            if is_floor {
-                "-".into()
-            } else {
-                format!("{busy:.0}")
-            },
-            if is_floor {
-                "-".into()
-            } else {
-                format!("{:.1} MiB", rss / 1024.0)
-            },
-        );
-        let _ = write!(
-            json,
-            "{}{{\"contender\":{:?},\"samples\":[{}]}}",
-            if i > 0 { "," } else { "" },
-            c.name,
-            v.iter()
-                .map(|s| format!(
-                    "{{\"pps\":{:.0},\"captured\":{},\"dropped\":{},\"proc_cpu_s\":{:.3},\"busy_jiffies\":{},\"peak_rss_kib\":{}}}",
-                    s.rate, s.captured, s.dropped, s.proc_cpu, s.busy, s.rss_kib
-                ))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-    }
-    json.push(']');
-
-    // 2. TCP bulk.
-    let tcp_contenders: Vec<&Contender> = all.iter().take(4).collect();
-    println!("bench: TCP bulk, iperf3 {tcp_secs} s, {repeats} rounds");
-    let mut bulk: BTreeMap<usize, Vec<Sample>> = BTreeMap::new();
-    for round in 0..repeats {
-        for (i, c) in tcp_contenders.iter().enumerate() {
-            let s = iperf_once(c, tcp_secs).with_context(|| format!("iperf3 with {}", c.name))?;
-            println!(
-                "  round {} {:<34} {:>6.2} Gbit/s captured {:>8} dropped {:>8}",
-                round + 1,
-                c.name,
-                s.rate,
-                s.captured,
-                s.dropped
-            );
-            bulk.entry(i).or_default().push(s);
-        }
-    }
-    let floor_gbps = med(&bulk[&0], |s| s.rate).0;
-    let _ = writeln!(report, "\n2. TCP bulk: iperf3 -t {tcp_secs} over the veth (GSO super-packets); median of {repeats} [min-max]\n");
-    let _ = writeln!(
-        report,
-        "{:<34} {:>22} {:>7} {:>10} {:>10} {:>16}",
-        "contender", "Gbit/s", "x floor", "captured", "dropped", "proc CPU s/Mpkt"
-    );
-    json.push_str(",\"tcp\":[");
-    for (i, c) in tcp_contenders.iter().enumerate() {
-        let v = &bulk[&i];
-        let (g, gmin, gmax) = med(v, |s| s.rate);
-        let captured = med(v, |s| s.captured as f64).0;
-        let dropped = med(v, |s| s.dropped as f64).0;
-        let cpu = med(v, |s| s.proc_cpu).0;
-        let is_floor = c.cmd.is_none();
-        let _ = writeln!(
-            report,
-            "{:<34} {:>8.2} [{:>5.2}-{:>5.2}] {:>7.2} {:>10} {:>10} {:>16}",
-            c.name,
-            g,
-            gmin,
-            gmax,
-            g / floor_gbps,
-            if is_floor {
-                "-".into()
-            } else {
-                format!("{captured:.0}")
-            },
-            if is_floor {
-                "-".into()
-            } else {
-                format!("{dropped:.0}")
-            },
-            if is_floor {
-                "-".into()
-            } else {
-                format!("{:.3}", cpu / captured.max(1.0) * 1e6)
-            },
-        );
-        let _ = write!(
-            json,
-            "{}{{\"contender\":{:?},\"gbps\":[{}],\"captured\":[{}],\"dropped\":[{}]}}",
-            if i > 0 { "," } else { "" },
-            c.name,
-            v.iter()
-                .map(|s| format!("{:.3}", s.rate))
-                .collect::<Vec<_>>()
-                .join(","),
-            v.iter()
-                .map(|s| s.captured.to_string())
-                .collect::<Vec<_>>()
-                .join(","),
-            v.iter()
-                .map(|s| s.dropped.to_string())
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-    }
-    json.push(']');
-
-    // 3. Per-packet kernel cost.
-    println!("bench: per-packet kernel cost (BPF_PROG_TEST_RUN)");
-    let cost_json = out_dir.join("kernel-cost.json");
-    let out = Command::new(filter_cost)
-        .arg(&cost_json)
-        .output()
-        .context("run filter_cost")?;
-    if !out.status.success() {
-        bail!("filter_cost: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    let _ = writeln!(
-        report,
-        "\n3. {}",
-        String::from_utf8_lossy(&out.stdout).trim_end()
-    );
-    let _ = write!(
-        json,
-        ",\"kernel_cost\":{}",
-        std::fs::read_to_string(&cost_json)
-            .unwrap_or_else(|_| "null".into())
-            .trim()
-    );
-
-    // 4. Latency.
-    println!("bench: latency at 20 packets/s");
-    let nd = netdump.display().to_string();
-    let lat_nd = latency(
-        &[
-            nd,
-            "-i".into(),
-            VB.into(),
-            "-tt".into(),
-            "-l".into(),
-            "-Q".into(),
-            "in".into(),
-        ],
-        pings,
-    )?;
-    let lat_td = latency(
-        &[
-            "tcpdump".into(),
-            "-i".into(),
-            VB.into(),
-            "-tt".into(),
-            "-l".into(),
-            "-n".into(),
-            "-Q".into(),
-            "in".into(),
-        ],
-        pings,
-    )?;
-    let _ = writeln!(
-        report,
-        "\n4. Latency from capture timestamp to printed line, {pings} pings at 20/s\n"
-    );
-    let _ = writeln!(
-        report,
-        "{:<34} {:>10} {:>10} {:>8}",
-        "contender", "median ms", "p99 ms", "lines"
-    );
-    for (name, v) in [("netdump -l", &lat_nd), ("tcpdump -l", &lat_td)] {
-        let _ = writeln!(
-            report,
-            "{:<34} {:>10.2} {:>10.2} {:>8}",
-            name,
-            percentile(v, 0.5),
-            percentile(v, 0.99),
-            v.len()
-        );
-    }
-    let _ = write!(
-        json,
-        ",\"latency_ms\":{{\"netdump\":{:?},\"tcpdump\":{:?}}}}}",
-        lat_nd
-            .iter()
-            .map(|x| (x * 1000.0).round() / 1000.0)
-            .collect::<Vec<_>>(),
-        lat_td
-            .iter()
-            .map(|x| (x * 1000.0).round() / 1000.0)
-            .collect::<Vec<_>>()
-    );
-    drop(net);
-
-    let stamp = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let path = out_dir.join(format!("bench-{stamp}.json"));
-    std::fs::write(&path, &json)?;
-    println!("{report}");
-    println!("raw numbers: {}", path.display());
-    Ok(())
 }

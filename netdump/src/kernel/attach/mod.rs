@@ -8,6 +8,7 @@
 
 mod drops;
 mod filters;
+pub mod owner;
 mod socket;
 mod stale;
 mod tc;

@@ -172,6 +172,7 @@ impl<R: Read> PcapReader<R> {
             orig_len: len,
             data: &self.data,
             drop: None,
+            owner: None,
         }))
     }
 }

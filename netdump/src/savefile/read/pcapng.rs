@@ -406,6 +406,7 @@ impl<R: Read> PcapNgReader<R> {
             orig_len: len,
             data,
             drop: None,
+            owner: None,
         };
         if block_type == EPB {
             // EPB options netdump writes: direction and packet type, and the hook. libpcap

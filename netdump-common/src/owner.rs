@@ -1,0 +1,206 @@
+//! Attribution records: who owns the socket a packet belongs to, as the kernel records it in
+//! process context (socket creation, bind, listen, connect, send) and looks it up per packet.
+
+/// The owner of a socket, as recorded in the kernel when the owning process acted on it, and
+/// as carried by a sample after its [`SampleHeader`](crate::SampleHeader) when attribution is
+/// on ([`sample_flags::OWNER`](crate::sample_flags::OWNER)).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OwnerInfo {
+    /// Process id (the kernel's tgid).
+    pub tgid: u32,
+    /// Thread id (the kernel's pid) of the thread that acted; the tgid for sockets found at
+    /// start-up.
+    pub tid: u32,
+    /// The thread's real uid.
+    pub uid: u32,
+    /// [`owner_flags`] bits; without [`owner_flags::KNOWN`] every other field is zero.
+    pub flags: u32,
+    /// The thread's cgroup v2 id (the cgroup directory's inode number).
+    pub cgroup: u64,
+    /// The thread's `comm` (its executable's file name, cut to 15 bytes), NUL-padded.
+    pub comm: [u8; 16],
+}
+
+const _: () = assert!(core::mem::size_of::<OwnerInfo>() == 40);
+
+/// What a sample with [`sample_flags::OWNER`](crate::sample_flags::OWNER) starts with: its
+/// header, then the owner record; the packet bytes follow.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OwnedHeader {
+    pub header: crate::SampleHeader,
+    pub owner: OwnerInfo,
+}
+
+const _: () = assert!(
+    core::mem::size_of::<OwnedHeader>()
+        == core::mem::size_of::<crate::SampleHeader>() + core::mem::size_of::<OwnerInfo>()
+);
+
+/// Bits of [`OwnerInfo::flags`].
+pub mod owner_flags {
+    /// The owner is known.
+    pub const KNOWN: u32 = 1;
+    /// Recorded by userspace at start-up from a socket that existed before the capture.
+    pub const PREEXISTING: u32 = 2;
+    /// How the packet found its owner (bits 8..16): one of the `VIA_*` values.
+    pub const VIA_SHIFT: u32 = 8;
+    /// The sending socket of the skb (`bpf_get_socket_cookie`).
+    pub const VIA_SOCKET: u32 = 1;
+    /// The TCP flow's 4-tuple.
+    pub const VIA_FLOW: u32 = 2;
+    /// The protocol's local port (UDP, a TCP listener) or the ICMP echo id (ping sockets).
+    pub const VIA_PORT: u32 = 3;
+}
+
+/// A value of the owner maps: the owner, the socket it was recorded for, and when that
+/// socket was released (0 while open). Released entries stay for a grace period, so packets
+/// still queued (a veth's backlog, a FIN after close) find them; userspace deletes them after.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OwnerEntry {
+    pub owner: OwnerInfo,
+    /// `bpf_get_socket_cookie` of the socket.
+    pub cookie: u64,
+    /// CLOCK_MONOTONIC ns of the socket's release, 0 while it is open.
+    pub closed_ns: u64,
+}
+
+const _: () = assert!(core::mem::size_of::<OwnerEntry>() == 56);
+
+/// A value of `OWNER_SOCKS`: the owner entry, and the port and flow keys recorded for the
+/// socket, so its release can mark them too (`cgroup/sock_release` cannot read the socket's
+/// addresses or ports).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SockEntry {
+    pub entry: OwnerEntry,
+    /// Valid when `port.proto` is not 0.
+    pub port: PortKey,
+    /// Non-zero: `flow` is valid.
+    pub has_flow: u32,
+    pub flow: FlowKey,
+}
+
+const _: () = assert!(core::mem::size_of::<SockEntry>() == 104);
+
+/// A TCP connection as seen from its local socket. IPv4 addresses use the first 4 bytes of
+/// the address fields, the rest zero; ports in host byte order.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FlowKey {
+    pub local: [u8; 16],
+    pub remote: [u8; 16],
+    pub local_port: u16,
+    pub remote_port: u16,
+    /// 4 or 6.
+    pub version: u8,
+    pub _pad: [u8; 3],
+}
+
+const _: () = assert!(core::mem::size_of::<FlowKey>() == 40);
+
+/// A local port (host byte order) of one protocol: UDP, TCP (listeners), ICMP or ICMPv6
+/// (ping sockets, whose echo id is their port).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PortKey {
+    /// IPPROTO_TCP, _UDP, _ICMP or _ICMPV6.
+    pub proto: u8,
+    pub _pad: u8,
+    pub port: u16,
+}
+
+const _: () = assert!(core::mem::size_of::<PortKey>() == 4);
+
+/// Per-CPU attribution counters (the `OWNER_COUNTERS` array, one entry).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OwnerCounters {
+    /// Packets looked up that found an owner.
+    pub attributed: u64,
+    /// Packets looked up that found none.
+    pub unattributed: u64,
+    /// Packets the owner filter (`--pid`, `--pname`, `--uid`, `--cgroup`...) kept out.
+    pub filtered: u64,
+    pub _pad: u64,
+}
+
+const _: () = assert!(core::mem::size_of::<OwnerCounters>() == 32);
+
+impl OwnerCounters {
+    /// Adds `other` field by field (summing the per-CPU values).
+    pub fn add(&mut self, other: &OwnerCounters) {
+        self.attributed += other.attributed;
+        self.unattributed += other.unattributed;
+        self.filtered += other.filtered;
+    }
+}
+
+/// Bits of the `OWNER_FILTER` global: which owner selections a packet must pass (all of those
+/// set). An unknown owner passes none.
+pub mod owner_filter {
+    /// The tgid is in `OWNER_PIDS`.
+    pub const PID: u8 = 1;
+    /// The uid is in `OWNER_UIDS`.
+    pub const UID: u8 = 2;
+    /// The comm equals the `OWNER_PNAME` global.
+    pub const PNAME: u8 = 4;
+    /// The cgroup id is in `OWNER_CGROUPS`.
+    pub const CGROUP: u8 = 8;
+}
+
+/// Map sizes: LRU hashes, so a flood of sockets evicts the oldest rather than failing, and
+/// released sockets are deleted after a grace period, so they stay far below this.
+pub const OWNER_MAP_ENTRIES: u32 = 1 << 16;
+
+/// Entries of the selection maps (`--pid`, `--uid`, `--cgroup`/`--container`/`--pod`).
+pub const OWNER_SELECT_ENTRIES: u32 = 4096;
+
+/// Names of the attribution maps, programs and globals.
+pub mod names {
+    /// Socket cookie → [`SockEntry`](super::SockEntry).
+    pub const OWNER_SOCKS: &str = "OWNER_SOCKS";
+    /// [`FlowKey`](super::FlowKey) → [`OwnerEntry`](super::OwnerEntry) (TCP).
+    pub const OWNER_FLOWS: &str = "OWNER_FLOWS";
+    /// [`PortKey`](super::PortKey) → [`OwnerEntry`](super::OwnerEntry).
+    pub const OWNER_PORTS: &str = "OWNER_PORTS";
+    /// Selections: u32 tgid → u8, u32 uid → u8, u64 cgroup id → u8.
+    pub const OWNER_PIDS: &str = "OWNER_PIDS";
+    pub const OWNER_UIDS: &str = "OWNER_UIDS";
+    pub const OWNER_CGROUPS: &str = "OWNER_CGROUPS";
+    /// Per-CPU [`OwnerCounters`](super::OwnerCounters), one entry.
+    pub const OWNER_COUNTERS: &str = "OWNER_COUNTERS";
+    /// Non-zero: look every captured packet's owner up and carry it in the sample, a `u8`.
+    pub const OWNER_ON: &str = "OWNER_ON";
+    /// [`owner_filter`](super::owner_filter) bits, a `u8`.
+    pub const OWNER_FILTER: &str = "OWNER_FILTER";
+    /// `--pname`: the comm to match, `[u8; 16]` NUL-padded.
+    pub const OWNER_PNAME: &str = "OWNER_PNAME";
+    /// The cgroup programs, attached at the cgroup v2 root.
+    pub const PROG_SOCK_CREATE: &str = "netdump_owner_create";
+    pub const PROG_SOCK_RELEASE: &str = "netdump_owner_release";
+    pub const PROG_POST_BIND4: &str = "netdump_owner_bind4";
+    pub const PROG_POST_BIND6: &str = "netdump_owner_bind6";
+    pub const PROG_SOCKOPS: &str = "netdump_owner_sockops";
+    /// `cgroup_skb/egress`: learns ports from sockets' first packets.
+    pub const PROG_EGRESS: &str = "netdump_owner_egress";
+}
+
+#[cfg(feature = "user")]
+mod user {
+    // Each: plain-old-data, repr(C), no implicit padding (sizes asserted above).
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::OwnerInfo {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::OwnerEntry {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::SockEntry {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::FlowKey {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::PortKey {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::OwnerCounters {}
+}

@@ -1,0 +1,642 @@
+//! Attribution: which process owns the socket a packet belongs to.
+//!
+//! Owners are recorded where the kernel runs in the owning process's context, so a process
+//! that exits a millisecond after sending is already recorded:
+//! - `cgroup/sock_create` (every inet socket): cookie → owner, in `OWNER_SOCKS`;
+//! - `cgroup/post_bind4/6` and the sockops `TCP_LISTEN_CB`: (protocol, local port) → owner, in
+//!   `OWNER_PORTS`;
+//! - the sockops `TCP_CONNECT_CB` (in `connect()`, before the SYN) and `*_ESTABLISHED_CB`:
+//!   the 4-tuple → owner, in `OWNER_FLOWS`; an accepted socket (created in softirq, no process)
+//!   takes its listener's owner, found by local port;
+//! - `cgroup_skb/egress`: a socket's first packet gives the port no hook above saw (UDP
+//!   autobound by sendmsg or connect; for ping sockets the echo id) → the socket's owner;
+//! - `cgroup/sock_release` marks a socket's entries released; userspace deletes them after a
+//!   grace period (packets still queued behind a veth find their owner meanwhile).
+//!
+//! Per captured packet, [`lookup`] tries the skb's own socket (egress in the socket's
+//! namespace), then the TCP flow with the source as the local end, then the destination,
+//! then the (protocol, port) of the source, then of the destination: the sender first.
+
+use aya_ebpf::{
+    bindings::bpf_sock_ops,
+    helpers::{
+        bpf_get_current_comm, bpf_get_current_pid_tgid, bpf_get_current_uid_gid,
+        generated::{bpf_get_current_cgroup_id, bpf_get_socket_cookie, bpf_ktime_get_ns},
+    },
+    macros::map,
+    maps::{HashMap, LruHashMap, PerCpuArray},
+    programs::{sk_buff::SkBuff, SockContext, SockOpsContext},
+    EbpfContext, Global,
+};
+use netdump_common::owner::{
+    owner_filter, owner_flags, FlowKey, OwnerCounters, OwnerEntry, OwnerInfo, PortKey, SockEntry,
+    OWNER_MAP_ENTRIES, OWNER_SELECT_ENTRIES,
+};
+
+use crate::helpers::skb_load_bytes_relative;
+
+/// Socket cookie → owner.
+#[map]
+pub static OWNER_SOCKS: LruHashMap<u64, SockEntry> =
+    LruHashMap::with_max_entries(OWNER_MAP_ENTRIES, 0);
+
+/// TCP 4-tuple (local first) → owner.
+#[map]
+pub static OWNER_FLOWS: LruHashMap<FlowKey, OwnerEntry> =
+    LruHashMap::with_max_entries(OWNER_MAP_ENTRIES, 0);
+
+/// (protocol, local port or echo id) → owner.
+#[map]
+pub static OWNER_PORTS: LruHashMap<PortKey, OwnerEntry> =
+    LruHashMap::with_max_entries(OWNER_MAP_ENTRIES, 0);
+
+#[map]
+pub static OWNER_PIDS: HashMap<u32, u8> = HashMap::with_max_entries(OWNER_SELECT_ENTRIES, 0);
+
+#[map]
+pub static OWNER_UIDS: HashMap<u32, u8> = HashMap::with_max_entries(OWNER_SELECT_ENTRIES, 0);
+
+#[map]
+pub static OWNER_CGROUPS: HashMap<u64, u8> = HashMap::with_max_entries(OWNER_SELECT_ENTRIES, 0);
+
+#[map]
+pub static OWNER_COUNTERS: PerCpuArray<OwnerCounters> = PerCpuArray::with_max_entries(1, 0);
+
+/// Non-zero: captured packets carry their owner.
+#[unsafe(no_mangle)]
+pub static OWNER_ON: Global<u8> = Global::new(0);
+
+/// [`owner_filter`] bits.
+#[unsafe(no_mangle)]
+pub static OWNER_FILTER: Global<u8> = Global::new(0);
+
+/// `--pname`, NUL-padded.
+#[unsafe(no_mangle)]
+pub static OWNER_PNAME: Global<[u8; 16]> = Global::new([0; 16]);
+
+const IPPROTO_ICMP: u8 = 1;
+const IPPROTO_TCP: u8 = 6;
+const IPPROTO_UDP: u8 = 17;
+const IPPROTO_ICMPV6: u8 = 58;
+const AF_INET: u32 = 2;
+const AF_INET6: u32 = 10;
+
+/// The current thread as an owner. Process context only.
+#[inline(always)]
+fn current() -> OwnerInfo {
+    let pid_tgid = bpf_get_current_pid_tgid();
+    let uid = bpf_get_current_uid_gid() as u32;
+    // SAFETY: a helper with no arguments.
+    let cgroup = unsafe { bpf_get_current_cgroup_id() };
+    OwnerInfo {
+        tgid: (pid_tgid >> 32) as u32,
+        tid: pid_tgid as u32,
+        uid,
+        flags: owner_flags::KNOWN,
+        cgroup,
+        comm: bpf_get_current_comm().unwrap_or([0; 16]),
+    }
+}
+
+#[inline(always)]
+fn now() -> u64 {
+    // SAFETY: a helper with no arguments.
+    unsafe { bpf_ktime_get_ns() }
+}
+
+#[inline(always)]
+fn entry(owner: OwnerInfo, cookie: u64) -> OwnerEntry {
+    OwnerEntry {
+        owner,
+        cookie,
+        closed_ns: 0,
+    }
+}
+
+/// Marks `e` released if it belongs to the socket `cookie`.
+#[inline(always)]
+fn mark_closed(e: Option<*mut OwnerEntry>, cookie: u64, at: u64) {
+    if let Some(e) = e {
+        // SAFETY: a pointer into the map's value; the entry may be raced by another CPU
+        // updating it, which at worst leaves it open until the LRU evicts it.
+        unsafe {
+            if (*e).cookie == cookie {
+                (*e).closed_ns = at;
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn sock_cookie<C: EbpfContext>(ctx: &C) -> u64 {
+    // SAFETY: the program's context, of a type the helper accepts for this program type.
+    unsafe { bpf_get_socket_cookie(ctx.as_ptr()) }
+}
+
+/// `cgroup/sock_create`: every inet socket a process creates.
+#[inline(always)]
+pub fn sock_create(ctx: &SockContext) {
+    let cookie = sock_cookie(ctx);
+    let e = SockEntry {
+        entry: entry(current(), cookie),
+        ..SockEntry::default()
+    };
+    let _ = OWNER_SOCKS.insert(cookie, e, 0);
+}
+
+/// The socket's recorded owner.
+#[inline(always)]
+fn sock_owner(cookie: u64) -> Option<OwnerInfo> {
+    let e = OWNER_SOCKS.get_ptr_mut(cookie)?;
+    // SAFETY: a pointer into the map's value, copied at once.
+    let o = unsafe { (*e).entry.owner };
+    if o.flags & owner_flags::KNOWN != 0 {
+        Some(o)
+    } else {
+        None
+    }
+}
+
+/// Notes in the socket's entry the port key (and flow key) recorded for it, so its release
+/// marks them; creates the entry, with `owner`, for sockets created before the capture or
+/// accepted in softirq.
+#[inline(always)]
+fn note_keys(cookie: u64, owner: &OwnerInfo, port: Option<&PortKey>, flow: Option<&FlowKey>) {
+    if let Some(e) = OWNER_SOCKS.get_ptr_mut(cookie) {
+        // SAFETY: a pointer into the map's value; a racing update at worst loses a key, which
+        // leaves that entry to the LRU.
+        unsafe {
+            (*e).entry.owner = *owner;
+            if let Some(p) = port {
+                (*e).port = *p;
+            }
+            if let Some(f) = flow {
+                (*e).flow = *f;
+                (*e).has_flow = 1;
+            }
+        }
+        return;
+    }
+    let mut e = SockEntry {
+        entry: entry(*owner, cookie),
+        ..SockEntry::default()
+    };
+    if let Some(p) = port {
+        e.port = *p;
+    }
+    if let Some(f) = flow {
+        e.flow = *f;
+        e.has_flow = 1;
+    }
+    let _ = OWNER_SOCKS.insert(cookie, e, 0);
+}
+
+/// `cgroup/post_bind4/6`: an explicit bind; its port is now known.
+#[inline(always)]
+pub fn post_bind(ctx: &SockContext) {
+    // SAFETY: the context the kernel passed.
+    let (proto, port) = unsafe { ((*ctx.sock).protocol as u8, (*ctx.sock).src_port as u16) };
+    if port == 0 {
+        return;
+    }
+    let cookie = sock_cookie(ctx);
+    let owner = current();
+    let key = PortKey {
+        proto,
+        _pad: 0,
+        port,
+    };
+    let _ = OWNER_PORTS.insert(key, entry(owner, cookie), 0);
+    note_keys(cookie, &owner, Some(&key), None);
+}
+
+/// `cgroup/sock_release`: close() of the socket's last file reference. The program cannot
+/// read the socket's ports, so the keys come from the socket's entry.
+#[inline(always)]
+pub fn sock_release(ctx: &SockContext) {
+    let cookie = sock_cookie(ctx);
+    let Some(e) = OWNER_SOCKS.get_ptr_mut(cookie) else {
+        return;
+    };
+    let at = now();
+    // SAFETY: a pointer into the map's value.
+    let (port, has_flow, flow) = unsafe {
+        (*e).entry.closed_ns = at;
+        ((*e).port, (*e).has_flow, (*e).flow)
+    };
+    if port.proto != 0 {
+        mark_closed(OWNER_PORTS.get_ptr_mut(port), cookie, at);
+    }
+    if has_flow != 0 {
+        mark_closed(OWNER_FLOWS.get_ptr_mut(flow), cookie, at);
+    }
+}
+
+#[inline(always)]
+fn copy_ip6(to: &mut [u8; 16], from: &[u32; 4]) {
+    let mut i = 0;
+    while i < 4 {
+        to[i * 4..i * 4 + 4].copy_from_slice(&from[i].to_ne_bytes());
+        i += 1;
+    }
+}
+
+/// An IPv6 socket talking IPv4 (`::ffff:a.b.c.d`) sends IPv4 packets: key it as IPv4.
+#[inline(always)]
+fn normalize_mapped(key: &mut FlowKey) {
+    if is_mapped(&key.local) && is_mapped(&key.remote) {
+        key.version = 4;
+        let (l, r) = (
+            [key.local[12], key.local[13], key.local[14], key.local[15]],
+            [
+                key.remote[12],
+                key.remote[13],
+                key.remote[14],
+                key.remote[15],
+            ],
+        );
+        key.local = [0; 16];
+        key.remote = [0; 16];
+        key.local[..4].copy_from_slice(&l);
+        key.remote[..4].copy_from_slice(&r);
+    }
+}
+
+#[inline(always)]
+fn is_mapped(a: &[u8; 16]) -> bool {
+    a[..10] == [0; 10] && a[10] == 0xff && a[11] == 0xff
+}
+
+const SOCK_OPS_TCP_CONNECT_CB: u32 = 3;
+const SOCK_OPS_ACTIVE_ESTABLISHED_CB: u32 = 4;
+const SOCK_OPS_PASSIVE_ESTABLISHED_CB: u32 = 5;
+const SOCK_OPS_TCP_LISTEN_CB: u32 = 11;
+
+/// The sockops program: TCP sockets' connect, listen and establishment.
+#[inline(always)]
+pub fn sock_ops(ctx: &SockOpsContext) {
+    let op = ctx.op();
+    if op != SOCK_OPS_TCP_CONNECT_CB
+        && op != SOCK_OPS_ACTIVE_ESTABLISHED_CB
+        && op != SOCK_OPS_PASSIVE_ESTABLISHED_CB
+        && op != SOCK_OPS_TCP_LISTEN_CB
+    {
+        return;
+    }
+    let cookie = sock_cookie(ctx);
+    let s: &bpf_sock_ops =
+        // SAFETY: the context the kernel passed.
+        unsafe { &*ctx.ops };
+    let local_port = s.local_port as u16;
+    let port_key = PortKey {
+        proto: IPPROTO_TCP,
+        _pad: 0,
+        port: local_port,
+    };
+    if op == SOCK_OPS_TCP_LISTEN_CB {
+        // listen() runs in the process; a listener bound before may have been passed on.
+        let owner = match sock_owner(cookie) {
+            Some(o) => o,
+            None => current(),
+        };
+        let _ = OWNER_PORTS.insert(port_key, entry(owner, cookie), 0);
+        note_keys(cookie, &owner, Some(&port_key), None);
+        return;
+    }
+    let owner = if op == SOCK_OPS_PASSIVE_ESTABLISHED_CB {
+        // softirq: the accepted socket takes its listener's owner.
+        let Some(o) = known(OWNER_PORTS.get_ptr_mut(port_key)) else {
+            return;
+        };
+        o
+    } else {
+        // connect() (process context) or its SYN-ACK (softirq): the socket's creator.
+        match sock_owner(cookie) {
+            Some(o) => o,
+            None if op == SOCK_OPS_TCP_CONNECT_CB => current(),
+            None => return,
+        }
+    };
+    let mut key = FlowKey {
+        local_port,
+        // network byte order in the upper 16 bits (sock_ops_convert_ctx_access).
+        remote_port: u16::from_be((s.remote_port >> 16) as u16),
+        ..FlowKey::default()
+    };
+    if s.family == AF_INET {
+        key.version = 4;
+        key.local[..4].copy_from_slice(&s.local_ip4.to_ne_bytes());
+        key.remote[..4].copy_from_slice(&s.remote_ip4.to_ne_bytes());
+    } else if s.family == AF_INET6 {
+        key.version = 6;
+        copy_ip6(&mut key.local, &s.local_ip6);
+        copy_ip6(&mut key.remote, &s.remote_ip6);
+        normalize_mapped(&mut key);
+    } else {
+        return;
+    }
+    let _ = OWNER_FLOWS.insert(key, entry(owner, cookie), 0);
+    note_keys(cookie, &owner, None, Some(&key));
+}
+
+#[inline(always)]
+fn known(e: Option<*mut OwnerEntry>) -> Option<OwnerInfo> {
+    let e = e?;
+    // SAFETY: a pointer into the map's value, copied at once.
+    let o = unsafe { (*e).owner };
+    if o.flags & owner_flags::KNOWN != 0 {
+        Some(o)
+    } else {
+        None
+    }
+}
+
+/// `cgroup_skb/egress` at the root: a socket's first packet teaches its port (or echo id)
+/// where no process-context hook saw one: connected or unbound UDP senders (autobound in
+/// sendmsg or connect), ping sockets. It runs in every namespace, for sockets of every
+/// cgroup; after the first packet a socket costs one lookup per packet.
+#[inline(always)]
+pub fn learn_egress(skb: &SkBuff) {
+    let cookie = skb_cookie(skb);
+    let Some(e) = OWNER_SOCKS.get_ptr_mut(cookie) else {
+        return;
+    };
+    // SAFETY: a pointer into the map's value, copied at once.
+    let (owner, known_port) = unsafe { ((*e).entry.owner, (*e).port.proto != 0) };
+    if known_port || owner.flags & owner_flags::KNOWN == 0 {
+        return;
+    }
+    let Some((proto, port)) = local_port(skb) else {
+        return;
+    };
+    let key = PortKey {
+        proto,
+        _pad: 0,
+        port,
+    };
+    let _ = OWNER_PORTS.insert(key, entry(owner, cookie), 0);
+    // SAFETY: as above.
+    unsafe { (*e).port = key };
+}
+
+/// The sending socket's (protocol, port) from an outgoing packet: the UDP source port or
+/// the ICMP/ICMPv6 echo request's id. TCP is left to sockops.
+#[inline(always)]
+fn local_port(skb: &SkBuff) -> Option<(u8, u16)> {
+    let mut ip = [0u8; 40];
+    load(skb, 0, &mut ip, 1)?;
+    let (proto, l4) = match ip[0] >> 4 {
+        4 => {
+            load(skb, 0, &mut ip, 20)?;
+            if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
+                return None;
+            }
+            (ip[9], ((ip[0] & 0x0f) as u32) * 4)
+        }
+        6 => {
+            load(skb, 0, &mut ip, 40)?;
+            (ip[6], 40)
+        }
+        _ => return None,
+    };
+    let mut l4b = [0u8; 8];
+    if proto == IPPROTO_UDP {
+        load(skb, l4, &mut l4b, 2)?;
+        Some((proto, u16::from_be_bytes([l4b[0], l4b[1]])))
+    } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
+        load(skb, l4, &mut l4b, 8)?;
+        let request = if proto == IPPROTO_ICMP { 8 } else { 128 };
+        if l4b[0] != request {
+            return None;
+        }
+        Some((proto, u16::from_be_bytes([l4b[4], l4b[5]])))
+    } else {
+        None
+    }
+}
+
+/// What [`lookup`] found, and how.
+#[inline(always)]
+fn found(e: Option<*mut OwnerEntry>, via: u32) -> Option<OwnerInfo> {
+    let mut o = known(e)?;
+    o.flags |= via << owner_flags::VIA_SHIFT;
+    Some(o)
+}
+
+const BPF_HDR_START_NET: u64 = 1;
+
+/// The packet's owner: a zeroed record (no [`owner_flags::KNOWN`]) when none is found.
+/// `sock_cookie` is the skb's socket cookie where the hook can have one (0 otherwise).
+#[inline(always)]
+pub fn lookup(skb: &SkBuff, cookie: u64) -> OwnerInfo {
+    if cookie != 0 {
+        if let Some(mut o) = sock_owner(cookie) {
+            o.flags |= owner_flags::VIA_SOCKET << owner_flags::VIA_SHIFT;
+            return o;
+        }
+    }
+    lookup_headers(skb).unwrap_or_default()
+}
+
+#[inline(always)]
+fn load(skb: &SkBuff, off: u32, to: &mut [u8], len: u64) -> Option<()> {
+    // SAFETY: the program's skb; every call site passes a constant `len` no larger than `to`.
+    let r =
+        unsafe { skb_load_bytes_relative(skb.skb, off, to.as_mut_ptr(), len, BPF_HDR_START_NET) };
+    if r == 0 {
+        Some(())
+    } else {
+        None
+    }
+}
+
+#[inline(always)]
+fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
+    let mut ip = [0u8; 40];
+    load(skb, 0, &mut ip, 1)?;
+    let version = ip[0] >> 4;
+    let mut key = FlowKey::default();
+    let (proto, l4) = if version == 4 {
+        load(skb, 0, &mut ip, 20)?;
+        // Later fragments have no ports.
+        if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
+            return None;
+        }
+        key.version = 4;
+        key.local[..4].copy_from_slice(&ip[12..16]);
+        key.remote[..4].copy_from_slice(&ip[16..20]);
+        (ip[9], ((ip[0] & 0x0f) as u32) * 4)
+    } else if version == 6 {
+        load(skb, 0, &mut ip, 40)?;
+        key.version = 6;
+        key.local.copy_from_slice(&ip[8..24]);
+        key.remote.copy_from_slice(&ip[24..40]);
+        (ip[6], 40)
+    } else {
+        return None;
+    };
+    let mut l4b = [0u8; 8];
+    if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
+        load(skb, l4, &mut l4b, 4)?;
+        let sport = u16::from_be_bytes([l4b[0], l4b[1]]);
+        let dport = u16::from_be_bytes([l4b[2], l4b[3]]);
+        if proto == IPPROTO_TCP {
+            key.local_port = sport;
+            key.remote_port = dport;
+            if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
+                return Some(o);
+            }
+            core::mem::swap(&mut key.local, &mut key.remote);
+            key.local_port = dport;
+            key.remote_port = sport;
+            if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
+                return Some(o);
+            }
+        }
+        by_port(proto, sport, dport)
+    } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
+        load(skb, l4, &mut l4b, 8)?;
+        let t = l4b[0];
+        let echo = if proto == IPPROTO_ICMP {
+            t == 8 || t == 0
+        } else {
+            t == 128 || t == 129
+        };
+        if !echo {
+            return None;
+        }
+        let id = u16::from_be_bytes([l4b[4], l4b[5]]);
+        by_port(proto, id, id)
+    } else {
+        None
+    }
+}
+
+#[inline(always)]
+fn by_port(proto: u8, sport: u16, dport: u16) -> Option<OwnerInfo> {
+    let mut key = PortKey {
+        proto,
+        _pad: 0,
+        port: sport,
+    };
+    if let Some(o) = found(OWNER_PORTS.get_ptr_mut(key), owner_flags::VIA_PORT) {
+        return Some(o);
+    }
+    if dport == sport {
+        return None;
+    }
+    key.port = dport;
+    found(OWNER_PORTS.get_ptr_mut(key), owner_flags::VIA_PORT)
+}
+
+/// This CPU's attribution counters.
+#[inline(always)]
+fn counters() -> Option<&'static mut OwnerCounters> {
+    let c = OWNER_COUNTERS.get_ptr_mut(0)?;
+    // SAFETY: this CPU's slot; programs on one CPU do not preempt each other in softirq.
+    Some(unsafe { &mut *c })
+}
+
+/// Whether `o` passes the owner filter (`OWNER_FILTER`); an unknown owner passes none.
+#[inline(always)]
+pub fn selected(o: &OwnerInfo) -> bool {
+    let f = OWNER_FILTER.load();
+    if f == 0 {
+        return true;
+    }
+    if o.flags & owner_flags::KNOWN == 0 {
+        return false;
+    }
+    if f & owner_filter::PID != 0 && OWNER_PIDS.get_ptr(o.tgid).is_none() {
+        return false;
+    }
+    if f & owner_filter::UID != 0 && OWNER_UIDS.get_ptr(o.uid).is_none() {
+        return false;
+    }
+    if f & owner_filter::CGROUP != 0 && OWNER_CGROUPS.get_ptr(o.cgroup).is_none() {
+        return false;
+    }
+    if f & owner_filter::PNAME != 0 && o.comm != OWNER_PNAME.load() {
+        return false;
+    }
+    true
+}
+
+/// The owner of a packet the filter matched, counted; `None` when the owner filter keeps it
+/// out (counted as filtered). Only called with attribution on.
+#[inline(always)]
+pub fn resolve(skb: &SkBuff, cookie: u64) -> Option<OwnerInfo> {
+    let o = lookup(skb, cookie);
+    let c = counters();
+    if !selected(&o) {
+        if let Some(c) = c {
+            c.filtered += 1;
+        }
+        return None;
+    }
+    if let Some(c) = c {
+        if o.flags & owner_flags::KNOWN != 0 {
+            c.attributed += 1;
+        } else {
+            c.unattributed += 1;
+        }
+    }
+    Some(o)
+}
+
+/// The cookie of the skb's socket: TC programs see the sending socket on egress in its own
+/// namespace (`skb->sk`); 0 when there is none.
+#[inline(always)]
+pub fn skb_cookie(skb: &SkBuff) -> u64 {
+    // SAFETY: the program's skb; the helper returns 0 without a socket.
+    unsafe { bpf_get_socket_cookie(skb.skb as *mut _) }
+}
+
+/// The attribution programs, defined once per object (they share its maps with the capture
+/// programs' lookups).
+#[macro_export]
+macro_rules! define_owner_programs {
+    () => {
+        use aya_ebpf::{
+            macros::{cgroup_skb, cgroup_sock, sock_ops},
+            programs::{SockContext, SockOpsContext},
+        };
+
+        #[cgroup_sock(sock_create)]
+        pub fn netdump_owner_create(ctx: SockContext) -> i32 {
+            $crate::owner::sock_create(&ctx);
+            1
+        }
+
+        #[cgroup_sock(sock_release)]
+        pub fn netdump_owner_release(ctx: SockContext) -> i32 {
+            $crate::owner::sock_release(&ctx);
+            1
+        }
+
+        #[cgroup_sock(post_bind4)]
+        pub fn netdump_owner_bind4(ctx: SockContext) -> i32 {
+            $crate::owner::post_bind(&ctx);
+            1
+        }
+
+        #[cgroup_sock(post_bind6)]
+        pub fn netdump_owner_bind6(ctx: SockContext) -> i32 {
+            $crate::owner::post_bind(&ctx);
+            1
+        }
+
+        #[sock_ops]
+        pub fn netdump_owner_sockops(ctx: SockOpsContext) -> u32 {
+            $crate::owner::sock_ops(&ctx);
+            1
+        }
+
+        #[cgroup_skb(egress)]
+        pub fn netdump_owner_egress(ctx: SkBuffContext) -> i32 {
+            $crate::owner::learn_egress(&ctx.skb);
+            // Allow: a cgroup_skb verdict is ANDed with the other programs'; 1 changes nothing.
+            1
+        }
+    };
+}

@@ -1,0 +1,450 @@
+//! Attribution's maps seen from userspace: filled at start-up with the sockets that existed
+//! before the capture (sock_diag in every network namespace, owners from `/proc`), swept of
+//! released sockets after a grace period, sized for the exit note, and the owner filter's
+//! selection sets.
+//!
+//! Why sock_diag and /proc rather than a BPF iterator: the task_file iterator would give
+//! every socket with its task in one pass, but reading `task_struct` and `struct sock`
+//! fields needs CO-RE relocations aya-ebpf lacks (offsets by hand from BTF, as `--drops`
+//! does, for a dozen fields across two structures), while inet_diag reports exactly the
+//! cookie the kernel's helpers use. The cost is a /proc walk once at start.
+
+use std::{
+    collections::{HashMap as StdHashMap, HashSet},
+    fs::File,
+    net::IpAddr,
+    os::unix::fs::MetadataExt as _,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use aya::{
+    maps::{HashMap, MapData, MapError, PerCpuArray},
+    Ebpf,
+};
+use netdump_common::owner::{
+    names, owner_flags, FlowKey, OwnerCounters, OwnerEntry, OwnerInfo, PortKey, SockEntry,
+};
+use thiserror::Error;
+
+use crate::sys::sockdiag::{self, DiagSocket};
+
+/// What the command line asks of attribution.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnerOptions {
+    /// Look owners up and carry them in samples (`--context` or any owner filter).
+    pub on: bool,
+    /// `--context`: show them.
+    pub context: bool,
+    /// `--pid`.
+    pub pids: Vec<u32>,
+    /// `--uid`.
+    pub uids: Vec<u32>,
+    /// `--pname`, NUL-padded.
+    pub pname: Option<[u8; 16]>,
+    /// `--cgroup` paths, relative to the cgroup v2 mount.
+    pub cgroups: Vec<String>,
+}
+
+impl OwnerOptions {
+    /// The `OWNER_FILTER` bits.
+    pub fn filter_bits(&self) -> u8 {
+        use netdump_common::owner::owner_filter;
+        let mut f = 0;
+        if !self.pids.is_empty() {
+            f |= owner_filter::PID;
+        }
+        if !self.uids.is_empty() {
+            f |= owner_filter::UID;
+        }
+        if self.pname.is_some() {
+            f |= owner_filter::PNAME;
+        }
+        if !self.cgroups.is_empty() {
+            f |= owner_filter::CGROUP;
+        }
+        f
+    }
+}
+
+/// The cgroup ids of `--cgroup` paths (each directory's inode under the v2 mount).
+pub fn cgroup_ids(root: &Path, paths: &[String]) -> Result<Vec<u64>, OwnerMapError> {
+    paths
+        .iter()
+        .map(|p| {
+            let dir = root.join(p.trim_start_matches('/'));
+            std::fs::metadata(&dir)
+                .map(|m| m.ino())
+                .map_err(|source| OwnerMapError::Cgroup {
+                    path: dir.display().to_string(),
+                    source,
+                })
+        })
+        .collect()
+}
+
+#[derive(Debug, Error)]
+pub enum OwnerMapError {
+    #[error("--cgroup {path}: {source}")]
+    Cgroup {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the BPF object has no map {0}")]
+    Missing(&'static str),
+    #[error("owner map {name}: {source}")]
+    Map {
+        name: &'static str,
+        #[source]
+        source: MapError,
+    },
+}
+
+/// How long a released socket's entries stay: packets queued behind a veth or still in a
+/// qdisc when the process closed (or exited) find their owner meanwhile.
+pub const GRACE: Duration = Duration::from_secs(2);
+
+/// Entries in each map, now and at their highest this run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sizes {
+    pub socks: usize,
+    pub flows: usize,
+    pub ports: usize,
+}
+
+impl Sizes {
+    fn max(self, o: Sizes) -> Sizes {
+        Sizes {
+            socks: self.socks.max(o.socks),
+            flows: self.flows.max(o.flows),
+            ports: self.ports.max(o.ports),
+        }
+    }
+}
+
+/// The owner maps, taken out of the object (the programs keep their own references).
+pub struct OwnerMaps {
+    socks: HashMap<MapData, u64, SockEntry>,
+    flows: HashMap<MapData, FlowKey, OwnerEntry>,
+    ports: HashMap<MapData, PortKey, OwnerEntry>,
+    counters: PerCpuArray<MapData, OwnerCounters>,
+    peak: Sizes,
+}
+
+fn take<K: aya::Pod, V: aya::Pod>(
+    ebpf: &mut Ebpf,
+    name: &'static str,
+) -> Result<HashMap<MapData, K, V>, OwnerMapError> {
+    let map = ebpf.take_map(name).ok_or(OwnerMapError::Missing(name))?;
+    HashMap::try_from(map).map_err(|source| OwnerMapError::Map { name, source })
+}
+
+impl OwnerMaps {
+    pub fn take(ebpf: &mut Ebpf) -> Result<OwnerMaps, OwnerMapError> {
+        let counters = ebpf
+            .take_map(names::OWNER_COUNTERS)
+            .ok_or(OwnerMapError::Missing(names::OWNER_COUNTERS))?;
+        Ok(OwnerMaps {
+            socks: take(ebpf, names::OWNER_SOCKS)?,
+            flows: take(ebpf, names::OWNER_FLOWS)?,
+            ports: take(ebpf, names::OWNER_PORTS)?,
+            counters: PerCpuArray::try_from(counters).map_err(|source| OwnerMapError::Map {
+                name: names::OWNER_COUNTERS,
+                source,
+            })?,
+            peak: Sizes::default(),
+        })
+    }
+
+    /// The kernel's attribution counters, summed over CPUs.
+    pub fn counters(&self) -> OwnerCounters {
+        let mut sum = OwnerCounters::default();
+        if let Ok(per_cpu) = self.counters.get(&0, 0) {
+            for c in per_cpu.iter() {
+                sum.add(c);
+            }
+        }
+        sum
+    }
+
+    /// Adds the sockets `seed` found, without replacing what the kernel recorded meanwhile.
+    /// Returns how many sockets got an owner.
+    pub fn seed(&mut self, sockets: &[(DiagSocket, OwnerInfo)]) -> usize {
+        const NOEXIST: u64 = 1; // BPF_NOEXIST
+        let mut n = 0;
+        for (s, owner) in sockets {
+            let e = OwnerEntry {
+                owner: *owner,
+                cookie: s.cookie,
+                closed_ns: 0,
+            };
+            let mut se = SockEntry {
+                entry: e,
+                ..SockEntry::default()
+            };
+            let tcp = s.proto == libc::IPPROTO_TCP as u8;
+            if tcp && s.remote_port != 0 {
+                if let Some(k) = flow_key(s) {
+                    let _ = self.flows.insert(k, e, NOEXIST);
+                    se.flow = k;
+                    se.has_flow = 1;
+                }
+            } else if s.local_port != 0 && (!tcp || s.state == TCP_LISTEN) {
+                let k = PortKey {
+                    proto: s.proto,
+                    _pad: 0,
+                    port: s.local_port,
+                };
+                let _ = self.ports.insert(k, e, NOEXIST);
+                se.port = k;
+            }
+            if self.socks.insert(s.cookie, se, NOEXIST).is_ok() {
+                n += 1;
+            }
+        }
+        self.sweep(0);
+        n
+    }
+
+    /// Deletes entries of sockets released more than [`GRACE`] before `now_ns`
+    /// (CLOCK_MONOTONIC, as the kernel's), and notes the sizes. Runs without privileges
+    /// (map fds are enough on 5.19+ kernels; earlier ones keep entries until LRU eviction).
+    pub fn sweep(&mut self, now_ns: u64) -> Sizes {
+        let grace = GRACE.as_nanos() as u64;
+        let stale = |e: &OwnerEntry| e.closed_ns != 0 && now_ns > e.closed_ns + grace;
+        let sizes = Sizes {
+            socks: sweep_map(&mut self.socks, &|e: &SockEntry| stale(&e.entry)),
+            flows: sweep_map(&mut self.flows, &stale),
+            ports: sweep_map(&mut self.ports, &stale),
+        };
+        self.peak = self.peak.max(sizes);
+        sizes
+    }
+
+    /// The largest sizes [`sweep`](Self::sweep) saw.
+    pub fn peak(&self) -> Sizes {
+        self.peak
+    }
+}
+
+const TCP_LISTEN: u8 = 10;
+
+/// Counts the entries and deletes the stale ones.
+fn sweep_map<K: aya::Pod + Copy, V: aya::Pod>(
+    map: &mut HashMap<MapData, K, V>,
+    stale: &impl Fn(&V) -> bool,
+) -> usize {
+    let mut gone = Vec::new();
+    let mut total = 0;
+    for (k, v) in map.iter().flatten() {
+        total += 1;
+        if stale(&v) {
+            gone.push(k);
+        }
+    }
+    for k in &gone {
+        let _ = map.remove(k);
+    }
+    total - gone.len()
+}
+
+fn flow_key(s: &DiagSocket) -> Option<FlowKey> {
+    let mut k = FlowKey {
+        local_port: s.local_port,
+        remote_port: s.remote_port,
+        ..FlowKey::default()
+    };
+    match (canonical(s.local), canonical(s.remote)) {
+        (IpAddr::V4(l), IpAddr::V4(r)) => {
+            k.version = 4;
+            k.local[..4].copy_from_slice(&l.octets());
+            k.remote[..4].copy_from_slice(&r.octets());
+        }
+        (IpAddr::V6(l), IpAddr::V6(r)) => {
+            k.version = 6;
+            k.local = l.octets();
+            k.remote = r.octets();
+        }
+        _ => return None,
+    }
+    Some(k)
+}
+
+/// An IPv4-mapped IPv6 address as the IPv4 address its packets carry.
+fn canonical(a: IpAddr) -> IpAddr {
+    match a {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(a),
+        v4 => v4,
+    }
+}
+
+/// The sockets that exist now in every network namespace a process is in, each with the
+/// process holding it (the lowest pid when several do). Sockets no process holds (kernel
+/// ones, or being closed) are left out.
+pub fn existing_sockets(cgroup_root: Option<&Path>) -> Vec<(DiagSocket, OwnerInfo)> {
+    let procs = processes();
+    let mut sockets = Vec::new();
+    let mut seen_ns = HashSet::new();
+    for p in &procs {
+        if !seen_ns.insert(p.netns) {
+            continue;
+        }
+        let Ok(ns) = File::open(format!("/proc/{}/ns/net", p.pid)) else {
+            continue;
+        };
+        match sockdiag::in_netns(ns, sockdiag::inet_sockets) {
+            Ok(Ok(mut s)) => sockets.append(&mut s),
+            Ok(Err(e)) | Err(e) => log::debug!("sock_diag in pid {}'s namespace: {e}", p.pid),
+        }
+    }
+    let mut owner_of: StdHashMap<u64, (u32, u32)> = StdHashMap::new();
+    let wanted: HashSet<u64> = sockets.iter().map(|s| u64::from(s.inode)).collect();
+    for p in &procs {
+        for inode in socket_inodes(p.pid) {
+            if wanted.contains(&inode) {
+                owner_of.entry(inode).or_insert((p.pid, p.uid));
+            }
+        }
+    }
+    let mut cache: StdHashMap<u32, OwnerInfo> = StdHashMap::new();
+    sockets
+        .into_iter()
+        .filter_map(|s| {
+            let (pid, _uid) = *owner_of.get(&u64::from(s.inode))?;
+            let owner = *cache
+                .entry(pid)
+                .or_insert_with(|| process_owner(pid, s.uid, cgroup_root));
+            Some((s, owner))
+        })
+        .collect()
+}
+
+struct Proc {
+    pid: u32,
+    uid: u32,
+    netns: u64,
+}
+
+fn processes() -> Vec<Proc> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut out: Vec<Proc> = dir
+        .flatten()
+        .filter_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let netns = std::fs::metadata(format!("/proc/{pid}/ns/net")).ok()?.ino();
+            let uid = std::fs::metadata(e.path()).ok()?.uid();
+            Some(Proc { pid, uid, netns })
+        })
+        .collect();
+    out.sort_by_key(|p| p.pid);
+    out
+}
+
+/// The inodes of the sockets process `pid` holds open.
+fn socket_inodes(pid: u32) -> Vec<u64> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| {
+            let link = std::fs::read_link(e.path()).ok()?;
+            let s = link.to_str()?;
+            s.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+        })
+        .collect()
+}
+
+/// A process as an owner record, read from /proc.
+fn process_owner(pid: u32, uid: u32, cgroup_root: Option<&Path>) -> OwnerInfo {
+    let mut comm = [0u8; 16];
+    if let Ok(c) = std::fs::read(format!("/proc/{pid}/comm")) {
+        let c = c.strip_suffix(b"\n").unwrap_or(&c);
+        let n = c.len().min(15);
+        comm[..n].copy_from_slice(&c[..n]);
+    }
+    let cgroup = cgroup_root
+        .and_then(|root| {
+            let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
+            let path = cgroup_v2_path(&text)?;
+            let dir: PathBuf = root.join(path.trim_start_matches('/'));
+            Some(std::fs::metadata(dir).ok()?.ino())
+        })
+        .unwrap_or(0);
+    OwnerInfo {
+        tgid: pid,
+        tid: pid,
+        uid,
+        flags: owner_flags::KNOWN | owner_flags::PREEXISTING,
+        cgroup,
+        comm,
+    }
+}
+
+/// The v2 path in a `/proc/PID/cgroup` text: the `0::PATH` line.
+pub fn cgroup_v2_path(text: &str) -> Option<&str> {
+    text.lines().find_map(|l| l.strip_prefix("0::"))
+}
+
+/// The selection maps of the owner filter.
+pub fn select(
+    ebpf: &mut Ebpf,
+    pids: &[u32],
+    uids: &[u32],
+    cgroups: &[u64],
+) -> Result<(), OwnerMapError> {
+    fill(ebpf, names::OWNER_PIDS, pids)?;
+    fill(ebpf, names::OWNER_UIDS, uids)?;
+    fill(ebpf, names::OWNER_CGROUPS, cgroups)
+}
+
+fn fill<K: aya::Pod + Copy>(
+    ebpf: &mut Ebpf,
+    name: &'static str,
+    keys: &[K],
+) -> Result<(), OwnerMapError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let map = ebpf.map_mut(name).ok_or(OwnerMapError::Missing(name))?;
+    let mut map: HashMap<&mut MapData, K, u8> =
+        HashMap::try_from(map).map_err(|source| OwnerMapError::Map { name, source })?;
+    for k in keys {
+        map.insert(*k, 1, 0)
+            .map_err(|source| OwnerMapError::Map { name, source })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cgroup_line() {
+        let t = "12:pids:/user.slice\n1:name=systemd:/x\n0::/netdump-test/a\n";
+        assert_eq!(cgroup_v2_path(t), Some("/netdump-test/a"));
+        assert_eq!(cgroup_v2_path("1:cpu:/\n"), None);
+    }
+
+    #[test]
+    fn mapped_flows_key_as_ipv4() {
+        let s = DiagSocket {
+            proto: 6,
+            state: 1,
+            local: "::ffff:198.18.0.1".parse().unwrap(),
+            local_port: 80,
+            remote: "::ffff:198.18.0.2".parse().unwrap(),
+            remote_port: 40000,
+            cookie: 1,
+            inode: 1,
+            uid: 0,
+        };
+        let k = flow_key(&s).unwrap();
+        assert_eq!(k.version, 4);
+        assert_eq!(&k.local[..4], &[198, 18, 0, 1]);
+        assert_eq!(k.local[4..], [0; 12]);
+    }
+}

@@ -1,0 +1,137 @@
+//! Attribution during a live capture: attach the recording hooks, fill the selection maps,
+//! seed the sockets that existed before the capture, and sweep released sockets' entries
+//! every half second on a thread of its own (map fds are enough: it runs after the
+//! privileges are dropped).
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
+    thread::JoinHandle,
+    time::Duration,
+};
+
+use aya::Ebpf;
+use netdump_common::owner::OwnerCounters;
+
+use crate::{
+    kernel::{
+        attach::owner::{self as hooks, Support},
+        owner_maps::{self, OwnerMapError, OwnerMaps, Sizes},
+        OwnerOptions,
+    },
+    sys::time::{now_ns, Clock},
+};
+
+/// What the exit note reports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OwnerReport {
+    pub counters: OwnerCounters,
+    pub peak: Sizes,
+    pub last: Sizes,
+    pub seeded: usize,
+}
+
+/// The running attribution: its maps, behind the sweeper.
+pub struct OwnerRun {
+    maps: Arc<Mutex<OwnerMaps>>,
+    stop: Arc<AtomicBool>,
+    sweeper: Option<JoinHandle<()>>,
+    seeded: usize,
+}
+
+impl OwnerRun {
+    /// Attaches the hooks (printing the probe's line when incomplete), fills the selection
+    /// maps and seeds the maps. `None` when attribution is off.
+    pub fn start(ebpf: &mut Ebpf, opts: &OwnerOptions) -> Result<Option<OwnerRun>, OwnerMapError> {
+        if !opts.on {
+            return Ok(None);
+        }
+        let attached = hooks::attach(ebpf);
+        if let Some(w) = attached.support.warning() {
+            eprintln!("{w}");
+        }
+        let cgroups = match (&attached.cgroup_root, opts.cgroups.is_empty()) {
+            (_, true) => Vec::new(),
+            (Some(root), false) => owner_maps::cgroup_ids(root, &opts.cgroups)?,
+            (None, false) => Vec::new(),
+        };
+        owner_maps::select(ebpf, &opts.pids, &opts.uids, &cgroups)?;
+        let mut maps = OwnerMaps::take(ebpf)?;
+        let seeded = if matches!(attached.support, Support::None(_)) {
+            0
+        } else {
+            maps.seed(&owner_maps::existing_sockets(
+                attached.cgroup_root.as_deref(),
+            ))
+        };
+        let maps = Arc::new(Mutex::new(maps));
+        let stop = Arc::new(AtomicBool::new(false));
+        let sweeper = {
+            let (maps, stop) = (maps.clone(), stop.clone());
+            std::thread::Builder::new()
+                .name("netdump-owner-sweep".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(Duration::from_millis(500));
+                        if let Ok(mut m) = maps.lock() {
+                            m.sweep(now_ns(Clock::Monotonic) as u64);
+                        }
+                    }
+                })
+                .ok()
+        };
+        Ok(Some(OwnerRun {
+            maps,
+            stop,
+            sweeper,
+            seeded,
+        }))
+    }
+
+    /// Stops the sweeper after a last sweep; the counters and sizes for the exit note.
+    pub fn finish(&mut self) -> OwnerReport {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.sweeper.take() {
+            let _ = t.join();
+        }
+        let Ok(mut m) = self.maps.lock() else {
+            return OwnerReport::default();
+        };
+        let last = m.sweep(now_ns(Clock::Monotonic) as u64);
+        OwnerReport {
+            counters: m.counters(),
+            peak: m.peak(),
+            last,
+            seeded: self.seeded,
+        }
+    }
+}
+
+impl Drop for OwnerRun {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The exit lines: how many captured packets had no owner, how many the owner filter kept
+/// out in the kernel, and (with `NETDUMP_OWNER_MAPS` set) the maps' sizes.
+pub fn write_exit_lines(
+    w: &mut impl std::io::Write,
+    r: &OwnerReport,
+    filtering: bool,
+) -> std::io::Result<()> {
+    writeln!(w, "{} packets unattributed", r.counters.unattributed)?;
+    if filtering {
+        writeln!(w, "{} packets filtered out by owner", r.counters.filtered)?;
+    }
+    if std::env::var_os("NETDUMP_OWNER_MAPS").is_some() {
+        writeln!(
+            w,
+            "owner maps: seeded {}; peak sockets {} flows {} ports {}; at exit sockets {} flows {} ports {}",
+            r.seeded, r.peak.socks, r.peak.flows, r.peak.ports, r.last.socks, r.last.flows, r.last.ports
+        )?;
+    }
+    Ok(())
+}
