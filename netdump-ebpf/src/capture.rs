@@ -297,7 +297,13 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
     let sent = match owner {
         Some(owner) => {
             header.flags |= sample_flags::OWNER;
-            S::emit(ctx, skb.skb, &OwnedHeader { header, owner }, cap, counters.captured)
+            S::emit(
+                ctx,
+                skb.skb,
+                &OwnedHeader { header, owner },
+                cap,
+                counters.captured,
+            )
         }
         None => S::emit(ctx, skb.skb, &header, cap, counters.captured),
     };

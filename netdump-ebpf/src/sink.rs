@@ -213,7 +213,12 @@ fn reserve_copy<H: Head, const N: usize>(
             (*rec).head.header_mut().cap_len = 0;
         }
     }
-    submit(ring, entry, core::mem::size_of::<Record<H, N>>() as u64, seq);
+    submit(
+        ring,
+        entry,
+        core::mem::size_of::<Record<H, N>>() as u64,
+        seq,
+    );
     true
 }
 

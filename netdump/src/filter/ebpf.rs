@@ -278,6 +278,7 @@ pub fn disassemble(insns: &[Insn]) -> String {
                             FN_MAP_LOOKUP_ELEM => "bpf_map_lookup_elem",
                             FN_TAIL_CALL => "bpf_tail_call",
                             FN_SKB_LOAD_BYTES => "bpf_skb_load_bytes",
+                            FN_GET_SMP_PROCESSOR_ID => "bpf_get_smp_processor_id",
                             _ => "helper",
                         };
                         let _ = write!(out, "call {name}#{}", n.imm);
