@@ -8,13 +8,15 @@
 //!   senders such as trafgen make them, have little more than the Ethernet header in the
 //!   linear part).
 //!
+//! Socket filters have no `data`/`data_end`: their mode, [`Source::Window`], always takes the
+//! helper for the copy.
+//!
 //! A load outside the window, or past the bytes copied, falls back to `bpf_skb_load_bytes`
 //! exactly as in the helper mode, so verdicts are the helper mode's. In place (a 64-byte flood
 //! on a veth) a helper call per load cost ~25-30 ns; a load from the window a few
 //! instructions. Reading the packet in place at each load would need a fresh `data_end` check
 //! per load (the verifier drops a packet pointer's range once a variable is added), and the
-//! copy also serves frames whose headers are not linear. Socket filters have no
-//! `data`/`data_end` and keep the helper mode.
+//! copy also serves frames whose headers are not linear.
 
 use super::{e, Label, Source, Tr, CTX, SKB_LEN};
 
@@ -30,6 +32,11 @@ const WIN_LEN: i16 = -96;
 const WIN_END: i16 = -96;
 
 impl Tr {
+    /// Whether loads read a window copied in the prologue.
+    pub(super) fn windowed(&self) -> bool {
+        matches!(self.source, Source::Direct | Source::Window)
+    }
+
     /// The window rounded up to whole 8-byte words: what is copied.
     fn win8(&self) -> i32 {
         (self.win.div_ceil(8) * 8) as i32
@@ -50,20 +57,22 @@ impl Tr {
         if win == 0 {
             return;
         }
-        let copy = a.label();
         let done = a.label();
-        a.ldx(e::W, 3, CTX, SKB_DATA);
-        a.ldx(e::W, 4, CTX, SKB_DATA_END);
-        a.alu64_x(e::MOV, 5, 3);
-        a.alu64_k(e::ADD, 5, win);
-        a.jmp64_x(e::JGT, 5, 4, copy);
-        for i in 0..(win / 8) as i16 {
-            a.ldx(e::DW, 1, 3, 8 * i);
-            a.stx(e::DW, e::FP, base + 8 * i, 1);
+        if self.source == Source::Direct {
+            let copy = a.label();
+            a.ldx(e::W, 3, CTX, SKB_DATA);
+            a.ldx(e::W, 4, CTX, SKB_DATA_END);
+            a.alu64_x(e::MOV, 5, 3);
+            a.alu64_k(e::ADD, 5, win);
+            a.jmp64_x(e::JGT, 5, 4, copy);
+            for i in 0..(win / 8) as i16 {
+                a.ldx(e::DW, 1, 3, 8 * i);
+                a.stx(e::DW, e::FP, base + 8 * i, 1);
+            }
+            a.st(e::W, e::FP, WIN_LEN, win);
+            a.ja(done);
+            a.bind(copy);
         }
-        a.st(e::W, e::FP, WIN_LEN, win);
-        a.ja(done);
-        a.bind(copy);
         // Zeroed first: the verifier reads a variable-offset stack load only from bytes it
         // knows are written, whatever the helper's length turns out to be.
         for i in 0..(win / 8) as i16 {
@@ -91,7 +100,7 @@ impl Tr {
     /// big-endian value and a jump to `value`; otherwise falls through (to the helper).
     /// Uses r1, r3; keeps r2 for the fallback.
     pub(super) fn direct_load(&mut self, n: i32, value: Label) {
-        if self.source != Source::Direct || self.win8() < n {
+        if !self.windowed() || self.win8() < n {
             return;
         }
         let slow = self.asm.label();

@@ -77,9 +77,12 @@ pub enum Action {
 pub enum Source {
     /// The skb, with `bpf_skb_load_bytes` (TC and socket filters).
     Skb,
-    /// The skb's linear bytes read directly, `bpf_skb_load_bytes` past them (TC only:
-    /// socket filters cannot read `data`/`data_end`); see `direct.rs`.
+    /// The bytes the program can read copied to the stack once, straight from the packet
+    /// when the skb's linear part holds them (TC only: socket filters cannot read
+    /// `data`/`data_end`), else with one `bpf_skb_load_bytes`; see `direct.rs`.
     Direct,
+    /// As `Direct`, always copying with `bpf_skb_load_bytes` (socket filters).
+    Window,
     /// The per-CPU `DropScratch` of the drop path, in the array map `map_fd` (raw tracepoint
     /// programs, which have no skb context).
     Scratch { map_fd: i32 },
@@ -230,7 +233,7 @@ impl Tr {
         a.alu32_k(e::MOV, XR, 0);
         self.zero_mem();
         self.asm.ldx(e::W, VLAN, CTX, SKB_VLAN_PRESENT);
-        if self.source == Source::Direct {
+        if self.windowed() {
             self.direct_prologue();
         }
         let a = &mut self.asm;

@@ -193,7 +193,7 @@ pub(super) fn load(
                 _,
             ) => (raw, Source::Direct),
             (ProgType::SchedCls, ..) => (filter, Source::Direct),
-            _ => (filter, Source::Skb),
+            _ => (filter, Source::Window),
         };
         let fd = this.load(slot.ty, action, source)?;
         let filters_fd = prog_array_fd(ebpf, slot.filters)?;
