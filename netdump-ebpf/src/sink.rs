@@ -171,7 +171,8 @@ fn submit<T>(
         entry.submit(BPF_RB_FORCE_WAKEUP as u64);
         return;
     }
-    if seq % WAKE_CHECK_EVERY != 0 {
+    const _: () = assert!(WAKE_CHECK_EVERY.is_power_of_two());
+    if seq & (WAKE_CHECK_EVERY - 1) != 0 {
         entry.submit(BPF_RB_NO_WAKEUP as u64);
         return;
     }
