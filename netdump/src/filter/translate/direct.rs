@@ -78,12 +78,16 @@ impl Tr {
         for i in 0..(win / 8) as i16 {
             a.st(e::DW, e::FP, base + 8 * i, 0);
         }
+        // The helper's length must be provably in [1, win]. 6.1's verifier learns nothing
+        // from `!= 0`, so bound `len - 1` to [0, win - 1] and add one.
         a.ldx(e::W, 4, CTX, SKB_LEN);
-        let capped = a.label();
-        a.jmp64_k(e::JLE, 4, win, capped);
-        a.alu64_k(e::MOV, 4, win);
-        a.bind(capped);
         a.jmp64_k(e::JEQ, 4, 0, done);
+        a.alu64_k(e::ADD, 4, -1);
+        let capped = a.label();
+        a.jmp64_k(e::JLE, 4, win - 1, capped);
+        a.alu64_k(e::MOV, 4, win - 1);
+        a.bind(capped);
+        a.alu64_k(e::ADD, 4, 1);
         a.stx(e::W, e::FP, WIN_LEN, 4);
         a.alu64_x(e::MOV, 1, CTX);
         a.alu32_k(e::MOV, 2, 0);
