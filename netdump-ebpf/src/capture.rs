@@ -1,7 +1,8 @@
 //! The one capture path every hook runs, in two halves: [`enter`] (count, select by
 //! direction) and [`emit`] (count a match, describe, copy). With a filter, a tail call into the
-//! translated filter program sits between them (see `filter.rs`); without, `emit` follows
-//! `enter` directly.
+//! translated filter program sits between them (see `filter.rs`; on TC the filter comes first
+//! and counts the packet as seen itself, see `lib.rs`); without, `emit` follows `enter`
+//! directly.
 
 use aya_ebpf::{
     bindings::BPF_F_MMAPABLE,
@@ -297,9 +298,15 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
     let sent = match owner {
         Some(owner) => {
             header.flags |= sample_flags::OWNER;
-            S::emit(ctx, skb.skb, &OwnedHeader { header, owner }, cap)
+            S::emit(
+                ctx,
+                skb.skb,
+                &OwnedHeader { header, owner },
+                cap,
+                counters.captured,
+            )
         }
-        None => S::emit(ctx, skb.skb, &header, cap),
+        None => S::emit(ctx, skb.skb, &header, cap, counters.captured),
     };
     if sent {
         counters.captured += 1;

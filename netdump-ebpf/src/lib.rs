@@ -33,31 +33,35 @@ macro_rules! define_programs {
         };
         use netdump_common::{direction, hook, pkt_type};
 
-        use $crate::{capture, config::FILTER_ON, filter};
+        use $crate::{capture, config, config::FILTER_ON, filter};
+
+        /// A TC entry: with a filter, a tail call into the translated filter at `SLOT`
+        /// before anything else, which counts the packet as seen itself (`counters_fd`):
+        /// a packet the filter rejects then costs the filter alone. A constant slot makes the
+        /// tail call a direct jump. Without a filter, or when the filter slot is empty, count
+        /// and emit here.
+        #[inline(always)]
+        fn tc_entry<const SLOT: u32>(ctx: &TcContext, dir: u8) {
+            if FILTER_ON.load() != 0 && config::DIRECTIONS.load() & dir != 0 {
+                // SAFETY: on success control never returns; on failure we fall through.
+                unsafe { filter::TC_FILTERS.tail_call(ctx, SLOT) };
+                capture::enter(dir);
+                return;
+            }
+            if capture::enter(dir) && FILTER_ON.load() == 0 {
+                capture::emit::<$sink, _>(ctx, &ctx.skb, hook::TC, dir);
+            }
+        }
 
         #[classifier]
         pub fn netdump_tc_ingress(ctx: TcContext) -> i32 {
-            if capture::enter(direction::INGRESS) {
-                if FILTER_ON.load() != 0 {
-                    // SAFETY: on success control never returns; on failure we fall through.
-                    unsafe { filter::TC_FILTERS.tail_call(&ctx, 0) };
-                } else {
-                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::INGRESS);
-                }
-            }
+            tc_entry::<0>(&ctx, direction::INGRESS);
             TC_ACT_UNSPEC
         }
 
         #[classifier]
         pub fn netdump_tc_egress(ctx: TcContext) -> i32 {
-            if capture::enter(direction::EGRESS) {
-                if FILTER_ON.load() != 0 {
-                    // SAFETY: as above.
-                    unsafe { filter::TC_FILTERS.tail_call(&ctx, 1) };
-                } else {
-                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
-                }
-            }
+            tc_entry::<1>(&ctx, direction::EGRESS);
             TC_ACT_UNSPEC
         }
 
@@ -65,27 +69,13 @@ macro_rules! define_programs {
         /// but a filter compiled for raw IP, at its own slots.
         #[classifier]
         pub fn netdump_tc_ingress_l3(ctx: TcContext) -> i32 {
-            if capture::enter(direction::INGRESS) {
-                if FILTER_ON.load() != 0 {
-                    // SAFETY: as above.
-                    unsafe { filter::TC_FILTERS.tail_call(&ctx, 2) };
-                } else {
-                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::INGRESS);
-                }
-            }
+            tc_entry::<2>(&ctx, direction::INGRESS);
             TC_ACT_UNSPEC
         }
 
         #[classifier]
         pub fn netdump_tc_egress_l3(ctx: TcContext) -> i32 {
-            if capture::enter(direction::EGRESS) {
-                if FILTER_ON.load() != 0 {
-                    // SAFETY: as above.
-                    unsafe { filter::TC_FILTERS.tail_call(&ctx, 3) };
-                } else {
-                    capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
-                }
-            }
+            tc_entry::<3>(&ctx, direction::EGRESS);
             TC_ACT_UNSPEC
         }
 

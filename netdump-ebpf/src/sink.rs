@@ -37,10 +37,17 @@ impl Head for OwnedHeader {
     }
 }
 
-/// Writes one sample: `head` followed by the first `cap` bytes of the packet.
-/// Returns false when the buffer had no room (the caller counts a drop).
+/// Writes one sample: `head` followed by the first `cap` bytes of the packet. `seq` counts
+/// this CPU's samples (it spaces out the ring's wakeup check). Returns false when the buffer
+/// had no room (the caller counts a drop).
 pub trait Sink {
-    fn emit<C: EbpfContext, H: Head>(ctx: &C, skb: *mut __sk_buff, head: &H, cap: u64) -> bool;
+    fn emit<C: EbpfContext, H: Head>(
+        ctx: &C,
+        skb: *mut __sk_buff,
+        head: &H,
+        cap: u64,
+        seq: u64,
+    ) -> bool;
 
     /// A drop sample: `s.header`, `s.info`, then the first `cap` bytes at `s.start` (kernel
     /// memory, read with `bpf_probe_read_kernel`). `cap` is at most [`MAX_SNAPLEN`].
@@ -73,27 +80,33 @@ pub struct Ring<M>(core::marker::PhantomData<M>);
 
 impl<M: RingMap> Sink for Ring<M> {
     #[inline(always)]
-    fn emit<C: EbpfContext, H: Head>(_ctx: &C, skb: *mut __sk_buff, header: &H, cap: u64) -> bool {
+    fn emit<C: EbpfContext, H: Head>(
+        _ctx: &C,
+        skb: *mut __sk_buff,
+        header: &H,
+        cap: u64,
+        seq: u64,
+    ) -> bool {
         let ring = M::ring();
         const _: () = assert!(DATA_CLASSES.len() == 9);
         if cap <= DATA_CLASSES[0] as u64 {
-            reserve_copy::<H, 64>(ring, skb, header, cap)
+            reserve_copy::<H, 64>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[1] as u64 {
-            reserve_copy::<H, 128>(ring, skb, header, cap)
+            reserve_copy::<H, 128>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[2] as u64 {
-            reserve_copy::<H, 256>(ring, skb, header, cap)
+            reserve_copy::<H, 256>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[3] as u64 {
-            reserve_copy::<H, 512>(ring, skb, header, cap)
+            reserve_copy::<H, 512>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[4] as u64 {
-            reserve_copy::<H, 1024>(ring, skb, header, cap)
+            reserve_copy::<H, 1024>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[5] as u64 {
-            reserve_copy::<H, 1536>(ring, skb, header, cap)
+            reserve_copy::<H, 1536>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[6] as u64 {
-            reserve_copy::<H, 2048>(ring, skb, header, cap)
+            reserve_copy::<H, 2048>(ring, skb, header, cap, seq)
         } else if cap <= DATA_CLASSES[7] as u64 {
-            reserve_copy::<H, 4096>(ring, skb, header, cap)
+            reserve_copy::<H, 4096>(ring, skb, header, cap, seq)
         } else {
-            reserve_copy::<H, { MAX_SNAPLEN as usize }>(ring, skb, header, cap)
+            reserve_copy::<H, { MAX_SNAPLEN as usize }>(ring, skb, header, cap, seq)
         }
     }
 
@@ -133,19 +146,39 @@ fn reserve_drop<const N: usize>(ring: &RingBuf, s: &DropScratch, cap: u64) -> bo
             (*rec).header.cap_len = 0;
         }
     }
-    submit(ring, entry, core::mem::size_of::<DropRecord<N>>() as u64);
+    submit(ring, entry, core::mem::size_of::<DropRecord<N>>() as u64, 0);
     true
 }
 
-/// Submits a record, waking the reader once, when this record carries the pending bytes
-/// across the threshold: waking on every record above it would queue an irq_work per packet
+/// How many of a CPU's samples share one look at the ring's pending bytes: the look
+/// (`bpf_ringbuf_query`) cost ~25 ns a sample in place, and a wakeup decided a few records
+/// late changes nothing.
+const WAKE_CHECK_EVERY: u64 = 16;
+
+/// Submits a record, waking the reader once, when the pending bytes have crossed the
+/// threshold since this CPU last looked (every `WAKE_CHECK_EVERY`th record of `seq`, this
+/// CPU's sample count): waking on every record above it would queue an irq_work per packet
 /// while the reader is still getting to the ring. Its drain timer covers the rest.
 #[inline(always)]
-fn submit<T>(ring: &RingBuf, entry: aya_ebpf::maps::ring_buf::RingBufEntry<T>, size: u64) {
+fn submit<T>(
+    ring: &RingBuf,
+    entry: aya_ebpf::maps::ring_buf::RingBufEntry<T>,
+    size: u64,
+    seq: u64,
+) {
     let wake = config::WAKEUP_BYTES.load();
-    let record = size + 8;
+    if wake == 0 {
+        entry.submit(BPF_RB_FORCE_WAKEUP as u64);
+        return;
+    }
+    const _: () = assert!(WAKE_CHECK_EVERY.is_power_of_two());
+    if seq & (WAKE_CHECK_EVERY - 1) != 0 {
+        entry.submit(BPF_RB_NO_WAKEUP as u64);
+        return;
+    }
+    let window = (size + 8) * WAKE_CHECK_EVERY;
     let pending = ring.query(BPF_RB_AVAIL_DATA as u64);
-    let flags = if wake == 0 || (pending >= wake && pending < wake + record) {
+    let flags = if pending >= wake && pending < wake + window {
         BPF_RB_FORCE_WAKEUP
     } else {
         BPF_RB_NO_WAKEUP
@@ -159,6 +192,7 @@ fn reserve_copy<H: Head, const N: usize>(
     skb: *mut __sk_buff,
     header: &H,
     cap: u64,
+    seq: u64,
 ) -> bool {
     let Some(mut entry) = ring.reserve::<Record<H, N>>(0) else {
         return false;
@@ -180,7 +214,12 @@ fn reserve_copy<H: Head, const N: usize>(
             (*rec).head.header_mut().cap_len = 0;
         }
     }
-    submit(ring, entry, core::mem::size_of::<Record<H, N>>() as u64);
+    submit(
+        ring,
+        entry,
+        core::mem::size_of::<Record<H, N>>() as u64,
+        seq,
+    );
     true
 }
 
@@ -195,7 +234,13 @@ pub struct Perf<M>(core::marker::PhantomData<M>);
 
 impl<M: PerfMap> Sink for Perf<M> {
     #[inline(always)]
-    fn emit<C: EbpfContext, H: Head>(ctx: &C, _skb: *mut __sk_buff, header: &H, cap: u64) -> bool {
+    fn emit<C: EbpfContext, H: Head>(
+        ctx: &C,
+        _skb: *mut __sk_buff,
+        header: &H,
+        cap: u64,
+        _seq: u64,
+    ) -> bool {
         let map = M::perf() as *const PerfEventByteArray as *mut core::ffi::c_void;
         let mut hdr = *header;
         let cap = cap & 0x000f_ffff; // BPF_F_CTXLEN_MASK holds 20 bits; cap <= MAX_SNAPLEN anyway

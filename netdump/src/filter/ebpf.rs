@@ -64,6 +64,7 @@ pub const FP: u8 = 10;
 pub const FN_MAP_LOOKUP_ELEM: i32 = 1;
 pub const FN_TAIL_CALL: i32 = 12;
 pub const FN_SKB_LOAD_BYTES: i32 = 26;
+pub const FN_GET_SMP_PROCESSOR_ID: i32 = 8;
 
 /// `src_reg` of a 64-bit immediate load that the kernel replaces with a map.
 pub const PSEUDO_MAP_FD: u8 = 1;
@@ -277,6 +278,7 @@ pub fn disassemble(insns: &[Insn]) -> String {
                             FN_MAP_LOOKUP_ELEM => "bpf_map_lookup_elem",
                             FN_TAIL_CALL => "bpf_tail_call",
                             FN_SKB_LOAD_BYTES => "bpf_skb_load_bytes",
+                            FN_GET_SMP_PROCESSOR_ID => "bpf_get_smp_processor_id",
                             _ => "helper",
                         };
                         let _ = write!(out, "call {name}#{}", n.imm);

@@ -1,7 +1,11 @@
 //! `-d`, `-dd`, `-ddd` and `--dump-ebpf`: a filter's programs as text.
 
 use super::RunError;
-use crate::filter::{cbpf, ebpf, translate::Action, Filter};
+use crate::filter::{
+    cbpf, ebpf,
+    translate::{Action, Source},
+    Filter,
+};
 
 /// `-d`, `-dd`, `-ddd` (tcpdump's listings of the classic BPF) and `--dump-ebpf`.
 pub fn dump_filter(expression: &str, level: u8) -> Result<String, RunError> {
@@ -13,13 +17,17 @@ pub fn dump_filter(expression: &str, level: u8) -> Result<String, RunError> {
         3 => cbpf::decimal(&prog),
         _ => {
             f.check_evaluable()?;
-            let insns = f.ebpf(Action::TailCall {
-                emitters_fd: -1,
-                index: 0,
-                pass: -1,
-            })?;
+            let insns = f.ebpf_from(
+                Action::TailCall {
+                    emitters_fd: -1,
+                    index: 0,
+                    pass: -1,
+                    counters_fd: Some(-1),
+                },
+                Source::Direct,
+            )?;
             format!(
-                "; {} classic BPF instructions -> {} eBPF instructions (TC ingress; the emitter map's fd is filled in at load)\n{}",
+                "; {} classic BPF instructions -> {} eBPF instructions (TC ingress; map fds are filled in at load)\n{}",
                 prog.len(),
                 insns.len(),
                 ebpf::disassemble(&insns)

@@ -12,7 +12,7 @@ use netdump_common::{drop_scratch, DROP_WINDOW_MAX};
 
 use super::{
     cbpf::{self, CInsn},
-    e, Off, Tr, A, CTX, MEM_BASE, XR,
+    e, Off, Tr, A, CTX, XR,
 };
 
 /// The scratch's address.
@@ -67,9 +67,8 @@ impl Tr {
         a.alu64_x(e::MOV, CTX, 1);
         a.alu32_k(e::MOV, A, 0);
         a.alu32_k(e::MOV, XR, 0);
-        for i in 0..cbpf::MEMWORDS as i16 {
-            a.st(e::W, e::FP, MEM_BASE + 4 * i, 0);
-        }
+        self.zero_mem();
+        let a = &mut self.asm;
         a.st(e::W, e::FP, KEY, 0);
         a.ld_map_fd(1, map_fd);
         a.alu64_x(e::MOV, 2, e::FP);

@@ -21,6 +21,7 @@
 //! `buffer.rs`). Only the prologue, `len` and the loads differ; the rest is shared.
 
 mod buffer;
+mod direct;
 
 use thiserror::Error;
 
@@ -40,6 +41,11 @@ const MEM_BASE: i16 = -64;
 const TAG: i16 = -68;
 const TMP: i16 = -72;
 const SAVE: i16 = -80;
+/// The CPU number, the key of the `COUNTERS` lookup (below the scratch mode's key).
+const CPU_KEY: i16 = -92;
+
+/// Where `seen` is in a `COUNTERS` value.
+const SEEN: i16 = std::mem::offset_of!(netdump_common::Counters, seen) as i16;
 
 // Offsets in `struct __sk_buff` (uapi, stable).
 const SKB_LEN: i16 = 0;
@@ -52,10 +58,15 @@ const SKB_VLAN_PROTO: i16 = 28;
 pub enum Action {
     /// On a match, tail-call `index` of the program array `emitters_fd`; otherwise, or if the
     /// tail call fails, return `pass` (the hook's pass-through verdict).
+    ///
+    /// With `counters_fd` (the `COUNTERS` array), the program first counts the packet as
+    /// seen in this CPU's slot: a TC entry with a filter tail-calls it at once and leaves
+    /// the counting to it (see `netdump-ebpf/src/lib.rs`).
     TailCall {
         emitters_fd: i32,
         index: u32,
         pass: i32,
+        counters_fd: Option<i32>,
     },
     /// Return 1 on a match and 0 otherwise (for BPF_PROG_TEST_RUN).
     Return,
@@ -66,6 +77,12 @@ pub enum Action {
 pub enum Source {
     /// The skb, with `bpf_skb_load_bytes` (TC and socket filters).
     Skb,
+    /// The bytes the program can read copied to the stack once, straight from the packet
+    /// when the skb's linear part holds them (TC only: socket filters cannot read
+    /// `data`/`data_end`), else with one `bpf_skb_load_bytes`; see `direct.rs`.
+    Direct,
+    /// As `Direct`, always copying with `bpf_skb_load_bytes` (socket filters).
+    Window,
     /// The per-CPU `DropScratch` of the drop path, in the array map `map_fd` (raw tracepoint
     /// programs, which have no skb context).
     Scratch { map_fd: i32 },
@@ -102,6 +119,28 @@ struct Tr {
     nomatch: Label,
     match_used: bool,
     nomatch_used: bool,
+    /// Bit i: scratch word M[i] is used, so the prologue zeroes it (the verifier refuses
+    /// reads of stack it has not seen written).
+    mem_used: u16,
+    /// The direct mode's window: how many of the frame's first bytes the program can read,
+    /// at most `direct::WINDOW_MAX`.
+    win: u32,
+}
+
+/// Which scratch words `prog` stores to or loads from.
+fn mem_used(prog: &[CInsn]) -> u16 {
+    let mut used = 0u16;
+    for c in prog {
+        let mem = match cbpf::class(c.code) {
+            cbpf::ST | cbpf::STX => true,
+            cbpf::LD | cbpf::LDX => cbpf::mode(c.code) == cbpf::MEM,
+            _ => false,
+        };
+        if mem && c.k < cbpf::MEMWORDS {
+            used |= 1 << c.k;
+        }
+    }
+    used
 }
 
 /// Which instructions can run: libpcap's unoptimized code may hold dead ones, and the
@@ -159,8 +198,17 @@ pub fn translate_from(
         nomatch,
         match_used: false,
         nomatch_used: false,
+        mem_used: mem_used(prog),
+        win: window(prog).min(direct::WINDOW_MAX),
     };
     t.prologue();
+    if let Action::TailCall {
+        counters_fd: Some(fd),
+        ..
+    } = action
+    {
+        t.count_seen(fd);
+    }
     for (i, c) in prog.iter().enumerate() {
         if !live[i] {
             continue;
@@ -183,10 +231,12 @@ impl Tr {
         a.alu64_x(e::MOV, CTX, 1);
         a.alu32_k(e::MOV, A, 0);
         a.alu32_k(e::MOV, XR, 0);
-        for i in 0..cbpf::MEMWORDS as i16 {
-            a.st(e::W, e::FP, MEM_BASE + 4 * i, 0);
+        self.zero_mem();
+        self.asm.ldx(e::W, VLAN, CTX, SKB_VLAN_PRESENT);
+        if self.windowed() {
+            self.direct_prologue();
         }
-        a.ldx(e::W, VLAN, CTX, SKB_VLAN_PRESENT);
+        let a = &mut self.asm;
         // The tag as it sits on the wire: TPID (already in network order), then the TCI.
         a.ldx(e::W, 1, CTX, SKB_VLAN_PROTO);
         a.ldx(e::W, 2, CTX, SKB_VLAN_TCI);
@@ -194,6 +244,33 @@ impl Tr {
         a.alu32_k(e::LSH, 2, 16);
         a.alu32_x(e::OR, 1, 2);
         a.stx(e::W, e::FP, TAG, 1);
+    }
+
+    /// Zeroes the scratch words the program uses.
+    fn zero_mem(&mut self) {
+        for i in 0..cbpf::MEMWORDS as i16 {
+            if self.mem_used & (1 << i) != 0 {
+                self.asm.st(e::W, e::FP, MEM_BASE + 4 * i, 0);
+            }
+        }
+    }
+
+    /// `COUNTERS[cpu].seen += 1`: the same plain add as `capture::enter` (each CPU has its
+    /// own slot, and programs on one CPU do not preempt each other).
+    fn count_seen(&mut self, counters_fd: i32) {
+        let skip = self.asm.label();
+        let a = &mut self.asm;
+        a.call(e::FN_GET_SMP_PROCESSOR_ID);
+        a.stx(e::W, e::FP, CPU_KEY, 0);
+        a.ld_map_fd(1, counters_fd);
+        a.alu64_x(e::MOV, 2, e::FP);
+        a.alu64_k(e::ADD, 2, i32::from(CPU_KEY));
+        a.call(e::FN_MAP_LOOKUP_ELEM);
+        a.jmp64_k(e::JEQ, 0, 0, skip);
+        a.ldx(e::DW, 1, 0, SEEN);
+        a.alu64_k(e::ADD, 1, 1);
+        a.stx(e::DW, 0, SEEN, 1);
+        a.bind(skip);
     }
 
     fn epilogue(&mut self, action: Action) {
@@ -454,9 +531,11 @@ impl Tr {
             Off::Abs(k) => {
                 let k = u64::from(k);
                 let end = k + n as u64;
+                let value = self.asm.label();
                 if end <= 12 {
                     // Before any tag: the same bytes either way.
                     self.asm.alu32_k(e::MOV, 2, k as i32);
+                    self.direct_load(n, value);
                     self.skb_load(TMP, n);
                 } else if k >= 16 {
                     // After the tag: 4 bytes earlier in the skb when it was offloaded.
@@ -464,6 +543,7 @@ impl Tr {
                     self.asm.alu32_x(e::MOV, 3, VLAN);
                     self.asm.alu32_k(e::LSH, 3, 2);
                     self.asm.alu32_x(e::SUB, 2, 3);
+                    self.direct_load(n, value);
                     self.skb_load(TMP, n);
                 } else {
                     // Overlapping the tag: byte by byte when it was offloaded.
@@ -485,12 +565,15 @@ impl Tr {
                     self.asm.ja(done);
                     self.asm.bind(plain);
                     self.asm.alu32_k(e::MOV, 2, k as i32);
+                    self.direct_load(n, value);
                     self.skb_load(TMP, n);
                     self.asm.bind(done);
                 }
                 self.read_tmp(n);
+                self.asm.bind(value);
             }
             Off::Ind(k) => {
+                let value = self.asm.label();
                 let plain = self.asm.label();
                 let shift = self.asm.label();
                 let done = self.asm.label();
@@ -530,9 +613,11 @@ impl Tr {
                 self.asm.bind(shift);
                 self.asm.alu32_k(e::SUB, 2, 4);
                 self.asm.bind(plain);
+                self.direct_load(n, value);
                 self.skb_load(TMP, n);
                 self.asm.bind(done);
                 self.read_tmp(n);
+                self.asm.bind(value);
             }
         }
     }

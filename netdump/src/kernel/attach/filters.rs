@@ -126,6 +126,12 @@ pub(super) fn load(
     } else {
         None
     };
+    // The TC entries leave counting a packet as seen to the filter they tail-call.
+    let counters = if hooks.tc {
+        Some(map_fd(ebpf, names::COUNTERS)?)
+    } else {
+        None
+    };
     for slot in plan(hooks, raw.is_some(), drop_raw.is_some()) {
         let emit = slot.emitter;
         let load_err = |source| AttachError::Load { name: emit, source };
@@ -161,6 +167,10 @@ pub(super) fn load(
             emitters_fd: emitters_fd.as_fd().as_raw_fd(),
             index: slot.index,
             pass: slot.pass,
+            counters_fd: match (slot.ty, &counters) {
+                (ProgType::SchedCls, Some(c)) => Some(c.as_fd().as_raw_fd()),
+                _ => None,
+            },
         };
         let (this, source) = match (slot.ty, slot.index, raw, drop_raw, &scratch) {
             (ProgType::RawTracepoint, names::SLOT_DROP_RAW, _, Some(r), Some(s)) => (
@@ -175,10 +185,15 @@ pub(super) fn load(
                     map_fd: s.as_fd().as_raw_fd(),
                 },
             ),
-            (_, names::SLOT_L3_INGRESS | names::SLOT_L3_EGRESS, Some(raw), _, _) => {
-                (raw, Source::Skb)
-            }
-            _ => (filter, Source::Skb),
+            (
+                ProgType::SchedCls,
+                names::SLOT_L3_INGRESS | names::SLOT_L3_EGRESS,
+                Some(raw),
+                _,
+                _,
+            ) => (raw, Source::Direct),
+            (ProgType::SchedCls, ..) => (filter, Source::Direct),
+            _ => (filter, Source::Window),
         };
         let fd = this.load(slot.ty, action, source)?;
         let filters_fd = prog_array_fd(ebpf, slot.filters)?;
