@@ -267,6 +267,8 @@ fn is_mapped(a: &[u8; 16]) -> bool {
     a[..10] == [0; 10] && a[10] == 0xff && a[11] == 0xff
 }
 
+const SOCK_OPS_TIMEOUT_INIT: u32 = 1;
+const SOCK_OPS_RWND_INIT: u32 = 2;
 const SOCK_OPS_TCP_CONNECT_CB: u32 = 3;
 const SOCK_OPS_ACTIVE_ESTABLISHED_CB: u32 = 4;
 const SOCK_OPS_PASSIVE_ESTABLISHED_CB: u32 = 5;
@@ -276,6 +278,10 @@ const SOCK_OPS_TCP_LISTEN_CB: u32 = 11;
 #[inline(always)]
 pub fn sock_ops(ctx: &SockOpsContext) {
     let op = ctx.op();
+    if op == SOCK_OPS_TIMEOUT_INIT || op == SOCK_OPS_RWND_INIT {
+        request_flow(ctx);
+        return;
+    }
     if op != SOCK_OPS_TCP_CONNECT_CB
         && op != SOCK_OPS_ACTIVE_ESTABLISHED_CB
         && op != SOCK_OPS_PASSIVE_ESTABLISHED_CB
@@ -317,8 +323,18 @@ pub fn sock_ops(ctx: &SockOpsContext) {
             None => return,
         }
     };
+    let Some(key) = ops_flow(s) else {
+        return;
+    };
+    let _ = OWNER_FLOWS.insert(key, entry(owner, cookie), 0);
+    note_keys(cookie, &owner, None, Some(&key));
+}
+
+/// The connection a sockops callback is about, from its local end.
+#[inline(always)]
+fn ops_flow(s: &bpf_sock_ops) -> Option<FlowKey> {
     let mut key = FlowKey {
-        local_port,
+        local_port: s.local_port as u16,
         // network byte order in the upper 16 bits (sock_ops_convert_ctx_access).
         remote_port: u16::from_be((s.remote_port >> 16) as u16),
         ..FlowKey::default()
@@ -333,10 +349,43 @@ pub fn sock_ops(ctx: &SockOpsContext) {
         copy_ip6(&mut key.remote, &s.remote_ip6);
         normalize_mapped(&mut key);
     } else {
+        return None;
+    }
+    Some(key)
+}
+
+/// A SYN reached a listener (the kernel asks for the request socket's initial timeout and
+/// window before it sends the SYN-ACK): record the server's side of the flow with the
+/// listener's owner, so the SYN-ACK is its sender's and not taken for the client's, whose
+/// flow the lookup would otherwise find reversed when both ends are on this host. The entry
+/// is born released: `PASSIVE_ESTABLISHED` replaces it with the accepted socket's, and a
+/// handshake that never completes (a SYN flood) leaves it to the sweeper after the grace.
+/// The request socket is no full socket: no cookie is asked for it.
+#[inline(always)]
+fn request_flow(ctx: &SockOpsContext) {
+    let s: &bpf_sock_ops =
+        // SAFETY: the context the kernel passed.
+        unsafe { &*ctx.ops };
+    if s.is_fullsock != 0 {
         return;
     }
-    let _ = OWNER_FLOWS.insert(key, entry(owner, cookie), 0);
-    note_keys(cookie, &owner, None, Some(&key));
+    let port_key = PortKey {
+        proto: IPPROTO_TCP,
+        _pad: 0,
+        port: s.local_port as u16,
+    };
+    let Some(owner) = known(OWNER_PORTS.get_ptr_mut(port_key)) else {
+        return;
+    };
+    let Some(key) = ops_flow(s) else {
+        return;
+    };
+    let e = OwnerEntry {
+        owner,
+        cookie: 0,
+        closed_ns: now(),
+    };
+    let _ = OWNER_FLOWS.insert(key, e, 0);
 }
 
 #[inline(always)]

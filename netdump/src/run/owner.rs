@@ -39,6 +39,10 @@ pub struct OwnerRun {
     stop: Arc<AtomicBool>,
     sweeper: Option<JoinHandle<()>>,
     seeded: usize,
+    /// The cgroup v2 root (a path, or `/proc/self/fd/N` into a private mount) and what keeps
+    /// it reachable.
+    pub cgroup_root: Option<std::path::PathBuf>,
+    _root_dir: Option<std::fs::File>,
 }
 
 impl OwnerRun {
@@ -87,6 +91,8 @@ impl OwnerRun {
             stop,
             sweeper,
             seeded,
+            cgroup_root: attached.cgroup_root,
+            _root_dir: attached.root_dir,
         }))
     }
 
