@@ -300,6 +300,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "names",
         "--test",
         "ipsec_vs_tcpdump",
+        "--test",
+        "owner_capture",
         "--",
         "--ignored",
         "--test-threads=1",
