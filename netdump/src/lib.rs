@@ -5,7 +5,8 @@
 //! offers `--drops`) → [`ring`] (ring or perf
 //! buffer → records → [`packet::Packet`]) → [`filter`] (only for `-r`; live filters run in
 //! the kernel) → [`output`] → [`print`](mod@print) (tcpdump's text, JSON) and [`savefile`] (pcap,
-//! pcapng). [`run`] strings them together; [`sys`] holds the libc calls. See ARCHITECTURE.md.
+//! pcapng). [`run`] strings them together; [`sys`] holds the libc calls. [`owner`] turns the
+//! cgroup ids the kernel records into cgroup paths, containers and pods. See ARCHITECTURE.md.
 
 pub mod cli;
 pub mod decode;
@@ -16,6 +17,7 @@ pub mod kernel;
 pub mod names;
 pub mod netns;
 pub mod output;
+pub mod owner;
 pub mod packet;
 pub mod print;
 pub mod privilege;

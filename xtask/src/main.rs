@@ -301,6 +301,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "--test",
         "ipsec_vs_tcpdump",
         "--test",
+        "owner",
+        "--test",
         "owner_capture",
         "--",
         "--ignored",

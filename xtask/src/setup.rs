@@ -16,7 +16,8 @@ const BUILD_PACKAGES: &[&str] = &["zlib1g-dev", "libpcap-dev"];
 /// Debian packages the tests need: namespaces and links (iproute2), traffic (ping, arping),
 /// the reference printer and readers (tcpdump, tshark), BPF inspection (bpftool), setpriv to
 /// run netdump unprivileged, openssl for real TLS ClientHellos, nft to make the kernel drop
-/// packets (`--drops`), and /etc/services (netbase; no command, so checked as a file).
+/// packets (`--drops`), /etc/services (netbase; no command, so checked as a file), and a
+/// container runtime for the owner tests (podman with runc, a busybox-static image).
 const TEST_PACKAGES: &[(&str, &str)] = &[
     ("ip", "iproute2"),
     ("ping", "iputils-ping"),
@@ -28,6 +29,9 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("openssl", "openssl"),
     ("nft", "nftables"),
     ("/etc/services", "netbase"),
+    ("podman", "podman"),
+    ("runc", "runc"),
+    ("/bin/busybox", "busybox-static"),
 ];
 
 pub enum Needs {

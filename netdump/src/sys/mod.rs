@@ -4,6 +4,7 @@
 //! to libpcap's FFI (`filter/`), the raw bpf(2) calls (`filter/kernel.rs`), aya's own unsafe
 //! APIs, and reading memory the kernel shares with us (`ring/`, `kernel/counters.rs`).
 
+pub mod cgroup;
 pub mod iface;
 pub mod inotify;
 pub mod mmap;

@@ -203,6 +203,26 @@ fn stats_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
     v
 }
 
+/// The two-CPU flood's contenders: the floor, netdump `-s 128` with its one shared ring buffer
+/// and with per-CPU perf buffers (`--transport perf`), and tcpdump `-s 128`.
+fn scaling_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
+    let ring = Contender::tool(Tool::Netdump, netdump, Snap::S128, "", tc);
+    let mut perf = ring.clone();
+    perf.name = "netdump -s 128 --transport perf (per-CPU buffers)".into();
+    perf.tool = None;
+    if let Setup::Command(cmd) = &mut perf.setup {
+        cmd.splice(1..1, ["--transport".to_string(), "perf".to_string()]);
+    }
+    let mut ring = ring;
+    ring.name = "netdump -s 128 (one ring buffer)".into();
+    vec![
+        Contender::floor(),
+        ring,
+        perf,
+        Contender::tool(Tool::Tcpdump, netdump, Snap::S128, "", tc),
+    ]
+}
+
 /// A running capture tool.
 struct Running {
     child: Child,
@@ -406,6 +426,13 @@ fn trafgen_conf_to(net: &Net, dir: &Path, dst: [u8; 4], name: &str) -> Result<Pa
 /// Sends `frames` frames of `conf` from A with trafgen (one CPU); returns the rate in frames
 /// a second. Waits half a second afterwards for a capture to drain what is queued.
 fn send_flood(conf: &Path, frames: u64) -> Result<f64> {
+    send_flood_on(conf, frames, 1)
+}
+
+/// As [`send_flood`], from `cpus` trafgen workers, each bound to its own CPU (they share the
+/// frames): a veth delivers a frame on the CPU that sent it, so the capture's programs run on
+/// all of them at once.
+fn send_flood_on(conf: &Path, frames: u64, cpus: u32) -> Result<f64> {
     {
         let t0 = Instant::now();
         let out = Command::new("ip")
@@ -415,7 +442,7 @@ fn send_flood(conf: &Path, frames: u64) -> Result<f64> {
                 "--num",
                 &frames.to_string(),
                 "--cpus",
-                "1",
+                &cpus.to_string(),
                 "--no-sock-mem",
                 "--notouch-irq",
                 "--no-cpu-stats",
@@ -637,7 +664,16 @@ pub fn run(root: &Path, netdump: &Path, filter_cost: &Path, opts: BenchOptions) 
         iperf_once(c, plan.tcp_secs)
     })?;
 
-    // 4. Per-packet cost under BPF_PROG_TEST_RUN.
+    // 4. Two producing CPUs: does the one shared ring buffer cost rate (its producers take
+    //    one lock)?
+    let scaling = rounds(
+        "flood from 2 CPUs",
+        scaling_contenders(netdump, tc_attach),
+        plan.stats_rounds,
+        |c| measure(c, || send_flood_on(&conf, frames, 2)),
+    )?;
+
+    // 5. Per-packet cost under BPF_PROG_TEST_RUN.
     println!("bench: per-packet kernel cost (BPF_PROG_TEST_RUN)");
     let cost_json = out_dir.join("kernel-cost.json");
     let out = Command::new(filter_cost)
@@ -649,7 +685,7 @@ pub fn run(root: &Path, netdump: &Path, filter_cost: &Path, opts: BenchOptions) 
     }
     let cost_text = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
 
-    // 5. Latency.
+    // 6. Latency.
     println!("bench: latency at 20 packets/s");
     let nd = netdump.display().to_string();
     let lat_nd = latency(
@@ -681,6 +717,7 @@ pub fn run(root: &Path, netdump: &Path, filter_cost: &Path, opts: BenchOptions) 
             flood: &flood,
             in_place: &in_place,
             tcp: &tcp,
+            scaling: &scaling,
             cost_text: &cost_text,
             latency: (&lat_nd, &lat_td),
         },
@@ -690,6 +727,7 @@ pub fn run(root: &Path, netdump: &Path, filter_cost: &Path, opts: BenchOptions) 
         &flood,
         &in_place,
         &tcp,
+        &scaling,
         &cost_json,
         (&lat_nd, &lat_td),
     );

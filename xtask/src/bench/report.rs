@@ -24,6 +24,7 @@ pub struct Results<'a> {
     pub flood: &'a [Measured],
     pub in_place: &'a [Measured],
     pub tcp: &'a [Measured],
+    pub scaling: &'a [Measured],
     pub cost_text: &'a str,
     pub latency: (&'a [f64], &'a [f64]),
 }
@@ -269,6 +270,34 @@ pub fn render(head: &Head, r: &Results) -> String {
         let _ = writeln!(out, "{line}");
     }
 
+    // 2b. Two producing CPUs.
+    let _ = writeln!(
+        out,
+        "\n2b. The same flood from 2 CPUs (trafgen --cpus 2: a veth delivers a frame on the CPU that sent it, so the programs run on both at once); median of {} rounds [min-max]\n",
+        r.scaling.first().map_or(0, |m| m.samples.len())
+    );
+    let _ = writeln!(
+        out,
+        "{:<52} {:>19} {:>7} {:>9} {:>7}",
+        "contender", "flood kpps", "x floor", "captured", "dropped"
+    );
+    let two_floor = floor(r.scaling).map_or(0.0, |f| med(f, |s| s.rate).0);
+    for m in r.scaling {
+        let (k, lo, hi) = med(m, |s| s.rate / 1000.0);
+        let mut line = format!(
+            "{:<52} {:>19} {:>7.3}",
+            m.contender.name,
+            format!("{k:.0} [{lo:.0}-{hi:.0}]"),
+            k * 1000.0 / two_floor.max(1.0)
+        );
+        if m.contender.is_tool() {
+            let captured = m.samples.iter().map(|s| s.captured).min().unwrap_or(0);
+            let dropped = m.samples.iter().map(|s| s.dropped).max().unwrap_or(0);
+            let _ = write!(line, " {captured:>9} {dropped:>7}");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+
     // 3. BPF_PROG_TEST_RUN.
     let _ = writeln!(out, "\n3. {}", r.cost_text);
 
@@ -405,9 +434,30 @@ fn goals(out: &mut String, head: &Head, r: &Results) {
             verdict(worst >= frames && drops == 0)
         );
     }
+    // Scaling: netdump's one ring against its per-CPU perf buffers and the floor, 2 CPUs.
+    let two = |name: &str| {
+        r.scaling
+            .iter()
+            .find(|m| m.contender.name.starts_with(name))
+            .map(|m| med(m, |s| s.rate).0)
+    };
+    let line = match (
+        two("no capture"),
+        two("netdump -s 128 (one"),
+        two("netdump -s 128 --transport perf"),
+    ) {
+        (Some(f), Some(ring), Some(perf)) if f > 0.0 => format!(
+            "one ring {:.3}x floor, per-CPU perf buffers {:.3}x floor; ring >= 0.95x perf: {}",
+            ring / f,
+            perf / f,
+            verdict(ring >= 0.95 * perf)
+        ),
+        _ => "not measured".into(),
+    };
     let _ = writeln!(
         out,
-        "   scaling with several producing CPUs: not measured here (one trafgen CPU on a 2-CPU machine)"
+        "   2 producing CPUs, capture all -s 128:{:<13} {line}",
+        ""
     );
 }
 
@@ -443,6 +493,7 @@ pub fn json(
     flood: &[Measured],
     in_place: &[Measured],
     tcp: &[Measured],
+    scaling: &[Measured],
     cost_json: &Path,
     latency: (&[f64], &[f64]),
 ) -> String {
@@ -452,7 +503,7 @@ pub fn json(
             .collect::<Vec<_>>()
     };
     format!(
-        "{{\"date\":{:?},\"commit\":{:?},\"kernel\":{:?},\"quick\":{},\"frames\":{},\"tc_attach\":{:?},\"flood\":[{}],\"in_place\":[{}],\"tcp\":[{}],\"kernel_cost\":{},\"latency_ms\":{{\"netdump\":{:?},\"tcpdump\":{:?}}}}}",
+        "{{\"date\":{:?},\"commit\":{:?},\"kernel\":{:?},\"quick\":{},\"frames\":{},\"tc_attach\":{:?},\"flood\":[{}],\"in_place\":[{}],\"tcp\":[{}],\"scaling\":[{}],\"kernel_cost\":{},\"latency_ms\":{{\"netdump\":{:?},\"tcpdump\":{:?}}}}}",
         head.date,
         head.commit,
         head.kernel,
@@ -462,6 +513,7 @@ pub fn json(
         set_json(flood),
         set_json(in_place),
         set_json(tcp),
+        set_json(scaling),
         std::fs::read_to_string(cost_json)
             .unwrap_or_else(|_| "null".into())
             .trim(),
