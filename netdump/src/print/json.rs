@@ -7,6 +7,9 @@
 //!   "hook": "tc" | "socket" | "drop",
 //!   "netns": {"inode": 4026531840, "name": "blue" | null},   (live captures only)
 //!   "drop": {"reason": "NETFILTER_DROP" | null, "location": "nf_hook_slow+0x9c"},
+//!   "process": {"pid", "tid", "comm", "uid"}, "cgroup": {"id", "path"},
+//!   "container": {"id", "name", "runtime", "pod", "namespace", "pod_uid"},
+//!                                          (attribution on, owner known; fields when known)
 //!   "len": 98, "caplen": 98, "truncated": false,
 //!   "layers": [ {"type": "ethernet", "src": "..", "dst": "..", "ethertype": 2048},
 //!               {"type": "vlan", "id": 20, "pcp": 0, "ethertype": 2048},
@@ -340,7 +343,45 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             json!({"reason": d.reason, "location": d.location}),
         );
     }
+    if let Value::Object(m) = &mut v {
+        owner_json(m, pkt);
+    }
     v
+}
+
+/// `process`, `cgroup` and `container` for a packet whose owner is known; each field only
+/// when known (a cgroup's path and container once the owner module has named it).
+fn owner_json(m: &mut serde_json::Map<String, Value>, pkt: &Packet<'_>) {
+    use netdump_common::owner::owner_flags;
+    let Some(o) = pkt.owner.filter(|o| o.flags & owner_flags::KNOWN != 0) else {
+        return;
+    };
+    m.insert(
+        "process".into(),
+        json!({"pid": o.tgid, "tid": o.tid, "comm": crate::packet::comm(&o), "uid": o.uid}),
+    );
+    let mut cg = serde_json::Map::new();
+    cg.insert("id".into(), json!(o.cgroup));
+    if let Some(c) = pkt.cgroup.filter(|c| !c.path.is_empty()) {
+        cg.insert("path".into(), json!(c.path));
+    }
+    m.insert("cgroup".into(), Value::Object(cg));
+    if let Some(c) = pkt.cgroup.and_then(|c| c.container.as_ref()) {
+        let mut ct = serde_json::Map::new();
+        ct.insert("id".into(), json!(c.id));
+        for (k, v) in [
+            ("name", &c.name),
+            ("pod", &c.pod),
+            ("namespace", &c.namespace),
+            ("pod_uid", &c.pod_uid),
+        ] {
+            if let Some(v) = v {
+                ct.insert(k.into(), json!(v));
+            }
+        }
+        ct.insert("runtime".into(), json!(c.runtime.name()));
+        m.insert("container".into(), Value::Object(ct));
+    }
 }
 
 /// A DNS message's header, questions and records (as far as they were captured); None when
@@ -624,6 +665,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["time"], "1970-01-01T00:00:00.000000005Z");
@@ -669,6 +711,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt);
         let types: Vec<&str> = v["layers"]
@@ -710,6 +753,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt);
         let d = &v["layers"][3];
@@ -759,6 +803,7 @@ mod tests {
                 data: &f,
                 drop: None,
                 owner: None,
+                cgroup: None,
             };
             packet_json(&pkt)["layers"].clone()
         };
@@ -784,6 +829,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         assert_eq!(
             packet_json(&pkt)["layers"][2],
@@ -816,6 +862,7 @@ mod tests {
     fn a_drop_names_its_reason_and_location() {
         let pkt = Packet {
             owner: None,
+            cgroup: None,
             ts: Timestamp::default(),
             ifname: NO_DEVICE,
             netns: None,
@@ -852,6 +899,7 @@ mod tests {
             data: &[1, 2, 3],
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["truncated"], true);
@@ -885,6 +933,7 @@ mod tests {
             data,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt(&f));
         let d = &v["layers"][3];
@@ -926,6 +975,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         packet_json(&pkt)
     }
