@@ -993,3 +993,121 @@ fn json_and_pcapng_comments_carry_the_owner() {
     drop(server);
     assert_nothing_left_loaded();
 }
+
+/// A name in /run/netns for another process's network namespace (`ip netns attach`),
+/// removed on drop (the namespace itself stays with its process).
+struct NsName(String);
+
+impl NsName {
+    fn attach(name: &str, pid: &str) -> NsName {
+        sh(&["ip", "netns", "attach", name, pid]);
+        NsName(name.to_string())
+    }
+}
+
+impl Drop for NsName {
+    fn drop(&mut self) {
+        common::netns::delete_namespace(&self.0);
+    }
+}
+
+/// A real podman container (busybox rootfs imported, runc, `--network none`, the labels
+/// kubelet sets) connecting on its loopback: JSON names its container, runtime, pod and
+/// namespace (from podman's API, on a socket given in `NETDUMP_ENGINE_SOCKETS`), and
+/// `--container NAME` and `--pod NAMESPACE/NAME` capture exactly its packets, not those of a
+/// process of the host in the same namespace.
+#[test]
+#[ignore = "needs root and podman: run with `cargo xtask test`"]
+fn a_podman_container_and_its_pod() {
+    assert_nothing_left_loaded();
+    let mut podman = common::podman::Podman::new();
+    podman.import_busybox();
+    let socket = podman.serve();
+    let name = format!("ndctr-{}", std::process::id());
+    let id = podman.start(
+        &name,
+        &[
+            "io.kubernetes.pod.name=web-pod",
+            "io.kubernetes.pod.namespace=shop",
+        ],
+    );
+    let pid = podman.run(&["inspect", "--format", "{{.State.Pid}}", &name]);
+    let ns = NsName::attach(&format!("ndctr-{}", std::process::id()), &pid);
+    let env = [("NETDUMP_ENGINE_SOCKETS", socket.to_str().unwrap())];
+    let json = Capture::start_env(&ns.0, "lo", &["--context", "--json", "tcp"], &env);
+    let by_name = Capture::start_env(&ns.0, "lo", &["--container", &name, "tcp"], &env);
+    let by_pod = Capture::start_env(&ns.0, "lo", &["--pod", "shop/web-pod", "tcp"], &env);
+    // Connections refused: the SYN and its RST, both the connecting process's.
+    podman.run(&[
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        "for i in 1 2 3 4 5 6; do nc 127.0.0.1 5555; sleep 0.3; done; true",
+    ]);
+    for _ in 0..2 {
+        let _ = Command::new("ip")
+            .args(["netns", "exec", &ns.0, "/bin/busybox", "nc", "127.0.0.1", "5556"])
+            .output();
+    }
+    thread::sleep(Duration::from_millis(300));
+
+    let json = finished(json);
+    let records: Vec<serde_json::Value> = json
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let port = |r: &serde_json::Value, k: &str| {
+        r["layers"]
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["type"] == "tcp"))
+            .map(|t| t[k].as_u64().unwrap())
+            .unwrap()
+    };
+    let (ours, host): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) = records
+        .iter()
+        .partition(|r| port(r, "dport") == 5555 || port(r, "sport") == 5555);
+    assert_eq!(ours.len(), 12, "{}", json.stdout);
+    assert_eq!(host.len(), 4, "{}", json.stdout);
+    for r in &ours {
+        assert!(r["process"]["pid"].as_u64().is_some(), "{r}");
+        if let Some(c) = r.get("container") {
+            assert_eq!(c["id"], id.as_str(), "{r}");
+            assert_eq!(c["runtime"], "podman", "{r}");
+            for (k, v) in [("name", name.as_str()), ("pod", "web-pod"), ("namespace", "shop")] {
+                if let Some(got) = c.get(k) {
+                    assert_eq!(got, v, "{r}");
+                }
+            }
+        }
+    }
+    // Names come from the API on the owner module's thread: the last packets have them.
+    let last = &ours[ours.len() - 1]["container"];
+    assert_eq!(last["name"], name.as_str(), "{}", json.stdout);
+    assert_eq!(last["pod"], "web-pod", "{}", json.stdout);
+    assert_eq!(last["namespace"], "shop", "{}", json.stdout);
+    for r in &host {
+        assert_ne!(r.get("container").map(|c| &c["id"]), Some(&serde_json::json!(id)), "{r}");
+    }
+    for (what, cap) in [("--container", by_name), ("--pod", by_pod)] {
+        let done = cap.stop();
+        assert!(done.status.success(), "{what}: {}", done.stderr);
+        let lines: Vec<&str> = done.stdout.lines().collect();
+        assert_eq!(lines.len(), ours.len(), "{what}: {}", done.stdout);
+        assert!(
+            lines.iter().all(|l| l.contains("127.0.0.1.5555")),
+            "{what}: {}",
+            done.stdout
+        );
+        assert_eq!(
+            owner_stat(&done, " packets filtered out by owner") as usize,
+            host.len(),
+            "{what}: {}",
+            done.stderr
+        );
+    }
+    drop(ns);
+    drop(podman);
+    assert_nothing_left_loaded();
+}

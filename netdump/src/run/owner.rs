@@ -36,6 +36,22 @@ pub enum OwnerRunError {
     Select(#[from] lookup::Error),
 }
 
+/// Where the owner module looks: the hooks' cgroup v2 root, and the Docker-compatible API
+/// sockets in `NETDUMP_ENGINE_SOCKETS` (colon-separated, tried first) before the usual ones
+/// (a podman or dockerd serving elsewhere, and the tests' own).
+fn lookup_options(cgroup_root: Option<std::path::PathBuf>) -> lookup::OwnerOptions {
+    let mut o = lookup::OwnerOptions {
+        cgroup_root,
+        ..lookup::OwnerOptions::default()
+    };
+    if let Some(extra) = std::env::var_os("NETDUMP_ENGINE_SOCKETS") {
+        let mut sockets: Vec<std::path::PathBuf> = std::env::split_paths(&extra).collect();
+        sockets.append(&mut o.engine_sockets);
+        o.engine_sockets = sockets;
+    }
+    o
+}
+
 /// `--cgroup`, `--container` and `--pod` as the owner module's selectors.
 fn selectors(opts: &OwnerOptions) -> Result<Vec<Selector>, lookup::Error> {
     let mut v = Vec::new();
@@ -86,10 +102,7 @@ impl OwnerRun {
         // cgroup ids → paths, containers and pods, on a worker thread; the root the hooks
         // found (also a private mount's, which no mount table shows).
         let selectors = selectors(opts)?;
-        let owners = match Owners::new(lookup::OwnerOptions {
-            cgroup_root: attached.cgroup_root.clone(),
-            ..lookup::OwnerOptions::default()
-        }) {
+        let owners = match Owners::new(lookup_options(attached.cgroup_root.clone())) {
             Ok(o) => Some(o),
             // An owner filter without cgroup v2 cannot select anything: say why.
             Err(e) if !selectors.is_empty() => return Err(e.into()),
