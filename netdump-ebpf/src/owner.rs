@@ -501,32 +501,25 @@ fn load(skb: &SkBuff, off: u32, to: &mut [u8], len: u64) -> Option<()> {
 
 #[inline(always)]
 fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
-    let mut ip = [0u8; 40];
-    load(skb, 0, &mut ip, 1)?;
-    let version = ip[0] >> 4;
     let mut key = FlowKey::default();
-    let (proto, l4) = if version == 4 {
-        load(skb, 0, &mut ip, 20)?;
+    let mut l4b = [0u8; 8];
+    // The common case in one helper call: IPv4 without options, its 8 bytes after the
+    // header (ports, or ICMP's type and echo id). Helper calls are most of a miss's cost.
+    let mut head = [0u8; 28];
+    let proto = if load(skb, 0, &mut head, 28).is_some() && head[0] == 0x45 {
         // Later fragments have no ports.
-        if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
+        if u16::from_be_bytes([head[6], head[7]]) & 0x1fff != 0 {
             return None;
         }
         key.version = 4;
-        key.local[..4].copy_from_slice(&ip[12..16]);
-        key.remote[..4].copy_from_slice(&ip[16..20]);
-        (ip[9], ((ip[0] & 0x0f) as u32) * 4)
-    } else if version == 6 {
-        load(skb, 0, &mut ip, 40)?;
-        key.version = 6;
-        key.local.copy_from_slice(&ip[8..24]);
-        key.remote.copy_from_slice(&ip[24..40]);
-        (ip[6], 40)
+        key.local[..4].copy_from_slice(&head[12..16]);
+        key.remote[..4].copy_from_slice(&head[16..20]);
+        l4b.copy_from_slice(&head[20..28]);
+        head[9]
     } else {
-        return None;
+        slow_headers(skb, &mut key, &mut l4b)?
     };
-    let mut l4b = [0u8; 8];
     if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
-        load(skb, l4, &mut l4b, 4)?;
         let sport = u16::from_be_bytes([l4b[0], l4b[1]]);
         let dport = u16::from_be_bytes([l4b[2], l4b[3]]);
         if proto == IPPROTO_TCP {
@@ -544,7 +537,6 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
         }
         by_port(proto, sport, dport)
     } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
-        load(skb, l4, &mut l4b, 8)?;
         let t = l4b[0];
         let echo = if proto == IPPROTO_ICMP {
             t == 8 || t == 0
@@ -559,6 +551,39 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     } else {
         None
     }
+}
+
+/// IPv4 with options or shorter than 28 bytes, and IPv6: the addresses into `key`, the first
+/// bytes after the IP header into `l4b` (4 for TCP and UDP, 8 for ICMP); the protocol.
+#[inline(always)]
+fn slow_headers(skb: &SkBuff, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<u8> {
+    let mut ip = [0u8; 40];
+    load(skb, 0, &mut ip, 1)?;
+    let version = ip[0] >> 4;
+    let (proto, l4) = if version == 4 {
+        load(skb, 0, &mut ip, 20)?;
+        if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
+            return None;
+        }
+        key.version = 4;
+        key.local[..4].copy_from_slice(&ip[12..16]);
+        key.remote[..4].copy_from_slice(&ip[16..20]);
+        (ip[9], ((ip[0] & 0x0f) as u32) * 4)
+    } else if version == 6 {
+        load(skb, 0, &mut ip, 40)?;
+        key.version = 6;
+        key.local.copy_from_slice(&ip[8..24]);
+        key.remote.copy_from_slice(&ip[24..40]);
+        (ip[6], 40)
+    } else {
+        return None;
+    };
+    if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
+        load(skb, l4, l4b, 4)?;
+    } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
+        load(skb, l4, l4b, 8)?;
+    }
+    Some(proto)
 }
 
 #[inline(always)]
