@@ -192,8 +192,7 @@ impl Drop for Cgroup {
     fn drop(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            let procs =
-                std::fs::read_to_string(self.path.join("cgroup.procs")).unwrap_or_default();
+            let procs = std::fs::read_to_string(self.path.join("cgroup.procs")).unwrap_or_default();
             for pid in procs.lines().filter_map(|p| p.trim().parse::<i32>().ok()) {
                 // SAFETY: kill(2) on a process the test put in its own cgroup.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -466,9 +465,7 @@ fn parse_lines(stdout: &str) -> Vec<Seen> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             // Live lines say which interface and way (`veth Out IP ...`): start at `IP`.
-            let body = l
-                .find(" IP ")
-                .map_or(l, |i| &l[i + 1..]);
+            let body = l.find(" IP ").map_or(l, |i| &l[i + 1..]);
             let at = body
                 .rfind(" [")
                 .unwrap_or_else(|| panic!("no owner suffix: {l}"));
@@ -480,10 +477,7 @@ fn parse_lines(stdout: &str) -> Vec<Seen> {
             } else if text.contains(": UDP, ") {
                 ("udp", None)
             } else if let Some(i) = text.find(", id ") {
-                let id = text[i + 5..]
-                    .split(',')
-                    .next()
-                    .and_then(|n| n.parse().ok());
+                let id = text[i + 5..].split(',').next().and_then(|n| n.parse().ok());
                 ("icmp", id)
             } else {
                 ("other", None)
@@ -609,8 +603,18 @@ fn every_packet_attributed_in_both_directions_and_both_namespaces() {
     let in_a = Capture::start(&net.a, &net.va, &["--context", "tcp or udp or icmp"]);
     let in_b = Capture::start(&net.b, &net.vb, &["--context", "tcp or udp or icmp"]);
 
-    let client = world.spawn("ndclient", &net.a, &cg_cli, &["client", &net.ip_b, &tp, &up]);
-    let mut burst = world.spawn("ndburst", &net.a, &cg_burst, &["burst", &net.ip_b, &up, "--wait"]);
+    let client = world.spawn(
+        "ndclient",
+        &net.a,
+        &cg_cli,
+        &["client", &net.ip_b, &tp, &up],
+    );
+    let mut burst = world.spawn(
+        "ndburst",
+        &net.a,
+        &cg_burst,
+        &["burst", &net.ip_b, &up, "--wait"],
+    );
     burst.wait_line("waiting");
     let mut expect = Expect::default();
     expect.port("tcp", TCP_PORT, &server);
@@ -649,20 +653,29 @@ fn every_packet_attributed_in_both_directions_and_both_namespaces() {
         let seen = parse_lines(&done.stdout);
         let counts = expect.check(name, &seen);
         let n = |comm: &str, proto: &'static str| {
-            counts
-                .get(&(comm.to_string(), proto))
-                .copied()
-                .unwrap_or(0)
+            counts.get(&(comm.to_string(), proto)).copied().unwrap_or(0)
         };
         // The client's connection: SYN, data, FIN, ACKs; the server's: SYN-ACK, data, FIN.
-        assert!(n("ndclient", "tcp") >= 4, "{name}: {counts:?}\n{}", done.stdout);
-        assert!(n("ndsrv", "tcp") >= 6, "{name}: {counts:?}\n{}", done.stdout);
+        assert!(
+            n("ndclient", "tcp") >= 4,
+            "{name}: {counts:?}\n{}",
+            done.stdout
+        );
+        assert!(
+            n("ndsrv", "tcp") >= 6,
+            "{name}: {counts:?}\n{}",
+            done.stdout
+        );
         assert_eq!(n("ndclient", "udp"), 1, "{name}: {counts:?}");
         // Replies to the client and to the socket made before the start.
         assert_eq!(n("ndsrv", "udp"), 2, "{name}: {counts:?}");
         // Two echo requests and their replies, all the pinging process's.
         assert_eq!(n("ndclient", "icmp"), 4, "{name}: {counts:?}");
-        assert!(n("ndpre", "tcp") >= 3, "{name}: {counts:?}\n{}", done.stdout);
+        assert!(
+            n("ndpre", "tcp") >= 3,
+            "{name}: {counts:?}\n{}",
+            done.stdout
+        );
         assert_eq!(n("ndpre", "udp"), 1, "{name}: {counts:?}");
         assert_eq!(n("ndburst", "udp"), 1, "{name}: {counts:?}");
         assert_eq!(owner_stat(&done, " packets unattributed"), 0);
@@ -703,9 +716,9 @@ fn socket_ports(ns: &str, pid: u32) -> Vec<(&'static str, u16)> {
         .filter(|l| l.contains(&tag))
         .filter_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            let proto = match f.first()? {
-                &"tcp" => "tcp",
-                &"udp" => "udp",
+            let proto = match *f.first()? {
+                "tcp" => "tcp",
+                "udp" => "udp",
                 _ => return None,
             };
             let port = f.get(4)?.rsplit(':').next()?.parse().ok()?;
@@ -836,7 +849,11 @@ fn a_thousand_short_connections_from_a_hundred_processes() {
     many.go();
     let (cgroup, many_path) = (many.cgroup, many.cgroup_path.clone());
     let lines = many.finish();
-    assert_eq!(lines.last().map(String::as_str), Some("done 0"), "{lines:?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("done 0"),
+        "{lines:?}"
+    );
     let mut expect = Expect::default();
     expect.port("tcp", TCP_PORT, &server);
     let mut pids = std::collections::BTreeSet::new();
@@ -976,7 +993,11 @@ fn json_and_pcapng_comments_carry_the_owner() {
         .args(["-r", &file_s, "-T", "fields", "-e", "frame.comment"])
         .output()
         .expect("run tshark");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let comments: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -989,7 +1010,11 @@ fn json_and_pcapng_comments_carry_the_owner() {
         let owner = parse_owner(&format!("[{words}]")).unwrap();
         assert!(want.matches(&owner), "comment {c} for a packet of {want:?}");
     }
-    assert!(pcapng.stderr.contains("0 packets unattributed"), "{}", pcapng.stderr);
+    assert!(
+        pcapng.stderr.contains("0 packets unattributed"),
+        "{}",
+        pcapng.stderr
+    );
     drop(server);
     assert_nothing_left_loaded();
 }
@@ -1047,7 +1072,15 @@ fn a_podman_container_and_its_pod() {
     ]);
     for _ in 0..2 {
         let _ = Command::new("ip")
-            .args(["netns", "exec", &ns.0, "/bin/busybox", "nc", "127.0.0.1", "5556"])
+            .args([
+                "netns",
+                "exec",
+                &ns.0,
+                "/bin/busybox",
+                "nc",
+                "127.0.0.1",
+                "5556",
+            ])
             .output();
     }
     thread::sleep(Duration::from_millis(300));
@@ -1075,7 +1108,11 @@ fn a_podman_container_and_its_pod() {
         if let Some(c) = r.get("container") {
             assert_eq!(c["id"], id.as_str(), "{r}");
             assert_eq!(c["runtime"], "podman", "{r}");
-            for (k, v) in [("name", name.as_str()), ("pod", "web-pod"), ("namespace", "shop")] {
+            for (k, v) in [
+                ("name", name.as_str()),
+                ("pod", "web-pod"),
+                ("namespace", "shop"),
+            ] {
                 if let Some(got) = c.get(k) {
                     assert_eq!(got, v, "{r}");
                 }
@@ -1088,7 +1125,11 @@ fn a_podman_container_and_its_pod() {
     assert_eq!(last["pod"], "web-pod", "{}", json.stdout);
     assert_eq!(last["namespace"], "shop", "{}", json.stdout);
     for r in &host {
-        assert_ne!(r.get("container").map(|c| &c["id"]), Some(&serde_json::json!(id)), "{r}");
+        assert_ne!(
+            r.get("container").map(|c| &c["id"]),
+            Some(&serde_json::json!(id)),
+            "{r}"
+        );
     }
     for (what, cap) in [("--container", by_name), ("--pod", by_pod)] {
         let done = cap.stop();

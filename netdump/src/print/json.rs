@@ -682,6 +682,88 @@ mod tests {
         assert_eq!(v["layers"][1]["src"], "198.18.0.1");
     }
 
+    /// The owner's objects: every field the kernel and the owner module know, none they
+    /// do not (no path, no container: absent, not null); nothing for an unknown owner.
+    #[test]
+    fn owner_objects_only_with_what_is_known() {
+        use netdump_common::owner::{owner_flags, OwnerInfo};
+
+        use crate::owner::{CgroupInfo, Container, Runtime};
+        let mut f = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+            .udp(5555, 40000)
+            .write(&mut f, &[1; 4])
+            .unwrap();
+        let mut comm = [0u8; 16];
+        comm[..4].copy_from_slice(b"curl");
+        let owner = OwnerInfo {
+            tgid: 42,
+            tid: 43,
+            uid: 1000,
+            flags: owner_flags::KNOWN,
+            cgroup: 77,
+            comm,
+        };
+        let info = CgroupInfo {
+            id: 77,
+            path: "/libpod_parent/libpod-abc".into(),
+            container: Some(Container {
+                id: "ab".repeat(32),
+                name: Some("web".into()),
+                runtime: Runtime::Podman,
+                pod: Some("web-pod".into()),
+                namespace: Some("shop".into()),
+                pod_uid: None,
+            }),
+        };
+        let mut pkt = Packet {
+            ts: Timestamp { sec: 0, nsec: 5 },
+            ifname: "eth0",
+            netns: None,
+            direction: Direction::Egress,
+            pkt_type: 4,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: f.len() as u32,
+            data: &f,
+            drop: None,
+            owner: Some(owner),
+            cgroup: None,
+        };
+        let v = packet_json(&pkt);
+        assert_eq!(
+            v["process"],
+            json!({"pid": 42, "tid": 43, "comm": "curl", "uid": 1000})
+        );
+        assert_eq!(v["cgroup"], json!({"id": 77}));
+        assert!(v.get("container").is_none());
+        pkt.cgroup = Some(&info);
+        let v = packet_json(&pkt);
+        assert_eq!(v["cgroup"]["path"], "/libpod_parent/libpod-abc");
+        assert_eq!(
+            v["container"],
+            json!({"id": "ab".repeat(32), "name": "web", "runtime": "podman",
+                   "pod": "web-pod", "namespace": "shop"})
+        );
+        assert_eq!(
+            crate::packet::context_suffix(&owner, Some(&info)),
+            " [pid 42 tid 43 comm curl uid 1000 cgroup /libpod_parent/libpod-abc \
+             container abababababab name web pod shop/web-pod]"
+        );
+        assert_eq!(
+            crate::packet::context_suffix(&owner, None),
+            " [pid 42 tid 43 comm curl uid 1000 cgroup 77]"
+        );
+        pkt.owner = Some(OwnerInfo::default());
+        let v = packet_json(&pkt);
+        assert!(v.get("process").is_none() && v.get("cgroup").is_none());
+        assert_eq!(
+            crate::packet::context_suffix(&OwnerInfo::default(), None),
+            " [no owner]"
+        );
+    }
+
     /// A VXLAN datagram (VNI 100) carrying an Ethernet frame with an IPv4/UDP packet.
     #[test]
     fn vxlan_vni_then_the_inner_layers() {

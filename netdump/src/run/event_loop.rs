@@ -119,7 +119,9 @@ impl<W: Write> Handler<'_, W> {
         };
         // Never waits: an id the worker has not named yet goes without path this time.
         let cgroup = match (&self.owners, &sample.owner) {
-            (Some(o), Some(info)) if info.flags & netdump_common::owner::owner_flags::KNOWN != 0 => {
+            (Some(o), Some(info))
+                if info.flags & netdump_common::owner::owner_flags::KNOWN != 0 =>
+            {
                 o.cgroup(info.cgroup)
             }
             _ => None,
@@ -232,10 +234,7 @@ pub async fn run<W: Write>(
         vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
         limit: opts.count,
         bad_samples: 0,
-        owners: capture
-            .owner_run
-            .as_ref()
-            .and_then(|r| r.owners.clone()),
+        owners: capture.owner_run.as_ref().and_then(|r| r.owners.clone()),
     };
     handler.learn(capture);
     // Interfaces can vanish or go down under us (look every half second), or appear (with

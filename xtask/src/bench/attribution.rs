@@ -16,8 +16,8 @@ use std::{fmt::Write as _, path::Path};
 use anyhow::Result;
 
 use super::{
-    bench_net, measure, measure_in, rounds, send_flood, stats, trafgen_conf, Contender,
-    Measured, Sample, Setup, Snap, Tool, MATCH_ALL,
+    bench_net, measure, measure_in, rounds, send_flood, stats, trafgen_conf, Contender, Measured,
+    Sample, Setup, Snap, Tool, MATCH_ALL,
 };
 
 /// netdump `-s 128` with `expr`, and the same with `--context`.
@@ -103,7 +103,9 @@ pub fn run(root: &Path, netdump: &Path, quick: bool) -> Result<()> {
             } else {
                 "-".into()
             },
-            ip.map_or("-".into(), |(v, lo, hi)| format!("{v:.0} [{lo:.0}-{hi:.0}]"))
+            ip.map_or("-".into(), |(v, lo, hi)| format!(
+                "{v:.0} [{lo:.0}-{hi:.0}]"
+            ))
         );
         rows.push((m.contender.name.clone(), rate, c, ip.map(|x| x.0)));
     }
