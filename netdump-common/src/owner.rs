@@ -170,9 +170,6 @@ pub mod names {
     pub const OWNER_PIDS: &str = "OWNER_PIDS";
     pub const OWNER_UIDS: &str = "OWNER_UIDS";
     pub const OWNER_CGROUPS: &str = "OWNER_CGROUPS";
-    /// A `u64` that changes whenever the flow or port table does (the per-CPU lookup cache's
-    /// validity).
-    pub const OWNER_GEN: &str = "OWNER_GEN";
     /// Per-CPU [`OwnerCounters`](super::OwnerCounters), one entry.
     pub const OWNER_COUNTERS: &str = "OWNER_COUNTERS";
     /// Non-zero: look every captured packet's owner up and carry it in the sample, a `u8`.

@@ -24,7 +24,7 @@ use aya_ebpf::{
         generated::{bpf_get_current_cgroup_id, bpf_get_socket_cookie, bpf_ktime_get_ns},
     },
     macros::map,
-    maps::{Array, HashMap, LruHashMap, PerCpuArray},
+    maps::{HashMap, LruHashMap, PerCpuArray},
     programs::{sk_buff::SkBuff, SockContext, SockOpsContext},
     EbpfContext, Global,
 };
@@ -61,46 +61,6 @@ pub static OWNER_CGROUPS: HashMap<u64, u8> = HashMap::with_max_entries(OWNER_SEL
 
 #[map]
 pub static OWNER_COUNTERS: PerCpuArray<OwnerCounters> = PerCpuArray::with_max_entries(1, 0);
-
-/// Changes whenever `OWNER_FLOWS` or `OWNER_PORTS` gain an entry (here) or lose some (the
-/// sweeper, from userspace): a cached lookup is good while it has not changed.
-#[map]
-pub static OWNER_GEN: Array<u64> = Array::with_max_entries(1, 0);
-
-/// The last header lookup on this CPU: floods and bulk transfers repeat one flow, and a
-/// lookup that misses walks up to four hash tables.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct LookupCache {
-    generation: u64,
-    /// Addresses and ports (or echo id) as the packet has them, the protocol in `_pad[0]`.
-    key: FlowKey,
-    found: u64,
-    owner: OwnerInfo,
-}
-
-#[map]
-pub static OWNER_CACHE: PerCpuArray<LookupCache> = PerCpuArray::with_max_entries(1, 0);
-
-/// Marks the owner tables changed (after an insert).
-#[inline(always)]
-fn changed() {
-    if let Some(g) = OWNER_GEN.get_ptr_mut(0) {
-        // SAFETY: the map's value. Not atomic (no atomic add in core for this target): two
-        // CPUs adding at once may both write the same value, but each wrote it after its
-        // insert was visible, so a lookup cached under that value saw both entries.
-        unsafe { core::ptr::write_volatile(g, core::ptr::read_volatile(g).wrapping_add(1)) };
-    }
-}
-
-#[inline(always)]
-fn generation() -> u64 {
-    match OWNER_GEN.get_ptr(0) {
-        // SAFETY: the map's value, 8-aligned.
-        Some(g) => unsafe { core::ptr::read_volatile(g) },
-        None => 0,
-    }
-}
 
 /// Non-zero: captured packets carry their owner.
 #[unsafe(no_mangle)]
@@ -247,7 +207,6 @@ pub fn post_bind(ctx: &SockContext) {
         port,
     };
     let _ = OWNER_PORTS.insert(key, entry(owner, cookie), 0);
-    changed();
     note_keys(cookie, &owner, Some(&key), None);
 }
 
@@ -347,7 +306,6 @@ pub fn sock_ops(ctx: &SockOpsContext) {
             None => current(),
         };
         let _ = OWNER_PORTS.insert(port_key, entry(owner, cookie), 0);
-        changed();
         note_keys(cookie, &owner, Some(&port_key), None);
         return;
     }
@@ -369,7 +327,6 @@ pub fn sock_ops(ctx: &SockOpsContext) {
         return;
     };
     let _ = OWNER_FLOWS.insert(key, entry(owner, cookie), 0);
-    changed();
     note_keys(cookie, &owner, None, Some(&key));
 }
 
@@ -429,7 +386,6 @@ fn request_flow(ctx: &SockOpsContext) {
         closed_ns: now(),
     };
     let _ = OWNER_FLOWS.insert(key, e, 0);
-    changed();
 }
 
 #[inline(always)]
@@ -468,7 +424,6 @@ pub fn learn_egress(skb: &SkBuff) {
         port,
     };
     let _ = OWNER_PORTS.insert(key, entry(owner, cookie), 0);
-    changed();
     // SAFETY: as above.
     unsafe { (*e).port = key };
 }
@@ -564,11 +519,23 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     } else {
         slow_headers(skb, &mut key, &mut l4b)?
     };
-    let (sport, dport) = if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
-        (
-            u16::from_be_bytes([l4b[0], l4b[1]]),
-            u16::from_be_bytes([l4b[2], l4b[3]]),
-        )
+    if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
+        let sport = u16::from_be_bytes([l4b[0], l4b[1]]);
+        let dport = u16::from_be_bytes([l4b[2], l4b[3]]);
+        if proto == IPPROTO_TCP {
+            key.local_port = sport;
+            key.remote_port = dport;
+            if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
+                return Some(o);
+            }
+            core::mem::swap(&mut key.local, &mut key.remote);
+            key.local_port = dport;
+            key.remote_port = sport;
+            if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
+                return Some(o);
+            }
+        }
+        by_port(proto, sport, dport)
     } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
         let t = l4b[0];
         let echo = if proto == IPPROTO_ICMP {
@@ -580,52 +547,10 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
             return None;
         }
         let id = u16::from_be_bytes([l4b[4], l4b[5]]);
-        (id, id)
+        by_port(proto, id, id)
     } else {
-        return None;
-    };
-    key.local_port = sport;
-    key.remote_port = dport;
-    key._pad[0] = proto;
-    let generation = generation();
-    let cache = OWNER_CACHE.get_ptr_mut(0)?;
-    // SAFETY: this CPU's slot; only the capture programs use it, and they run with bottom
-    // halves off (softirq, or the transmit path), so none preempts another on one CPU.
-    let cache = unsafe { &mut *cache };
-    if cache.generation == generation && cache.key == key {
-        return if cache.found != 0 {
-            Some(cache.owner)
-        } else {
-            None
-        };
+        None
     }
-    cache.key = key;
-    key._pad[0] = 0;
-    let found = by_headers(proto, key, sport, dport);
-    cache.found = found.is_some() as u64;
-    cache.owner = found.unwrap_or_default();
-    cache.generation = generation;
-    found
-}
-
-/// The tables' answer for a packet: TCP flows with the source as the local end, then the
-/// destination; then the source's port (or echo id), then the destination's.
-#[inline(always)]
-fn by_headers(proto: u8, mut key: FlowKey, sport: u16, dport: u16) -> Option<OwnerInfo> {
-    if proto == IPPROTO_TCP {
-        key.local_port = sport;
-        key.remote_port = dport;
-        if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
-            return Some(o);
-        }
-        core::mem::swap(&mut key.local, &mut key.remote);
-        key.local_port = dport;
-        key.remote_port = sport;
-        if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
-            return Some(o);
-        }
-    }
-    by_port(proto, sport, dport)
 }
 
 /// IPv4 with options or shorter than 28 bytes, and IPv6: the addresses into `key`, the first

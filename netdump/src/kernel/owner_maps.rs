@@ -19,7 +19,7 @@ use std::{
 };
 
 use aya::{
-    maps::{Array, HashMap, MapData, MapError, PerCpuArray},
+    maps::{HashMap, MapData, MapError, PerCpuArray},
     Ebpf,
 };
 use netdump_common::owner::{
@@ -107,9 +107,6 @@ impl Sizes {
 
 /// The owner maps, taken out of the object (the programs keep their own references).
 pub struct OwnerMaps {
-    /// `OWNER_GEN`: changed after every sweep and seeding, so no CPU's cached lookup
-    /// outlives the entries it found.
-    generation: Array<MapData, u64>,
     socks: HashMap<MapData, u64, SockEntry>,
     flows: HashMap<MapData, FlowKey, OwnerEntry>,
     ports: HashMap<MapData, PortKey, OwnerEntry>,
@@ -130,14 +127,7 @@ impl OwnerMaps {
         let counters = ebpf
             .take_map(names::OWNER_COUNTERS)
             .ok_or(OwnerMapError::Missing(names::OWNER_COUNTERS))?;
-        let generation = ebpf
-            .take_map(names::OWNER_GEN)
-            .ok_or(OwnerMapError::Missing(names::OWNER_GEN))?;
         Ok(OwnerMaps {
-            generation: Array::try_from(generation).map_err(|source| OwnerMapError::Map {
-                name: names::OWNER_GEN,
-                source,
-            })?,
             socks: take(ebpf, names::OWNER_SOCKS)?,
             flows: take(ebpf, names::OWNER_FLOWS)?,
             ports: take(ebpf, names::OWNER_PORTS)?,
@@ -210,10 +200,6 @@ impl OwnerMaps {
             flows: sweep_map(&mut self.flows, &stale),
             ports: sweep_map(&mut self.ports, &stale),
         };
-        // Any change invalidates the per-CPU caches; the kernel only adds 1, so the high
-        // half makes a value it never had.
-        let g = self.generation.get(&0, 0).unwrap_or(0);
-        let _ = self.generation.set(0, g.wrapping_add(1 << 32), 0);
         self.peak = self.peak.max(sizes);
         sizes
     }
