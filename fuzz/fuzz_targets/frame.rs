@@ -55,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
             data: frame,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         print_all_ways(&pkt);
     }

@@ -267,6 +267,8 @@ fn is_mapped(a: &[u8; 16]) -> bool {
     a[..10] == [0; 10] && a[10] == 0xff && a[11] == 0xff
 }
 
+const SOCK_OPS_TIMEOUT_INIT: u32 = 1;
+const SOCK_OPS_RWND_INIT: u32 = 2;
 const SOCK_OPS_TCP_CONNECT_CB: u32 = 3;
 const SOCK_OPS_ACTIVE_ESTABLISHED_CB: u32 = 4;
 const SOCK_OPS_PASSIVE_ESTABLISHED_CB: u32 = 5;
@@ -276,6 +278,10 @@ const SOCK_OPS_TCP_LISTEN_CB: u32 = 11;
 #[inline(always)]
 pub fn sock_ops(ctx: &SockOpsContext) {
     let op = ctx.op();
+    if op == SOCK_OPS_TIMEOUT_INIT || op == SOCK_OPS_RWND_INIT {
+        request_flow(ctx);
+        return;
+    }
     if op != SOCK_OPS_TCP_CONNECT_CB
         && op != SOCK_OPS_ACTIVE_ESTABLISHED_CB
         && op != SOCK_OPS_PASSIVE_ESTABLISHED_CB
@@ -317,8 +323,18 @@ pub fn sock_ops(ctx: &SockOpsContext) {
             None => return,
         }
     };
+    let Some(key) = ops_flow(s) else {
+        return;
+    };
+    let _ = OWNER_FLOWS.insert(key, entry(owner, cookie), 0);
+    note_keys(cookie, &owner, None, Some(&key));
+}
+
+/// The connection a sockops callback is about, from its local end.
+#[inline(always)]
+fn ops_flow(s: &bpf_sock_ops) -> Option<FlowKey> {
     let mut key = FlowKey {
-        local_port,
+        local_port: s.local_port as u16,
         // network byte order in the upper 16 bits (sock_ops_convert_ctx_access).
         remote_port: u16::from_be((s.remote_port >> 16) as u16),
         ..FlowKey::default()
@@ -333,10 +349,43 @@ pub fn sock_ops(ctx: &SockOpsContext) {
         copy_ip6(&mut key.remote, &s.remote_ip6);
         normalize_mapped(&mut key);
     } else {
+        return None;
+    }
+    Some(key)
+}
+
+/// A SYN reached a listener (the kernel asks for the request socket's initial timeout and
+/// window before it sends the SYN-ACK): record the server's side of the flow with the
+/// listener's owner, so the SYN-ACK is its sender's and not taken for the client's, whose
+/// flow the lookup would otherwise find reversed when both ends are on this host. The entry
+/// is born released: `PASSIVE_ESTABLISHED` replaces it with the accepted socket's, and a
+/// handshake that never completes (a SYN flood) leaves it to the sweeper after the grace.
+/// The request socket is no full socket: no cookie is asked for it.
+#[inline(always)]
+fn request_flow(ctx: &SockOpsContext) {
+    let s: &bpf_sock_ops =
+        // SAFETY: the context the kernel passed.
+        unsafe { &*ctx.ops };
+    if s.is_fullsock != 0 {
         return;
     }
-    let _ = OWNER_FLOWS.insert(key, entry(owner, cookie), 0);
-    note_keys(cookie, &owner, None, Some(&key));
+    let port_key = PortKey {
+        proto: IPPROTO_TCP,
+        _pad: 0,
+        port: s.local_port as u16,
+    };
+    let Some(owner) = known(OWNER_PORTS.get_ptr_mut(port_key)) else {
+        return;
+    };
+    let Some(key) = ops_flow(s) else {
+        return;
+    };
+    let e = OwnerEntry {
+        owner,
+        cookie: 0,
+        closed_ns: now(),
+    };
+    let _ = OWNER_FLOWS.insert(key, e, 0);
 }
 
 #[inline(always)]
@@ -452,32 +501,25 @@ fn load(skb: &SkBuff, off: u32, to: &mut [u8], len: u64) -> Option<()> {
 
 #[inline(always)]
 fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
-    let mut ip = [0u8; 40];
-    load(skb, 0, &mut ip, 1)?;
-    let version = ip[0] >> 4;
     let mut key = FlowKey::default();
-    let (proto, l4) = if version == 4 {
-        load(skb, 0, &mut ip, 20)?;
+    let mut l4b = [0u8; 8];
+    // The common case in one helper call: IPv4 without options, its 8 bytes after the
+    // header (ports, or ICMP's type and echo id). Helper calls are most of a miss's cost.
+    let mut head = [0u8; 28];
+    let proto = if load(skb, 0, &mut head, 28).is_some() && head[0] == 0x45 {
         // Later fragments have no ports.
-        if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
+        if u16::from_be_bytes([head[6], head[7]]) & 0x1fff != 0 {
             return None;
         }
         key.version = 4;
-        key.local[..4].copy_from_slice(&ip[12..16]);
-        key.remote[..4].copy_from_slice(&ip[16..20]);
-        (ip[9], ((ip[0] & 0x0f) as u32) * 4)
-    } else if version == 6 {
-        load(skb, 0, &mut ip, 40)?;
-        key.version = 6;
-        key.local.copy_from_slice(&ip[8..24]);
-        key.remote.copy_from_slice(&ip[24..40]);
-        (ip[6], 40)
+        key.local[..4].copy_from_slice(&head[12..16]);
+        key.remote[..4].copy_from_slice(&head[16..20]);
+        l4b.copy_from_slice(&head[20..28]);
+        head[9]
     } else {
-        return None;
+        slow_headers(skb, &mut key, &mut l4b)?
     };
-    let mut l4b = [0u8; 8];
     if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
-        load(skb, l4, &mut l4b, 4)?;
         let sport = u16::from_be_bytes([l4b[0], l4b[1]]);
         let dport = u16::from_be_bytes([l4b[2], l4b[3]]);
         if proto == IPPROTO_TCP {
@@ -495,7 +537,6 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
         }
         by_port(proto, sport, dport)
     } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
-        load(skb, l4, &mut l4b, 8)?;
         let t = l4b[0];
         let echo = if proto == IPPROTO_ICMP {
             t == 8 || t == 0
@@ -510,6 +551,39 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     } else {
         None
     }
+}
+
+/// IPv4 with options or shorter than 28 bytes, and IPv6: the addresses into `key`, the first
+/// bytes after the IP header into `l4b` (4 for TCP and UDP, 8 for ICMP); the protocol.
+#[inline(always)]
+fn slow_headers(skb: &SkBuff, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<u8> {
+    let mut ip = [0u8; 40];
+    load(skb, 0, &mut ip, 1)?;
+    let version = ip[0] >> 4;
+    let (proto, l4) = if version == 4 {
+        load(skb, 0, &mut ip, 20)?;
+        if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
+            return None;
+        }
+        key.version = 4;
+        key.local[..4].copy_from_slice(&ip[12..16]);
+        key.remote[..4].copy_from_slice(&ip[16..20]);
+        (ip[9], ((ip[0] & 0x0f) as u32) * 4)
+    } else if version == 6 {
+        load(skb, 0, &mut ip, 40)?;
+        key.version = 6;
+        key.local.copy_from_slice(&ip[8..24]);
+        key.remote.copy_from_slice(&ip[24..40]);
+        (ip[6], 40)
+    } else {
+        return None;
+    };
+    if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
+        load(skb, l4, l4b, 4)?;
+    } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
+        load(skb, l4, l4b, 8)?;
+    }
+    Some(proto)
 }
 
 #[inline(always)]

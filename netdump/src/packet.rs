@@ -133,6 +133,9 @@ pub struct Packet<'a> {
     /// The packet's owner as the kernel found it at capture time (attribution on): `KNOWN`
     /// in its flags, or not when nobody was found. `None` when attribution is off.
     pub owner: Option<netdump_common::owner::OwnerInfo>,
+    /// The owner's cgroup path and container, when the owner module knows them already
+    /// (it never makes a packet wait: the first packets of a new cgroup go without).
+    pub cgroup: Option<&'a crate::owner::CgroupInfo>,
 }
 
 /// An owner's command name: the comm bytes up to the first NUL.
@@ -141,20 +144,75 @@ pub fn comm(o: &netdump_common::owner::OwnerInfo) -> String {
     String::from_utf8_lossy(&o.comm[..end]).into_owned()
 }
 
-/// The `--context` suffix: ` [pid P tid T comm C uid U cgroup ID]`, or ` [no owner]`. It
-/// comes after everything tcpdump prints on the line, so removing the last ` [...]` gives
+/// The `--context` suffix: ` [pid P tid T comm C uid U cgroup PATH ...]`, or ` [no owner]`.
+/// It comes after everything tcpdump prints on the line, so removing the last ` [...]` gives
 /// tcpdump's line back, and `pid N` greps.
-pub fn context_suffix(o: &netdump_common::owner::OwnerInfo) -> String {
+pub fn context_suffix(
+    o: &netdump_common::owner::OwnerInfo,
+    cgroup: Option<&crate::owner::CgroupInfo>,
+) -> String {
+    match owner_words(o, cgroup) {
+        Some(w) => format!(" [{w}]"),
+        None => " [no owner]".to_string(),
+    }
+}
+
+/// The owner in words, as `--context` and the pcapng comment show it: `pid P tid T comm C
+/// uid U cgroup PATH` (the cgroup's id until its path is known), then ` container ID`
+/// (` unit NAME` for a systemd service), ` name NAME` and ` pod NAMESPACE/NAME` when known.
+/// Each value is one word (white space and control characters become `_`). None: no owner.
+pub fn owner_words(
+    o: &netdump_common::owner::OwnerInfo,
+    cgroup: Option<&crate::owner::CgroupInfo>,
+) -> Option<String> {
+    use std::fmt::Write as _;
+
     use netdump_common::owner::owner_flags;
     if o.flags & owner_flags::KNOWN == 0 {
-        return " [no owner]".to_string();
+        return None;
     }
-    format!(
-        " [pid {} tid {} comm {} uid {} cgroup {}]",
+    let word = |s: &str| s.replace(|c: char| c.is_whitespace() || c.is_control(), "_");
+    let mut w = format!(
+        "pid {} tid {} comm {} uid {} cgroup ",
         o.tgid,
         o.tid,
-        comm(o).replace(|c: char| c.is_whitespace() || c.is_control(), "_"),
+        word(&comm(o)),
         o.uid,
-        o.cgroup
-    )
+    );
+    match cgroup {
+        Some(c) if !c.path.is_empty() => w.push_str(&word(&c.path)),
+        _ => {
+            let _ = write!(w, "{}", o.cgroup);
+        }
+    }
+    if let Some(c) = cgroup.and_then(|c| c.container.as_ref()) {
+        if c.runtime == crate::owner::Runtime::Systemd {
+            let _ = write!(w, " unit {}", word(&c.id));
+        } else {
+            let _ = write!(w, " container {}", word(short_id(&c.id)));
+            if let Some(n) = &c.name {
+                let _ = write!(w, " name {}", word(n));
+            }
+            match (&c.namespace, &c.pod) {
+                (Some(ns), Some(p)) => {
+                    let _ = write!(w, " pod {}/{}", word(ns), word(p));
+                }
+                (None, Some(p)) => {
+                    let _ = write!(w, " pod {}", word(p));
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(w)
+}
+
+/// A runtime's 64-hex-digit container id cut to the 12 digits `docker ps` shows; other ids
+/// (`ctr`'s, names) whole.
+pub fn short_id(id: &str) -> &str {
+    if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        &id[..12]
+    } else {
+        id
+    }
 }

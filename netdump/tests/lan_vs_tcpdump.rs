@@ -140,6 +140,7 @@ fn netdump(frames: &[(String, Vec<u8>, u32)], opts: PrintOptions) -> Vec<String>
                 data,
                 drop: None,
                 owner: None,
+                cgroup: None,
             };
             let mut out = Vec::new();
             printer.print(&mut out, &pkt).unwrap();

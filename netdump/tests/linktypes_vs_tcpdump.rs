@@ -159,6 +159,7 @@ fn netdump(link: u32, frames: &[Vec<u8>], dissect: DissectOptions, dump: Dump) -
             data,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

@@ -67,6 +67,7 @@ fn netdump(frames: &[(Vec<u8>, u32)], dissect: DissectOptions, dump: Dump) -> St
             data,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

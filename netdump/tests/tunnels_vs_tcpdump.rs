@@ -556,6 +556,7 @@ fn netdump(link: LinkType, frames: &[(Vec<u8>, u32)], dissect: DissectOptions) -
             data,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         printer.print(&mut out, &pkt).unwrap();
     }

@@ -5,8 +5,9 @@
 //! - `cargo xtask build [--release]`: build only.
 //! - `cargo xtask setup`: only install the build's prerequisites.
 //! - `cargo xtask lint`: rustfmt and clippy.
-//! - `cargo xtask bench [--quick] [--drops]`: netdump against tcpdump and no capture, as a
-//!   table (`--drops`: what `--drops` costs).
+//! - `cargo xtask bench [--quick] [--drops] [--attribution]`: netdump against tcpdump and
+//!   no capture, as a table (`--drops`: what `--drops` costs; `--attribution`: what
+//!   `--context` costs).
 //! - `cargo xtask fuzz [--seconds N] [TARGET]`: the fuzz targets, N seconds each.
 //! - `cargo xtask suite DIR`: `netdump -r` against `tcpdump -r` on every capture in DIR.
 //!
@@ -72,6 +73,10 @@ enum Cmd {
         /// the drop program's in-place cost per freed packet.
         #[arg(long)]
         drops: bool,
+        /// Only what process attribution (`--context`) costs: the flood with and without
+        /// it, rates, CPU and in-place ns per packet.
+        #[arg(long)]
+        attribution: bool,
     },
     /// tcpdump's own test suite (its `tests/` folder: TESTLIST, pcaps): every test run
     /// through netdump and the system tcpdump with the same flags, as tcpdump's TESTrun
@@ -136,7 +141,11 @@ fn real_main() -> Result<()> {
             let bin = build(&root, &env, release)?;
             run_as_root(&bin, &args)?;
         }
-        Cmd::Bench { quick, drops } => {
+        Cmd::Bench {
+            quick,
+            drops,
+            attribution,
+        } => {
             let env = setup::ensure(&root, setup::Needs::Bench)?;
             if !setup::is_root() {
                 bail!("the benchmark creates namespaces and attaches programs: run `sudo cargo xtask bench`");
@@ -144,6 +153,9 @@ fn real_main() -> Result<()> {
             let bin = build(&root, &env, true)?;
             if drops {
                 return bench::drops::run(&root, &bin, quick);
+            }
+            if attribution {
+                return bench::attribution::run(&root, &bin, quick);
             }
             status(
                 cargo(&root, &env).args([
@@ -302,6 +314,8 @@ fn test(root: &Path, env: &setup::Env, filter: Option<&str>) -> Result<()> {
         "ipsec_vs_tcpdump",
         "--test",
         "owner",
+        "--test",
+        "owner_capture",
         "--",
         "--ignored",
         "--test-threads=1",

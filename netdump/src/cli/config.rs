@@ -384,6 +384,8 @@ impl Args {
                 ("--pname", self.pname.is_some()),
                 ("--uid", !self.uid.is_empty()),
                 ("--cgroup", !self.cgroup.is_empty()),
+                ("--container", !self.container.is_empty()),
+                ("--pod", !self.pod.is_empty()),
             ] {
                 if set {
                     return Err(CliError::OwnerRead(flag));
@@ -404,7 +406,9 @@ impl Args {
         let filtering = !self.pid.is_empty()
             || pname.is_some()
             || !self.uid.is_empty()
-            || !self.cgroup.is_empty();
+            || !self.cgroup.is_empty()
+            || !self.container.is_empty()
+            || !self.pod.is_empty();
         Ok(kernel::OwnerOptions {
             on: self.context || filtering,
             context: self.context,
@@ -412,6 +416,8 @@ impl Args {
             uids: self.uid.clone(),
             pname,
             cgroups: self.cgroup.clone(),
+            containers: self.container.clone(),
+            pods: self.pod.clone(),
         })
     }
 

@@ -138,8 +138,9 @@ pub struct Args {
     #[arg(long = "drops")]
     pub drops: bool,
 
-    /// Append each packet's owner to its line: ` [pid N tid N comm NAME uid N cgroup PATH]`
-    /// (found in the kernel at capture time; JSON and pcapng comments carry it too).
+    /// Append each packet's owner to its line: ` [pid N tid N comm NAME uid N cgroup PATH
+    /// container ID name NAME pod NS/NAME]` (found in the kernel at capture time; the cgroup's
+    /// number until its path is known; JSON and pcapng comments carry it too).
     #[arg(long = "context")]
     pub context: bool,
 
@@ -160,6 +161,17 @@ pub struct Args {
     /// mount, e.g. /system.slice/nginx.service; repeatable).
     #[arg(long = "cgroup", value_name = "PATH", action = ArgAction::Append)]
     pub cgroup: Vec<String>,
+
+    /// Capture only packets of processes in the container ID (a full id, a unique prefix
+    /// of one, or the runtime's name for it; repeatable). Its cgroups, with their
+    /// descendants, as they are when the capture starts.
+    #[arg(long = "container", value_name = "ID|NAME", action = ArgAction::Append)]
+    pub container: Vec<String>,
+
+    /// Capture only packets of the Kubernetes pod NAME or NAMESPACE/NAME (repeatable; pod
+    /// names come from the container runtime).
+    #[arg(long = "pod", value_name = "NAME|NS/NAME", action = ArgAction::Append)]
+    pub pod: Vec<String>,
 
     /// How to attach the TC programs.
     #[arg(long = "tc-attach", value_enum, default_value_t = TcAttachArg::Auto)]

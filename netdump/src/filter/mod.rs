@@ -295,6 +295,7 @@ mod tests {
             data: &ip,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         assert!(set.matches(&pkt).unwrap());
         pkt.link_type = LinkType::ETHERNET;

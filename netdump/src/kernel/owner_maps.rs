@@ -44,6 +44,10 @@ pub struct OwnerOptions {
     pub pname: Option<[u8; 16]>,
     /// `--cgroup` paths, relative to the cgroup v2 mount.
     pub cgroups: Vec<String>,
+    /// `--container` ids or names.
+    pub containers: Vec<String>,
+    /// `--pod` names (`NAME` or `NAMESPACE/NAME`).
+    pub pods: Vec<String>,
 }
 
 impl OwnerOptions {
@@ -60,37 +64,15 @@ impl OwnerOptions {
         if self.pname.is_some() {
             f |= owner_filter::PNAME;
         }
-        if !self.cgroups.is_empty() {
+        if !self.cgroups.is_empty() || !self.containers.is_empty() || !self.pods.is_empty() {
             f |= owner_filter::CGROUP;
         }
         f
     }
 }
 
-/// The cgroup ids of `--cgroup` paths (each directory's inode under the v2 mount).
-pub fn cgroup_ids(root: &Path, paths: &[String]) -> Result<Vec<u64>, OwnerMapError> {
-    paths
-        .iter()
-        .map(|p| {
-            let dir = root.join(p.trim_start_matches('/'));
-            std::fs::metadata(&dir)
-                .map(|m| m.ino())
-                .map_err(|source| OwnerMapError::Cgroup {
-                    path: dir.display().to_string(),
-                    source,
-                })
-        })
-        .collect()
-}
-
 #[derive(Debug, Error)]
 pub enum OwnerMapError {
-    #[error("--cgroup {path}: {source}")]
-    Cgroup {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
     #[error("the BPF object has no map {0}")]
     Missing(&'static str),
     #[error("owner map {name}: {source}")]

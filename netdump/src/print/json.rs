@@ -7,6 +7,9 @@
 //!   "hook": "tc" | "socket" | "drop",
 //!   "netns": {"inode": 4026531840, "name": "blue" | null},   (live captures only)
 //!   "drop": {"reason": "NETFILTER_DROP" | null, "location": "nf_hook_slow+0x9c"},
+//!   "process": {"pid", "tid", "comm", "uid"}, "cgroup": {"id", "path"},
+//!   "container": {"id", "name", "runtime", "pod", "namespace", "pod_uid"},
+//!                                          (attribution on, owner known; fields when known)
 //!   "len": 98, "caplen": 98, "truncated": false,
 //!   "layers": [ {"type": "ethernet", "src": "..", "dst": "..", "ethertype": 2048},
 //!               {"type": "vlan", "id": 20, "pcp": 0, "ethertype": 2048},
@@ -340,7 +343,45 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
             json!({"reason": d.reason, "location": d.location}),
         );
     }
+    if let Value::Object(m) = &mut v {
+        owner_json(m, pkt);
+    }
     v
+}
+
+/// `process`, `cgroup` and `container` for a packet whose owner is known; each field only
+/// when known (a cgroup's path and container once the owner module has named it).
+fn owner_json(m: &mut serde_json::Map<String, Value>, pkt: &Packet<'_>) {
+    use netdump_common::owner::owner_flags;
+    let Some(o) = pkt.owner.filter(|o| o.flags & owner_flags::KNOWN != 0) else {
+        return;
+    };
+    m.insert(
+        "process".into(),
+        json!({"pid": o.tgid, "tid": o.tid, "comm": crate::packet::comm(&o), "uid": o.uid}),
+    );
+    let mut cg = serde_json::Map::new();
+    cg.insert("id".into(), json!(o.cgroup));
+    if let Some(c) = pkt.cgroup.filter(|c| !c.path.is_empty()) {
+        cg.insert("path".into(), json!(c.path));
+    }
+    m.insert("cgroup".into(), Value::Object(cg));
+    if let Some(c) = pkt.cgroup.and_then(|c| c.container.as_ref()) {
+        let mut ct = serde_json::Map::new();
+        ct.insert("id".into(), json!(c.id));
+        for (k, v) in [
+            ("name", &c.name),
+            ("pod", &c.pod),
+            ("namespace", &c.namespace),
+            ("pod_uid", &c.pod_uid),
+        ] {
+            if let Some(v) = v {
+                ct.insert(k.into(), json!(v));
+            }
+        }
+        ct.insert("runtime".into(), json!(c.runtime.name()));
+        m.insert("container".into(), Value::Object(ct));
+    }
 }
 
 /// A DNS message's header, questions and records (as far as they were captured); None when
@@ -624,6 +665,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["time"], "1970-01-01T00:00:00.000000005Z");
@@ -638,6 +680,88 @@ mod tests {
         assert_eq!(types, ["ethernet", "ipv4", "udp"]);
         assert_eq!(v["layers"][2]["dport"], 40000);
         assert_eq!(v["layers"][1]["src"], "198.18.0.1");
+    }
+
+    /// The owner's objects: every field the kernel and the owner module know, none they
+    /// do not (no path, no container: absent, not null); nothing for an unknown owner.
+    #[test]
+    fn owner_objects_only_with_what_is_known() {
+        use netdump_common::owner::{owner_flags, OwnerInfo};
+
+        use crate::owner::{CgroupInfo, Container, Runtime};
+        let mut f = Vec::new();
+        etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+            .udp(5555, 40000)
+            .write(&mut f, &[1; 4])
+            .unwrap();
+        let mut comm = [0u8; 16];
+        comm[..4].copy_from_slice(b"curl");
+        let owner = OwnerInfo {
+            tgid: 42,
+            tid: 43,
+            uid: 1000,
+            flags: owner_flags::KNOWN,
+            cgroup: 77,
+            comm,
+        };
+        let info = CgroupInfo {
+            id: 77,
+            path: "/libpod_parent/libpod-abc".into(),
+            container: Some(Container {
+                id: "ab".repeat(32),
+                name: Some("web".into()),
+                runtime: Runtime::Podman,
+                pod: Some("web-pod".into()),
+                namespace: Some("shop".into()),
+                pod_uid: None,
+            }),
+        };
+        let mut pkt = Packet {
+            ts: Timestamp { sec: 0, nsec: 5 },
+            ifname: "eth0",
+            netns: None,
+            direction: Direction::Egress,
+            pkt_type: 4,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: f.len() as u32,
+            data: &f,
+            drop: None,
+            owner: Some(owner),
+            cgroup: None,
+        };
+        let v = packet_json(&pkt);
+        assert_eq!(
+            v["process"],
+            json!({"pid": 42, "tid": 43, "comm": "curl", "uid": 1000})
+        );
+        assert_eq!(v["cgroup"], json!({"id": 77}));
+        assert!(v.get("container").is_none());
+        pkt.cgroup = Some(&info);
+        let v = packet_json(&pkt);
+        assert_eq!(v["cgroup"]["path"], "/libpod_parent/libpod-abc");
+        assert_eq!(
+            v["container"],
+            json!({"id": "ab".repeat(32), "name": "web", "runtime": "podman",
+                   "pod": "web-pod", "namespace": "shop"})
+        );
+        assert_eq!(
+            crate::packet::context_suffix(&owner, Some(&info)),
+            " [pid 42 tid 43 comm curl uid 1000 cgroup /libpod_parent/libpod-abc \
+             container abababababab name web pod shop/web-pod]"
+        );
+        assert_eq!(
+            crate::packet::context_suffix(&owner, None),
+            " [pid 42 tid 43 comm curl uid 1000 cgroup 77]"
+        );
+        pkt.owner = Some(OwnerInfo::default());
+        let v = packet_json(&pkt);
+        assert!(v.get("process").is_none() && v.get("cgroup").is_none());
+        assert_eq!(
+            crate::packet::context_suffix(&OwnerInfo::default(), None),
+            " [no owner]"
+        );
     }
 
     /// A VXLAN datagram (VNI 100) carrying an Ethernet frame with an IPv4/UDP packet.
@@ -669,6 +793,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt);
         let types: Vec<&str> = v["layers"]
@@ -710,6 +835,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt);
         let d = &v["layers"][3];
@@ -759,6 +885,7 @@ mod tests {
                 data: &f,
                 drop: None,
                 owner: None,
+                cgroup: None,
             };
             packet_json(&pkt)["layers"].clone()
         };
@@ -784,6 +911,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         assert_eq!(
             packet_json(&pkt)["layers"][2],
@@ -816,6 +944,7 @@ mod tests {
     fn a_drop_names_its_reason_and_location() {
         let pkt = Packet {
             owner: None,
+            cgroup: None,
             ts: Timestamp::default(),
             ifname: NO_DEVICE,
             netns: None,
@@ -852,6 +981,7 @@ mod tests {
             data: &[1, 2, 3],
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt);
         assert_eq!(v["truncated"], true);
@@ -885,6 +1015,7 @@ mod tests {
             data,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         let v = packet_json(&pkt(&f));
         let d = &v["layers"][3];
@@ -926,6 +1057,7 @@ mod tests {
             data: &f,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         packet_json(&pkt)
     }

@@ -143,7 +143,8 @@ impl Printer {
         }
         if self.opts.context {
             if let Some(o) = &pkt.owner {
-                self.line.push_str(&crate::packet::context_suffix(o));
+                self.line
+                    .push_str(&crate::packet::context_suffix(o, pkt.cgroup));
             }
         }
         let link = info.link_len.min(pkt.data.len());
@@ -227,6 +228,7 @@ mod tests {
             data,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         p.print(&mut out, &pkt).unwrap();
         String::from_utf8(out).unwrap()
@@ -255,6 +257,7 @@ mod tests {
         let data = udp_frame();
         let mut pkt = Packet {
             owner: None,
+            cgroup: None,
             ts: Timestamp { sec: 0, nsec: 0 },
             ifname: "eth0",
             netns: None,
@@ -468,6 +471,7 @@ mod tests {
                         data: &f,
                         drop: None,
                         owner: None,
+                        cgroup: None,
                     };
                     let mut out = Vec::new();
                     Printer::new(opts).print(&mut out, &pkt).unwrap();

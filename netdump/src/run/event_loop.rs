@@ -58,6 +58,8 @@ struct Handler<'n, W: Write> {
     vlan_buf: Vec<u8>,
     limit: Option<u64>,
     bad_samples: u64,
+    /// Attribution: owners' cgroup ids to paths and containers.
+    owners: Option<crate::owner::Owners>,
 }
 
 impl<W: Write> Handler<'_, W> {
@@ -115,6 +117,15 @@ impl<W: Write> Handler<'_, W> {
             Some(n) => (n.name.as_str(), n.netns.as_ref()),
             None => (NO_DEVICE, None),
         };
+        // Never waits: an id the worker has not named yet goes without path this time.
+        let cgroup = match (&self.owners, &sample.owner) {
+            (Some(o), Some(info))
+                if info.flags & netdump_common::owner::owner_flags::KNOWN != 0 =>
+            {
+                o.cgroup(info.cgroup)
+            }
+            _ => None,
+        };
         let pkt = Packet {
             ts: self.clock.wall(sample.header.ts_ns),
             ifname,
@@ -127,6 +138,7 @@ impl<W: Write> Handler<'_, W> {
             data,
             drop: dropped,
             owner: sample.owner,
+            cgroup: cgroup.as_deref(),
         };
         match self.output.emit(&pkt) {
             Ok(None) => {}
@@ -222,6 +234,7 @@ pub async fn run<W: Write>(
         vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
         limit: opts.count,
         bad_samples: 0,
+        owners: capture.owner_run.as_ref().and_then(|r| r.owners.clone()),
     };
     handler.learn(capture);
     // Interfaces can vanish or go down under us (look every half second), or appear (with

@@ -15,14 +15,57 @@ use std::{
 use aya::Ebpf;
 use netdump_common::owner::OwnerCounters;
 
+use thiserror::Error;
+
 use crate::{
     kernel::{
         attach::owner::{self as hooks, Support},
         owner_maps::{self, OwnerMapError, OwnerMaps, Sizes},
         OwnerOptions,
     },
+    owner::{self as lookup, Owners, Selector},
     sys::time::{now_ns, Clock},
 };
+
+#[derive(Debug, Error)]
+pub enum OwnerRunError {
+    #[error(transparent)]
+    Maps(#[from] OwnerMapError),
+    /// A `--cgroup`, `--container` or `--pod` that selects nothing, or no cgroup v2.
+    #[error(transparent)]
+    Select(#[from] lookup::Error),
+}
+
+/// Where the owner module looks: the hooks' cgroup v2 root, and the Docker-compatible API
+/// sockets in `NETDUMP_ENGINE_SOCKETS` (colon-separated, tried first) before the usual ones
+/// (a podman or dockerd serving elsewhere, and the tests' own).
+fn lookup_options(cgroup_root: Option<std::path::PathBuf>) -> lookup::OwnerOptions {
+    let mut o = lookup::OwnerOptions {
+        cgroup_root,
+        ..lookup::OwnerOptions::default()
+    };
+    if let Some(extra) = std::env::var_os("NETDUMP_ENGINE_SOCKETS") {
+        let mut sockets: Vec<std::path::PathBuf> = std::env::split_paths(&extra).collect();
+        sockets.append(&mut o.engine_sockets);
+        o.engine_sockets = sockets;
+    }
+    o
+}
+
+/// `--cgroup`, `--container` and `--pod` as the owner module's selectors.
+fn selectors(opts: &OwnerOptions) -> Result<Vec<Selector>, lookup::Error> {
+    let mut v = Vec::new();
+    for c in &opts.cgroups {
+        v.push(Selector::cgroup(c)?);
+    }
+    for c in &opts.containers {
+        v.push(Selector::container(c)?);
+    }
+    for p in &opts.pods {
+        v.push(Selector::pod(p)?);
+    }
+    Ok(v)
+}
 
 /// What the exit note reports.
 #[derive(Clone, Copy, Debug, Default)]
@@ -39,12 +82,16 @@ pub struct OwnerRun {
     stop: Arc<AtomicBool>,
     sweeper: Option<JoinHandle<()>>,
     seeded: usize,
+    /// cgroup ids to paths and containers (none without cgroup v2).
+    pub owners: Option<Owners>,
+    /// Keeps a private cgroup v2 mount (`/proc/self/fd/N`) reachable for `owners`.
+    _root_dir: Option<std::fs::File>,
 }
 
 impl OwnerRun {
     /// Attaches the hooks (printing the probe's line when incomplete), fills the selection
     /// maps and seeds the maps. `None` when attribution is off.
-    pub fn start(ebpf: &mut Ebpf, opts: &OwnerOptions) -> Result<Option<OwnerRun>, OwnerMapError> {
+    pub fn start(ebpf: &mut Ebpf, opts: &OwnerOptions) -> Result<Option<OwnerRun>, OwnerRunError> {
         if !opts.on {
             return Ok(None);
         }
@@ -52,19 +99,37 @@ impl OwnerRun {
         if let Some(w) = attached.support.warning() {
             eprintln!("{w}");
         }
-        let cgroups = match (&attached.cgroup_root, opts.cgroups.is_empty()) {
-            (_, true) => Vec::new(),
-            (Some(root), false) => owner_maps::cgroup_ids(root, &opts.cgroups)?,
-            (None, false) => Vec::new(),
+        // cgroup ids → paths, containers and pods, on a worker thread; the root the hooks
+        // found (also a private mount's, which no mount table shows).
+        let selectors = selectors(opts)?;
+        let owners = match Owners::new(lookup_options(attached.cgroup_root.clone())) {
+            Ok(o) => Some(o),
+            // An owner filter without cgroup v2 cannot select anything: say why.
+            Err(e) if !selectors.is_empty() => return Err(e.into()),
+            Err(e) => {
+                log::debug!("attribution: no cgroup names: {e}");
+                None
+            }
         };
+        let mut cgroups = Vec::new();
+        if let Some(o) = &owners {
+            for sel in &selectors {
+                cgroups.extend(o.select(sel)?);
+            }
+        }
         owner_maps::select(ebpf, &opts.pids, &opts.uids, &cgroups)?;
         let mut maps = OwnerMaps::take(ebpf)?;
         let seeded = if matches!(attached.support, Support::None(_)) {
             0
         } else {
-            maps.seed(&owner_maps::existing_sockets(
-                attached.cgroup_root.as_deref(),
-            ))
+            let existing = owner_maps::existing_sockets(attached.cgroup_root.as_deref());
+            // Have the cgroups of the sockets already there named before their packets come.
+            if let Some(o) = &owners {
+                for (_, owner) in &existing {
+                    let _ = o.cgroup(owner.cgroup);
+                }
+            }
+            maps.seed(&existing)
         };
         let maps = Arc::new(Mutex::new(maps));
         let stop = Arc::new(AtomicBool::new(false));
@@ -87,6 +152,8 @@ impl OwnerRun {
             stop,
             sweeper,
             seeded,
+            owners,
+            _root_dir: attached.root_dir,
         }))
     }
 

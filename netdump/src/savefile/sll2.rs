@@ -92,6 +92,7 @@ mod tests {
             data,
             drop: None,
             owner: None,
+            cgroup: None,
         }
     }
 

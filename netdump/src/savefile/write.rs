@@ -406,6 +406,14 @@ impl Saver {
                     (crate::packet::Hook::Socket, None) => Cow::Borrowed("hook: socket"),
                     _ => Cow::Borrowed("hook: tc"),
                 }));
+                // Who sent it (attribution on): tshark shows both comments, comma-separated.
+                if let Some(words) = pkt
+                    .owner
+                    .as_ref()
+                    .and_then(|o| crate::packet::owner_words(o, pkt.cgroup))
+                {
+                    options.push(EnhancedPacketOption::Comment(Cow::Owned(words)));
+                }
                 let epb = EnhancedPacketBlock {
                     interface_id: id,
                     timestamp: stamp,

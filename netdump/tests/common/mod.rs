@@ -9,6 +9,7 @@
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 pub mod netns;
+pub mod podman;
 pub mod proc;
 pub mod runner;
 pub mod tmp;

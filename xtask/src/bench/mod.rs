@@ -24,6 +24,7 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::netns::{self, Net};
 
+pub mod attribution;
 mod bpf;
 pub mod drops;
 pub mod empty;
@@ -180,6 +181,14 @@ fn flood_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
             v.push(Contender::tool(tool, netdump, snap, expr, tc));
         }
     }
+    // Attribution on (`bench --attribution` measures it against this capture in detail).
+    v.push(attribution::with_context(Contender::tool(
+        Tool::Netdump,
+        netdump,
+        Snap::S128,
+        "",
+        tc,
+    )));
     v
 }
 
@@ -200,6 +209,13 @@ fn stats_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
             tc,
         ));
     }
+    v.push(attribution::with_context(Contender::tool(
+        Tool::Netdump,
+        netdump,
+        Snap::S128,
+        "",
+        tc,
+    )));
     v
 }
 

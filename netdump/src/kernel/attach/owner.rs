@@ -45,8 +45,12 @@ impl Support {
 #[derive(Debug)]
 pub struct OwnerHooks {
     pub support: Support,
-    /// The cgroup v2 mount the programs were attached at.
+    /// The cgroup v2 mount the programs were attached at; a private mount is reached as
+    /// `/proc/self/fd/N` through `root_dir`.
     pub cgroup_root: Option<PathBuf>,
+    /// The open root directory: a private mount exists only through it, so whoever uses
+    /// `cgroup_root` keeps it.
+    pub root_dir: Option<File>,
 }
 
 /// Where cgroup v2 is mounted: `/sys/fs/cgroup` on pure v2 hosts, `/sys/fs/cgroup/unified`
@@ -115,9 +119,11 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
         return OwnerHooks {
             support: Support::None("no cgroup v2 mount (the socket hooks attach to it)".into()),
             cgroup_root: None,
+            root_dir: None,
         };
     };
-    let opened = if root.as_os_str().is_empty() {
+    let private = root.as_os_str().is_empty();
+    let opened = if private {
         private_root()
     } else {
         File::open(&root)
@@ -128,8 +134,16 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
             return OwnerHooks {
                 support: Support::None(format!("open {}: {e}", root.display())),
                 cgroup_root: Some(root),
+                root_dir: None,
             }
         }
+    };
+    // A detached mount has no path; its fd's magic link in /proc leads into it.
+    let root = if private {
+        use std::os::fd::AsRawFd as _;
+        PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd()))
+    } else {
+        root
     };
     let mut core_ok = true;
     for (name, what) in [
@@ -177,6 +191,7 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
     OwnerHooks {
         support,
         cgroup_root: Some(root),
+        root_dir: Some(dir),
     }
 }
 

@@ -173,6 +173,7 @@ impl<R: Read> PcapReader<R> {
             data: &self.data,
             drop: None,
             owner: None,
+            cgroup: None,
         }))
     }
 }

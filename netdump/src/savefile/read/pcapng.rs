@@ -407,6 +407,7 @@ impl<R: Read> PcapNgReader<R> {
             data,
             drop: None,
             owner: None,
+            cgroup: None,
         };
         if block_type == EPB {
             // EPB options netdump writes: direction and packet type, and the hook. libpcap
