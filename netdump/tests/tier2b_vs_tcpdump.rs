@@ -5,10 +5,11 @@
 //!
 //! Needs the `tcpdump` binary (`cargo xtask test` installs it); no root, no network.
 
-use std::{path::Path, process::Command, time::Duration};
-
 use etherparse::PacketBuilder;
-use pcap_file::pcap::{PcapPacket, PcapWriter};
+
+#[path = "common/offline.rs"]
+mod offline;
+use offline::{run, write_pcap};
 
 const MAC_A: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0a];
 const MAC_B: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0b];
@@ -144,33 +145,6 @@ fn frames() -> Vec<(&'static str, Vec<u8>)> {
             ),
         ),
     ]
-}
-
-fn write_pcap(path: &Path, frames: &[(&str, Vec<u8>)], snaplen: Option<usize>) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut w = PcapWriter::new(file).unwrap();
-    for (i, (_, data)) in frames.iter().enumerate() {
-        let cut = snaplen.map_or(data.len(), |s| s.min(data.len()));
-        let pkt = PcapPacket::new(
-            Duration::from_micros(1_700_000_000_000_000 + i as u64),
-            data.len() as u32,
-            &data[..cut],
-        );
-        w.write_packet(&pkt).unwrap();
-    }
-}
-
-fn run(program: &str, file: &Path, flags: &[&str]) -> String {
-    let out = Command::new(program)
-        .env("TZ", "GMT0")
-        .args(["-n", "-t", "-r"])
-        .arg(file)
-        .args(flags)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is needed for this test ({e}): apt-get install tcpdump")
-        });
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
