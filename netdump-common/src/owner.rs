@@ -52,6 +52,9 @@ pub mod owner_flags {
     pub const VIA_FLOW: u32 = 2;
     /// The protocol's local port (UDP, a TCP listener) or the ICMP echo id (ping sockets).
     pub const VIA_PORT: u32 = 3;
+    /// Kernel-internal, never in a sample userspace reads: the lookup waits until the packet's
+    /// bytes are in the ring record (`cgroup` holds the skb's socket cookie meanwhile).
+    pub const PENDING: u32 = 1 << 31;
 }
 
 /// A value of the owner maps: the owner, the socket it was recorded for, and when that
@@ -78,12 +81,22 @@ pub struct SockEntry {
     pub entry: OwnerEntry,
     /// Valid when `port.proto` is not 0.
     pub port: PortKey,
-    /// Non-zero: `flow` is valid.
+    /// [`sock_flow`] bits: whether `flow` is valid, and who marks it closed.
     pub has_flow: u32,
     pub flow: FlowKey,
 }
 
 const _: () = assert!(core::mem::size_of::<SockEntry>() == 104);
+
+/// Bits of [`SockEntry::has_flow`].
+pub mod sock_flow {
+    /// `flow` is valid.
+    pub const VALID: u32 = 1;
+    /// The socket reports its TCP state changes (the sockops state callback is on for it):
+    /// its flow entry is marked closed when the connection reaches CLOSE (after the last
+    /// FIN/ACK exchange, also when that comes long after `close()`), not at release.
+    pub const STATE_TRACKED: u32 = 2;
+}
 
 /// A TCP connection as seen from its local socket. IPv4 addresses use the first 4 bytes of
 /// the address fields, the rest zero; ports in host byte order.
@@ -155,6 +168,47 @@ pub mod owner_filter {
 /// released sockets are deleted after a grace period, so they stay far below this.
 pub const OWNER_MAP_ENTRIES: u32 = 1 << 16;
 
+/// The `OWNER_SEEN` map: one byte per (class, port), non-zero once an owner map may hold an
+/// entry keyed by that port; a packet whose ports are all unseen skips the hash lookups (the
+/// bytes live in an array map, whose lookups the verifier inlines). Bytes are only ever set,
+/// by single-byte stores (kernel and userspace, through its mmap), so no update is lost; a
+/// set byte whose entries are gone costs a lookup that misses, as before.
+pub mod seen {
+    /// `OWNER_FLOWS` by the flow's local port.
+    pub const FLOW: u32 = 0;
+    /// `OWNER_PORTS` of TCP (listeners).
+    pub const TCP: u32 = 1;
+    pub const UDP: u32 = 2;
+    pub const ICMP: u32 = 3;
+    pub const ICMPV6: u32 = 4;
+    pub const CLASSES: u32 = 5;
+    /// Bytes per map value.
+    pub const LINE: u32 = 64;
+    /// Map entries: 65,536 ports of every class (320 KiB).
+    pub const ENTRIES: u32 = CLASSES * 65536 / LINE;
+
+    /// The class of an `OWNER_PORTS` key's protocol.
+    #[inline(always)]
+    pub fn class_of(proto: u8) -> Option<u32> {
+        match proto {
+            6 => Some(TCP),
+            17 => Some(UDP),
+            1 => Some(ICMP),
+            58 => Some(ICMPV6),
+            _ => None,
+        }
+    }
+
+    /// The map index and the byte within its value of `port` in `class`.
+    #[inline(always)]
+    pub fn slot(class: u32, port: u16) -> (u32, usize) {
+        (
+            class * (65536 / LINE) + u32::from(port) / LINE,
+            (u32::from(port) % LINE) as usize,
+        )
+    }
+}
+
 /// Entries of the selection maps (`--pid`, `--uid`, `--cgroup`/`--container`/`--pod`).
 pub const OWNER_SELECT_ENTRIES: u32 = 4096;
 
@@ -170,6 +224,8 @@ pub mod names {
     pub const OWNER_PIDS: &str = "OWNER_PIDS";
     pub const OWNER_UIDS: &str = "OWNER_UIDS";
     pub const OWNER_CGROUPS: &str = "OWNER_CGROUPS";
+    /// [`seen`](super::seen) bytes, `[u8; seen::LINE]` values, mmap-able.
+    pub const OWNER_SEEN: &str = "OWNER_SEEN";
     /// Per-CPU [`OwnerCounters`](super::OwnerCounters), one entry.
     pub const OWNER_COUNTERS: &str = "OWNER_COUNTERS";
     /// Non-zero: look every captured packet's owner up and carry it in the sample, a `u8`.

@@ -13,8 +13,9 @@ use aya_ebpf::{
     EbpfContext,
 };
 use netdump_common::{
-    owner::OwnedHeader, sample_flags, Counters, CpuCounters, IfaceCounters, IfaceKey, Knobs,
-    SampleHeader, IFACE_INDEXES, IFACE_SLOTS, MAX_CPUS, MAX_SNAPLEN,
+    owner::{OwnedHeader, OwnerInfo},
+    sample_flags, Counters, CpuCounters, IfaceCounters, IfaceKey, Knobs, SampleHeader,
+    IFACE_INDEXES, IFACE_SLOTS, MAX_CPUS, MAX_SNAPLEN,
 };
 
 use crate::{config, netns, owner, sink::Sink};
@@ -238,14 +239,23 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
         c.matched += 1;
     }
     // Attribution: the owner filter decides before anything is copied (or sampled).
-    let owner = if owner::OWNER_ON.load() != 0 {
-        match owner::resolve(skb, owner::skb_cookie(skb)) {
-            Some(o) => Some(o),
-            None => return,
+    let owned = owner::OWNER_ON.load() != 0;
+    let mut owner = OwnerInfo::default();
+    if owned {
+        // `hook` is a constant here: socket filters, which may not read `skb->sk`, keep
+        // only the helper's branch.
+        let cookie = if hook == netdump_common::hook::TC {
+            owner::tc_skb_cookie(skb)
+        } else {
+            owner::skb_cookie(skb)
+        };
+        if S::COPIES && owner::OWNER_FILTER.load() == 0 {
+            // Nothing to decide before the copy: look the owner up in the copied bytes.
+            owner = owner::pending(cookie);
+        } else if !owner::resolve(skb, cookie, &mut owner) {
+            return;
         }
-    } else {
-        None
-    };
+    }
     // SAFETY: a helper with no arguments.
     let now = unsafe { bpf_ktime_get_ns() };
     if !admit(counters, now) {
@@ -295,18 +305,17 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
         );
     }
 
-    let sent = match owner {
-        Some(owner) => {
-            header.flags |= sample_flags::OWNER;
-            S::emit(
-                ctx,
-                skb.skb,
-                &OwnedHeader { header, owner },
-                cap,
-                counters.captured,
-            )
-        }
-        None => S::emit(ctx, skb.skb, &header, cap, counters.captured),
+    let sent = if owned {
+        header.flags |= sample_flags::OWNER;
+        S::emit(
+            ctx,
+            skb.skb,
+            &OwnedHeader { header, owner },
+            cap,
+            counters.captured,
+        )
+    } else {
+        S::emit(ctx, skb.skb, &header, cap, counters.captured)
     };
     if sent {
         counters.captured += 1;

@@ -65,3 +65,28 @@ pub unsafe fn skb_load_bytes_relative(
     // SAFETY: as the caller promised.
     unsafe { f(skb, offset, to, len, start_header) }
 }
+
+/// A stack buffer for bytes a helper fills, zeroed with one 8-byte store per 8 bytes. A plain
+/// `[0u8; N]` of more than a few bytes becomes a call to the BPF build of `memset`, a loop of
+/// one-byte stores: for 28 bytes it cost ~45 ns a packet in place (perf, 6.18).
+#[repr(C, align(8))]
+pub struct Bytes<const N: usize>(pub [u8; N]);
+
+impl<const N: usize> Bytes<N> {
+    /// Zeroes `slot` in place and returns it: built by value and moved, LLVM would zero the
+    /// destination with a `memset` call again.
+    #[inline(always)]
+    pub fn zeroed_in(slot: &mut core::mem::MaybeUninit<Self>) -> &mut [u8; N] {
+        const { assert!(N.is_multiple_of(8)) };
+        let p = slot.as_mut_ptr().cast::<u64>();
+        let mut i = 0;
+        while i < N / 8 {
+            // SAFETY: `p` points at `N / 8` u64s (N bytes, aligned to 8). Volatile, so LLVM
+            // does not merge the stores back into a memset call.
+            unsafe { p.add(i).write_volatile(0) };
+            i += 1;
+        }
+        // SAFETY: every byte was written above.
+        unsafe { &mut slot.assume_init_mut().0 }
+    }
+}

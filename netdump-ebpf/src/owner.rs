@@ -18,22 +18,24 @@
 //! then the (protocol, port) of the source, then of the destination: the sender first.
 
 use aya_ebpf::{
-    bindings::bpf_sock_ops,
+    bindings::{bpf_sock_ops, BPF_F_MMAPABLE},
     helpers::{
         bpf_get_current_comm, bpf_get_current_pid_tgid, bpf_get_current_uid_gid,
         generated::{bpf_get_current_cgroup_id, bpf_get_socket_cookie, bpf_ktime_get_ns},
     },
     macros::map,
-    maps::{HashMap, LruHashMap, PerCpuArray},
+    maps::{Array, HashMap, LruHashMap, PerCpuArray},
     programs::{sk_buff::SkBuff, SockContext, SockOpsContext},
     EbpfContext, Global,
 };
 use netdump_common::owner::{
-    owner_filter, owner_flags, FlowKey, OwnerCounters, OwnerEntry, OwnerInfo, PortKey, SockEntry,
-    OWNER_MAP_ENTRIES, OWNER_SELECT_ENTRIES,
+    owner_filter, owner_flags, seen, sock_flow, FlowKey, OwnerCounters, OwnerEntry, OwnerInfo,
+    PortKey, SockEntry, OWNER_MAP_ENTRIES, OWNER_SELECT_ENTRIES,
 };
 
-use crate::helpers::skb_load_bytes_relative;
+use core::mem::MaybeUninit;
+
+use crate::helpers::{skb_load_bytes, skb_load_bytes_relative, Bytes};
 
 /// Socket cookie → owner.
 #[map]
@@ -49,6 +51,12 @@ pub static OWNER_FLOWS: LruHashMap<FlowKey, OwnerEntry> =
 #[map]
 pub static OWNER_PORTS: LruHashMap<PortKey, OwnerEntry> =
     LruHashMap::with_max_entries(OWNER_MAP_ENTRIES, 0);
+
+/// [`seen`] bytes: which ports the maps above may hold, so most packets of unknown owners
+/// skip their hash lookups.
+#[map]
+pub static OWNER_SEEN: Array<[u8; seen::LINE as usize]> =
+    Array::with_max_entries(seen::ENTRIES, BPF_F_MMAPABLE);
 
 #[map]
 pub static OWNER_PIDS: HashMap<u32, u8> = HashMap::with_max_entries(OWNER_SELECT_ENTRIES, 0);
@@ -96,6 +104,44 @@ fn current() -> OwnerInfo {
         cgroup,
         comm: bpf_get_current_comm().unwrap_or([0; 16]),
     }
+}
+
+/// Notes that the maps may now hold an entry for `port` of `class` (after inserting it).
+#[inline(always)]
+fn mark_seen(class: u32, port: u16) {
+    let (i, b) = seen::slot(class, port);
+    if let Some(line) = OWNER_SEEN.get_ptr_mut(i) {
+        // SAFETY: `b` < LINE, within the value; a one-byte store, which no other CPU's store
+        // to a neighbouring byte can undo.
+        unsafe { core::ptr::write_volatile(line.cast::<u8>().add(b), 1) };
+    }
+}
+
+/// Whether the maps may hold an entry for `port` of `class`.
+#[inline(always)]
+fn maybe_seen(class: u32, port: u16) -> bool {
+    let (i, b) = seen::slot(class, port);
+    match OWNER_SEEN.get_ptr(i) {
+        // SAFETY: as in `mark_seen`; a racing store is either seen or not, both fine.
+        Some(line) => unsafe { core::ptr::read_volatile(line.cast::<u8>().add(b)) != 0 },
+        None => true,
+    }
+}
+
+/// `OWNER_PORTS[key] = e`, and its seen byte.
+#[inline(always)]
+fn insert_port(key: &PortKey, e: OwnerEntry) {
+    let _ = OWNER_PORTS.insert(key, e, 0);
+    if let Some(class) = seen::class_of(key.proto) {
+        mark_seen(class, key.port);
+    }
+}
+
+/// `OWNER_FLOWS[key] = e`, and its seen byte.
+#[inline(always)]
+fn insert_flow(key: &FlowKey, e: OwnerEntry) {
+    let _ = OWNER_FLOWS.insert(key, e, 0);
+    mark_seen(seen::FLOW, key.local_port);
 }
 
 #[inline(always)]
@@ -161,7 +207,12 @@ fn sock_owner(cookie: u64) -> Option<OwnerInfo> {
 /// marks them; creates the entry, with `owner`, for sockets created before the capture or
 /// accepted in softirq.
 #[inline(always)]
-fn note_keys(cookie: u64, owner: &OwnerInfo, port: Option<&PortKey>, flow: Option<&FlowKey>) {
+fn note_keys(
+    cookie: u64,
+    owner: &OwnerInfo,
+    port: Option<&PortKey>,
+    flow: Option<(&FlowKey, u32)>,
+) {
     if let Some(e) = OWNER_SOCKS.get_ptr_mut(cookie) {
         // SAFETY: a pointer into the map's value; a racing update at worst loses a key, which
         // leaves that entry to the LRU.
@@ -170,9 +221,9 @@ fn note_keys(cookie: u64, owner: &OwnerInfo, port: Option<&PortKey>, flow: Optio
             if let Some(p) = port {
                 (*e).port = *p;
             }
-            if let Some(f) = flow {
+            if let Some((f, bits)) = flow {
                 (*e).flow = *f;
-                (*e).has_flow = 1;
+                (*e).has_flow = bits;
             }
         }
         return;
@@ -184,9 +235,9 @@ fn note_keys(cookie: u64, owner: &OwnerInfo, port: Option<&PortKey>, flow: Optio
     if let Some(p) = port {
         e.port = *p;
     }
-    if let Some(f) = flow {
+    if let Some((f, bits)) = flow {
         e.flow = *f;
-        e.has_flow = 1;
+        e.has_flow = bits;
     }
     let _ = OWNER_SOCKS.insert(cookie, e, 0);
 }
@@ -206,7 +257,7 @@ pub fn post_bind(ctx: &SockContext) {
         _pad: 0,
         port,
     };
-    let _ = OWNER_PORTS.insert(key, entry(owner, cookie), 0);
+    insert_port(&key, entry(owner, cookie));
     note_keys(cookie, &owner, Some(&key), None);
 }
 
@@ -227,7 +278,10 @@ pub fn sock_release(ctx: &SockContext) {
     if port.proto != 0 {
         mark_closed(OWNER_PORTS.get_ptr_mut(port), cookie, at);
     }
-    if has_flow != 0 {
+    // A socket that reports its state changes has its flow marked when the connection
+    // closes (`state_changed`): after close() a TCP socket still sends and receives its FIN
+    // and last ACK, which may come long after (an orphaned FIN_WAIT2 waits for the peer).
+    if has_flow & sock_flow::VALID != 0 && has_flow & sock_flow::STATE_TRACKED == 0 {
         mark_closed(OWNER_FLOWS.get_ptr_mut(flow), cookie, at);
     }
 }
@@ -272,7 +326,10 @@ const SOCK_OPS_RWND_INIT: u32 = 2;
 const SOCK_OPS_TCP_CONNECT_CB: u32 = 3;
 const SOCK_OPS_ACTIVE_ESTABLISHED_CB: u32 = 4;
 const SOCK_OPS_PASSIVE_ESTABLISHED_CB: u32 = 5;
+const SOCK_OPS_STATE_CB: u32 = 10;
 const SOCK_OPS_TCP_LISTEN_CB: u32 = 11;
+const SOCK_OPS_STATE_CB_FLAG: i32 = 4;
+const TCP_CLOSE: u32 = 7;
 
 /// The sockops program: TCP sockets' connect, listen and establishment.
 #[inline(always)]
@@ -280,6 +337,10 @@ pub fn sock_ops(ctx: &SockOpsContext) {
     let op = ctx.op();
     if op == SOCK_OPS_TIMEOUT_INIT || op == SOCK_OPS_RWND_INIT {
         request_flow(ctx);
+        return;
+    }
+    if op == SOCK_OPS_STATE_CB {
+        state_changed(ctx);
         return;
     }
     if op != SOCK_OPS_TCP_CONNECT_CB
@@ -305,7 +366,7 @@ pub fn sock_ops(ctx: &SockOpsContext) {
             Some(o) => o,
             None => current(),
         };
-        let _ = OWNER_PORTS.insert(port_key, entry(owner, cookie), 0);
+        insert_port(&port_key, entry(owner, cookie));
         note_keys(cookie, &owner, Some(&port_key), None);
         return;
     }
@@ -326,8 +387,34 @@ pub fn sock_ops(ctx: &SockOpsContext) {
     let Some(key) = ops_flow(s) else {
         return;
     };
-    let _ = OWNER_FLOWS.insert(key, entry(owner, cookie), 0);
-    note_keys(cookie, &owner, None, Some(&key));
+    insert_flow(&key, entry(owner, cookie));
+    // Ask for the socket's state changes, so its flow stays until the connection is closed.
+    let tracked = ctx
+        .set_cb_flags(ctx.cb_flags() as i32 | SOCK_OPS_STATE_CB_FLAG)
+        .is_ok();
+    let bits = if tracked {
+        sock_flow::VALID | sock_flow::STATE_TRACKED
+    } else {
+        sock_flow::VALID
+    };
+    note_keys(cookie, &owner, None, Some((&key, bits)));
+}
+
+/// A tracked TCP socket changed state: on reaching CLOSE (from TIME_WAIT's start, LAST_ACK,
+/// a reset or a failed connect) its flow entry is marked closed; the sweeper deletes it after
+/// the grace, as for released sockets.
+#[inline(always)]
+fn state_changed(ctx: &SockOpsContext) {
+    if ctx.arg(1) != TCP_CLOSE {
+        return;
+    }
+    let s: &bpf_sock_ops =
+        // SAFETY: the context the kernel passed.
+        unsafe { &*ctx.ops };
+    let Some(key) = ops_flow(s) else {
+        return;
+    };
+    mark_closed(OWNER_FLOWS.get_ptr_mut(key), sock_cookie(ctx), now());
 }
 
 /// The connection a sockops callback is about, from its local end.
@@ -385,7 +472,7 @@ fn request_flow(ctx: &SockOpsContext) {
         cookie: 0,
         closed_ns: now(),
     };
-    let _ = OWNER_FLOWS.insert(key, e, 0);
+    insert_flow(&key, e);
 }
 
 #[inline(always)]
@@ -423,7 +510,7 @@ pub fn learn_egress(skb: &SkBuff) {
         _pad: 0,
         port,
     };
-    let _ = OWNER_PORTS.insert(key, entry(owner, cookie), 0);
+    insert_port(&key, entry(owner, cookie));
     // SAFETY: as above.
     unsafe { (*e).port = key };
 }
@@ -432,18 +519,19 @@ pub fn learn_egress(skb: &SkBuff) {
 /// the ICMP/ICMPv6 echo request's id. TCP is left to sockops.
 #[inline(always)]
 fn local_port(skb: &SkBuff) -> Option<(u8, u16)> {
-    let mut ip = [0u8; 40];
-    load(skb, 0, &mut ip, 1)?;
+    let mut buf = MaybeUninit::<Bytes<40>>::uninit();
+    let ip = Bytes::zeroed_in(&mut buf);
+    load(skb, 0, ip, 1)?;
     let (proto, l4) = match ip[0] >> 4 {
         4 => {
-            load(skb, 0, &mut ip, 20)?;
+            load(skb, 0, ip, 20)?;
             if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
                 return None;
             }
             (ip[9], ((ip[0] & 0x0f) as u32) * 4)
         }
         6 => {
-            load(skb, 0, &mut ip, 40)?;
+            load(skb, 0, ip, 40)?;
             (ip[6], 40)
         }
         _ => return None,
@@ -499,40 +587,121 @@ fn load(skb: &SkBuff, off: u32, to: &mut [u8], len: u64) -> Option<()> {
     }
 }
 
+/// Where the IP header is read from.
+#[derive(Clone, Copy)]
+enum Net {
+    /// The kernel's network header offset: linear bytes only.
+    Header,
+    /// This many bytes into the frame, read through `bpf_skb_load_bytes`, which also reads
+    /// paged bytes (an Ethernet frame whose headers are not in the linear part: packet
+    /// sockets' TX_RING frames, some drivers' receive buffers).
+    Frame(u32),
+}
+
+#[inline(always)]
+fn load_net(skb: &SkBuff, net: Net, off: u32, to: &mut [u8], len: u64) -> Option<()> {
+    match net {
+        Net::Header => load(skb, off, to, len),
+        Net::Frame(base) => {
+            // SAFETY: the program's skb; every call site passes a constant `len` no larger
+            // than `to`.
+            let r = unsafe { skb_load_bytes(skb.skb, base + off, to.as_mut_ptr(), len) };
+            (r == 0).then_some(())
+        }
+    }
+}
+
+/// An Ethernet frame whose IP header is not in the linear part: its bytes from the EtherType
+/// on (the EtherType, then 28 bytes of IP header and what follows it) into `head` with one
+/// helper call, and the IP header's place, when the EtherType is the skb's protocol, the
+/// version matches it and the IP length field matches the frame's (so an L3 device's packet
+/// is never read at the wrong offset).
+#[inline(always)]
+fn paged_ethernet(skb: &SkBuff, head: &mut [u8; 32]) -> Option<Net> {
+    // SAFETY: the context's fields, readable by socket filters and TC programs.
+    let (protocol, len) = unsafe { ((*skb.skb).protocol, (*skb.skb).len) };
+    let protocol = u16::from_be(protocol as u16);
+    // SAFETY: the program's skb; 30 bytes into a 32-byte buffer.
+    if unsafe { skb_load_bytes(skb.skb, 12, head.as_mut_ptr(), 30) } != 0 {
+        return None;
+    }
+    let ethertype = u16::from_be_bytes([head[0], head[1]]);
+    let total = u32::from(u16::from_be_bytes([head[4], head[5]]));
+    let payload = u32::from(u16::from_be_bytes([head[6], head[7]]));
+    let ok = ethertype == protocol
+        && match protocol {
+            0x0800 => head[2] >> 4 == 4 && total == len.wrapping_sub(14),
+            0x86dd => head[2] >> 4 == 6 && payload == len.wrapping_sub(54),
+            _ => false,
+        };
+    ok.then_some(Net::Frame(14))
+}
+
+/// IPv4 without options: the addresses into `key`, the 8 bytes after the header into `l4b`;
+/// the protocol. `None` for later fragments (no ports) and other shapes (the slow path).
+#[inline(always)]
+fn simple_v4(ip: &[u8], key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<Option<u8>> {
+    if ip[0] != 0x45 {
+        return None;
+    }
+    // Later fragments have no ports.
+    if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
+        return Some(None);
+    }
+    key.version = 4;
+    key.local[..4].copy_from_slice(&ip[12..16]);
+    key.remote[..4].copy_from_slice(&ip[16..20]);
+    l4b.copy_from_slice(&ip[20..28]);
+    Some(Some(ip[9]))
+}
+
 #[inline(always)]
 fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     let mut key = FlowKey::default();
     let mut l4b = [0u8; 8];
     // The common case in one helper call: IPv4 without options, its 8 bytes after the
-    // header (ports, or ICMP's type and echo id). Helper calls are most of a miss's cost.
-    let mut head = [0u8; 28];
-    let proto = if load(skb, 0, &mut head, 28).is_some() && head[0] == 0x45 {
-        // Later fragments have no ports.
-        if u16::from_be_bytes([head[6], head[7]]) & 0x1fff != 0 {
-            return None;
-        }
-        key.version = 4;
-        key.local[..4].copy_from_slice(&head[12..16]);
-        key.remote[..4].copy_from_slice(&head[16..20]);
-        l4b.copy_from_slice(&head[20..28]);
-        head[9]
+    // header (ports, or ICMP's type and echo id). Helper calls are most of a miss's cost;
+    // paged headers cost a second (`skb_copy_bits` underneath).
+    let mut buf = MaybeUninit::<Bytes<32>>::uninit();
+    let head = Bytes::zeroed_in(&mut buf);
+    let (net, simple) = if load(skb, 0, head, 28).is_some() {
+        (Net::Header, simple_v4(&head[..28], &mut key, &mut l4b))
+    } else if let Some(net) = paged_ethernet(skb, head) {
+        (net, simple_v4(&head[2..30], &mut key, &mut l4b))
     } else {
-        slow_headers(skb, &mut key, &mut l4b)?
+        // Shorter than 28 bytes from the IP header on.
+        (Net::Header, None)
     };
+    let proto = if let Some(proto) = simple {
+        proto?
+    } else {
+        slow_headers(skb, net, &mut key, &mut l4b)?
+    };
+    by_headers(proto, &mut key, &l4b)
+}
+
+/// The owner by the packet's addresses and ports (`key` has the addresses, `l4b` the first
+/// bytes after the IP header).
+#[inline(always)]
+fn by_headers(proto: u8, key: &mut FlowKey, l4b: &[u8; 8]) -> Option<OwnerInfo> {
     if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
         let sport = u16::from_be_bytes([l4b[0], l4b[1]]);
         let dport = u16::from_be_bytes([l4b[2], l4b[3]]);
         if proto == IPPROTO_TCP {
             key.local_port = sport;
             key.remote_port = dport;
-            if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
-                return Some(o);
+            if maybe_seen(seen::FLOW, sport) {
+                if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(*key), owner_flags::VIA_FLOW) {
+                    return Some(o);
+                }
             }
-            core::mem::swap(&mut key.local, &mut key.remote);
-            key.local_port = dport;
-            key.remote_port = sport;
-            if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(key), owner_flags::VIA_FLOW) {
-                return Some(o);
+            if maybe_seen(seen::FLOW, dport) {
+                core::mem::swap(&mut key.local, &mut key.remote);
+                key.local_port = dport;
+                key.remote_port = sport;
+                if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(*key), owner_flags::VIA_FLOW) {
+                    return Some(o);
+                }
             }
         }
         by_port(proto, sport, dport)
@@ -553,15 +722,16 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     }
 }
 
-/// IPv4 with options or shorter than 28 bytes, and IPv6: the addresses into `key`, the first
+/// IPv4 with options or shorter than 28 bytes, and IPv6, from `net`: the addresses into `key`, the first
 /// bytes after the IP header into `l4b` (4 for TCP and UDP, 8 for ICMP); the protocol.
 #[inline(always)]
-fn slow_headers(skb: &SkBuff, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<u8> {
-    let mut ip = [0u8; 40];
-    load(skb, 0, &mut ip, 1)?;
+fn slow_headers(skb: &SkBuff, net: Net, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<u8> {
+    let mut buf = MaybeUninit::<Bytes<40>>::uninit();
+    let ip = Bytes::zeroed_in(&mut buf);
+    load_net(skb, net, 0, ip, 1)?;
     let version = ip[0] >> 4;
     let (proto, l4) = if version == 4 {
-        load(skb, 0, &mut ip, 20)?;
+        load_net(skb, net, 0, ip, 20)?;
         if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
             return None;
         }
@@ -570,7 +740,7 @@ fn slow_headers(skb: &SkBuff, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<u8
         key.remote[..4].copy_from_slice(&ip[16..20]);
         (ip[9], ((ip[0] & 0x0f) as u32) * 4)
     } else if version == 6 {
-        load(skb, 0, &mut ip, 40)?;
+        load_net(skb, net, 0, ip, 40)?;
         key.version = 6;
         key.local.copy_from_slice(&ip[8..24]);
         key.remote.copy_from_slice(&ip[24..40]);
@@ -579,24 +749,27 @@ fn slow_headers(skb: &SkBuff, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<u8
         return None;
     };
     if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
-        load(skb, l4, l4b, 4)?;
+        load_net(skb, net, l4, l4b, 4)?;
     } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
-        load(skb, l4, l4b, 8)?;
+        load_net(skb, net, l4, l4b, 8)?;
     }
     Some(proto)
 }
 
 #[inline(always)]
 fn by_port(proto: u8, sport: u16, dport: u16) -> Option<OwnerInfo> {
+    let class = seen::class_of(proto)?;
     let mut key = PortKey {
         proto,
         _pad: 0,
         port: sport,
     };
-    if let Some(o) = found(OWNER_PORTS.get_ptr_mut(key), owner_flags::VIA_PORT) {
-        return Some(o);
+    if maybe_seen(class, sport) {
+        if let Some(o) = found(OWNER_PORTS.get_ptr_mut(key), owner_flags::VIA_PORT) {
+            return Some(o);
+        }
     }
-    if dport == sport {
+    if dport == sport || !maybe_seen(class, dport) {
         return None;
     }
     key.port = dport;
@@ -636,30 +809,156 @@ pub fn selected(o: &OwnerInfo) -> bool {
     true
 }
 
-/// The owner of a packet the filter matched, counted; `None` when the owner filter keeps it
-/// out (counted as filtered). Only called with attribution on.
+/// A placeholder for an owner looked up after the copy ([`resolve_copied`]): carries the
+/// skb's socket cookie until then.
 #[inline(always)]
-pub fn resolve(skb: &SkBuff, cookie: u64) -> Option<OwnerInfo> {
-    let o = lookup(skb, cookie);
-    let c = counters();
-    if !selected(&o) {
-        if let Some(c) = c {
-            c.filtered += 1;
+pub fn pending(cookie: u64) -> OwnerInfo {
+    OwnerInfo {
+        flags: owner_flags::PENDING,
+        cgroup: cookie,
+        ..OwnerInfo::default()
+    }
+}
+
+/// The owner of a captured packet from its copied first bytes `data` (`cap` of them valid),
+/// counted; without an owner filter (every packet is kept). Reads the headers again through
+/// helpers only when the copy does not hold them.
+#[inline(always)]
+pub fn resolve_copied(
+    skb: *mut aya_ebpf::bindings::__sk_buff,
+    cookie: u64,
+    data: &[u8; 64],
+    cap: u32,
+) -> OwnerInfo {
+    let skb = SkBuff { skb };
+    let o = if cookie != 0 {
+        match sock_owner(cookie) {
+            Some(mut o) => {
+                o.flags |= owner_flags::VIA_SOCKET << owner_flags::VIA_SHIFT;
+                Some(o)
+            }
+            None => copied_headers(&skb, data, cap),
         }
+    } else {
+        copied_headers(&skb, data, cap)
+    };
+    let o = o.unwrap_or_default();
+    count(&o);
+    o
+}
+
+/// Whether `ip` (the bytes from where an IP header would start, `left` bytes from there to
+/// the frame's end) is one of `protocol`: version and length fields agree. With `padded`, a
+/// shorter IP length is accepted too (a minimum-size Ethernet frame carries padding).
+#[inline(always)]
+fn ip_fits(ip: &[u8], protocol: u16, left: u32, padded: bool) -> bool {
+    let length = match protocol {
+        0x0800 if ip[0] >> 4 == 4 => u32::from(u16::from_be_bytes([ip[2], ip[3]])),
+        0x86dd if ip[0] >> 4 == 6 => u32::from(u16::from_be_bytes([ip[4], ip[5]])) + 40,
+        _ => return false,
+    };
+    length == left || (padded && length < left)
+}
+
+/// The owner by the addresses and ports in the copy: after an Ethernet header whose EtherType
+/// is the skb's protocol, or at the start (L3 devices), whichever the IP length fields
+/// confirm; IPv4 without options and IPv6 without extension headers. Anything else, or a copy
+/// too short, is read again from the skb.
+#[inline(always)]
+fn copied_headers(skb: &SkBuff, data: &[u8; 64], cap: u32) -> Option<OwnerInfo> {
+    // SAFETY: the context's fields, readable by socket filters and TC programs.
+    let (protocol, len) = unsafe { ((*skb.skb).protocol, (*skb.skb).len) };
+    let protocol = u16::from_be(protocol as u16);
+    let mut key = FlowKey::default();
+    let mut l4b = [0u8; 8];
+    let ethernet = cap >= 42
+        && u16::from_be_bytes([data[12], data[13]]) == protocol
+        && ip_fits(&data[14..], protocol, len.wrapping_sub(14), len == 60);
+    let proto = if ethernet {
+        copied_ip(&data[14..64], cap - 14, &mut key, &mut l4b)
+    } else if cap >= 28 && ip_fits(&data[..], protocol, len, false) {
+        copied_ip(&data[..50], cap, &mut key, &mut l4b)
+    } else {
+        None
+    };
+    match proto {
+        Some(Some(proto)) => by_headers(proto, &mut key, &l4b),
+        // A later fragment.
+        Some(None) => None,
+        None => lookup_headers(skb),
+    }
+}
+
+/// IPv4 without options or IPv6 without extension headers in `ip` (`cap` bytes valid):
+/// `Some(protocol)` with `key` and `l4b` filled, `Some(None)` for a later fragment, `None`
+/// when the headers are not all there.
+#[inline(always)]
+fn copied_ip(ip: &[u8], cap: u32, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<Option<u8>> {
+    if ip[0] >> 4 == 4 {
+        if cap < 28 {
+            return None;
+        }
+        return simple_v4(&ip[..28], key, l4b);
+    }
+    let nh = ip[6];
+    if cap < 48 || !(nh == IPPROTO_TCP || nh == IPPROTO_UDP || nh == IPPROTO_ICMPV6) {
         return None;
     }
-    if let Some(c) = c {
+    key.version = 6;
+    key.local.copy_from_slice(&ip[8..24]);
+    key.remote.copy_from_slice(&ip[24..40]);
+    l4b.copy_from_slice(&ip[40..48]);
+    Some(Some(nh))
+}
+
+/// Counts a looked-up owner as attributed or not.
+#[inline(always)]
+fn count(o: &OwnerInfo) {
+    if let Some(c) = counters() {
         if o.flags & owner_flags::KNOWN != 0 {
             c.attributed += 1;
         } else {
             c.unattributed += 1;
         }
     }
-    Some(o)
+}
+
+/// The owner of a packet the filter matched into `o`, counted; false when the owner filter
+/// keeps it out (counted as filtered). Only called with attribution on. (An out parameter,
+/// not an `Option`: LLVM spills a `None`'s undefined payload, which the verifier rejects.)
+#[inline(always)]
+pub fn resolve(skb: &SkBuff, cookie: u64, o: &mut OwnerInfo) -> bool {
+    *o = lookup(skb, cookie);
+    if !selected(o) {
+        if let Some(c) = counters() {
+            c.filtered += 1;
+        }
+        return false;
+    }
+    count(o);
+    true
+}
+
+/// The cookie of the skb's socket on TC, where the program can read `skb->sk`: 0 without
+/// one, and for sockets no attribution hook records (packet sockets, whose frames keep their
+/// socket across a veth), so those skip the lookup.
+#[inline(always)]
+pub fn tc_skb_cookie(skb: &SkBuff) -> u64 {
+    // SAFETY: the program's skb; TC programs may read `sk`, a nullable socket pointer.
+    let sk = unsafe { (*skb.skb).__bindgen_anon_2.sk };
+    if sk.is_null() {
+        return 0;
+    }
+    // SAFETY: non-null, checked above; `family` is readable for every socket kind.
+    let family = unsafe { (*sk).family };
+    if family != AF_INET && family != AF_INET6 {
+        return 0;
+    }
+    skb_cookie(skb)
 }
 
 /// The cookie of the skb's socket: TC programs see the sending socket on egress in its own
-/// namespace (`skb->sk`); 0 when there is none.
+/// namespace (`skb->sk`), and across a veth in another; 0 when there is none.
 #[inline(always)]
 pub fn skb_cookie(skb: &SkBuff) -> u64 {
     // SAFETY: the program's skb; the helper returns 0 without a socket.

@@ -9,7 +9,8 @@ use aya_ebpf::{
     EbpfContext,
 };
 use netdump_common::{
-    owner::OwnedHeader, DropInfo, DropScratch, SampleHeader, DATA_CLASSES, MAX_SNAPLEN,
+    owner::{owner_flags, OwnedHeader},
+    DropInfo, DropScratch, SampleHeader, DATA_CLASSES, MAX_SNAPLEN,
 };
 
 use crate::{
@@ -21,6 +22,11 @@ use crate::{
 /// (attribution on). The packet bytes follow it.
 pub trait Head: Copy + 'static {
     fn header_mut(&mut self) -> &mut SampleHeader;
+
+    /// Completes the head once the packet's first bytes are in the record (`data`, the first
+    /// 64 of them, valid up to the header's `cap_len`; the ring sink only).
+    #[inline(always)]
+    fn after_copy(&mut self, _skb: *mut __sk_buff, _data: &[u8; 64]) {}
 }
 
 impl Head for SampleHeader {
@@ -35,12 +41,25 @@ impl Head for OwnedHeader {
     fn header_mut(&mut self) -> &mut SampleHeader {
         &mut self.header
     }
+
+    /// A pending owner (no owner filter, see `capture::emit`) is looked up in the copied
+    /// bytes: no helper call to read the headers again.
+    #[inline(always)]
+    fn after_copy(&mut self, skb: *mut __sk_buff, data: &[u8; 64]) {
+        if self.owner.flags & owner_flags::PENDING != 0 {
+            self.owner =
+                crate::owner::resolve_copied(skb, self.owner.cgroup, data, self.header.cap_len);
+        }
+    }
 }
 
 /// Writes one sample: `head` followed by the first `cap` bytes of the packet. `seq` counts
 /// this CPU's samples (it spaces out the ring's wakeup check). Returns false when the buffer
 /// had no room (the caller counts a drop).
 pub trait Sink {
+    /// Whether the packet's bytes pass through the record's memory (see [`Head::after_copy`]).
+    const COPIES: bool;
+
     fn emit<C: EbpfContext, H: Head>(
         ctx: &C,
         skb: *mut __sk_buff,
@@ -79,6 +98,8 @@ pub trait RingMap {
 pub struct Ring<M>(core::marker::PhantomData<M>);
 
 impl<M: RingMap> Sink for Ring<M> {
+    const COPIES: bool = true;
+
     #[inline(always)]
     fn emit<C: EbpfContext, H: Head>(
         _ctx: &C,
@@ -213,6 +234,10 @@ fn reserve_copy<H: Head, const N: usize>(
         } else {
             (*rec).head.header_mut().cap_len = 0;
         }
+        const { assert!(N >= 64) };
+        (*rec)
+            .head
+            .after_copy(skb, &*(*rec).data.as_ptr().cast::<[u8; 64]>());
     }
     submit(
         ring,
@@ -233,6 +258,8 @@ pub trait PerfMap {
 pub struct Perf<M>(core::marker::PhantomData<M>);
 
 impl<M: PerfMap> Sink for Perf<M> {
+    const COPIES: bool = false;
+
     #[inline(always)]
     fn emit<C: EbpfContext, H: Head>(
         ctx: &C,

@@ -372,7 +372,7 @@ fn fuzz(root: &Path, env: &setup::Env, seconds: u64, only: Option<&str>) -> Resu
     Ok(())
 }
 
-/// The capture, filter and drops suites on another kernel: qemu (no KVM here) boots `kernel` with
+/// The capture, filter, drops, netns and owner_capture suites on another kernel: qemu (no KVM here) boots `kernel` with
 /// virtme-ng over this root file system and runs the already built test binaries as root.
 fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
     setup::ensure_vm_tools()?;
@@ -393,6 +393,8 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
             "drops",
             "--test",
             "netns",
+            "--test",
+            "owner_capture",
             "--no-run",
             "--message-format=json",
         ])
@@ -415,8 +417,10 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
         })
         .collect();
     bins.sort();
-    if bins.len() != 4 {
-        bail!("expected the capture, filter, drops and netns test binaries, found {bins:?}");
+    if bins.len() != 5 {
+        bail!(
+            "expected the capture, filter, drops, netns and owner_capture test binaries, found {bins:?}"
+        );
     }
     const PASSED: &str = "NETDUMP-KERNEL-SUITES-PASSED";
     let script = format!(

@@ -13,6 +13,7 @@ use std::{
     collections::{HashMap as StdHashMap, HashSet},
     fs::File,
     net::IpAddr,
+    os::fd::AsFd as _,
     os::unix::fs::MetadataExt as _,
     path::{Path, PathBuf},
     time::Duration,
@@ -23,11 +24,14 @@ use aya::{
     Ebpf,
 };
 use netdump_common::owner::{
-    names, owner_flags, FlowKey, OwnerCounters, OwnerEntry, OwnerInfo, PortKey, SockEntry,
+    names, owner_flags, seen, FlowKey, OwnerCounters, OwnerEntry, OwnerInfo, PortKey, SockEntry,
 };
 use thiserror::Error;
 
-use crate::sys::sockdiag::{self, DiagSocket};
+use crate::sys::{
+    mmap::{page_size, Access, Mapping},
+    sockdiag::{self, DiagSocket},
+};
 
 /// What the command line asks of attribution.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -81,6 +85,12 @@ pub enum OwnerMapError {
         #[source]
         source: MapError,
     },
+    #[error("mapping owner map {name}: {source}")]
+    Mmap {
+        name: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// How long a released socket's entries stay: packets queued behind a veth or still in a
@@ -111,6 +121,9 @@ pub struct OwnerMaps {
     flows: HashMap<MapData, FlowKey, OwnerEntry>,
     ports: HashMap<MapData, PortKey, OwnerEntry>,
     counters: PerCpuArray<MapData, OwnerCounters>,
+    /// `OWNER_SEEN`, mapped read-write: the seed sets bytes with one-byte stores, as the
+    /// kernel does.
+    seen: Mapping,
     peak: Sizes,
 }
 
@@ -135,8 +148,20 @@ impl OwnerMaps {
                 name: names::OWNER_COUNTERS,
                 source,
             })?,
+            seen: map_seen(ebpf)?,
             peak: Sizes::default(),
         })
+    }
+
+    /// Sets the seen byte of `port` in `class`, as the kernel does after its inserts.
+    fn mark_seen(&self, class: u32, port: u16) {
+        let (i, b) = seen::slot(class, port);
+        let at = i as usize * seen::LINE as usize + b;
+        if at < self.seen.len() {
+            // SAFETY: within the mapping; a one-byte store into shared memory the kernel also
+            // only ever sets bytes of.
+            unsafe { self.seen.as_ptr().add(at).write_volatile(1) };
+        }
     }
 
     /// The kernel's attribution counters, summed over CPUs.
@@ -169,6 +194,7 @@ impl OwnerMaps {
             if tcp && s.remote_port != 0 {
                 if let Some(k) = flow_key(s) {
                     let _ = self.flows.insert(k, e, NOEXIST);
+                    self.mark_seen(seen::FLOW, k.local_port);
                     se.flow = k;
                     se.has_flow = 1;
                 }
@@ -179,6 +205,9 @@ impl OwnerMaps {
                     port: s.local_port,
                 };
                 let _ = self.ports.insert(k, e, NOEXIST);
+                if let Some(class) = seen::class_of(k.proto) {
+                    self.mark_seen(class, k.port);
+                }
                 se.port = k;
             }
             if self.socks.insert(s.cookie, se, NOEXIST).is_ok() {
@@ -211,6 +240,22 @@ impl OwnerMaps {
 }
 
 const TCP_LISTEN: u8 = 10;
+
+/// Maps `OWNER_SEEN` (a BPF_F_MMAPABLE array) read-write.
+fn map_seen(ebpf: &Ebpf) -> Result<Mapping, OwnerMapError> {
+    let name = names::OWNER_SEEN;
+    let err = |source: std::io::Error| OwnerMapError::Mmap { name, source };
+    let map = ebpf.map(name).ok_or(OwnerMapError::Missing(name))?;
+    let data = match map {
+        aya::maps::Map::Array(d) => d,
+        _ => return Err(err(std::io::Error::other("not an array"))),
+    };
+    let info = data.info().map_err(|e| err(std::io::Error::other(e)))?;
+    let fd = info.fd().map_err(|e| err(std::io::Error::other(e)))?;
+    let len = (info.max_entries() as usize * info.value_size() as usize).div_ceil(page_size())
+        * page_size();
+    Mapping::shared(fd.as_fd(), len, 0, Access::ReadWrite).map_err(err)
+}
 
 /// Counts the entries and deletes the stale ones.
 fn sweep_map<K: aya::Pod + Copy, V: aya::Pod>(
