@@ -4,16 +4,20 @@
 //! captured at B's ingress, `-s 128 -Q in -B 2048 -w /dev/null`), with and without
 //! `--context`, capturing everything and with `udp`: the flood's rate and the capture
 //! process's CPU (bpf_stats off), then the programs' in-place ns per packet (bpf_stats on, in
-//! separate rounds). The flood's frames come from a packet socket, so no socket owns them:
-//! every lookup walks all its steps (the flow table does not apply to UDP; the source port,
-//! then the destination port) and misses, the most a packet can cost. The recording hooks
-//! at the cgroup root run for sockets' own events, not per captured packet; the
-//! cgroup_skb egress learner runs for every IP packet sent on the host and is counted in
-//! place with the capture's programs (the bench sends none through IP sockets).
+//! separate rounds). Two scenarios:
+//! 1. No socket owns the frames (they come from trafgen's packet socket, which the lookup
+//!    skips, and no port of theirs was ever recorded, so the seen bytes skip the hash
+//!    lookups). Their headers are paged (a packet socket's frame), which the copy in the ring
+//!    record reads anyway.
+//! 2. A UDP socket in B is bound to the destination port: every frame is attributed to it
+//!    through the port table (one hash lookup that hits).
+//! The recording hooks at the cgroup root run for sockets' own events, not per captured
+//! packet; the cgroup_skb egress learner runs for every IP packet sent on the host and is
+//! counted in place with the capture's programs (the bench sends none through IP sockets).
 
 use std::{fmt::Write as _, path::Path};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use super::{
     bench_net, measure, measure_in, rounds, send_flood, stats, trafgen_conf, Contender, Measured,
@@ -61,22 +65,75 @@ pub fn run(root: &Path, netdump: &Path, quick: bool) -> Result<()> {
         .chain(pair(netdump, "", tc))
         .chain(pair(netdump, MATCH_ALL, tc))
         .collect();
-    let flood = rounds("attribution: flood", set.clone(), n, |c| {
-        measure(c, || send_flood(&conf, frames))
-    })?;
+    let mut report = scenario("1. No socket owns the frames", &set, &conf, frames, n)?;
+    {
+        let _receiver = Receiver::bind(super::NS_B, 40001)?;
+        report += &scenario(
+            "2. A UDP socket in B bound to the frames' destination port owns them",
+            &set,
+            &conf,
+            frames,
+            n,
+        )?;
+    }
+    drop(net);
+    println!("{report}");
+    std::fs::write(out_dir.join("attribution.txt"), &report)?;
+    Ok(())
+}
+
+/// A process in namespace `ns` holding a UDP socket bound to `port` (it never reads: the
+/// flood fills its queue and the rest is dropped there, the same for every contender).
+struct Receiver(std::process::Child);
+
+impl Receiver {
+    fn bind(ns: &str, port: u16) -> Result<Receiver> {
+        let code = format!(
+            "import socket, sys, time\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(('0.0.0.0', {port}))\nprint('bound', flush=True)\ntime.sleep(3600)"
+        );
+        let mut child = std::process::Command::new("ip")
+            .args(["netns", "exec", ns, "python3", "-c", &code])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .context("run python3 for the bench's UDP receiver")?;
+        let mut line = String::new();
+        let out = child.stdout.take().context("receiver stdout")?;
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut line)?;
+        if line.trim() != "bound" {
+            let _ = child.kill();
+            let _ = child.wait();
+            anyhow::bail!("the bench's UDP receiver did not bind port {port}");
+        }
+        Ok(Receiver(child))
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One scenario's rounds and its part of the report.
+fn scenario(title: &str, set: &[Contender], conf: &Path, frames: u64, n: usize) -> Result<String> {
+    let flood = rounds(
+        &format!("attribution: {title}: flood"),
+        set.to_vec(),
+        n,
+        |c| measure(c, || send_flood(conf, frames)),
+    )?;
     let in_place = {
         let _stats = super::bpf::enable_stats()?;
         rounds(
-            "attribution: in place (bpf_stats on)",
-            set.into_iter().skip(1).collect(),
+            &format!("attribution: {title}: in place (bpf_stats on)"),
+            set.iter().skip(1).cloned().collect(),
             n.min(3),
-            |c| measure_in(c, true, || send_flood(&conf, frames)),
+            |c| measure_in(c, true, || send_flood(conf, frames)),
         )?
     };
-    drop(net);
-
     let mut report = format!(
-        "\nAttribution's cost: {frames} x 60-byte UDP frames (trafgen) captured at B's ingress, -s 128 -Q in -B 2048 -w /dev/null;\nmedian of {n} interleaved rounds [min-max] (rate, CPU), in place from {} rounds with bpf_stats on.\n",
+        "\nAttribution's cost, {title}: {frames} x 60-byte UDP frames (trafgen) captured at B's ingress, -s 128 -Q in -B 2048 -w /dev/null;\nmedian of {n} interleaved rounds [min-max] (rate, CPU), in place from {} rounds with bpf_stats on.\n",
         n.min(3)
     );
     let _ = writeln!(
@@ -139,7 +196,5 @@ pub fn run(root: &Path, netdump: &Path, quick: bool) -> Result<()> {
             pct(*c, *bc)
         );
     }
-    println!("{report}");
-    std::fs::write(out_dir.join("attribution.txt"), &report)?;
-    Ok(())
+    Ok(report)
 }

@@ -35,7 +35,7 @@ mod report;
 use empty::TcAttach;
 
 const NS_A: &str = "ndbench-a";
-const NS_B: &str = "ndbench-b";
+pub(super) const NS_B: &str = "ndbench-b";
 const VA: &str = "ndbench-va";
 const VB: &str = "ndbench-vb";
 const IP_A: &str = "198.18.200.1";
