@@ -84,9 +84,25 @@ pub struct SockEntry {
     /// [`sock_flow`] bits: whether `flow` is valid, and who marks it closed.
     pub has_flow: u32,
     pub flow: FlowKey,
+    /// Non-zero: the socket listens, recorded in `OWNER_LISTENERS` under this namespace
+    /// cookie and `port.port`.
+    pub listener_netns: u64,
 }
 
-const _: () = assert!(core::mem::size_of::<SockEntry>() == 104);
+const _: () = assert!(core::mem::size_of::<SockEntry>() == 112);
+
+/// A TCP listener's local port (host byte order) in its network namespace (its cookie): the
+/// key an accepted connection finds its listener's owner by, also when containers on one
+/// host listen on the same port.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ListenerKey {
+    pub netns: u64,
+    pub port: u16,
+    pub _pad: [u8; 6],
+}
+
+const _: () = assert!(core::mem::size_of::<ListenerKey>() == 16);
 
 /// Bits of [`SockEntry::has_flow`].
 pub mod sock_flow {
@@ -224,6 +240,11 @@ pub mod names {
     pub const OWNER_PIDS: &str = "OWNER_PIDS";
     pub const OWNER_UIDS: &str = "OWNER_UIDS";
     pub const OWNER_CGROUPS: &str = "OWNER_CGROUPS";
+    /// [`ListenerKey`](super::ListenerKey) → [`OwnerEntry`](super::OwnerEntry).
+    pub const OWNER_LISTENERS: &str = "OWNER_LISTENERS";
+    /// Non-zero (a `u8`): the kernel has `bpf_get_netns_cookie` for sockops programs (5.15),
+    /// so listeners are also recorded by namespace.
+    pub const OWNER_NETNS_OK: &str = "OWNER_NETNS_OK";
     /// [`seen`](super::seen) bytes, `[u8; seen::LINE]` values, mmap-able.
     pub const OWNER_SEEN: &str = "OWNER_SEEN";
     /// Per-CPU [`OwnerCounters`](super::OwnerCounters), one entry.
@@ -257,6 +278,8 @@ mod user {
     unsafe impl aya::Pod for super::FlowKey {}
     // SAFETY: as above.
     unsafe impl aya::Pod for super::PortKey {}
+    // SAFETY: as above.
+    unsafe impl aya::Pod for super::ListenerKey {}
     // SAFETY: as above.
     unsafe impl aya::Pod for super::OwnerCounters {}
 }

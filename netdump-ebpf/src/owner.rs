@@ -21,7 +21,10 @@ use aya_ebpf::{
     bindings::{bpf_sock_ops, BPF_F_MMAPABLE},
     helpers::{
         bpf_get_current_comm, bpf_get_current_pid_tgid, bpf_get_current_uid_gid,
-        generated::{bpf_get_current_cgroup_id, bpf_get_socket_cookie, bpf_ktime_get_ns},
+        generated::{
+            bpf_get_current_cgroup_id, bpf_get_netns_cookie, bpf_get_socket_cookie,
+            bpf_ktime_get_ns,
+        },
     },
     macros::map,
     maps::{Array, HashMap, LruHashMap, PerCpuArray},
@@ -29,8 +32,8 @@ use aya_ebpf::{
     EbpfContext, Global,
 };
 use netdump_common::owner::{
-    owner_filter, owner_flags, seen, sock_flow, FlowKey, OwnerCounters, OwnerEntry, OwnerInfo,
-    PortKey, SockEntry, OWNER_MAP_ENTRIES, OWNER_SELECT_ENTRIES,
+    owner_filter, owner_flags, seen, sock_flow, FlowKey, ListenerKey, OwnerCounters, OwnerEntry,
+    OwnerInfo, PortKey, SockEntry, OWNER_MAP_ENTRIES, OWNER_SELECT_ENTRIES,
 };
 
 use core::mem::MaybeUninit;
@@ -51,6 +54,43 @@ pub static OWNER_FLOWS: LruHashMap<FlowKey, OwnerEntry> =
 #[map]
 pub static OWNER_PORTS: LruHashMap<PortKey, OwnerEntry> =
     LruHashMap::with_max_entries(OWNER_MAP_ENTRIES, 0);
+
+/// TCP listeners by (namespace, port) → owner: what an accepted socket takes.
+#[map]
+pub static OWNER_LISTENERS: LruHashMap<ListenerKey, OwnerEntry> =
+    LruHashMap::with_max_entries(OWNER_SELECT_ENTRIES, 0);
+
+/// Non-zero: sockops programs may call `bpf_get_netns_cookie` (5.15); a constant to the
+/// verifier, which then never sees the call on older kernels.
+#[unsafe(no_mangle)]
+pub static OWNER_NETNS_OK: Global<u8> = Global::new(0);
+
+/// The sockops socket's namespace cookie; 0 where the kernel cannot tell.
+#[inline(always)]
+fn ops_netns(ctx: &SockOpsContext) -> u64 {
+    if OWNER_NETNS_OK.load() == 0 {
+        return 0;
+    }
+    // SAFETY: the program's context, of a type the helper accepts (5.15+, checked above).
+    unsafe { bpf_get_netns_cookie(ctx.as_ptr()) }
+}
+
+/// The owner of the listener on `port` in the namespace `netns`, else of any listener on
+/// `port` (sockets that were listening before the capture are keyed by port alone).
+#[inline(always)]
+fn listener_owner(netns: u64, port: &PortKey) -> Option<OwnerInfo> {
+    if netns != 0 {
+        let key = ListenerKey {
+            netns,
+            port: port.port,
+            _pad: [0; 6],
+        };
+        if let Some(o) = known(OWNER_LISTENERS.get_ptr_mut(key)) {
+            return Some(o);
+        }
+    }
+    known(OWNER_PORTS.get_ptr_mut(*port))
+}
 
 /// [`seen`] bytes: which ports the maps above may hold, so most packets of unknown owners
 /// skip their hash lookups.
@@ -271,12 +311,20 @@ pub fn sock_release(ctx: &SockContext) {
     };
     let at = now();
     // SAFETY: a pointer into the map's value.
-    let (port, has_flow, flow) = unsafe {
+    let (port, has_flow, flow, listener_netns) = unsafe {
         (*e).entry.closed_ns = at;
-        ((*e).port, (*e).has_flow, (*e).flow)
+        ((*e).port, (*e).has_flow, (*e).flow, (*e).listener_netns)
     };
     if port.proto != 0 {
         mark_closed(OWNER_PORTS.get_ptr_mut(port), cookie, at);
+    }
+    if listener_netns != 0 {
+        let key = ListenerKey {
+            netns: listener_netns,
+            port: port.port,
+            _pad: [0; 6],
+        };
+        mark_closed(OWNER_LISTENERS.get_ptr_mut(key), cookie, at);
     }
     // A socket that reports its state changes has its flow marked when the connection
     // closes (`state_changed`): after close() a TCP socket still sends and receives its FIN
@@ -368,11 +416,24 @@ pub fn sock_ops(ctx: &SockOpsContext) {
         };
         insert_port(&port_key, entry(owner, cookie));
         note_keys(cookie, &owner, Some(&port_key), None);
+        let netns = ops_netns(ctx);
+        if netns != 0 {
+            let key = ListenerKey {
+                netns,
+                port: local_port,
+                _pad: [0; 6],
+            };
+            let _ = OWNER_LISTENERS.insert(key, entry(owner, cookie), 0);
+            if let Some(e) = OWNER_SOCKS.get_ptr_mut(cookie) {
+                // SAFETY: a pointer into the map's value.
+                unsafe { (*e).listener_netns = netns };
+            }
+        }
         return;
     }
     let owner = if op == SOCK_OPS_PASSIVE_ESTABLISHED_CB {
         // softirq: the accepted socket takes its listener's owner.
-        let Some(o) = known(OWNER_PORTS.get_ptr_mut(port_key)) else {
+        let Some(o) = listener_owner(ops_netns(ctx), &port_key) else {
             return;
         };
         o
@@ -461,7 +522,7 @@ fn request_flow(ctx: &SockOpsContext) {
         _pad: 0,
         port: s.local_port as u16,
     };
-    let Some(owner) = known(OWNER_PORTS.get_ptr_mut(port_key)) else {
+    let Some(owner) = listener_owner(ops_netns(ctx), &port_key) else {
         return;
     };
     let Some(key) = ops_flow(s) else {

@@ -685,6 +685,57 @@ fn every_packet_attributed_in_both_directions_and_both_namespaces() {
     assert_nothing_left_loaded();
 }
 
+/// Two listeners on one TCP port in two namespaces, as two containers on one host: the
+/// connection to each is its own server's, although the other bound the port last. (UDP
+/// servers sharing a port across namespaces stay ambiguous: their table has no namespace.)
+#[test]
+#[ignore = "needs root: run with `cargo xtask test`"]
+fn same_port_listeners_in_two_namespaces() {
+    assert_nothing_left_loaded();
+    let net = Net::new(false, true);
+    allow_ping_sockets(&net);
+    let world = World::new();
+    let (cg_srv, cg_decoy, cg_cli) = (
+        world.cgroup("server"),
+        world.cgroup("decoy"),
+        world.cgroup("client"),
+    );
+    let (tp, up) = (TCP_PORT.to_string(), UDP_PORT.to_string());
+    // Started first, so the kernel records both listeners as they listen.
+    let cap = Capture::start(&net.b, &net.vb, &["--context", "tcp"]);
+    let mut server = world.spawn("ndsrv", &net.b, &cg_srv, &["server", &tp, &up]);
+    server.wait_line("ready");
+    let mut decoy = world.spawn("nddecoy", &net.a, &cg_decoy, &["server", &tp, &up]);
+    decoy.wait_line("ready");
+    let client = world.spawn(
+        "ndclient",
+        &net.a,
+        &cg_cli,
+        &["client", &net.ip_b, &tp, &up],
+    );
+    let mut expect = Expect::default();
+    expect.port("tcp", TCP_PORT, &server);
+    let line = client_line(&client);
+    let f: Vec<u16> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    expect
+        .by_port
+        .insert(("tcp", f[0]), Expect::owner_of(&client));
+    client.finish();
+    let done = finished(cap);
+    let seen = parse_lines(&done.stdout);
+    let counts = expect.check("same port", &seen);
+    let n = |comm: &str| counts.get(&(comm.to_string(), "tcp")).copied().unwrap_or(0);
+    assert!(n("ndsrv") >= 3, "{counts:?}\n{}", done.stdout);
+    assert!(n("ndclient") >= 3, "{counts:?}\n{}", done.stdout);
+    assert_eq!(n("nddecoy"), 0, "{counts:?}\n{}", done.stdout);
+    drop(decoy);
+    drop(server);
+    assert_nothing_left_loaded();
+}
+
 /// Lets a waiting client go and notes its ports and echo id as its own.
 fn run_client(mut client: Actor, expect: &mut Expect) {
     client.go();

@@ -24,7 +24,8 @@ use aya::{
     Ebpf,
 };
 use netdump_common::owner::{
-    names, owner_flags, seen, FlowKey, OwnerCounters, OwnerEntry, OwnerInfo, PortKey, SockEntry,
+    names, owner_flags, seen, FlowKey, ListenerKey, OwnerCounters, OwnerEntry, OwnerInfo, PortKey,
+    SockEntry,
 };
 use thiserror::Error;
 
@@ -120,6 +121,7 @@ pub struct OwnerMaps {
     socks: HashMap<MapData, u64, SockEntry>,
     flows: HashMap<MapData, FlowKey, OwnerEntry>,
     ports: HashMap<MapData, PortKey, OwnerEntry>,
+    listeners: HashMap<MapData, ListenerKey, OwnerEntry>,
     counters: PerCpuArray<MapData, OwnerCounters>,
     /// `OWNER_SEEN`, mapped read-write: the seed sets bytes with one-byte stores, as the
     /// kernel does.
@@ -144,6 +146,7 @@ impl OwnerMaps {
             socks: take(ebpf, names::OWNER_SOCKS)?,
             flows: take(ebpf, names::OWNER_FLOWS)?,
             ports: take(ebpf, names::OWNER_PORTS)?,
+            listeners: take(ebpf, names::OWNER_LISTENERS)?,
             counters: PerCpuArray::try_from(counters).map_err(|source| OwnerMapError::Map {
                 name: names::OWNER_COUNTERS,
                 source,
@@ -227,7 +230,8 @@ impl OwnerMaps {
         let sizes = Sizes {
             socks: sweep_map(&mut self.socks, &|e: &SockEntry| stale(&e.entry)),
             flows: sweep_map(&mut self.flows, &stale),
-            ports: sweep_map(&mut self.ports, &stale),
+            // Listeners by namespace count with the ports they also have an entry in.
+            ports: sweep_map(&mut self.ports, &stale) + sweep_map(&mut self.listeners, &stale),
         };
         self.peak = self.peak.max(sizes);
         sizes

@@ -11,6 +11,7 @@
 //!    record reads anyway.
 //! 2. A UDP socket in B is bound to the destination port: every frame is attributed to it
 //!    through the port table (one hash lookup that hits).
+//!
 //! The recording hooks at the cgroup root run for sockets' own events, not per captured
 //! packet; the cgroup_skb egress learner runs for every IP packet sent on the host and is
 //! counted in place with the capture's programs (the bench sends none through IP sockets).
