@@ -111,6 +111,15 @@ impl<W: Write> Output<W> {
         Ok(None)
     }
 
+    /// Whether someone may be watching packets as they come: lines on standard output, or
+    /// a file flushed after every packet (`-U`).
+    pub fn watched(&self) -> bool {
+        self.printer.is_some()
+            || self.json
+            || self.flush_each
+            || self.saver.as_ref().is_some_and(Saver::flushes_each)
+    }
+
     /// Tells the file writer interface `name`'s index and ARPHRD type (cooked files
     /// record them).
     pub fn learn_interface(&mut self, name: &str, ifindex: u32, hatype: u16) {

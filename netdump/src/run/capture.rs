@@ -185,6 +185,9 @@ impl Capture {
             Some(_) => Some(ReasonView::open(&ebpf).map_err(RunError::Counters)?),
             None => None,
         };
+        // What parsing the object allocated is free by now: give it back before the ring is
+        // mapped, so it does not add to the peak RSS.
+        crate::sys::mmap::release_free_heap();
         let reader = Reader::open(&mut ebpf, transport, opts.ring_bytes)?;
         let mut ifaces = BTreeMap::new();
         for (key, iface, link_type, hatype) in &chosen {
@@ -235,6 +238,7 @@ impl Capture {
                     e => e.into(),
                 })?;
         drop(targets);
+        crate::sys::mmap::release_free_heap();
         for s in skipped {
             attachment.notes.push(format!("not capturing: {s}"));
         }

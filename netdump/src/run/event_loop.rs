@@ -23,9 +23,14 @@ use crate::{
     ring::{clock::WallClock, sample},
 };
 
-/// How often the ring is drained when the kernel has not woken us: the most a quiet link's
-/// packet waits before it is printed.
+/// How long after the last drain the ring is drained again when the kernel has not woken
+/// us: the most a quiet link's packet waits before it is printed.
 const DRAIN_INTERVAL: Duration = Duration::from_millis(10);
+/// The same when packets only go to a file (`-w` without `-U`): nobody watches each line
+/// come, so the wait is longer and the process sleeps more (each wakeup costs ~50-150 us of
+/// CPU on a VM). tcpdump's own `-w` waits up to 1 s (its capture timeout) and then for its
+/// stdio buffer to fill.
+const FILE_DRAIN_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Why reading stopped early.
 enum Stop {
@@ -51,8 +56,12 @@ struct Handler<'n, W: Write> {
     drop_names: Option<&'n mut drops::Names>,
     clock: WallClock,
     /// Every interface attached, by namespace key and ifindex (also deleted ones: late
-    /// samples still come).
-    names: BTreeMap<IfaceKey, Named>,
+    /// samples still come): where in `named` it is.
+    names: BTreeMap<IfaceKey, usize>,
+    named: Vec<Named>,
+    /// The last key looked up and its place: a flood comes from one interface, and the
+    /// tree walk was a visible share of each packet's cost.
+    last: Option<(IfaceKey, usize)>,
     /// Names of interfaces nobody told us of are looked up in this namespace only.
     own_namespace: bool,
     vlan_buf: Vec<u8>,
@@ -74,7 +83,6 @@ impl<W: Write> Handler<'_, W> {
                 return ControlFlow::Continue(());
             }
         };
-        let (data, orig_len) = sample::wire_frame(&sample, &mut self.vlan_buf);
         let key = IfaceKey {
             netns: sample.header.netns,
             ifindex: sample.header.ifindex,
@@ -82,29 +90,13 @@ impl<W: Write> Handler<'_, W> {
         };
         // A drop before the packet had a device has no interface; one on an interface
         // netdump did not attach to (--drops with -i any) is named here.
-        let named = if key.ifindex == 0 && sample.drop.is_some() {
+        let at = if key.ifindex == 0 && sample.drop.is_some() {
             None
         } else {
-            let own = self.own_namespace;
-            let output = &mut self.output;
-            Some(self.names.entry(key).or_insert_with(|| {
-                let name = own
-                    .then(|| iface::name_of(key.ifindex))
-                    .flatten()
-                    .unwrap_or_else(|| format!("if{}", key.ifindex));
-                if own {
-                    if let Some(hatype) = crate::sys::iface::hw_type(&name) {
-                        output.learn_interface(&name, key.ifindex, hatype);
-                    }
-                }
-                Named {
-                    name,
-                    netns: None,
-                    link_type: LinkType::ETHERNET,
-                    count: 0,
-                }
-            }))
+            Some(self.place_of(key))
         };
+        let (data, orig_len) = sample::wire_frame(&sample, &mut self.vlan_buf);
+        let named = at.map(|i| &self.named[i]);
         let dropped = match (sample.drop.as_ref(), self.drop_names.as_deref_mut()) {
             (Some(info), Some(names)) => Some(names.dropped(info)),
             _ => None,
@@ -113,7 +105,7 @@ impl<W: Write> Handler<'_, W> {
             .drop_link_type()
             .or(named.as_ref().map(|n| n.link_type))
             .unwrap_or(LinkType::ETHERNET);
-        let (ifname, netns) = match named.as_deref() {
+        let (ifname, netns) = match named {
             Some(n) => (n.name.as_str(), n.netns.as_ref()),
             None => (NO_DEVICE, None),
         };
@@ -145,13 +137,55 @@ impl<W: Write> Handler<'_, W> {
             Ok(Some(stop)) => return ControlFlow::Break(Stop::Output(stop)),
             Err(e) => return ControlFlow::Break(Stop::Error(e)),
         }
-        if let Some(n) = named {
-            n.count += 1;
+        if let Some(i) = at {
+            self.named[i].count += 1;
         }
         if self.limit.is_some_and(|l| self.output.count >= l) {
             return ControlFlow::Break(Stop::Count);
         }
         ControlFlow::Continue(())
+    }
+
+    /// Where interface `key` is in `named`; one nobody told us of is named here.
+    fn place_of(&mut self, key: IfaceKey) -> usize {
+        if let Some((k, i)) = self.last {
+            if k == key {
+                return i;
+            }
+        }
+        let i = match self.names.get(&key) {
+            Some(&i) => i,
+            None => {
+                let own = self.own_namespace;
+                let name = own
+                    .then(|| iface::name_of(key.ifindex))
+                    .flatten()
+                    .unwrap_or_else(|| format!("if{}", key.ifindex));
+                if own {
+                    if let Some(hatype) = crate::sys::iface::hw_type(&name) {
+                        self.output.learn_interface(&name, key.ifindex, hatype);
+                    }
+                }
+                self.add(
+                    key,
+                    Named {
+                        name,
+                        netns: None,
+                        link_type: LinkType::ETHERNET,
+                        count: 0,
+                    },
+                )
+            }
+        };
+        self.last = Some((key, i));
+        i
+    }
+
+    fn add(&mut self, key: IfaceKey, named: Named) -> usize {
+        let i = self.named.len();
+        self.named.push(named);
+        self.names.insert(key, i);
+        i
     }
 
     /// Takes in the names and link types of interfaces attached since the last call.
@@ -162,7 +196,7 @@ impl<W: Write> Handler<'_, W> {
             }
             self.output
                 .learn_interface(&k.iface.name, key.ifindex, k.hatype);
-            self.names.insert(
+            self.add(
                 *key,
                 Named {
                     name: k.iface.name.clone(),
@@ -176,7 +210,10 @@ impl<W: Write> Handler<'_, W> {
 
     /// Packets handed to the output, per interface.
     fn counts(&self) -> BTreeMap<IfaceKey, u64> {
-        self.names.iter().map(|(k, n)| (*k, n.count)).collect()
+        self.names
+            .iter()
+            .map(|(k, &i)| (*k, self.named[i].count))
+            .collect()
     }
 }
 
@@ -222,14 +259,26 @@ pub async fn run<W: Write>(
         t
     });
 
-    let mut tick = tokio::time::interval(DRAIN_INTERVAL);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // One timer for the drain and the interface look, set after each wakeup to whichever
+    // comes first: a drain is due some time after the last one (under load the kernel's
+    // wakeups come first and it never fires), a look at the interfaces on its own beat and
+    // at any wakeup after that. Each wakeup costs CPU: the two share them.
+    let drain_every = if output.watched() {
+        DRAIN_INTERVAL
+    } else {
+        FILE_DRAIN_INTERVAL
+    };
+    // The first wakeup is at once: a look, as soon as the loop runs.
+    let timer = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(timer);
 
     let mut handler = Handler {
         output,
         drop_names,
         clock: WallClock::new(),
         names: BTreeMap::new(),
+        named: Vec::new(),
+        last: None,
         own_namespace: capture.spaces.scope == super::spaces::Scope::Own,
         vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
         limit: opts.count,
@@ -239,12 +288,12 @@ pub async fn run<W: Write>(
     handler.learn(capture);
     // Interfaces can vanish or go down under us (look every half second), or appear (with
     // -i any, a pattern or other namespaces: a look every 100 ms at what rtnetlink said).
-    let mut iface_tick = tokio::time::interval(if watch.often() {
+    let look_every = if watch.often() {
         Duration::from_millis(100)
     } else {
         Duration::from_millis(500)
-    });
-    iface_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    };
+    let mut next_look = tokio::time::Instant::now();
     let mut stopped_by_signal = false;
     let stop = loop {
         tokio::select! {
@@ -252,13 +301,7 @@ pub async fn run<W: Write>(
             _ = sigint.recv() => { stopped_by_signal = true; }
             _ = sigterm.recv() => { stopped_by_signal = true; }
             r = capture.reader.wait() => r?,
-            _ = tick.tick() => {}
-            _ = iface_tick.tick() => {
-                if let Some(ended) = watch.look(capture) {
-                    break Some(Stop::Watch(ended));
-                }
-                handler.learn(capture);
-            }
+            () = &mut timer => {}
             _ = async { stats_tick.as_mut().unwrap().tick().await }, if stats_tick.is_some() => {
                 let drops = capture.drop_counts(handler.drop_names.as_deref_mut());
                 let _ = report::write_periodic(
@@ -269,9 +312,19 @@ pub async fn run<W: Write>(
                 );
             }
         }
+        if tokio::time::Instant::now() >= next_look {
+            if let Some(ended) = watch.look(capture) {
+                break Some(Stop::Watch(ended));
+            }
+            handler.learn(capture);
+            next_look = tokio::time::Instant::now() + look_every;
+        }
         capture.flush_log();
         handler.clock.sync();
         let flow = capture.reader.drain(|rec| handler.handle(rec));
+        timer
+            .as_mut()
+            .reset((tokio::time::Instant::now() + drain_every).min(next_look));
         match handler.output.flush() {
             Ok(None) => {}
             Ok(Some(stop)) => break Some(Stop::Output(stop)),

@@ -8,7 +8,6 @@ use std::{
     fs::File,
     io::{self, BufWriter, Write},
     rc::Rc,
-    time::Duration,
 };
 
 use netdump_common::pkt_type;
@@ -16,7 +15,6 @@ use pcap_file::{
     pcap::{PcapHeader, PcapWriter},
     pcapng::{
         blocks::{
-            enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
             interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption},
             section_header::{SectionHeaderBlock, SectionHeaderOption},
         },
@@ -86,6 +84,11 @@ enum Encoder {
         /// name, one per link type, for this file (drops on one interface may or may not have
         /// an Ethernet header).
         ifaces: HashMap<(Option<u64>, String), IdbIds>,
+        /// The last packet's interface (namespace inode, name, link type) and its block id:
+        /// a flood comes from one interface, so most packets need no map lookup.
+        last: Option<(Option<u64>, String, LinkType, u32)>,
+        /// The options and trailer of the Enhanced Packet Block being written.
+        tail: Vec<u8>,
     },
 }
 
@@ -227,6 +230,8 @@ impl Saver {
                 Encoder::PcapNg {
                     w: PcapNgWriter::with_section_header(shared.clone(), section).map_err(werr)?,
                     ifaces: HashMap::new(),
+                    last: None,
+                    tail: Vec::with_capacity(64),
                 }
             }
         };
@@ -238,6 +243,11 @@ impl Saver {
         if let Some(c) = self.cooker.as_mut() {
             c.learn(name, ifindex, hatype);
         }
+    }
+
+    /// Whether every packet is flushed as it comes (`-U`).
+    pub fn flushes_each(&self) -> bool {
+        self.opts.flush_each
     }
 
     /// The file being written now.
@@ -341,13 +351,28 @@ impl Saver {
                 drop(out);
                 r.map_err(|e| self.werr(e))?;
             }
-            Encoder::PcapNg { w, ifaces } => {
+            Encoder::PcapNg {
+                w,
+                ifaces,
+                last,
+                tail,
+            } => {
                 let ns = pkt.netns.map(|n| n.inode);
-                let known = ifaces
-                    .get(&(ns, pkt.ifname.to_string()))
-                    .and_then(|v| v.iter().find(|(l, _)| *l == pkt.link_type));
+                let cached = last
+                    .as_ref()
+                    .filter(|(n, name, l, _)| {
+                        *n == ns && *l == pkt.link_type && name.as_str() == pkt.ifname
+                    })
+                    .map(|&(_, _, _, id)| id);
+                let known = match cached {
+                    Some(id) => Some((pkt.link_type, id)),
+                    None => ifaces
+                        .get(&(ns, pkt.ifname.to_string()))
+                        .and_then(|v| v.iter().find(|(l, _)| *l == pkt.link_type))
+                        .copied(),
+                };
                 let id = match known {
-                    Some((_, id)) => *id,
+                    Some((_, id)) => id,
                     None => {
                         let next = ifaces.values().map(Vec::len).sum::<usize>() as u32;
                         let mut options = vec![InterfaceDescriptionOption::IfName(Cow::Owned(
@@ -385,48 +410,68 @@ impl Saver {
                         next
                     }
                 };
-                // pcap-file writes the timestamp field as a count of nanoseconds; in
-                // microsecond files (if_tsresol 6) it must count microseconds. u64 arithmetic:
-                // a u128 division per packet was a visible share of a capture's CPU.
+                if cached.is_none() {
+                    *last = Some((ns, pkt.ifname.to_string(), pkt.link_type, id));
+                }
+                // The timestamp counts units of the interface's if_tsresol (6: microseconds).
+                // u64 arithmetic: a u128 division per packet was a visible share of a
+                // capture's CPU.
                 let nanos = (pkt.ts.sec.max(0) as u64)
                     .saturating_mul(1_000_000_000)
                     .saturating_add(u64::from(pkt.ts.nsec));
                 let stamp = match self.opts.precision {
-                    Precision::Nano => Duration::from_nanos(nanos),
-                    Precision::Micro => Duration::from_nanos(nanos / 1000),
+                    Precision::Nano => nanos,
+                    Precision::Micro => nanos / 1000,
                 };
-                let mut options = Vec::with_capacity(2);
+                // Options: flags, which hook saw it (for a drop, why and where it died;
+                // tshark shows it as frame.comment), who sent it (attribution on: tshark
+                // shows both comments, comma-separated), the end marker; then the trailer.
+                tail.clear();
                 if let Some(flags) = epb_flags(pkt) {
-                    options.push(EnhancedPacketOption::Flags(flags));
+                    put_option(tail, 2, &flags.to_ne_bytes());
                 }
-                // Which hook saw it; for a drop, why and where it died (tshark shows it as
-                // frame.comment).
-                options.push(EnhancedPacketOption::Comment(match (pkt.hook, pkt.drop) {
-                    (_, Some(d)) => Cow::Owned(d.to_string()),
-                    (crate::packet::Hook::Socket, None) => Cow::Borrowed("hook: socket"),
-                    _ => Cow::Borrowed("hook: tc"),
-                }));
-                // Who sent it (attribution on): tshark shows both comments, comma-separated.
+                match (pkt.hook, pkt.drop) {
+                    (_, Some(d)) => put_option(tail, 1, d.to_string().as_bytes()),
+                    (crate::packet::Hook::Socket, None) => put_option(tail, 1, b"hook: socket"),
+                    _ => put_option(tail, 1, b"hook: tc"),
+                }
                 if let Some(words) = pkt
                     .owner
                     .as_ref()
                     .and_then(|o| crate::packet::owner_words(o, pkt.cgroup))
                 {
-                    options.push(EnhancedPacketOption::Comment(Cow::Owned(words)));
+                    put_option(tail, 1, words.as_bytes());
                 }
-                let epb = EnhancedPacketBlock {
-                    interface_id: id,
-                    timestamp: stamp,
-                    original_len: pkt.orig_len,
-                    data: Cow::Borrowed(pkt.data),
-                    options,
-                };
-                w.write_pcapng_block(epb)
-                    .map_err(pcap_io)
-                    .map_err(|e| WriteError::Write {
-                        path: self.path.clone(),
-                        source: e,
-                    })?;
+                tail.extend_from_slice(&[0; 4]);
+                let caplen = pkt.data.len();
+                let pad = (4 - caplen % 4) % 4;
+                let block_len = (12 + 20 + caplen + pad + tail.len()) as u32;
+                tail.extend_from_slice(&block_len.to_ne_bytes());
+                let mut head = [0u8; 28];
+                for (i, v) in [
+                    ENHANCED_PACKET_BLOCK,
+                    block_len,
+                    id,
+                    (stamp >> 32) as u32,
+                    stamp as u32,
+                    caplen as u32,
+                    pkt.orig_len,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    head[i * 4..i * 4 + 4].copy_from_slice(&v.to_ne_bytes());
+                }
+                let mut out = self.shared.0.borrow_mut();
+                let r = out
+                    .w
+                    .write_all(&head)
+                    .and_then(|()| out.w.write_all(pkt.data))
+                    .and_then(|()| out.w.write_all(&[0; 3][..pad]))
+                    .and_then(|()| out.w.write_all(tail));
+                out.bytes += u64::from(block_len);
+                drop(out);
+                r.map_err(|e| self.werr(e))?;
             }
         }
         self.packets += 1;
@@ -441,6 +486,20 @@ impl Saver {
         let r = self.shared.0.borrow_mut().w.flush();
         r.map_err(|e| self.werr(e))
     }
+}
+
+/// pcapng's Enhanced Packet Block type.
+const ENHANCED_PACKET_BLOCK: u32 = 6;
+
+/// Appends a pcapng option (code, length, value padded to 4 bytes) in native byte order,
+/// the section's.
+fn put_option(buf: &mut Vec<u8>, code: u16, value: &[u8]) {
+    // An option's length is 16 bits: a longer value (never seen) is cut.
+    let value = &value[..value.len().min(usize::from(u16::MAX) & !3)];
+    buf.extend_from_slice(&code.to_ne_bytes());
+    buf.extend_from_slice(&(value.len() as u16).to_ne_bytes());
+    buf.extend_from_slice(value);
+    buf.extend_from_slice(&[0; 3][..(4 - value.len() % 4) % 4]);
 }
 
 /// An interface block's description of namespace `n`: `netns blue (inode 4026532247)`, or
@@ -474,5 +533,144 @@ fn pcap_io(e: PcapError) -> io::Error {
     match e {
         PcapError::IoError(e) => e,
         other => io::Error::other(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pcap_file::pcapng::{blocks::enhanced_packet::EnhancedPacketOption, Block, PcapNgReader};
+
+    use super::*;
+    use crate::{
+        packet::{Dropped, Hook, Timestamp},
+        savefile::Rotation,
+    };
+
+    fn packet<'a>(
+        ifname: &'a str,
+        data: &'a [u8],
+        hook: Hook,
+        drop: Option<Dropped<'a>>,
+    ) -> Packet<'a> {
+        Packet {
+            ts: Timestamp {
+                sec: 1_700_000_000,
+                nsec: 123_456_789,
+            },
+            ifname,
+            netns: None,
+            direction: Direction::Ingress,
+            pkt_type: pkt_type::BROADCAST,
+            hook,
+            link_type: LinkType::ETHERNET,
+            orig_len: 1000,
+            data,
+            drop,
+            owner: None,
+            cgroup: None,
+        }
+    }
+
+    /// Netdump's own Enhanced Packet Blocks, read back by pcap-file: every field and option
+    /// where pcap-file's writer put them, for data lengths needing each padding.
+    #[test]
+    fn pcapng_packet_blocks_read_back() {
+        for precision in [Precision::Micro, Precision::Nano] {
+            let path = std::env::temp_dir().join(format!(
+                "netdump-write-test-{}-{precision:?}.pcapng",
+                std::process::id()
+            ));
+            let mut saver = Saver::create(SaveOptions {
+                path: path.display().to_string(),
+                format: Format::PcapNg,
+                precision,
+                snaplen: 262_144,
+                rotation: Rotation::default(),
+                flush_each: false,
+                link_type: LinkType::ETHERNET,
+            })
+            .unwrap();
+            let data: Vec<u8> = (0..67u8).collect();
+            let drop = Dropped {
+                reason: Some("NOT_SPECIFIED"),
+                location: "kfree_skb+0x1",
+            };
+            let sent = [
+                packet("eth0", &data[..60], Hook::Tc, None),
+                packet("eth0", &data[..61], Hook::Socket, None),
+                packet("eth1", &data[..62], Hook::Tc, None),
+                packet("eth0", &data[..63], Hook::Tc, Some(drop)),
+                packet("eth1", &data[..0], Hook::Tc, None),
+            ];
+            for p in &sent {
+                assert_eq!(saver.write(p).unwrap(), Saved::More);
+            }
+            saver.flush().unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            let _ = std::fs::remove_file(&path);
+            let mut reader = PcapNgReader::new(&bytes[..]).unwrap();
+            let mut got = Vec::new();
+            while let Some(block) = reader.next_block() {
+                if let Block::EnhancedPacket(epb) = block.unwrap() {
+                    got.push((
+                        epb.interface_id,
+                        epb.timestamp.as_nanos(),
+                        epb.original_len,
+                        epb.data.to_vec(),
+                        epb.options
+                            .into_iter()
+                            .map(EnhancedPacketOption::into_owned)
+                            .collect::<Vec<_>>(),
+                    ));
+                }
+            }
+            let units = match precision {
+                Precision::Micro => 1_700_000_000_123_456u128,
+                Precision::Nano => 1_700_000_000_123_456_789,
+            };
+            let flags = EnhancedPacketOption::Flags(1 | (3 << 2));
+            let comment = |c: &str| EnhancedPacketOption::Comment(Cow::Owned(c.to_string()));
+            let want = vec![
+                (
+                    0,
+                    units,
+                    1000,
+                    data[..60].to_vec(),
+                    vec![flags.clone(), comment("hook: tc")],
+                ),
+                (
+                    0,
+                    units,
+                    1000,
+                    data[..61].to_vec(),
+                    vec![flags.clone(), comment("hook: socket")],
+                ),
+                (
+                    1,
+                    units,
+                    1000,
+                    data[..62].to_vec(),
+                    vec![flags.clone(), comment("hook: tc")],
+                ),
+                (
+                    0,
+                    units,
+                    1000,
+                    data[..63].to_vec(),
+                    vec![
+                        flags.clone(),
+                        comment("drop NOT_SPECIFIED at kfree_skb+0x1"),
+                    ],
+                ),
+                (
+                    1,
+                    units,
+                    1000,
+                    Vec::new(),
+                    vec![flags.clone(), comment("hook: tc")],
+                ),
+            ];
+            assert_eq!(got, want, "{precision:?}");
+        }
     }
 }
