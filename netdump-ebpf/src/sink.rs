@@ -4,7 +4,7 @@ use aya_ebpf::{
     bindings::{
         __sk_buff, BPF_F_CURRENT_CPU, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP,
     },
-    helpers::bpf_perf_event_output,
+    helpers::{bpf_perf_event_output, bpf_ringbuf_submit},
     maps::{PerfEventByteArray, RingBuf},
     EbpfContext,
 };
@@ -110,25 +110,36 @@ impl<M: RingMap> Sink for Ring<M> {
     ) -> bool {
         let ring = M::ring();
         const _: () = assert!(DATA_CLASSES.len() == 9);
-        if cap <= DATA_CLASSES[0] as u64 {
-            reserve_copy::<H, 64>(ring, skb, header, cap, seq)
+        let reserved = if cap <= DATA_CLASSES[0] as u64 {
+            reserve_copy::<H, 64>(ring, skb, header, cap)
         } else if cap <= DATA_CLASSES[1] as u64 {
-            reserve_copy::<H, 128>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 128>(ring, skb, header, cap)
         } else if cap <= DATA_CLASSES[2] as u64 {
-            reserve_copy::<H, 256>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 256>(ring, skb, header, cap)
         } else if cap <= DATA_CLASSES[3] as u64 {
-            reserve_copy::<H, 512>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 512>(ring, skb, header, cap)
         } else if cap <= DATA_CLASSES[4] as u64 {
-            reserve_copy::<H, 1024>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 1024>(ring, skb, header, cap)
         } else if cap <= DATA_CLASSES[5] as u64 {
-            reserve_copy::<H, 1536>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 1536>(ring, skb, header, cap)
         } else if cap <= DATA_CLASSES[6] as u64 {
-            reserve_copy::<H, 2048>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 2048>(ring, skb, header, cap)
         } else if cap <= DATA_CLASSES[7] as u64 {
-            reserve_copy::<H, 4096>(ring, skb, header, cap, seq)
+            reserve_copy::<H, 4096>(ring, skb, header, cap)
         } else {
-            reserve_copy::<H, { MAX_SNAPLEN as usize }>(ring, skb, header, cap, seq)
-        }
+            reserve_copy::<H, { MAX_SNAPLEN as usize }>(ring, skb, header, cap)
+        };
+        let Some((rec, size)) = reserved else {
+            return false;
+        };
+        // Once for every class (inlined per class, the owner lookup made each program
+        // ~26,000 instructions): every class's record starts with the head and holds at
+        // least 64 data bytes, so the smallest class's view fits them all.
+        let small = rec.cast::<Record<H, 64>>();
+        // SAFETY: `rec` is a reserved record of at least `Record<H, 64>`'s size.
+        unsafe { (*small).head.after_copy(skb, &(*small).data) };
+        submit(ring, rec, size, seq);
+        true
     }
 
     #[inline(always)]
@@ -167,7 +178,10 @@ fn reserve_drop<const N: usize>(ring: &RingBuf, s: &DropScratch, cap: u64) -> bo
             (*rec).header.cap_len = 0;
         }
     }
-    submit(ring, entry, core::mem::size_of::<DropRecord<N>>() as u64, 0);
+    // Submitted through its pointer by `submit` (an entry has no Drop: letting it go does
+    // nothing).
+    let rec = entry.as_mut_ptr().cast::<u8>();
+    submit(ring, rec, core::mem::size_of::<DropRecord<N>>() as u64, 0);
     true
 }
 
@@ -181,43 +195,37 @@ const WAKE_CHECK_EVERY: u64 = 16;
 /// CPU's sample count): waking on every record above it would queue an irq_work per packet
 /// while the reader is still getting to the ring. Its drain timer covers the rest.
 #[inline(always)]
-fn submit<T>(
-    ring: &RingBuf,
-    entry: aya_ebpf::maps::ring_buf::RingBufEntry<T>,
-    size: u64,
-    seq: u64,
-) {
+fn submit(ring: &RingBuf, rec: *mut u8, size: u64, seq: u64) {
     let wake = config::WAKEUP_BYTES.load();
-    if wake == 0 {
-        entry.submit(BPF_RB_FORCE_WAKEUP as u64);
-        return;
-    }
-    const _: () = assert!(WAKE_CHECK_EVERY.is_power_of_two());
-    if seq & (WAKE_CHECK_EVERY - 1) != 0 {
-        entry.submit(BPF_RB_NO_WAKEUP as u64);
-        return;
-    }
-    let window = (size + 8) * WAKE_CHECK_EVERY;
-    let pending = ring.query(BPF_RB_AVAIL_DATA as u64);
-    let flags = if pending >= wake && pending < wake + window {
+    let flags = if wake == 0 {
         BPF_RB_FORCE_WAKEUP
-    } else {
+    } else if seq & (WAKE_CHECK_EVERY - 1) != 0 {
         BPF_RB_NO_WAKEUP
+    } else {
+        let window = (size + 8) * WAKE_CHECK_EVERY;
+        let pending = ring.query(BPF_RB_AVAIL_DATA as u64);
+        if pending >= wake && pending < wake + window {
+            BPF_RB_FORCE_WAKEUP
+        } else {
+            BPF_RB_NO_WAKEUP
+        }
     };
-    entry.submit(flags as u64);
+    const _: () = assert!(WAKE_CHECK_EVERY.is_power_of_two());
+    // SAFETY: `rec` is a record reserved from `ring` and not yet submitted or discarded.
+    unsafe { bpf_ringbuf_submit(rec.cast(), flags as u64) };
 }
 
+/// Reserves a record with room for `N` packet bytes, writes `header` and copies the first
+/// `cap` bytes; the record (not yet submitted: the caller completes and submits it) and its
+/// size, or `None` when the ring had no room.
 #[inline(always)]
 fn reserve_copy<H: Head, const N: usize>(
     ring: &RingBuf,
     skb: *mut __sk_buff,
     header: &H,
     cap: u64,
-    seq: u64,
-) -> bool {
-    let Some(mut entry) = ring.reserve::<Record<H, N>>(0) else {
-        return false;
-    };
+) -> Option<(*mut u8, u64)> {
+    let mut entry = ring.reserve::<Record<H, N>>(0)?;
     let rec = entry.as_mut_ptr();
     // SAFETY: `rec` points at a reserved record of the right size.
     unsafe {
@@ -234,18 +242,10 @@ fn reserve_copy<H: Head, const N: usize>(
         } else {
             (*rec).head.header_mut().cap_len = 0;
         }
-        const { assert!(N >= 64) };
-        (*rec)
-            .head
-            .after_copy(skb, &*(*rec).data.as_ptr().cast::<[u8; 64]>());
     }
-    submit(
-        ring,
-        entry,
-        core::mem::size_of::<Record<H, N>>() as u64,
-        seq,
-    );
-    true
+    const { assert!(N >= 64) };
+    // Submitted through its pointer by the caller (an entry has no Drop).
+    Some((rec.cast(), core::mem::size_of::<Record<H, N>>() as u64))
 }
 
 /// Names the perf-event-array map of one object.

@@ -712,7 +712,7 @@ fn load_program<T: Link>(
 ) -> Result<(), ProgramError> {
     let ProgramData {
         name,
-        obj,
+        obj: obj_slot,
         fd,
         links: _,
         attach_btf_obj_fd,
@@ -726,11 +726,11 @@ fn load_program<T: Link>(
     if fd.is_some() {
         return Err(ProgramError::AlreadyLoaded);
     }
-    if obj.is_none() {
+    if obj_slot.is_none() {
         // This program was loaded from a pin in bpffs
         return Err(ProgramError::AlreadyLoaded);
     }
-    let obj = obj.as_ref().unwrap();
+    let obj = obj_slot.as_ref().unwrap();
     let (
         aya_obj::Program {
             license,
@@ -786,6 +786,12 @@ fn load_program<T: Link>(
     match ret {
         Ok(prog_fd) => {
             *fd = Some(ProgramFd(prog_fd));
+            // netdump patch: the instructions (and their func/line info) are not needed once
+            // the kernel has the program; keeping every program's copy was ~0.5 MB of heap.
+            // A program is loaded once here: a second load finds no object, as for a pinned
+            // program, and returns AlreadyLoaded.
+            drop(attr);
+            *obj_slot = None;
             Ok(())
         }
         Err(io_error) => Err(ProgramError::LoadError {
