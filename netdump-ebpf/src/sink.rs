@@ -2,10 +2,11 @@
 
 use aya_ebpf::{
     bindings::{
-        __sk_buff, BPF_F_CURRENT_CPU, BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP,
+        __sk_buff, BPF_F_CURRENT_CPU, BPF_RB_AVAIL_DATA, BPF_RB_CONS_POS, BPF_RB_FORCE_WAKEUP,
+        BPF_RB_NO_WAKEUP,
     },
     helpers::{bpf_perf_event_output, bpf_ringbuf_submit},
-    maps::{PerfEventByteArray, RingBuf},
+    maps::{Array, PerfEventByteArray, RingBuf},
     EbpfContext,
 };
 use netdump_common::{
@@ -190,24 +191,40 @@ fn reserve_drop<const N: usize>(ring: &RingBuf, s: &DropScratch, cap: u64) -> bo
 /// late changes nothing.
 const WAKE_CHECK_EVERY: u64 = 16;
 
-/// Submits a record, waking the reader once, when the pending bytes have crossed the
-/// threshold since this CPU last looked (every `WAKE_CHECK_EVERY`th record of `seq`, this
-/// CPU's sample count): waking on every record above it would queue an irq_work per packet
-/// while the reader is still getting to the ring. Its drain timer covers the rest.
+/// The consumer position (plus one) at the last wakeup a producer asked for (one slot, shared by all
+/// CPUs; a racing update is harmless).
+#[aya_ebpf::macros::map]
+pub static WAKE_STATE: Array<u64> = Array::with_max_entries(1, 0);
+
+/// Submits a record, waking the reader when, at one of this CPU's looks (every
+/// `WAKE_CHECK_EVERY`th record of `seq`, its sample count), at least the threshold is pending
+/// and the reader has moved since the last wakeup anyone asked for: one outstanding wakeup
+/// per stretch of the reader's progress, never one per packet while it is still getting to
+/// the ring. (A window just above the threshold was missed when other CPUs' or larger records
+/// carried the pending bytes past it between two looks; the reader then waited for its drain
+/// timer, 250 ms for file-only output, and a TCP bulk or 2-CPU flood overflowed the ring.)
+/// Its drain timer covers the rest.
 #[inline(always)]
 fn submit(ring: &RingBuf, rec: *mut u8, size: u64, seq: u64) {
     let wake = config::WAKEUP_BYTES.load();
+    let _ = size;
     let flags = if wake == 0 {
         BPF_RB_FORCE_WAKEUP
-    } else if seq & (WAKE_CHECK_EVERY - 1) != 0 {
+    } else if seq & (WAKE_CHECK_EVERY - 1) != 0 || ring.query(BPF_RB_AVAIL_DATA as u64) < wake {
         BPF_RB_NO_WAKEUP
     } else {
-        let window = (size + 8) * WAKE_CHECK_EVERY;
-        let pending = ring.query(BPF_RB_AVAIL_DATA as u64);
-        if pending >= wake && pending < wake + window {
-            BPF_RB_FORCE_WAKEUP
-        } else {
-            BPF_RB_NO_WAKEUP
+        // Plus one: positions are multiples of 8, so the empty slot (0) never matches.
+        let cons = ring.query(BPF_RB_CONS_POS as u64) + 1;
+        match WAKE_STATE.get_ptr_mut(0) {
+            // SAFETY: the one slot of the array; a racing store from another CPU at worst
+            // costs one more or one fewer wakeup.
+            Some(last) if unsafe { *last } == cons => BPF_RB_NO_WAKEUP,
+            Some(last) => {
+                // SAFETY: as above.
+                unsafe { *last = cons };
+                BPF_RB_FORCE_WAKEUP
+            }
+            None => BPF_RB_FORCE_WAKEUP,
         }
     };
     const _: () = assert!(WAKE_CHECK_EVERY.is_power_of_two());
