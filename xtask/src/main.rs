@@ -469,7 +469,7 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
         bail!("the suites failed on {}", kernel.display());
     }
     println!(
-        "xtask: capture, filter, drops and netns suites passed on {}",
+        "xtask: capture, filter, drops, netns and owner_capture suites passed on {}",
         kernel.display()
     );
     Ok(())
