@@ -130,7 +130,7 @@ impl<M: RingMap> Sink for Ring<M> {
         } else {
             reserve_copy::<H, { MAX_SNAPLEN as usize }>(ring, skb, header, cap)
         };
-        let Some((rec, size)) = reserved else {
+        let Some(rec) = reserved else {
             return false;
         };
         // Once for every class (inlined per class, the owner lookup made each program
@@ -139,7 +139,7 @@ impl<M: RingMap> Sink for Ring<M> {
         let small = rec.cast::<Record<H, 64>>();
         // SAFETY: `rec` is a reserved record of at least `Record<H, 64>`'s size.
         unsafe { (*small).head.after_copy(skb, &(*small).data) };
-        submit(ring, rec, size, seq);
+        submit(ring, rec, seq);
         true
     }
 
@@ -182,7 +182,7 @@ fn reserve_drop<const N: usize>(ring: &RingBuf, s: &DropScratch, cap: u64) -> bo
     // Submitted through its pointer by `submit` (an entry has no Drop: letting it go does
     // nothing).
     let rec = entry.as_mut_ptr().cast::<u8>();
-    submit(ring, rec, core::mem::size_of::<DropRecord<N>>() as u64, 0);
+    submit(ring, rec, 0);
     true
 }
 
@@ -205,9 +205,8 @@ pub static WAKE_STATE: Array<u64> = Array::with_max_entries(1, 0);
 /// timer, 250 ms for file-only output, and a TCP bulk or 2-CPU flood overflowed the ring.)
 /// Its drain timer covers the rest.
 #[inline(always)]
-fn submit(ring: &RingBuf, rec: *mut u8, size: u64, seq: u64) {
+fn submit(ring: &RingBuf, rec: *mut u8, seq: u64) {
     let wake = config::WAKEUP_BYTES.load();
-    let _ = size;
     let flags = if wake == 0 {
         BPF_RB_FORCE_WAKEUP
     } else if seq & (WAKE_CHECK_EVERY - 1) != 0 || ring.query(BPF_RB_AVAIL_DATA as u64) < wake {
@@ -233,15 +232,15 @@ fn submit(ring: &RingBuf, rec: *mut u8, size: u64, seq: u64) {
 }
 
 /// Reserves a record with room for `N` packet bytes, writes `header` and copies the first
-/// `cap` bytes; the record (not yet submitted: the caller completes and submits it) and its
-/// size, or `None` when the ring had no room.
+/// `cap` bytes; the record (not yet submitted: the caller completes and submits it), or
+/// `None` when the ring had no room.
 #[inline(always)]
 fn reserve_copy<H: Head, const N: usize>(
     ring: &RingBuf,
     skb: *mut __sk_buff,
     header: &H,
     cap: u64,
-) -> Option<(*mut u8, u64)> {
+) -> Option<*mut u8> {
     let mut entry = ring.reserve::<Record<H, N>>(0)?;
     let rec = entry.as_mut_ptr();
     // SAFETY: `rec` points at a reserved record of the right size.
@@ -262,7 +261,7 @@ fn reserve_copy<H: Head, const N: usize>(
     }
     const { assert!(N >= 64) };
     // Submitted through its pointer by the caller (an entry has no Drop).
-    Some((rec.cast(), core::mem::size_of::<Record<H, N>>() as u64))
+    Some(rec.cast())
 }
 
 /// Names the perf-event-array map of one object.
