@@ -627,13 +627,20 @@ const BPF_HDR_START_NET: u64 = 1;
 /// `sock_cookie` is the skb's socket cookie where the hook can have one (0 otherwise).
 #[inline(always)]
 pub fn lookup(skb: &SkBuff, cookie: u64) -> OwnerInfo {
-    if cookie != 0 {
-        if let Some(mut o) = sock_owner(cookie) {
-            o.flags |= owner_flags::VIA_SOCKET << owner_flags::VIA_SHIFT;
-            return o;
-        }
+    socket_owner(cookie)
+        .or_else(|| lookup_headers(skb))
+        .unwrap_or_default()
+}
+
+/// The owner of the skb's socket (`cookie`, 0 without one), marked as found through it.
+#[inline(always)]
+fn socket_owner(cookie: u64) -> Option<OwnerInfo> {
+    if cookie == 0 {
+        return None;
     }
-    lookup_headers(skb).unwrap_or_default()
+    let mut o = sock_owner(cookie)?;
+    o.flags |= owner_flags::VIA_SOCKET << owner_flags::VIA_SHIFT;
+    Some(o)
 }
 
 #[inline(always)]
@@ -686,15 +693,8 @@ fn paged_ethernet(skb: &SkBuff, head: &mut [u8; 32]) -> Option<Net> {
     if unsafe { skb_load_bytes(skb.skb, 12, head.as_mut_ptr(), 30) } != 0 {
         return None;
     }
-    let ethertype = u16::from_be_bytes([head[0], head[1]]);
-    let total = u32::from(u16::from_be_bytes([head[4], head[5]]));
-    let payload = u32::from(u16::from_be_bytes([head[6], head[7]]));
-    let ok = ethertype == protocol
-        && match protocol {
-            0x0800 => head[2] >> 4 == 4 && total == len.wrapping_sub(14),
-            0x86dd => head[2] >> 4 == 6 && payload == len.wrapping_sub(54),
-            _ => false,
-        };
+    let ok = u16::from_be_bytes([head[0], head[1]]) == protocol
+        && ip_fits(&head[2..], protocol, len.wrapping_sub(14), false);
     ok.then_some(Net::Frame(14))
 }
 
@@ -892,17 +892,7 @@ pub fn resolve_copied(
     cap: u32,
 ) -> OwnerInfo {
     let skb = SkBuff { skb };
-    let o = if cookie != 0 {
-        match sock_owner(cookie) {
-            Some(mut o) => {
-                o.flags |= owner_flags::VIA_SOCKET << owner_flags::VIA_SHIFT;
-                Some(o)
-            }
-            None => copied_headers(&skb, data, cap),
-        }
-    } else {
-        copied_headers(&skb, data, cap)
-    };
+    let o = socket_owner(cookie).or_else(|| copied_headers(&skb, data, cap));
     let o = o.unwrap_or_default();
     count(&o);
     o
