@@ -523,6 +523,16 @@ impl Expect {
         }
     }
 
+    /// The sender of a `proto` packet from port `key` (for ICMP: with echo id `key`).
+    fn sender_of(&self, proto: &str, key: u16) -> Option<&Want> {
+        match proto {
+            "icmp" => self.by_echo.get(&key),
+            "tcp" => self.by_port.get(&("tcp", key)),
+            "udp" => self.by_port.get(&("udp", key)),
+            _ => None,
+        }
+    }
+
     /// Every line attributed to its sender (pid, tid, comm, uid, cgroup); how many lines each
     /// (comm, protocol) had.
     fn check(&self, what: &str, seen: &[Seen]) -> BTreeMap<(String, &'static str), usize> {
@@ -1019,12 +1029,13 @@ fn json_and_pcapng_comments_carry_the_owner() {
     run_client(again, &mut expect);
     thread::sleep(Duration::from_millis(300));
 
-    // The same packets in the same order in all three: the text lines say who sent each.
+    // The same packets in all three, each attributed to its sender. (Not necessarily in the
+    // same order: each capture has its own ring, and two CPUs' packets can reserve their
+    // records in either order.)
     let text = finished(text);
     let seen = parse_lines(&text.stdout);
-    expect.check("text", &seen);
-    let senders: Vec<&Want> = seen.iter().map(|s| expect.sender(s).unwrap()).collect();
-    assert!(senders.len() >= 28, "{}", text.stdout);
+    let counts = expect.check("text", &seen);
+    assert!(seen.len() >= 28, "{}", text.stdout);
 
     let json = finished(json);
     let records: Vec<serde_json::Value> = json
@@ -1032,9 +1043,19 @@ fn json_and_pcapng_comments_carry_the_owner() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
-    assert_eq!(records.len(), senders.len(), "{}", json.stdout);
+    let mut json_counts = BTreeMap::new();
     let mut with_path = BTreeMap::new();
-    for (r, want) in records.iter().zip(&senders) {
+    for r in &records {
+        let l4 = &r["layers"][2];
+        let (proto, key) = match l4["type"].as_str() {
+            Some(p @ ("tcp" | "udp")) => (p, l4["sport"].as_u64()),
+            Some("icmp") => ("icmp", l4["id"].as_u64()),
+            _ => panic!("a packet the test did not send: {r}"),
+        };
+        let key = u16::try_from(key.unwrap_or_else(|| panic!("no port or echo id: {r}"))).unwrap();
+        let want = expect
+            .sender_of(proto, key)
+            .unwrap_or_else(|| panic!("json: a packet the test did not send: {r}"));
         let p = &r["process"];
         assert_eq!(p["pid"], want.pid, "{r}");
         assert_eq!(p["tid"], want.pid, "{r}");
@@ -1047,7 +1068,9 @@ fn json_and_pcapng_comments_carry_the_owner() {
             *with_path.entry(want.comm.clone()).or_insert(0) += 1;
         }
         assert!(r.get("container").is_none(), "not a container: {r}");
+        *json_counts.entry((want.comm.clone(), proto)).or_insert(0) += 1;
     }
+    assert_eq!(json_counts, counts, "json against text: {}", json.stdout);
     for comm in ["ndsrv", "ndjson"] {
         assert!(
             with_path.get(comm).copied().unwrap_or(0) > 0,
@@ -1058,7 +1081,16 @@ fn json_and_pcapng_comments_carry_the_owner() {
     let pcapng = pcapng.stop();
     assert!(pcapng.status.success(), "{}", pcapng.stderr);
     let out = Command::new("tshark")
-        .args(["-r", &file_s, "-T", "fields", "-e", "frame.comment"])
+        .args(["-r", &file_s, "-T", "fields", "-E", "separator=|"])
+        .args([
+            "-e",
+            "frame.comment",
+            "-e",
+            "tcp.srcport",
+            "-e",
+            "udp.srcport",
+        ])
+        .args(["-e", "icmp.ident"])
         .output()
         .expect("run tshark");
     assert!(
@@ -1066,18 +1098,30 @@ fn json_and_pcapng_comments_carry_the_owner() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let comments: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
-    assert_eq!(comments.len(), senders.len(), "{comments:?}");
-    for (c, want) in comments.iter().zip(&senders) {
-        let words = c
+    let mut pcapng_counts = BTreeMap::new();
+    for row in String::from_utf8_lossy(&out.stdout).lines() {
+        let f: Vec<&str> = row.split('|').collect();
+        assert_eq!(f.len(), 4, "tshark row: {row}");
+        let (proto, key) = match (f[1], f[2], f[3]) {
+            (p, "", "") if !p.is_empty() => ("tcp", p),
+            ("", p, "") if !p.is_empty() => ("udp", p),
+            ("", "", id) if !id.is_empty() => ("icmp", id),
+            _ => panic!("pcapng: a packet the test did not send: {row}"),
+        };
+        let want = expect
+            .sender_of(proto, key.parse().unwrap())
+            .unwrap_or_else(|| panic!("pcapng: a packet the test did not send: {row}"));
+        let words = f[0]
             .strip_prefix("hook: tc,")
-            .unwrap_or_else(|| panic!("comment: {c}"));
+            .unwrap_or_else(|| panic!("comment: {row}"));
         let owner = parse_owner(&format!("[{words}]")).unwrap();
-        assert!(want.matches(&owner), "comment {c} for a packet of {want:?}");
+        assert!(
+            want.matches(&owner),
+            "comment {row} for a packet of {want:?}"
+        );
+        *pcapng_counts.entry((want.comm.clone(), proto)).or_insert(0) += 1;
     }
+    assert_eq!(pcapng_counts, counts, "pcapng against text");
     assert!(
         pcapng.stderr.contains("0 packets unattributed"),
         "{}",

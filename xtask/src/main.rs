@@ -218,7 +218,7 @@ fn real_main() -> Result<()> {
                 test(&root, &env, filter.as_deref())?;
             }
             if let Some(k) = kernel {
-                test_on_kernel(&root, &env, &k)?;
+                test_on_kernel(&root, &env, &k, filter.as_deref())?;
             }
         }
     }
@@ -386,7 +386,12 @@ fn kernel_skips(bin: &str) -> &'static str {
 
 /// The capture, filter, drops, netns and owner_capture suites on another kernel: qemu (no KVM here) boots `kernel` with
 /// virtme-ng over this root file system and runs the already built test binaries as root.
-fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
+fn test_on_kernel(
+    root: &Path,
+    env: &setup::Env,
+    kernel: &Path,
+    filter: Option<&str>,
+) -> Result<()> {
     setup::ensure_vm_tools()?;
     if !kernel.exists() {
         bail!("no kernel image at {}", kernel.display());
@@ -439,7 +444,11 @@ fn test_on_kernel(root: &Path, env: &setup::Env, kernel: &Path) -> Result<()> {
         "mkdir -p /run/netns && uname -r && cd {}/netdump && {} && echo {PASSED}",
         root.display(),
         bins.iter()
-            .map(|b| format!("{b} --ignored --test-threads=1{}", kernel_skips(b)))
+            .map(|b| format!(
+                "{b} --ignored --test-threads=1{}{}",
+                kernel_skips(b),
+                filter.map(|f| format!(" '{f}'")).unwrap_or_default()
+            ))
             .collect::<Vec<_>>()
             .join(" && ")
     );

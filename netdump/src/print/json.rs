@@ -18,7 +18,8 @@
 //!               {"type": "ipv6", "src", "dst", "hop_limit", "next_header", "payload_len", "flow_label"},
 //!               {"type": "tcp", "sport", "dport", "seq", "ack", "flags", "win", "payload_len"},
 //!               {"type": "udp", "sport", "dport", "len"},
-//!               {"type": "icmp" | "icmpv6", "icmp_type", "code"},
+//!               {"type": "icmp" | "icmpv6", "icmp_type", "code", "id", "seq"},
+//!                                          (id and seq: echo and timestamp messages)
 //!               {"type": "gre", "version", "protocol", "key", "seq", "call_id"},
 //!               {"type": "vxlan" | "vxlan_gpe" | "otv", "vni", "flags", "next_protocol"},
 //!               {"type": "geneve", "vni", "protocol", "options": [{"class", "type", "len"}]},
@@ -206,10 +207,18 @@ pub fn packet_json_decoded(pkt: &Packet<'_>, d: &Decoded<'_>) -> Value {
                 }
             }
             Layer::Icmp(i) if !fragmented && i.header_complete() => {
-                layers.push(json!({"type": "icmp", "icmp_type": i.icmp_type(), "code": i.code()}))
+                let mut m = json!({"type": "icmp", "icmp_type": i.icmp_type(), "code": i.code()});
+                if matches!(i.icmp_type(), Some(0 | 8 | 13 | 14)) {
+                    echo_id_seq(&mut m, i.id_seq());
+                }
+                layers.push(m)
             }
             Layer::Icmpv6(i) if !fragmented && i.header_complete() => {
-                layers.push(json!({"type": "icmpv6", "icmp_type": i.icmp_type(), "code": i.code()}))
+                let mut m = json!({"type": "icmpv6", "icmp_type": i.icmp_type(), "code": i.code()});
+                if matches!(i.icmp_type(), Some(128 | 129)) {
+                    echo_id_seq(&mut m, i.id_seq());
+                }
+                layers.push(m)
             }
             Layer::Gre(g) if g.flags.is_some() => {
                 let mut m = Map::new();
@@ -640,6 +649,14 @@ pub fn write_line(out: &mut impl Write, pkt: &Packet<'_>, opts: decode::Options)
     out.write_all(b"\n")
 }
 
+/// An echo (or timestamp) message's identifier and sequence number, when captured.
+fn echo_id_seq(layer: &mut Value, id_seq: Option<(u16, u16)>) {
+    if let (Some((id, seq)), Some(m)) = (id_seq, layer.as_object_mut()) {
+        m.insert("id".into(), json!(id));
+        m.insert("seq".into(), json!(seq));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,6 +697,45 @@ mod tests {
         assert_eq!(types, ["ethernet", "ipv4", "udp"]);
         assert_eq!(v["layers"][2]["dport"], 40000);
         assert_eq!(v["layers"][1]["src"], "198.18.0.1");
+    }
+
+    /// Echo requests and replies carry their identifier and sequence number (tshark's
+    /// icmp.ident and icmp.seq); other ICMP messages do not.
+    #[test]
+    fn icmp_echo_has_id_and_seq() {
+        let layer = |icmp: etherparse::Icmpv4Type| {
+            let mut f = Vec::new();
+            etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                .ipv4([198, 18, 0, 1], [198, 18, 0, 2], 64)
+                .icmpv4(icmp)
+                .write(&mut f, &[7; 8])
+                .unwrap();
+            let pkt = Packet {
+                ts: Timestamp { sec: 0, nsec: 0 },
+                ifname: "eth0",
+                netns: None,
+                direction: Direction::Egress,
+                pkt_type: 0,
+                hook: Hook::Tc,
+                link_type: crate::packet::LinkType::ETHERNET,
+                orig_len: f.len() as u32,
+                data: &f,
+                drop: None,
+                owner: None,
+                cgroup: None,
+            };
+            packet_json(&pkt)["layers"][2].clone()
+        };
+        let echo = etherparse::IcmpEchoHeader { id: 4660, seq: 3 };
+        let req = layer(etherparse::Icmpv4Type::EchoRequest(echo));
+        assert_eq!(
+            req,
+            json!({"type": "icmp", "icmp_type": 8, "code": 0, "id": 4660, "seq": 3})
+        );
+        let unreach = layer(etherparse::Icmpv4Type::DestinationUnreachable(
+            etherparse::icmpv4::DestUnreachableHeader::Port,
+        ));
+        assert_eq!(unreach, json!({"type": "icmp", "icmp_type": 3, "code": 3}));
     }
 
     /// The owner's objects: every field the kernel and the owner module know, none they
