@@ -245,6 +245,7 @@ pub mod names {
     /// Non-zero (a `u8`): the kernel has `bpf_get_netns_cookie` for sockops programs (5.15),
     /// so listeners are also recorded by namespace.
     pub const OWNER_NETNS_OK: &str = "OWNER_NETNS_OK";
+    pub const OWNER_OPS_CURRENT: &str = "OWNER_OPS_CURRENT";
     /// [`seen`](super::seen) bytes, `[u8; seen::LINE]` values, mmap-able.
     pub const OWNER_SEEN: &str = "OWNER_SEEN";
     /// Per-CPU [`OwnerCounters`](super::OwnerCounters), one entry.

@@ -65,6 +65,21 @@ pub static OWNER_LISTENERS: LruHashMap<ListenerKey, OwnerEntry> =
 #[unsafe(no_mangle)]
 pub static OWNER_NETNS_OK: Global<u8> = Global::new(0);
 
+/// Non-zero: sockops programs may ask for the current task (`bpf_get_current_pid_tgid`,
+/// `_uid_gid`, `_comm`, `_cgroup_id`: 6.10); before, the verifier refuses the whole program, so
+/// older kernels never see the calls and take a socket's owner from `cgroup/sock_create`.
+#[unsafe(no_mangle)]
+pub static OWNER_OPS_CURRENT: Global<u8> = Global::new(0);
+
+/// The current task as a sockops program's owner, where the kernel lets it ask.
+#[inline(always)]
+fn ops_current() -> Option<OwnerInfo> {
+    if OWNER_OPS_CURRENT.load() == 0 {
+        return None;
+    }
+    Some(current())
+}
+
 /// The sockops socket's namespace cookie; 0 where the kernel cannot tell.
 #[inline(always)]
 fn ops_netns(ctx: &SockOpsContext) -> u64 {
@@ -410,9 +425,8 @@ pub fn sock_ops(ctx: &SockOpsContext) {
     };
     if op == SOCK_OPS_TCP_LISTEN_CB {
         // listen() runs in the process; a listener bound before may have been passed on.
-        let owner = match sock_owner(cookie) {
-            Some(o) => o,
-            None => current(),
+        let Some(owner) = sock_owner(cookie).or_else(ops_current) else {
+            return;
         };
         insert_port(&port_key, entry(owner, cookie));
         note_keys(cookie, &owner, Some(&port_key), None);
@@ -441,7 +455,10 @@ pub fn sock_ops(ctx: &SockOpsContext) {
         // connect() (process context) or its SYN-ACK (softirq): the socket's creator.
         match sock_owner(cookie) {
             Some(o) => o,
-            None if op == SOCK_OPS_TCP_CONNECT_CB => current(),
+            None if op == SOCK_OPS_TCP_CONNECT_CB => match ops_current() {
+                Some(o) => o,
+                None => return,
+            },
             None => return,
         }
     };

@@ -553,10 +553,18 @@ impl Expect {
     }
 }
 
-/// The lines of `f` must all have been attributed; the capture must have ended cleanly.
+/// The lines of `f` must all have been attributed; the capture must have ended cleanly, with
+/// every recording hook attached (6.1 and later have them all: a hook that failed to load
+/// leaves attribution to the weaker lookups, which tests might otherwise pass on).
 fn finished(c: Capture) -> Finished {
     let f = c.stop();
     assert_clean_exit(&f);
+    assert!(
+        !f.stderr.contains("process attribution partial")
+            && !f.stderr.contains("no process attribution"),
+        "{}",
+        f.stderr
+    );
     f
 }
 

@@ -373,12 +373,10 @@ fn fuzz(root: &Path, env: &setup::Env, seconds: u64, only: Option<&str>) -> Resu
 }
 
 /// Tests left out of the qemu run, each with why (they run on the host kernel in every
-/// `cargo xtask test`): podman does not run inside the guest; on 6.1 the last ACK of the
-/// 1,000 short connections and a SYN-ACK of the same-port listener test are still credited
-/// to the wrong end (issue 12, open).
+/// `cargo xtask test`): podman does not run inside the guest.
 fn kernel_skips(bin: &str) -> &'static str {
     if bin.contains("owner_capture-") {
-        " --skip a_podman_container_and_its_pod --skip a_thousand_short_connections_from_a_hundred_processes --skip same_port_listeners_in_two_namespaces"
+        " --skip a_podman_container_and_its_pod"
     } else {
         ""
     }

@@ -123,11 +123,14 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let headers = u8::from(opts.headers_only);
     let (interval, burst) = opts.rate_limit();
     let owner_on = u8::from(opts.owner_on);
-    // bpf_get_netns_cookie in sockops programs: 5.15 (the listener-by-namespace table).
-    let netns_ok = u8::from(
+    let at_least = |major, minor| {
         aya::util::KernelVersion::current()
-            .is_ok_and(|v| v >= aya::util::KernelVersion::new(5, 15, 0)),
-    );
+            .is_ok_and(|v| v >= aya::util::KernelVersion::new(major, minor, 0))
+    };
+    // bpf_get_netns_cookie in sockops programs: 5.15 (the listener-by-namespace table).
+    let netns_ok = u8::from(at_least(5, 15));
+    // The current task's helpers in sockops programs: 6.10.
+    let ops_current = u8::from(at_least(6, 10));
     let mut loader = EbpfLoader::new();
     // The object needs no CO-RE relocation: drop the kernel BTF aya 0.14's `new()` parsed
     // (several MiB) before the object is parsed and loaded, so the two never add up.
@@ -144,6 +147,7 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         .override_global(owner_names::OWNER_FILTER, &opts.owner_filter, true)
         .override_global(owner_names::OWNER_PNAME, &opts.owner_pname, true)
         .override_global(owner_names::OWNER_NETNS_OK, &netns_ok, true)
+        .override_global(owner_names::OWNER_OPS_CURRENT, &ops_current, true)
         .override_global(names::RATE_INTERVAL_NS, &interval, true)
         .override_global(names::RATE_BURST_NS, &burst, true);
     let offsets = opts.netns.unwrap_or(super::btf::NetnsOffsets {

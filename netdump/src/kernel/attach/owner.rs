@@ -166,7 +166,7 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
     ] {
         if let Err(e) = cgroup_sock(ebpf, name, &dir) {
             log::debug!("attribution: {name}: {e}");
-            missing.push(what.to_string());
+            missing.push(format!("{what}: {}", why(&e)));
             if name == names::PROG_SOCK_CREATE {
                 core_ok = false;
             }
@@ -174,12 +174,14 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
     }
     if let Err(e) = sock_ops(ebpf, &dir) {
         log::debug!("attribution: sockops: {e}");
-        missing.push("TCP connections (sockops, 4.13)".into());
+        missing.push(format!("TCP connections (sockops, 4.13: {})", why(&e)));
     }
     if let Err(e) = cgroup_skb(ebpf, &dir) {
         log::debug!("attribution: cgroup_skb egress: {e}");
-        missing
-            .push("ports of UDP and ping sockets that never bind (cgroup_skb egress, 4.10)".into());
+        missing.push(format!(
+            "ports of UDP and ping sockets that never bind (cgroup_skb egress, 4.10: {})",
+            why(&e)
+        ));
     }
     let support = if !core_ok && missing.len() >= 4 {
         Support::None(format!("no cgroup socket programs: {}", missing.join("; ")))
@@ -193,6 +195,24 @@ pub fn attach(ebpf: &mut Ebpf) -> OwnerHooks {
         cgroup_root: Some(root),
         root_dir: Some(dir),
     }
+}
+
+/// Why a hook is missing, in a few words: the verifier's last complaint (`unknown func
+/// bpf_get_current_pid_tgid#14`), else the error itself.
+fn why(e: &ProgramError) -> String {
+    if let ProgramError::LoadError { verifier_log, .. } = e {
+        let log = verifier_log.to_string();
+        if let Some(line) = log.lines().rev().find(|l| {
+            let l = l.trim();
+            !l.is_empty()
+                && !l.starts_with("processed ")
+                && !l.starts_with("verification time")
+                && !l.starts_with("stack depth")
+        }) {
+            return line.trim().to_string();
+        }
+    }
+    e.to_string()
 }
 
 fn cgroup_sock(ebpf: &mut Ebpf, name: &str, dir: &File) -> Result<(), ProgramError> {
