@@ -1,4 +1,4 @@
-//! Builds the BPF objects (`netdump-ring`, `netdump-perf`) with aya-build, on the pinned
+//! Builds the BPF objects (`netdump-ring`, `netdump-perf`, each also `-owner`) with aya-build, on the pinned
 //! nightly named in `netdump-ebpf/bpf-toolchain`. `cargo xtask` installs that nightly and
 //! bpf-linker first; a plain `cargo build` needs both on the machine already.
 
@@ -15,9 +15,15 @@ fn main() -> anyhow::Result<()> {
     if nightly.is_empty() {
         return Err(anyhow!("{toolchain_file} is empty"));
     }
-    // Two builds of one package: each feature enables one object (see netdump-ebpf's
-    // Cargo.toml for why they differ).
-    let packages = [&["ring"], &["perf"]].map(|features: &[&str; 1]| Package {
+    // Four builds of one package: a transport and with or without attribution (see
+    // netdump-ebpf's Cargo.toml for why they differ).
+    let builds = [
+        ["ring", "bare"],
+        ["ring", "owner"],
+        ["perf", "bare"],
+        ["perf", "owner"],
+    ];
+    let packages = builds.each_ref().map(|features| Package {
         name: "netdump-ebpf",
         root_dir: root,
         features,
@@ -25,7 +31,12 @@ fn main() -> anyhow::Result<()> {
     });
     aya_build::build_ebpf(packages, Toolchain::Custom(nightly))?;
     let out_dir = std::env::var("OUT_DIR").context("OUT_DIR not set")?;
-    for object in ["netdump-ring", "netdump-perf"] {
+    for object in [
+        "netdump-ring",
+        "netdump-ring-owner",
+        "netdump-perf",
+        "netdump-perf-owner",
+    ] {
         strip_debug(&format!("{out_dir}/{object}"));
     }
     Ok(())

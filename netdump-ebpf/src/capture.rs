@@ -239,7 +239,8 @@ pub fn emit<S: Sink, C: EbpfContext>(ctx: &C, skb: &SkBuff, hook: u8, dir: u8) {
         c.matched += 1;
     }
     // Attribution: the owner filter decides before anything is copied (or sampled).
-    let owned = owner::OWNER_ON.load() != 0;
+    // Only the `owner` build has the code; in the `bare` one the branches below are gone.
+    let owned = cfg!(feature = "owner") && owner::OWNER_ON.load() != 0;
     let mut owner = OwnerInfo::default();
     if owned {
         // `hook` is a constant here: socket filters, which may not read `skb->sk`, keep

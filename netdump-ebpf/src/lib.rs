@@ -137,6 +137,7 @@ macro_rules! define_programs {
             0
         }
 
+        #[cfg(feature = "owner")]
         $crate::define_owner_programs!();
 
         #[cfg(not(test))]

@@ -9,6 +9,13 @@ use thiserror::Error;
 static RING_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/netdump-ring"));
 /// The perf-buffer object (any kernel with BPF).
 static PERF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/netdump-perf"));
+/// The same two with attribution: the owner lookup in every capture program, and the programs
+/// that record owners. Captures without it load the objects above, which have neither (less
+/// for aya to parse and relocate: about 2 MiB of peak RSS).
+static RING_OWNER_OBJECT: &[u8] =
+    aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/netdump-ring-owner"));
+static PERF_OWNER_OBJECT: &[u8] =
+    aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/netdump-perf-owner"));
 
 /// How samples travel from the kernel to userspace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,15 +195,51 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         // A row of per-reason counters for each CPU.
         loader.map_max_entries(names::DROP_REASONS, cpus * REASON_SLOTS);
     }
-    let object = match opts.transport {
-        Transport::Ring => {
+    shrink_unused_owner_maps(&mut loader, opts.owner_on, opts.owner_filter);
+    if !opts.log {
+        // aya-log's ring (the ring object only): the smallest a ring can be when nothing logs.
+        loader.map_max_entries("AYA_LOGS", crate::sys::mmap::page_size() as u32);
+    }
+    let object = match (opts.transport, opts.owner_on) {
+        (Transport::Ring, owner) => {
             loader.map_max_entries(names::EVENTS, opts.ring_bytes);
-            RING_OBJECT
+            if owner {
+                RING_OWNER_OBJECT
+            } else {
+                RING_OBJECT
+            }
         }
-        Transport::Perf => PERF_OBJECT,
+        (Transport::Perf, false) => PERF_OBJECT,
+        (Transport::Perf, true) => PERF_OWNER_OBJECT,
     };
     loader.load(object).map_err(|source| LoadError::Object {
         transport: opts.transport.describe(),
         source,
     })
+}
+
+/// Gives the attribution maps a capture will not use one entry: LRU hashes and plain hashes
+/// are preallocated, so at their full sizes they would hold about 33 MB of kernel memory for
+/// every capture, `--context` or not. The programs never touch them then (the `OWNER_ON` and
+/// `OWNER_FILTER` globals are constants to the verifier).
+fn shrink_unused_owner_maps(loader: &mut EbpfLoader<'_>, owner_on: bool, filter: u8) {
+    use netdump_common::owner::owner_filter as f;
+    let unused: &[(&str, bool)] = &[
+        (owner_names::OWNER_SOCKS, !owner_on),
+        (owner_names::OWNER_FLOWS, !owner_on),
+        (owner_names::OWNER_PORTS, !owner_on),
+        (owner_names::OWNER_LISTENERS, !owner_on),
+        (owner_names::OWNER_SEEN, !owner_on),
+        (owner_names::OWNER_PIDS, !owner_on || filter & f::PID == 0),
+        (owner_names::OWNER_UIDS, !owner_on || filter & f::UID == 0),
+        (
+            owner_names::OWNER_CGROUPS,
+            !owner_on || filter & f::CGROUP == 0,
+        ),
+    ];
+    for &(name, shrink) in unused {
+        if shrink {
+            loader.map_max_entries(name, 1);
+        }
+    }
 }
