@@ -1,8 +1,6 @@
 //! Classic BPF as libpcap produces it: the instruction layout, and tcpdump's `-d`, `-dd`
 //! and `-ddd` listings (the first through libpcap's own `bpf_image`).
 
-use std::ffi::CStr;
-
 /// One classic BPF instruction, laid out as libpcap's `struct bpf_insn`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -55,18 +53,11 @@ pub fn op(code: u16) -> u16 {
     code & 0xf0
 }
 
-unsafe extern "C" {
-    fn bpf_image(insn: *const CInsn, n: libc::c_int) -> *const libc::c_char;
-}
-
 /// `tcpdump -d`: libpcap's own rendering of each instruction.
 pub fn image(prog: &[CInsn]) -> String {
     let mut out = String::new();
     for (n, i) in prog.iter().enumerate() {
-        // SAFETY: bpf_image reads one instruction and returns a static buffer that stays
-        // valid until its next call; we copy it at once.
-        let line = unsafe { CStr::from_ptr(bpf_image(i, n as libc::c_int)) };
-        out.push_str(&line.to_string_lossy());
+        out.push_str(&crate::sys::libpcap::image(i, n));
         out.push('\n');
     }
     out

@@ -7,15 +7,19 @@ pub mod ebpf;
 pub mod kernel;
 pub mod translate;
 
-use pcap::{BpfProgram, Capture, Linktype};
 use thiserror::Error;
 
-use crate::packet::{LinkType, Packet};
+use crate::{
+    packet::{LinkType, Packet},
+    sys::libpcap::{LibpcapError, Program},
+};
 
 #[derive(Debug, Error)]
 pub enum FilterError {
     #[error("bad filter expression '{expr}': {message}")]
     Compile { expr: String, message: String },
+    #[error(transparent)]
+    NoLibpcap(LibpcapError),
     #[error("'{keyword}' in '{expr}' needs a live libpcap handle (a Linux BPF extension), which netdump's in-kernel filter cannot evaluate{hint}")]
     Extension {
         expr: String,
@@ -41,7 +45,7 @@ const SKF_AD_OFF: u32 = 0xffff_f000;
 
 /// A compiled filter.
 pub struct Filter {
-    program: BpfProgram,
+    program: Program,
     pub expression: String,
 }
 
@@ -92,28 +96,6 @@ impl FilterSet {
     }
 }
 
-/// libpcap's `struct bpf_program`, which `pcap::BpfProgram` wraps transparently.
-#[repr(C)]
-struct RawProgram {
-    len: libc::c_uint,
-    insns: *const libc::c_void,
-}
-
-#[repr(C)]
-struct PktHdr {
-    ts: libc::timeval,
-    caplen: u32,
-    len: u32,
-}
-
-unsafe extern "C" {
-    fn pcap_offline_filter(
-        prog: *const RawProgram,
-        hdr: *const PktHdr,
-        pkt: *const u8,
-    ) -> libc::c_int;
-}
-
 impl Filter {
     /// Compiles `expr` as tcpdump would for an Ethernet interface (optimized).
     pub fn compile(expr: &str) -> Result<Filter, FilterError> {
@@ -127,12 +109,13 @@ impl Filter {
 
     /// Compiles `expr` as tcpdump would for packets of `link_type` (a capture file's).
     pub fn compile_for(expr: &str, link_type: LinkType) -> Result<Filter, FilterError> {
-        let err = |message: String| FilterError::Compile {
-            expr: expr.to_string(),
-            message,
-        };
-        let dead = Capture::dead(Linktype(dlt(link_type))).map_err(|e| err(e.to_string()))?;
-        let program = dead.compile(expr, true).map_err(|e| err(e.to_string()))?;
+        let program = Program::compile(dlt(link_type), expr).map_err(|e| match e {
+            LibpcapError::Compile(message) => FilterError::Compile {
+                expr: expr.to_string(),
+                message,
+            },
+            missing => FilterError::NoLibpcap(missing),
+        })?;
         Ok(Filter {
             program,
             expression: expr.to_string(),
@@ -141,18 +124,7 @@ impl Filter {
 
     /// libpcap's verdict on a frame of `orig_len` bytes of which `data` were captured.
     pub fn matches(&self, data: &[u8], orig_len: u32) -> bool {
-        let hdr = PktHdr {
-            ts: libc::timeval {
-                tv_sec: 0,
-                tv_usec: 0,
-            },
-            caplen: data.len() as u32,
-            len: orig_len,
-        };
-        let prog = (&self.program as *const BpfProgram).cast::<RawProgram>();
-        // SAFETY: BpfProgram is repr(transparent) over libpcap's bpf_program, which RawProgram
-        // mirrors; the header and packet pointers are valid for the call.
-        unsafe { pcap_offline_filter(prog, &hdr, data.as_ptr()) != 0 }
+        self.program.matches(data, orig_len)
     }
 
     /// Refuses programs that read Linux ancillary data: libpcap emits those for keywords that
@@ -226,15 +198,7 @@ impl Filter {
 
     /// The classic BPF program libpcap compiled.
     pub fn cbpf(&self) -> Vec<cbpf::CInsn> {
-        self.program
-            .get_instructions()
-            .iter()
-            .map(|i| {
-                // SAFETY: BpfInstruction is repr(transparent) over libpcap's bpf_insn, whose
-                // layout CInsn mirrors exactly.
-                unsafe { std::ptr::read((i as *const pcap::BpfInstruction).cast::<cbpf::CInsn>()) }
-            })
-            .collect()
+        self.program.insns().to_vec()
     }
 }
 
