@@ -15,7 +15,9 @@
 //!
 //! Per captured packet, [`lookup`] tries the skb's own socket (egress in the socket's
 //! namespace), then the TCP flow with the source as the local end, then the destination,
-//! then the (protocol, port) of the source, then of the destination: the sender first.
+//! then the (protocol, port) of the source, then of the destination: the sender first. An
+//! ICMP error is looked up by the packet it quotes (whose source is the local end), so an
+//! unreachable or a time exceeded names the process whose packet died.
 
 use aya_ebpf::{
     bindings::{bpf_sock_ops, BPF_F_MMAPABLE},
@@ -750,12 +752,58 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
         // Shorter than 28 bytes from the IP header on.
         (Net::Header, None)
     };
-    let proto = if let Some(proto) = simple {
-        proto?
+    let (proto, l4) = if let Some(proto) = simple {
+        (proto?, 20)
     } else {
         slow_headers(skb, net, &mut key, &mut l4b)?
     };
+    let proto = if icmp_error(proto, l4b[0]) {
+        // The packet that died is quoted after the ICMP header: its sender's socket.
+        key = FlowKey::default();
+        quoted_headers(skb, net, l4 + 8, &mut key, &mut l4b)?
+    } else {
+        proto
+    };
     by_headers(proto, &mut key, &l4b)
+}
+
+/// Whether an ICMP (`proto` 1) or ICMPv6 (58) message of type `t` is an error, which quotes
+/// the packet it is about: destination unreachable, source quench, redirect, time exceeded,
+/// parameter problem; ICMPv6's unreachable, packet too big, time exceeded, parameter problem.
+#[inline(always)]
+fn icmp_error(proto: u8, t: u8) -> bool {
+    (proto == IPPROTO_ICMP && matches!(t, 3 | 4 | 5 | 11 | 12))
+        || (proto == IPPROTO_ICMPV6 && (1..=4).contains(&t))
+}
+
+/// The headers of the packet an ICMP error quotes at `at` (from the outer IP header) into
+/// `key` and `l4b`, as [`slow_headers`] does; its protocol. The quoted source is the local
+/// end. IPv4 without options and IPv6 without extension headers, with at least 8 bytes after
+/// them (RFC 792 and 4443 quote that much).
+#[inline(always)]
+fn quoted_headers(
+    skb: &SkBuff,
+    net: Net,
+    at: u32,
+    key: &mut FlowKey,
+    l4b: &mut [u8; 8],
+) -> Option<u8> {
+    let mut buf = MaybeUninit::<Bytes<48>>::uninit();
+    let q = Bytes::zeroed_in(&mut buf);
+    load_net(skb, net, at, q, 1)?;
+    if q[0] == 0x45 {
+        load_net(skb, net, at, q, 28)?;
+        simple_v4(&q[..28], key, l4b)?
+    } else if q[0] >> 4 == 6 {
+        load_net(skb, net, at, q, 48)?;
+        key.version = 6;
+        key.local.copy_from_slice(&q[8..24]);
+        key.remote.copy_from_slice(&q[24..40]);
+        l4b.copy_from_slice(&q[40..48]);
+        Some(q[6])
+    } else {
+        None
+    }
 }
 
 /// The owner by the packet's addresses and ports (`key` has the addresses, `l4b` the first
@@ -801,9 +849,10 @@ fn by_headers(proto: u8, key: &mut FlowKey, l4b: &[u8; 8]) -> Option<OwnerInfo> 
 }
 
 /// IPv4 with options or shorter than 28 bytes, and IPv6, from `net`: the addresses into `key`, the first
-/// bytes after the IP header into `l4b` (4 for TCP and UDP, 8 for ICMP); the protocol.
+/// bytes after the IP header into `l4b` (4 for TCP and UDP, 8 for ICMP); the protocol and
+/// where its header starts.
 #[inline(always)]
-fn slow_headers(skb: &SkBuff, net: Net, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<u8> {
+fn slow_headers(skb: &SkBuff, net: Net, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<(u8, u32)> {
     let mut buf = MaybeUninit::<Bytes<40>>::uninit();
     let ip = Bytes::zeroed_in(&mut buf);
     load_net(skb, net, 0, ip, 1)?;
@@ -831,7 +880,7 @@ fn slow_headers(skb: &SkBuff, net: Net, key: &mut FlowKey, l4b: &mut [u8; 8]) ->
     } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
         load_net(skb, net, l4, l4b, 8)?;
     }
-    Some(proto)
+    Some((proto, l4))
 }
 
 #[inline(always)]
@@ -950,6 +999,8 @@ fn copied_headers(skb: &SkBuff, data: &[u8; 64], cap: u32) -> Option<OwnerInfo> 
         None
     };
     match proto {
+        // An ICMP error's quoted packet lies past the copied bytes.
+        Some(Some(proto)) if icmp_error(proto, l4b[0]) => lookup_headers(skb),
         Some(Some(proto)) => by_headers(proto, &mut key, &l4b),
         // A later fragment.
         Some(None) => None,

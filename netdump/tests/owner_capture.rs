@@ -119,6 +119,23 @@ elif mode == "pre":
     u.send(b"after the start")
     u.recv(100)
     out("done")
+elif mode == "unreach":
+    # Connected UDP sockets to a port nobody listens on: the ICMP errors come back as
+    # ECONNREFUSED. IPv4 then IPv6.
+    port = int(sys.argv[4])
+    wait_go()
+    for family, ip in ((socket.AF_INET, sys.argv[2]), (socket.AF_INET6, sys.argv[3])):
+        u = socket.socket(family, socket.SOCK_DGRAM)
+        u.settimeout(5)
+        u.connect((ip, port))
+        u.send(b"nobody listens")
+        try:
+            u.recv(100)
+            out("answered")
+        except ConnectionRefusedError:
+            out("refused", u.getsockname()[1])
+        u.close()
+    out("done")
 elif mode == "burst":
     ip, uport = sys.argv[2], int(sys.argv[3])
     wait_go()
@@ -991,6 +1008,56 @@ fn a_thousand_short_connections_from_a_hundred_processes() {
     assert!(flows <= seeded + 100, "{maps}");
     assert!(socks <= seeded + 200 && ports <= seeded + 100, "{maps}");
     drop(server);
+    assert_nothing_left_loaded();
+}
+
+/// An ICMP error names the process whose packet it is about (the socket its quoted packet
+/// came from), IPv4 and IPv6, where it is sent (B) and where it arrives (A).
+#[test]
+#[ignore = "needs root: run with `cargo xtask test`"]
+fn icmp_errors_name_the_process_whose_packet_died() {
+    assert_nothing_left_loaded();
+    let net = Net::new(true, true);
+    let world = World::new();
+    let cg = world.cgroup("prober");
+    let mut prober = world.spawn(
+        "ndprobe",
+        &net.a,
+        &cg,
+        &["unreach", &net.ip_b, &net.ip6_b, "40999", "--wait"],
+    );
+    prober.wait_line("waiting");
+    let expr = "icmp or icmp6";
+    let in_b = Capture::start(&net.b, &net.vb, &["--context", "-n", expr]);
+    let in_a = Capture::start(&net.a, &net.va, &["--context", "-n", expr]);
+    prober.go();
+    let want = Expect::owner_of(&prober);
+    let lines = prober.finish();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("refused")).count(),
+        2,
+        "{lines:?}"
+    );
+    thread::sleep(Duration::from_millis(300));
+    for (side, cap) in [("B", in_b), ("A", in_a)] {
+        let done = finished(cap);
+        let errors: Vec<&str> = done
+            .stdout
+            .lines()
+            .filter(|l| l.contains(" unreachable"))
+            .collect();
+        assert_eq!(errors.len(), 2, "{side}: {}", done.stdout);
+        for l in errors {
+            let at = l
+                .rfind(" [")
+                .unwrap_or_else(|| panic!("no owner suffix: {l}"));
+            let owner = parse_owner(&l[at + 1..]);
+            assert!(
+                owner.as_ref().is_some_and(|o| want.matches(o)),
+                "{side}: owner {owner:?} for {l}, sent by {want:?}"
+            );
+        }
+    }
     assert_nothing_left_loaded();
 }
 
