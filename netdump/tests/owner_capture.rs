@@ -1011,6 +1011,68 @@ fn a_thousand_short_connections_from_a_hundred_processes() {
     assert_nothing_left_loaded();
 }
 
+/// `--cgroup` selects cgroups made after the capture started too (a container started or
+/// restarted later, a service's new sub-cgroup): a process in a child cgroup created a few
+/// seconds into the capture has its packets captured, another process's are not.
+#[test]
+#[ignore = "needs root: run with `cargo xtask test`"]
+fn owner_filter_follows_cgroups_made_after_the_start() {
+    assert_nothing_left_loaded();
+    let net = Net::new(false, true);
+    allow_ping_sockets(&net);
+    let world = World::new();
+    let (cg_srv, cg_other, parent) = (
+        world.cgroup("server"),
+        world.cgroup("other"),
+        world.cgroup("parent"),
+    );
+    let (tp, up) = (TCP_PORT.to_string(), UDP_PORT.to_string());
+    let mut server = world.spawn("ndsrv", &net.b, &cg_srv, &["server", &tp, &up]);
+    server.wait_line("ready");
+    let cap = Capture::start(
+        &net.b,
+        &net.vb,
+        &["--context", "--cgroup", &parent.rel(), "udp"],
+    );
+    // Made after the start; netdump looks again every 2 s.
+    let child = Cgroup::new(&parent.path, "child");
+    thread::sleep(Duration::from_millis(3000));
+    let args = ["client", &net.ip_b, &tp, &up, "--wait"];
+    let mut late = world.spawn("ndlate", &net.a, &child, &args);
+    let mut other = world.spawn("ndother", &net.a, &cg_other, &args);
+    late.wait_line("waiting");
+    other.wait_line("waiting");
+    let mut expect = Expect::default();
+    let want = Expect::owner_of(&late);
+    run_client(late, &mut expect);
+    run_client(other, &mut expect);
+    thread::sleep(Duration::from_millis(300));
+    // Not `finished`: the expression's matches include what the owner filter kept out.
+    let done = cap.stop();
+    assert!(done.status.success(), "{}", done.stderr);
+    assert_eq!(done.stat("captured") as usize, done.stdout.lines().count());
+    assert_eq!(done.stat("dropped by kernel"), 0, "{}", done.stderr);
+    let seen = parse_lines(&done.stdout);
+    assert!(!seen.is_empty(), "nothing captured: {}", done.stderr);
+    for s in &seen {
+        assert!(
+            s.owner.as_ref().is_some_and(|o| want.matches(o)),
+            "owner {:?} for {}, want {want:?}",
+            s.owner,
+            s.line
+        );
+    }
+    // ndother's datagram and the server's replies were kept out in the kernel.
+    assert!(
+        owner_stat(&done, " packets filtered out by owner") >= 2,
+        "{}",
+        done.stderr
+    );
+    drop(child);
+    drop(server);
+    assert_nothing_left_loaded();
+}
+
 /// An ICMP error names the process whose packet it is about (the socket its quoted packet
 /// came from), IPv4 and IPv6, where it is sent (B) and where it arrives (A).
 #[test]

@@ -431,6 +431,39 @@ pub fn select(
     fill(ebpf, names::OWNER_CGROUPS, cgroups)
 }
 
+/// `OWNER_CGROUPS`, kept after the start so cgroups made later (a container started, or a
+/// service restarted, after the capture began) join the selection.
+pub struct CgroupSelection {
+    map: HashMap<MapData, u64, u8>,
+    have: std::collections::BTreeSet<u64>,
+}
+
+impl CgroupSelection {
+    /// Takes the map, which [`select`] filled with `ids`.
+    pub fn take(ebpf: &mut Ebpf, ids: &[u64]) -> Result<CgroupSelection, OwnerMapError> {
+        let name = names::OWNER_CGROUPS;
+        let map = ebpf.take_map(name).ok_or(OwnerMapError::Missing(name))?;
+        let map = HashMap::try_from(map).map_err(|source| OwnerMapError::Map { name, source })?;
+        Ok(CgroupSelection {
+            map,
+            have: ids.iter().copied().collect(),
+        })
+    }
+
+    /// Adds the ids not selected yet; how many. (Ids of removed cgroups stay: cgroup ids are
+    /// never reused.)
+    pub fn add(&mut self, ids: &[u64]) -> usize {
+        let mut n = 0;
+        for &id in ids {
+            if !self.have.contains(&id) && self.map.insert(id, 1, 0).is_ok() {
+                self.have.insert(id);
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
 fn fill<K: aya::Pod + Copy>(
     ebpf: &mut Ebpf,
     name: &'static str,

@@ -3,7 +3,8 @@
 //! A filter selects cgroups, each with all its descendants, because processes live in the
 //! leaves: a container's runtime may split it (`libpod-ID.scope/container`), a service may
 //! have sub-cgroups. The ids are those of the cgroups that exist when the filter is resolved;
-//! a container started later is not in them.
+//! a live capture resolves it again every 2 s (`run/owner.rs`), so a container started later
+//! joins within that.
 
 use std::{collections::BTreeSet, fmt};
 

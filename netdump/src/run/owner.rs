@@ -1,7 +1,9 @@
 //! Attribution during a live capture: attach the recording hooks, fill the selection maps,
 //! seed the sockets that existed before the capture, and sweep released sockets' entries
 //! every half second on a thread of its own (map fds are enough: it runs after the
-//! privileges are dropped).
+//! privileges are dropped); that thread also resolves `--cgroup`, `--container` and `--pod`
+//! again every 2 s, so cgroups made after the start (a container started or restarted, a
+//! service's new sub-cgroup) join the selection.
 
 use std::{
     sync::{
@@ -26,6 +28,9 @@ use crate::{
     owner::{self as lookup, Owners, Selector},
     sys::time::{now_ns, Clock},
 };
+
+/// How often (in sweeper ticks of 500 ms) owner filters look for cgroups made since.
+const RESELECT_TICKS: u64 = 4;
 
 #[derive(Debug, Error)]
 pub enum OwnerRunError {
@@ -118,6 +123,15 @@ impl OwnerRun {
             }
         }
         owner_maps::select(ebpf, &opts.pids, &opts.uids, &cgroups)?;
+        // The selectors again every few seconds: cgroups made since join the selection.
+        let reselect = match &owners {
+            Some(o) if !selectors.is_empty() => Some((
+                o.clone(),
+                selectors.clone(),
+                owner_maps::CgroupSelection::take(ebpf, &cgroups)?,
+            )),
+            _ => None,
+        };
         let mut maps = OwnerMaps::take(ebpf)?;
         let seeded = if matches!(attached.support, Support::None(_)) {
             0
@@ -135,13 +149,26 @@ impl OwnerRun {
         let stop = Arc::new(AtomicBool::new(false));
         let sweeper = {
             let (maps, stop) = (maps.clone(), stop.clone());
+            let mut reselect = reselect;
             std::thread::Builder::new()
                 .name("netdump-owner-sweep".into())
                 .spawn(move || {
+                    let mut tick = 0u64;
                     while !stop.load(Ordering::Relaxed) {
                         std::thread::sleep(Duration::from_millis(500));
                         if let Ok(mut m) = maps.lock() {
                             m.sweep(now_ns(Clock::Monotonic) as u64);
+                        }
+                        tick += 1;
+                        if let Some((owners, selectors, selection)) = reselect.as_mut() {
+                            if tick.is_multiple_of(RESELECT_TICKS) {
+                                for sel in selectors.iter() {
+                                    // A container gone since selects nothing: nothing to add.
+                                    if let Ok(ids) = owners.select(sel) {
+                                        selection.add(&ids);
+                                    }
+                                }
+                            }
                         }
                     }
                 })
