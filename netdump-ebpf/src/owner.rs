@@ -760,7 +760,15 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     let proto = if icmp_error(proto, l4b[0]) {
         // The packet that died is quoted after the ICMP header: its sender's socket.
         key = FlowKey::default();
-        quoted_headers(skb, net, l4 + 8, &mut key, &mut l4b)?
+        let base = match net {
+            Net::Header => u32::MAX,
+            Net::Frame(base) => base,
+        };
+        let q = quoted_headers(skb.skb, base, l4 + 8, &mut key, &mut l4b);
+        if q == 0 {
+            return None;
+        }
+        q as u8
     } else {
         proto
     };
@@ -777,32 +785,50 @@ fn icmp_error(proto: u8, t: u8) -> bool {
 }
 
 /// The headers of the packet an ICMP error quotes at `at` (from the outer IP header) into
-/// `key` and `l4b`, as [`slow_headers`] does; its protocol. The quoted source is the local
-/// end. IPv4 without options and IPv6 without extension headers, with at least 8 bytes after
-/// them (RFC 792 and 4443 quote that much).
-#[inline(always)]
+/// `key` and `l4b`, as [`slow_headers`] does: `0x100 | protocol`, 0 when they are not there.
+/// The quoted source is the local end. IPv4 without options and IPv6 without extension
+/// headers, with at least 8 bytes after them (RFC 792 and 4443 quote that much). A BPF
+/// function of its own (`base`: [`Net::Frame`]'s offset, `u32::MAX` for [`Net::Header`]),
+/// called for ICMP errors only: inlined, it made every capture program too large for LLVM to
+/// inline the program's body into its section.
+#[inline(never)]
 fn quoted_headers(
-    skb: &SkBuff,
-    net: Net,
+    skb: *mut aya_ebpf::bindings::__sk_buff,
+    base: u32,
     at: u32,
     key: &mut FlowKey,
     l4b: &mut [u8; 8],
-) -> Option<u8> {
+) -> u32 {
+    let skb = SkBuff { skb };
+    let net = if base == u32::MAX {
+        Net::Header
+    } else {
+        Net::Frame(base)
+    };
     let mut buf = MaybeUninit::<Bytes<48>>::uninit();
     let q = Bytes::zeroed_in(&mut buf);
-    load_net(skb, net, at, q, 1)?;
+    if load_net(&skb, net, at, q, 1).is_none() {
+        return 0;
+    }
     if q[0] == 0x45 {
-        load_net(skb, net, at, q, 28)?;
-        simple_v4(&q[..28], key, l4b)?
+        if load_net(&skb, net, at, q, 28).is_none() {
+            return 0;
+        }
+        match simple_v4(&q[..28], key, l4b) {
+            Some(Some(proto)) => 0x100 | u32::from(proto),
+            _ => 0,
+        }
     } else if q[0] >> 4 == 6 {
-        load_net(skb, net, at, q, 48)?;
+        if load_net(&skb, net, at, q, 48).is_none() {
+            return 0;
+        }
         key.version = 6;
         key.local.copy_from_slice(&q[8..24]);
         key.remote.copy_from_slice(&q[24..40]);
         l4b.copy_from_slice(&q[40..48]);
-        Some(q[6])
+        0x100 | u32::from(q[6])
     } else {
-        None
+        0
     }
 }
 
@@ -999,12 +1025,11 @@ fn copied_headers(skb: &SkBuff, data: &[u8; 64], cap: u32) -> Option<OwnerInfo> 
         None
     };
     match proto {
-        // An ICMP error's quoted packet lies past the copied bytes.
-        Some(Some(proto)) if icmp_error(proto, l4b[0]) => lookup_headers(skb),
-        Some(Some(proto)) => by_headers(proto, &mut key, &l4b),
+        // (An ICMP error's quoted packet lies past the copied bytes: read from the skb.)
+        Some(Some(proto)) if !icmp_error(proto, l4b[0]) => by_headers(proto, &mut key, &l4b),
         // A later fragment.
         Some(None) => None,
-        None => lookup_headers(skb),
+        _ => lookup_headers(skb),
     }
 }
 
