@@ -662,6 +662,24 @@ mod tests {
     use super::*;
     use crate::packet::{Hook, Timestamp};
 
+    /// An Ethernet frame captured whole on eth0 at TC, with no owner.
+    fn tc_packet(data: &[u8], ts: Timestamp, direction: Direction) -> Packet<'_> {
+        Packet {
+            ts,
+            ifname: "eth0",
+            netns: None,
+            direction,
+            pkt_type: 0,
+            hook: Hook::Tc,
+            link_type: crate::packet::LinkType::ETHERNET,
+            orig_len: data.len() as u32,
+            data,
+            drop: None,
+            owner: None,
+            cgroup: None,
+        }
+    }
+
     #[test]
     fn udp_packet_has_every_layer() {
         let mut f = Vec::new();
@@ -670,20 +688,7 @@ mod tests {
             .udp(5555, 40000)
             .write(&mut f, &[1; 32])
             .unwrap();
-        let pkt = Packet {
-            ts: Timestamp { sec: 0, nsec: 5 },
-            ifname: "eth0",
-            netns: None,
-            direction: Direction::Ingress,
-            pkt_type: 0,
-            hook: Hook::Tc,
-            link_type: crate::packet::LinkType::ETHERNET,
-            orig_len: f.len() as u32,
-            data: &f,
-            drop: None,
-            owner: None,
-            cgroup: None,
-        };
+        let pkt = tc_packet(&f, Timestamp { sec: 0, nsec: 5 }, Direction::Ingress);
         let v = packet_json(&pkt);
         assert_eq!(v["time"], "1970-01-01T00:00:00.000000005Z");
         assert_eq!(v["direction"], "in");
@@ -710,20 +715,7 @@ mod tests {
                 .icmpv4(icmp)
                 .write(&mut f, &[7; 8])
                 .unwrap();
-            let pkt = Packet {
-                ts: Timestamp { sec: 0, nsec: 0 },
-                ifname: "eth0",
-                netns: None,
-                direction: Direction::Egress,
-                pkt_type: 0,
-                hook: Hook::Tc,
-                link_type: crate::packet::LinkType::ETHERNET,
-                orig_len: f.len() as u32,
-                data: &f,
-                drop: None,
-                owner: None,
-                cgroup: None,
-            };
+            let pkt = tc_packet(&f, Timestamp { sec: 0, nsec: 0 }, Direction::Egress);
             packet_json(&pkt)["layers"][2].clone()
         };
         let echo = etherparse::IcmpEchoHeader { id: 4660, seq: 3 };

@@ -85,33 +85,30 @@ fn open() -> Result<Api, String> {
         // since libpcap 1.0); `_lib` keeps them mapped.
         let api = unsafe {
             Api {
-                open_dead: *lib
-                    .get::<OpenDead>(b"pcap_open_dead\0")
-                    .map_err(|e| e.to_string())?,
-                compile: *lib
-                    .get::<Compile>(b"pcap_compile\0")
-                    .map_err(|e| e.to_string())?,
-                geterr: *lib
-                    .get::<GetErr>(b"pcap_geterr\0")
-                    .map_err(|e| e.to_string())?,
-                close: *lib
-                    .get::<Close>(b"pcap_close\0")
-                    .map_err(|e| e.to_string())?,
-                freecode: *lib
-                    .get::<FreeCode>(b"pcap_freecode\0")
-                    .map_err(|e| e.to_string())?,
-                offline_filter: *lib
-                    .get::<OfflineFilter>(b"pcap_offline_filter\0")
-                    .map_err(|e| e.to_string())?,
-                image: *lib
-                    .get::<Image>(b"bpf_image\0")
-                    .map_err(|e| e.to_string())?,
+                open_dead: sym(&lib, b"pcap_open_dead\0")?,
+                compile: sym(&lib, b"pcap_compile\0")?,
+                geterr: sym(&lib, b"pcap_geterr\0")?,
+                close: sym(&lib, b"pcap_close\0")?,
+                freecode: sym(&lib, b"pcap_freecode\0")?,
+                offline_filter: sym(&lib, b"pcap_offline_filter\0")?,
+                image: sym(&lib, b"bpf_image\0")?,
                 _lib: lib,
             }
         };
         return Ok(api);
     }
     Err(last)
+}
+
+/// The function `name` (NUL-terminated) of `lib`.
+///
+/// # Safety
+/// `T` must be the function's type.
+unsafe fn sym<T: Copy>(lib: &Library, name: &[u8]) -> Result<T, String> {
+    // SAFETY: the caller's promise on `T`.
+    unsafe { lib.get::<T>(name) }
+        .map(|s| *s)
+        .map_err(|e| e.to_string())
 }
 
 /// A program libpcap compiled; freed by libpcap on drop.
