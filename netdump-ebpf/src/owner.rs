@@ -735,6 +735,15 @@ fn simple_v4(ip: &[u8], key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<Option<u
     Some(Some(ip[9]))
 }
 
+/// An IPv6 header's addresses (`ip` holds at least its 40 bytes) into `key`, the source as
+/// the local end.
+#[inline(always)]
+fn v6_addrs(ip: &[u8], key: &mut FlowKey) {
+    key.version = 6;
+    key.local.copy_from_slice(&ip[8..24]);
+    key.remote.copy_from_slice(&ip[24..40]);
+}
+
 #[inline(always)]
 fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     let mut key = FlowKey::default();
@@ -822,9 +831,7 @@ fn quoted_headers(
         if load_net(&skb, net, at, q, 48).is_none() {
             return 0;
         }
-        key.version = 6;
-        key.local.copy_from_slice(&q[8..24]);
-        key.remote.copy_from_slice(&q[24..40]);
+        v6_addrs(q, key);
         l4b.copy_from_slice(&q[40..48]);
         0x100 | u32::from(q[6])
     } else {
@@ -894,9 +901,7 @@ fn slow_headers(skb: &SkBuff, net: Net, key: &mut FlowKey, l4b: &mut [u8; 8]) ->
         (ip[9], ((ip[0] & 0x0f) as u32) * 4)
     } else if version == 6 {
         load_net(skb, net, 0, ip, 40)?;
-        key.version = 6;
-        key.local.copy_from_slice(&ip[8..24]);
-        key.remote.copy_from_slice(&ip[24..40]);
+        v6_addrs(ip, key);
         (ip[6], 40)
     } else {
         return None;
@@ -1048,9 +1053,7 @@ fn copied_ip(ip: &[u8], cap: u32, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Optio
     if cap < 48 || !(nh == IPPROTO_TCP || nh == IPPROTO_UDP || nh == IPPROTO_ICMPV6) {
         return None;
     }
-    key.version = 6;
-    key.local.copy_from_slice(&ip[8..24]);
-    key.remote.copy_from_slice(&ip[24..40]);
+    v6_addrs(ip, key);
     l4b.copy_from_slice(&ip[40..48]);
     Some(Some(nh))
 }
