@@ -143,26 +143,21 @@ pub struct PortKey {
 
 const _: () = assert!(core::mem::size_of::<PortKey>() == 4);
 
-/// Per-CPU attribution counters (the `OWNER_COUNTERS` array, one entry).
+/// Per-CPU attribution counters (the `OWNER_COUNTERS` array, one entry). Only what never
+/// reaches userspace is counted here: captured packets with and without an owner are counted
+/// where their records are read (a counter touched per packet cost the programs a cache line).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OwnerCounters {
-    /// Packets looked up that found an owner.
-    pub attributed: u64,
-    /// Packets looked up that found none.
-    pub unattributed: u64,
     /// Packets the owner filter (`--pid`, `--pname`, `--uid`, `--cgroup`...) kept out.
     pub filtered: u64,
-    pub _pad: u64,
 }
 
-const _: () = assert!(core::mem::size_of::<OwnerCounters>() == 32);
+const _: () = assert!(core::mem::size_of::<OwnerCounters>() == 8);
 
 impl OwnerCounters {
     /// Adds `other` field by field (summing the per-CPU values).
     pub fn add(&mut self, other: &OwnerCounters) {
-        self.attributed += other.attributed;
-        self.unattributed += other.unattributed;
         self.filtered += other.filtered;
     }
 }
@@ -184,11 +179,13 @@ pub mod owner_filter {
 /// released sockets are deleted after a grace period, so they stay far below this.
 pub const OWNER_MAP_ENTRIES: u32 = 1 << 16;
 
-/// The `OWNER_SEEN` map: one byte per (class, port), non-zero once an owner map may hold an
+/// The `OWNER_SEEN` map: one byte per (port, class), non-zero once an owner map may hold an
 /// entry keyed by that port; a packet whose ports are all unseen skips the hash lookups (the
-/// bytes live in an array map, whose lookups the verifier inlines). Bytes are only ever set,
-/// by single-byte stores (kernel and userspace, through its mmap), so no update is lost; a
-/// set byte whose entries are gone costs a lookup that misses, as before.
+/// bytes live in an array map, whose lookups the verifier inlines). A port's bytes of every
+/// class are one aligned 8-byte word (byte `class` of it), so a packet's lookup reads one word
+/// per port. Bytes are only ever set, by single-byte stores (kernel and userspace, through its
+/// mmap), so no update is lost; a set byte whose entries are gone costs a lookup that misses,
+/// as before.
 pub mod seen {
     /// `OWNER_FLOWS` by the flow's local port.
     pub const FLOW: u32 = 0;
@@ -198,10 +195,14 @@ pub mod seen {
     pub const ICMP: u32 = 3;
     pub const ICMPV6: u32 = 4;
     pub const CLASSES: u32 = 5;
+    /// Bytes per port: one word, room for every class.
+    pub const WORD: u32 = 8;
     /// Bytes per map value.
     pub const LINE: u32 = 64;
-    /// Map entries: 65,536 ports of every class (320 KiB).
-    pub const ENTRIES: u32 = CLASSES * 65536 / LINE;
+    /// Map entries: 65,536 ports' words (512 KiB).
+    pub const ENTRIES: u32 = 65536 * WORD / LINE;
+
+    const _: () = assert!(CLASSES <= WORD);
 
     /// The class of an `OWNER_PORTS` key's protocol.
     #[inline(always)]
@@ -215,13 +216,21 @@ pub mod seen {
         }
     }
 
-    /// The map index and the byte within its value of `port` in `class`.
+    /// The map index and the byte within its value of `port` in `class` (class 0: where the
+    /// port's word starts).
     #[inline(always)]
     pub fn slot(class: u32, port: u16) -> (u32, usize) {
+        let per_line = LINE / WORD;
         (
-            class * (65536 / LINE) + u32::from(port) / LINE,
-            (u32::from(port) % LINE) as usize,
+            u32::from(port) / per_line,
+            ((u32::from(port) % per_line) * WORD + class) as usize,
         )
+    }
+
+    /// The bits of a port's word that are `class`'s byte.
+    #[inline(always)]
+    pub const fn mask(class: u32) -> u64 {
+        0xff << (class * 8)
     }
 }
 
@@ -283,4 +292,33 @@ mod user {
     unsafe impl aya::Pod for super::ListenerKey {}
     // SAFETY: as above.
     unsafe impl aya::Pod for super::OwnerCounters {}
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use super::seen;
+
+    /// Every (port, class) has its own byte, a port's classes share one aligned word (the
+    /// kernel reads it at once), and everything fits the map.
+    #[test]
+    fn seen_bytes_are_one_word_per_port() {
+        let mut used = std::collections::HashSet::new();
+        for port in [0u16, 1, 7, 8, 40000, 40001, 65535] {
+            let (i0, b0) = seen::slot(0, port);
+            assert_eq!(b0 % seen::WORD as usize, 0);
+            for class in 0..seen::CLASSES {
+                let (i, b) = seen::slot(class, port);
+                assert_eq!(i, i0);
+                assert_eq!(b, b0 + class as usize);
+                assert!(i < seen::ENTRIES && b < seen::LINE as usize);
+                assert!(used.insert((i, b)));
+                // The word read little-endian: the class's byte is its mask.
+                let mut word = [0u8; 8];
+                word[b - b0] = 1;
+                assert_ne!(u64::from_le_bytes(word) & seen::mask(class), 0);
+            }
+        }
+    }
 }

@@ -174,14 +174,17 @@ fn mark_seen(class: u32, port: u16) {
     }
 }
 
-/// Whether the maps may hold an entry for `port` of `class`.
+/// The seen bytes of `port`, every class's (byte `class` of the word); all set when the map
+/// cannot be read.
 #[inline(always)]
-fn maybe_seen(class: u32, port: u16) -> bool {
-    let (i, b) = seen::slot(class, port);
+fn seen_word(port: u16) -> u64 {
+    let (i, b) = seen::slot(0, port);
     match OWNER_SEEN.get_ptr(i) {
-        // SAFETY: as in `mark_seen`; a racing store is either seen or not, both fine.
-        Some(line) => unsafe { core::ptr::read_volatile(line.cast::<u8>().add(b)) != 0 },
-        None => true,
+        // SAFETY: `b` is a multiple of 8 below LINE, so the word is within the value and
+        // aligned; bytes are set by single-byte stores, and a racing one is either seen or
+        // not, both fine.
+        Some(line) => unsafe { core::ptr::read_volatile(line.cast::<u8>().add(b).cast::<u64>()) },
+        None => u64::MAX,
     }
 }
 
@@ -839,46 +842,102 @@ fn quoted_headers(
     }
 }
 
-/// The owner by the packet's addresses and ports (`key` has the addresses, `l4b` the first
-/// bytes after the IP header).
+/// A packet's ports (or ICMP echo id, as both) and their seen bytes of the classes its
+/// protocol's lookups use.
+#[derive(Clone, Copy)]
+struct Seen {
+    sport: u16,
+    dport: u16,
+    s: u64,
+    d: u64,
+}
+
+/// The [`Seen`] of a packet of `proto` whose first bytes after the IP header are `l4b`;
+/// `None` when the maps can hold no owner for it (most packets of a busy host: no recorded
+/// port), which ends a lookup before anything else is read.
 #[inline(always)]
-fn by_headers(proto: u8, key: &mut FlowKey, l4b: &[u8; 8]) -> Option<OwnerInfo> {
-    if proto == IPPROTO_TCP || proto == IPPROTO_UDP {
-        let sport = u16::from_be_bytes([l4b[0], l4b[1]]);
-        let dport = u16::from_be_bytes([l4b[2], l4b[3]]);
-        if proto == IPPROTO_TCP {
-            key.local_port = sport;
-            key.remote_port = dport;
-            if maybe_seen(seen::FLOW, sport) {
-                if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(*key), owner_flags::VIA_FLOW) {
-                    return Some(o);
-                }
-            }
-            if maybe_seen(seen::FLOW, dport) {
-                core::mem::swap(&mut key.local, &mut key.remote);
-                key.local_port = dport;
-                key.remote_port = sport;
-                if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(*key), owner_flags::VIA_FLOW) {
-                    return Some(o);
-                }
-            }
-        }
-        by_port(proto, sport, dport)
+fn seen_ports(proto: u8, l4b: &[u8; 8]) -> Option<Seen> {
+    let (sport, dport, classes) = if proto == IPPROTO_TCP {
+        (
+            u16::from_be_bytes([l4b[0], l4b[1]]),
+            u16::from_be_bytes([l4b[2], l4b[3]]),
+            seen::mask(seen::FLOW) | seen::mask(seen::TCP),
+        )
+    } else if proto == IPPROTO_UDP {
+        (
+            u16::from_be_bytes([l4b[0], l4b[1]]),
+            u16::from_be_bytes([l4b[2], l4b[3]]),
+            seen::mask(seen::UDP),
+        )
     } else if proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 {
         let t = l4b[0];
-        let echo = if proto == IPPROTO_ICMP {
-            t == 8 || t == 0
+        let (echo, class) = if proto == IPPROTO_ICMP {
+            (t == 8 || t == 0, seen::ICMP)
         } else {
-            t == 128 || t == 129
+            (t == 128 || t == 129, seen::ICMPV6)
         };
         if !echo {
             return None;
         }
         let id = u16::from_be_bytes([l4b[4], l4b[5]]);
-        by_port(proto, id, id)
+        (id, id, seen::mask(class))
     } else {
-        None
+        return None;
+    };
+    let s = seen_word(sport) & classes;
+    let d = if dport == sport {
+        s
+    } else {
+        seen_word(dport) & classes
+    };
+    (s | d != 0).then_some(Seen { sport, dport, s, d })
+}
+
+/// The owner by the packet's addresses and ports (`key` has the addresses, `l4b` the first
+/// bytes after the IP header).
+#[inline(always)]
+fn by_headers(proto: u8, key: &mut FlowKey, l4b: &[u8; 8]) -> Option<OwnerInfo> {
+    by_seen(proto, key, seen_ports(proto, l4b)?)
+}
+
+/// [`by_headers`] once the seen bytes are read: only the tables they allow are looked up.
+#[inline(always)]
+fn by_seen(proto: u8, key: &mut FlowKey, p: Seen) -> Option<OwnerInfo> {
+    let class = if proto == IPPROTO_TCP {
+        key.local_port = p.sport;
+        key.remote_port = p.dport;
+        if p.s & seen::mask(seen::FLOW) != 0 {
+            if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(*key), owner_flags::VIA_FLOW) {
+                return Some(o);
+            }
+        }
+        if p.d & seen::mask(seen::FLOW) != 0 {
+            core::mem::swap(&mut key.local, &mut key.remote);
+            key.local_port = p.dport;
+            key.remote_port = p.sport;
+            if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(*key), owner_flags::VIA_FLOW) {
+                return Some(o);
+            }
+        }
+        seen::TCP
+    } else {
+        seen::class_of(proto)?
+    };
+    let mut key = PortKey {
+        proto,
+        _pad: 0,
+        port: p.sport,
+    };
+    if p.s & seen::mask(class) != 0 {
+        if let Some(o) = found(OWNER_PORTS.get_ptr_mut(key), owner_flags::VIA_PORT) {
+            return Some(o);
+        }
     }
+    if p.dport == p.sport || p.d & seen::mask(class) == 0 {
+        return None;
+    }
+    key.port = p.dport;
+    found(OWNER_PORTS.get_ptr_mut(key), owner_flags::VIA_PORT)
 }
 
 /// IPv4 with options or shorter than 28 bytes, and IPv6, from `net`: the addresses into `key`, the first
@@ -912,26 +971,6 @@ fn slow_headers(skb: &SkBuff, net: Net, key: &mut FlowKey, l4b: &mut [u8; 8]) ->
         load_net(skb, net, l4, l4b, 8)?;
     }
     Some((proto, l4))
-}
-
-#[inline(always)]
-fn by_port(proto: u8, sport: u16, dport: u16) -> Option<OwnerInfo> {
-    let class = seen::class_of(proto)?;
-    let mut key = PortKey {
-        proto,
-        _pad: 0,
-        port: sport,
-    };
-    if maybe_seen(class, sport) {
-        if let Some(o) = found(OWNER_PORTS.get_ptr_mut(key), owner_flags::VIA_PORT) {
-            return Some(o);
-        }
-    }
-    if dport == sport || !maybe_seen(class, dport) {
-        return None;
-    }
-    key.port = dport;
-    found(OWNER_PORTS.get_ptr_mut(key), owner_flags::VIA_PORT)
 }
 
 /// This CPU's attribution counters.
@@ -979,20 +1018,25 @@ pub fn pending(cookie: u64) -> OwnerInfo {
 }
 
 /// The owner of a captured packet from its copied first bytes `data` (`cap` of them valid),
-/// counted; without an owner filter (every packet is kept). Reads the headers again through
-/// helpers only when the copy does not hold them.
+/// into `owner` (which holds [`pending`]'s placeholder); without an owner filter
+/// (every packet is kept). Reads the headers again through helpers only when the copy does
+/// not hold them.
 #[inline(always)]
 pub fn resolve_copied(
     skb: *mut aya_ebpf::bindings::__sk_buff,
-    cookie: u64,
     data: &[u8; 64],
     cap: u32,
-) -> OwnerInfo {
+    owner: &mut OwnerInfo,
+) {
     let skb = SkBuff { skb };
-    let o = socket_owner(cookie).or_else(|| copied_headers(&skb, data, cap));
-    let o = o.unwrap_or_default();
-    count(&o);
-    o
+    match socket_owner(owner.cgroup).or_else(|| copied_headers(&skb, data, cap)) {
+        Some(o) => *owner = o,
+        None => {
+            // The placeholder's other fields are zero already: two stores, not a record's.
+            owner.flags = 0;
+            owner.cgroup = 0;
+        }
+    }
 }
 
 /// Whether `ip` (the bytes from where an IP header would start, `left` bytes from there to
@@ -1011,67 +1055,68 @@ fn ip_fits(ip: &[u8], protocol: u16, left: u32, padded: bool) -> bool {
 /// The owner by the addresses and ports in the copy: after an Ethernet header whose EtherType
 /// is the skb's protocol, or at the start (L3 devices), whichever the IP length fields
 /// confirm; IPv4 without options and IPv6 without extension headers. Anything else, or a copy
-/// too short, is read again from the skb.
+/// too short, is read again from the skb. Most packets of a busy host belong to no recorded
+/// port: the seen bytes of their ports end the lookup before the flow key is built.
 #[inline(always)]
 fn copied_headers(skb: &SkBuff, data: &[u8; 64], cap: u32) -> Option<OwnerInfo> {
     // SAFETY: the context's fields, readable by socket filters and TC programs.
     let (protocol, len) = unsafe { ((*skb.skb).protocol, (*skb.skb).len) };
     let protocol = u16::from_be(protocol as u16);
-    let mut key = FlowKey::default();
-    let mut l4b = [0u8; 8];
     let ethernet = cap >= 42
         && u16::from_be_bytes([data[12], data[13]]) == protocol
         && ip_fits(&data[14..], protocol, len.wrapping_sub(14), len == 60);
-    let proto = if ethernet {
-        copied_ip(&data[14..64], cap - 14, &mut key, &mut l4b)
+    let (ip, cap) = if ethernet {
+        (&data[14..64], cap - 14)
     } else if cap >= 28 && ip_fits(&data[..], protocol, len, false) {
-        copied_ip(&data[..50], cap, &mut key, &mut l4b)
+        (&data[..50], cap)
     } else {
-        None
+        return lookup_headers(skb);
     };
-    match proto {
+    let mut l4b = [0u8; 8];
+    let proto = match copied_l4(ip, cap, &mut l4b) {
         // (An ICMP error's quoted packet lies past the copied bytes: read from the skb.)
-        Some(Some(proto)) if !icmp_error(proto, l4b[0]) => by_headers(proto, &mut key, &l4b),
+        Some(Some(proto)) if !icmp_error(proto, l4b[0]) => proto,
         // A later fragment.
-        Some(None) => None,
-        _ => lookup_headers(skb),
+        Some(None) => return None,
+        _ => return lookup_headers(skb),
+    };
+    let seen = seen_ports(proto, &l4b)?;
+    let mut key = FlowKey::default();
+    if ip[0] >> 4 == 4 {
+        key.version = 4;
+        key.local[..4].copy_from_slice(&ip[12..16]);
+        key.remote[..4].copy_from_slice(&ip[16..20]);
+    } else {
+        v6_addrs(ip, &mut key);
     }
+    by_seen(proto, &mut key, seen)
 }
 
 /// IPv4 without options or IPv6 without extension headers in `ip` (`cap` bytes valid):
-/// `Some(protocol)` with `key` and `l4b` filled, `Some(None)` for a later fragment, `None`
-/// when the headers are not all there.
+/// `Some(protocol)` with the first 8 bytes after the IP header in `l4b`, `Some(None)` for a
+/// later fragment, `None` when the headers are not all there.
 #[inline(always)]
-fn copied_ip(ip: &[u8], cap: u32, key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<Option<u8>> {
+fn copied_l4(ip: &[u8], cap: u32, l4b: &mut [u8; 8]) -> Option<Option<u8>> {
     if ip[0] >> 4 == 4 {
-        if cap < 28 {
+        if cap < 28 || ip[0] != 0x45 {
             return None;
         }
-        return simple_v4(&ip[..28], key, l4b);
+        if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
+            return Some(None);
+        }
+        l4b.copy_from_slice(&ip[20..28]);
+        return Some(Some(ip[9]));
     }
     let nh = ip[6];
     if cap < 48 || !(nh == IPPROTO_TCP || nh == IPPROTO_UDP || nh == IPPROTO_ICMPV6) {
         return None;
     }
-    v6_addrs(ip, key);
     l4b.copy_from_slice(&ip[40..48]);
     Some(Some(nh))
 }
 
-/// Counts a looked-up owner as attributed or not.
-#[inline(always)]
-fn count(o: &OwnerInfo) {
-    if let Some(c) = counters() {
-        if o.flags & owner_flags::KNOWN != 0 {
-            c.attributed += 1;
-        } else {
-            c.unattributed += 1;
-        }
-    }
-}
-
-/// The owner of a packet the filter matched into `o`, counted; false when the owner filter
-/// keeps it out (counted as filtered). Only called with attribution on. (An out parameter,
+/// The owner of a packet the filter matched into `o`; false when the owner filter keeps it
+/// out (counted as filtered). Only called with attribution on. (An out parameter,
 /// not an `Option`: LLVM spills a `None`'s undefined payload, which the verifier rejects.)
 #[inline(always)]
 pub fn resolve(skb: &SkBuff, cookie: u64, o: &mut OwnerInfo) -> bool {
@@ -1082,7 +1127,6 @@ pub fn resolve(skb: &SkBuff, cookie: u64, o: &mut OwnerInfo) -> bool {
         }
         return false;
     }
-    count(o);
     true
 }
 

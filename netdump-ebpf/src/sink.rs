@@ -48,8 +48,8 @@ impl Head for OwnedHeader {
     #[inline(always)]
     fn after_copy(&mut self, skb: *mut __sk_buff, data: &[u8; 64]) {
         if self.owner.flags & owner_flags::PENDING != 0 {
-            self.owner =
-                crate::owner::resolve_copied(skb, self.owner.cgroup, data, self.header.cap_len);
+            let cap = self.header.cap_len;
+            crate::owner::resolve_copied(skb, data, cap, &mut self.owner);
         }
     }
 }

@@ -65,14 +65,22 @@ fn main() {
     let offsets = netdump::kernel::btf::NetnsOffsets::from_sys().expect("the kernel's BTF");
     let cookie = netdump::sys::netns::cookie_here().expect("SO_NETNS_COOKIE");
     let mut objects = Vec::new();
-    for (name, netns, stats) in [
-        ("netdump_tc_ingress: count, copy to the ring", None, false),
-        ("  + per-interface counts", None, true),
+    for (name, netns, stats, owner_on) in [
+        (
+            "netdump_tc_ingress: count, copy to the ring",
+            None,
+            false,
+            false,
+        ),
+        ("  + per-interface counts", None, true, false),
         (
             "  + per-interface counts + namespace (--netns all)",
             Some(offsets),
             true,
+            false,
         ),
+        // The attribution object, its lookups missing (no socket recorded).
+        ("  + attribution (--context)", None, false, true),
     ] {
         let mut ebpf = netdump::kernel::load::load(&netdump::kernel::LoadOptions {
             transport: netdump::kernel::Transport::Ring,
@@ -87,7 +95,7 @@ fn main() {
             netns,
             iface_stats: stats,
             drops: None,
-            owner_on: false,
+            owner_on,
             owner_filter: 0,
             owner_pname: [0; 16],
         })

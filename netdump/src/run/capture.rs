@@ -725,7 +725,12 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
     }
     if let Some(run) = capture.owner_run.as_mut() {
         let r = run.finish();
-        let _ = super::owner::write_exit_lines(&mut err, &r, cfg.owner.filter_bits() != 0);
+        let _ = super::owner::write_exit_lines(
+            &mut err,
+            &r,
+            outcome.unattributed,
+            cfg.owner.filter_bits() != 0,
+        );
     }
     Ok(outcome.code)
 }

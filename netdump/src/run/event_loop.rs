@@ -67,6 +67,9 @@ struct Handler<'n, W: Write> {
     vlan_buf: Vec<u8>,
     limit: Option<u64>,
     bad_samples: u64,
+    /// Packets handed to the output that carried an owner record without an owner (the
+    /// kernel does not count these: see `OwnerCounters`).
+    unattributed: u64,
     /// Attribution: owners' cgroup ids to paths and containers.
     owners: Option<crate::owner::Owners>,
 }
@@ -132,6 +135,12 @@ impl<W: Write> Handler<'_, W> {
             owner: sample.owner,
             cgroup: cgroup.as_deref(),
         };
+        if sample
+            .owner
+            .is_some_and(|o| o.flags & netdump_common::owner::owner_flags::KNOWN == 0)
+        {
+            self.unattributed += 1;
+        }
         match self.output.emit(&pkt) {
             Ok(None) => {}
             Ok(Some(stop)) => return ControlFlow::Break(Stop::Output(stop)),
@@ -223,6 +232,8 @@ pub struct Outcome {
     pub handled: u64,
     /// The same, per interface.
     pub per_iface: BTreeMap<IfaceKey, u64>,
+    /// Of those, packets captured with attribution on whose owner was not found.
+    pub unattributed: u64,
     /// The process's exit code.
     pub code: i32,
 }
@@ -283,6 +294,7 @@ pub async fn run<W: Write>(
         vlan_buf: Vec::with_capacity(netdump_common::MAX_SNAPLEN as usize + 4),
         limit: opts.count,
         bad_samples: 0,
+        unattributed: 0,
         owners: capture.owner_run.as_ref().and_then(|r| r.owners.clone()),
     };
     handler.learn(capture);
@@ -340,6 +352,7 @@ pub async fn run<W: Write>(
     let outcome = |handler: &Handler<W>, code| Outcome {
         handled: handler.output.count,
         per_iface: handler.counts(),
+        unattributed: handler.unattributed,
         code,
     };
     match stop {

@@ -209,14 +209,16 @@ impl Drop for OwnerRun {
     }
 }
 
-/// The exit lines: how many captured packets had no owner, how many the owner filter kept
-/// out in the kernel, and (with `NETDUMP_OWNER_MAPS` set) the maps' sizes.
+/// The exit lines: how many captured packets had no owner (`unattributed`, counted as their
+/// records were read), how many the owner filter kept out in the kernel, and (with
+/// `NETDUMP_OWNER_MAPS` set) the maps' sizes.
 pub fn write_exit_lines(
     w: &mut impl std::io::Write,
     r: &OwnerReport,
+    unattributed: u64,
     filtering: bool,
 ) -> std::io::Result<()> {
-    writeln!(w, "{} packets unattributed", r.counters.unattributed)?;
+    writeln!(w, "{unattributed} packets unattributed")?;
     if filtering {
         writeln!(w, "{} packets filtered out by owner", r.counters.filtered)?;
     }
