@@ -72,6 +72,21 @@ pub struct OwnerEntry {
 
 const _: () = assert!(core::mem::size_of::<OwnerEntry>() == 56);
 
+impl OwnerEntry {
+    /// Whether `new`, about to replace `self` under the same port key, makes the key
+    /// ambiguous: `self` is another socket's, still open, and of another process (or already
+    /// ambiguous). Two containers' servers on one UDP port, or their clients on one ephemeral
+    /// port, share a key, since the port table has no namespace: such a key is kept with an
+    /// unknown owner, so their packets go unattributed by port rather than to the last socket
+    /// bound. (A process's own sockets on one port, IPv4 and IPv6 or SO_REUSEPORT, share it.)
+    #[inline(always)]
+    pub fn conflicts_with(&self, new: &OwnerEntry) -> bool {
+        self.cookie != new.cookie
+            && self.closed_ns == 0
+            && (self.owner.flags & owner_flags::KNOWN == 0 || self.owner.tgid != new.owner.tgid)
+    }
+}
+
 /// A value of `OWNER_SOCKS`: the owner entry, and the port and flow keys recorded for the
 /// socket, so its release can mark them too (`cgroup/sock_release` cannot read the socket's
 /// addresses or ports).

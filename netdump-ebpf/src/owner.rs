@@ -188,9 +188,17 @@ fn seen_word(port: u16) -> u64 {
     }
 }
 
-/// `OWNER_PORTS[key] = e`, and its seen byte.
+/// `OWNER_PORTS[key] = e`, with no owner when another process's open socket holds the key
+/// ([`OwnerEntry::conflicts_with`]), and its seen byte.
 #[inline(always)]
-fn insert_port(key: &PortKey, e: OwnerEntry) {
+fn insert_port(key: &PortKey, mut e: OwnerEntry) {
+    if let Some(old) = OWNER_PORTS.get_ptr(key) {
+        // SAFETY: a pointer into the map's value, read at once; a racing update at worst
+        // misses a conflict, as the table did before it looked.
+        if unsafe { (*old).conflicts_with(&e) } {
+            e.owner = OwnerInfo::default();
+        }
+    }
     let _ = OWNER_PORTS.insert(key, e, 0);
     if let Some(class) = seen::class_of(key.proto) {
         mark_seen(class, key.port);

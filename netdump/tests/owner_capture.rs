@@ -101,6 +101,23 @@ elif mode == "client":
     udp = u.getsockname()[1]
     u.close()
     out("tcp", tcp, "udp", udp, "ping", ping(ip))
+elif mode == "forge":
+    # A UDP datagram from a packet socket: a packet without an inet socket, as one from
+    # another host arrives.
+    ifname, dmac, smac, sip, dip, sport, dport = sys.argv[2:9]
+    body = b"forged"
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28 + len(body), 0, 0x4000, 64, 17, 0,
+                     socket.inet_aton(sip), socket.inet_aton(dip))
+    words = sum(struct.unpack("!10H", ip))
+    while words >> 16:
+        words = (words & 0xffff) + (words >> 16)
+    ip = ip[:10] + struct.pack("!H", ~words & 0xffff) + ip[12:]
+    udp = struct.pack("!HHHH", int(sport), int(dport), 8 + len(body), 0) + body
+    eth = bytes.fromhex(dmac.replace(":", "") + smac.replace(":", "")) + b"\x08\x00"
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((ifname, 0))
+    s.send(eth + ip + udp)
+    out("sent")
 elif mode == "pre":
     ip, tport, uport = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     c = socket.create_connection((ip, tport), timeout=5)
@@ -721,8 +738,11 @@ fn every_packet_attributed_in_both_directions_and_both_namespaces() {
 }
 
 /// Two listeners on one TCP port in two namespaces, as two containers on one host: the
-/// connection to each is its own server's, although the other bound the port last. (UDP
-/// servers sharing a port across namespaces stay ambiguous: their table has no namespace.)
+/// connection to each is its own server's, although the other bound the port last. The two
+/// UDP servers on one port are ambiguous to the port table (it has no namespace): a datagram
+/// from that port without a socket (as from another host; here a packet socket's in B)
+/// arriving in the decoy's namespace is nobody's, where the last bind used to make it the
+/// decoy's.
 #[test]
 #[ignore = "needs root: run with `cargo xtask test`"]
 fn same_port_listeners_in_two_namespaces() {
@@ -738,6 +758,7 @@ fn same_port_listeners_in_two_namespaces() {
     let (tp, up) = (TCP_PORT.to_string(), UDP_PORT.to_string());
     // Started first, so the kernel records both listeners as they listen.
     let cap = Capture::start(&net.b, &net.vb, &["--context", "tcp"]);
+    let cap_a = Capture::start(&net.a, &net.va, &["--context", "udp"]);
     let mut server = world.spawn("ndsrv", &net.b, &cg_srv, &["server", &tp, &up]);
     server.wait_line("ready");
     let mut decoy = world.spawn("nddecoy", &net.a, &cg_decoy, &["server", &tp, &up]);
@@ -766,6 +787,40 @@ fn same_port_listeners_in_two_namespaces() {
     assert!(n("ndsrv") >= 3, "{counts:?}\n{}", done.stdout);
     assert!(n("ndclient") >= 3, "{counts:?}\n{}", done.stdout);
     assert_eq!(n("nddecoy"), 0, "{counts:?}\n{}", done.stdout);
+    // In A: the client's datagram and the server's reply carry their sockets (a veth keeps
+    // `skb->sk`): the client's and the server's. The forged one, from the shared port to a
+    // port nobody has, has no owner.
+    let mut forger = world.spawn(
+        "ndforge",
+        &net.b,
+        &cg_decoy,
+        &[
+            "forge", &net.vb, &net.mac_a, &net.mac_b, &net.ip_b, &net.ip_a, &up, "9",
+        ],
+    );
+    forger.wait_line("sent");
+    forger.finish();
+    let done_a = finished(cap_a);
+    let udp: Vec<Seen> = parse_lines(&done_a.stdout)
+        .into_iter()
+        .filter(|s| s.proto == "udp")
+        .collect();
+    let forged: Vec<&Seen> = udp
+        .iter()
+        .filter(|s| s.line.contains(".9: UDP, length 6"))
+        .collect();
+    assert_eq!(forged.len(), 1, "{}", done_a.stdout);
+    assert!(forged[0].owner.is_none(), "{}", forged[0].line);
+    for s in &udp {
+        let comm = s.owner.as_ref().map(|o| o.comm.as_str());
+        assert_ne!(comm, Some("nddecoy"), "{}\n{}", s.line, done_a.stdout);
+    }
+    assert!(
+        udp.iter()
+            .any(|s| s.owner.as_ref().is_some_and(|o| o.comm == "ndclient")),
+        "{}",
+        done_a.stdout
+    );
     drop(decoy);
     drop(server);
     assert_nothing_left_loaded();

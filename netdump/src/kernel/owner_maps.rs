@@ -207,7 +207,21 @@ impl OwnerMaps {
                     _pad: 0,
                     port: s.local_port,
                 };
-                let _ = self.ports.insert(k, e, NOEXIST);
+                if self.ports.insert(k, e, NOEXIST).is_err() {
+                    // Taken: by another process's open socket, the key is ambiguous (as the
+                    // kernel's inserts decide).
+                    if self
+                        .ports
+                        .get(&k, 0)
+                        .is_ok_and(|old| old.conflicts_with(&e))
+                    {
+                        let unknown = OwnerEntry {
+                            owner: OwnerInfo::default(),
+                            ..e
+                        };
+                        let _ = self.ports.insert(k, unknown, 0);
+                    }
+                }
                 if let Some(class) = seen::class_of(k.proto) {
                     self.mark_seen(class, k.port);
                 }
