@@ -755,9 +755,42 @@ fn v6_addrs(ip: &[u8], key: &mut FlowKey) {
     key.remote.copy_from_slice(&ip[24..40]);
 }
 
+/// A flow key on the stack, 8-byte aligned so [`KeySlot::zeroed_in`] and
+/// [`KeySlot::clear`] zero it with five 8-byte stores: `FlowKey::default()` (alignment 2)
+/// became a call to BPF's one-byte-at-a-time `memset`, a 40-iteration loop the 6.1 verifier
+/// walks again on every path, which took a capture program with an owner filter past its
+/// million-instruction limit.
+#[repr(C, align(8))]
+struct KeySlot(FlowKey);
+
+const _: () = assert!(core::mem::size_of::<KeySlot>() == 40);
+
+impl KeySlot {
+    #[inline(always)]
+    fn zeroed_in(slot: &mut MaybeUninit<KeySlot>) -> &mut KeySlot {
+        // SAFETY: a FlowKey of zero bytes is valid, and `clear` writes every byte.
+        let k = unsafe { &mut *slot.as_mut_ptr() };
+        k.clear();
+        k
+    }
+
+    #[inline(always)]
+    fn clear(&mut self) {
+        let p = (self as *mut KeySlot).cast::<u64>();
+        let mut i = 0;
+        while i < 5 {
+            // SAFETY: 40 bytes aligned to 8: five u64s. Volatile, so LLVM does not merge
+            // the stores back into a memset call.
+            unsafe { p.add(i).write_volatile(0) };
+            i += 1;
+        }
+    }
+}
+
 #[inline(always)]
 fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
-    let mut key = FlowKey::default();
+    let mut slot = MaybeUninit::uninit();
+    let slot = KeySlot::zeroed_in(&mut slot);
     let mut l4b = [0u8; 8];
     // The common case in one helper call: IPv4 without options, its 8 bytes after the
     // header (ports, or ICMP's type and echo id). Helper calls are most of a miss's cost;
@@ -765,9 +798,9 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     let mut buf = MaybeUninit::<Bytes<32>>::uninit();
     let head = Bytes::zeroed_in(&mut buf);
     let (net, simple) = if load(skb, 0, head, 28).is_some() {
-        (Net::Header, simple_v4(&head[..28], &mut key, &mut l4b))
+        (Net::Header, simple_v4(&head[..28], &mut slot.0, &mut l4b))
     } else if let Some(net) = paged_ethernet(skb, head) {
-        (net, simple_v4(&head[2..30], &mut key, &mut l4b))
+        (net, simple_v4(&head[2..30], &mut slot.0, &mut l4b))
     } else {
         // Shorter than 28 bytes from the IP header on.
         (Net::Header, None)
@@ -775,16 +808,16 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     let (proto, l4) = if let Some(proto) = simple {
         (proto?, 20)
     } else {
-        slow_headers(skb, net, &mut key, &mut l4b)?
+        slow_headers(skb, net, &mut slot.0, &mut l4b)?
     };
     let proto = if icmp_error(proto, l4b[0]) {
         // The packet that died is quoted after the ICMP header: its sender's socket.
-        key = FlowKey::default();
+        slot.clear();
         let base = match net {
             Net::Header => u32::MAX,
             Net::Frame(base) => base,
         };
-        let q = quoted_headers(skb.skb, base, l4 + 8, &mut key, &mut l4b);
+        let q = quoted_headers(skb.skb, base, l4 + 8, &mut slot.0, &mut l4b);
         if q == 0 {
             return None;
         }
@@ -792,7 +825,7 @@ fn lookup_headers(skb: &SkBuff) -> Option<OwnerInfo> {
     } else {
         proto
     };
-    by_headers(proto, &mut key, &l4b)
+    by_headers(proto, &mut slot.0, &l4b)
 }
 
 /// Whether an ICMP (`proto` 1) or ICMPv6 (58) message of type `t` is an error, which quotes
@@ -806,8 +839,8 @@ fn icmp_error(proto: u8, t: u8) -> bool {
 
 /// The headers of the packet an ICMP error quotes at `at` (from the outer IP header) into
 /// `key` and `l4b`, as [`slow_headers`] does: `0x100 | protocol`, 0 when they are not there.
-/// The quoted source is the local end. IPv4 without options and IPv6 without extension
-/// headers, with at least 8 bytes after them (RFC 792 and 4443 quote that much). A BPF
+/// The quoted source is the local end. IPv4 (with or without options) and IPv6 without
+/// extension headers, with at least 8 bytes after them (RFC 792 and 4443 quote that much). A BPF
 /// function of its own (`base`: [`Net::Frame`]'s offset, `u32::MAX` for [`Net::Header`]),
 /// called for ICMP errors only: inlined, it made every capture program too large for LLVM to
 /// inline the program's body into its section.
@@ -838,6 +871,22 @@ fn quoted_headers(
             Some(Some(proto)) => 0x100 | u32::from(proto),
             _ => 0,
         }
+    } else if q[0] >> 4 == 4 {
+        // With options: the header's 20 fixed bytes, then the 8 after its options.
+        let ihl = u32::from(q[0] & 0x0f) * 4;
+        if ihl < 20 || load_net(&skb, net, at, q, 20).is_none() {
+            return 0;
+        }
+        if u16::from_be_bytes([q[6], q[7]]) & 0x1fff != 0 {
+            return 0;
+        }
+        key.version = 4;
+        key.local[..4].copy_from_slice(&q[12..16]);
+        key.remote[..4].copy_from_slice(&q[16..20]);
+        if load_net(&skb, net, at + ihl, l4b, 8).is_none() {
+            return 0;
+        }
+        0x100 | u32::from(q[9])
     } else if q[0] >> 4 == 6 {
         if load_net(&skb, net, at, q, 48).is_none() {
             return 0;
@@ -1089,15 +1138,16 @@ fn copied_headers(skb: &SkBuff, data: &[u8; 64], cap: u32) -> Option<OwnerInfo> 
         _ => return lookup_headers(skb),
     };
     let seen = seen_ports(proto, &l4b)?;
-    let mut key = FlowKey::default();
+    let mut slot = MaybeUninit::uninit();
+    let key = &mut KeySlot::zeroed_in(&mut slot).0;
     if ip[0] >> 4 == 4 {
         key.version = 4;
         key.local[..4].copy_from_slice(&ip[12..16]);
         key.remote[..4].copy_from_slice(&ip[16..20]);
     } else {
-        v6_addrs(ip, &mut key);
+        v6_addrs(ip, key);
     }
-    by_seen(proto, &mut key, seen)
+    by_seen(proto, key, seen)
 }
 
 /// IPv4 without options or IPv6 without extension headers in `ip` (`cap` bytes valid):

@@ -138,11 +138,16 @@ elif mode == "pre":
     out("done")
 elif mode == "unreach":
     # Connected UDP sockets to a port nobody listens on: the ICMP errors come back as
-    # ECONNREFUSED. IPv4 then IPv6.
+    # ECONNREFUSED. IPv4, IPv4 with IP options (four bytes: NOP NOP NOP EOL, quoted in the
+    # error), then IPv6.
     port = int(sys.argv[4])
     wait_go()
-    for family, ip in ((socket.AF_INET, sys.argv[2]), (socket.AF_INET6, sys.argv[3])):
+    for family, ip, opts in ((socket.AF_INET, sys.argv[2], b""),
+                             (socket.AF_INET, sys.argv[2], b"\x01\x01\x01\x00"),
+                             (socket.AF_INET6, sys.argv[3], b"")):
         u = socket.socket(family, socket.SOCK_DGRAM)
+        if opts:
+            u.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, opts)
         u.settimeout(5)
         u.connect((ip, port))
         u.send(b"nobody listens")
@@ -1129,7 +1134,8 @@ fn owner_filter_follows_cgroups_made_after_the_start() {
 }
 
 /// An ICMP error names the process whose packet it is about (the socket its quoted packet
-/// came from), IPv4 and IPv6, where it is sent (B) and where it arrives (A).
+/// came from), IPv4 (also with IP options in the quoted header) and IPv6, where it is sent
+/// (B) and where it arrives (A).
 #[test]
 #[ignore = "needs root: run with `cargo xtask test`"]
 fn icmp_errors_name_the_process_whose_packet_died() {
@@ -1152,7 +1158,7 @@ fn icmp_errors_name_the_process_whose_packet_died() {
     let lines = prober.finish();
     assert_eq!(
         lines.iter().filter(|l| l.starts_with("refused")).count(),
-        2,
+        3,
         "{lines:?}"
     );
     thread::sleep(Duration::from_millis(300));
@@ -1163,7 +1169,7 @@ fn icmp_errors_name_the_process_whose_packet_died() {
             .lines()
             .filter(|l| l.contains(" unreachable"))
             .collect();
-        assert_eq!(errors.len(), 2, "{side}: {}", done.stdout);
+        assert_eq!(errors.len(), 3, "{side}: {}", done.stdout);
         for l in errors {
             let at = l
                 .rfind(" [")
