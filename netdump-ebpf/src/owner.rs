@@ -732,6 +732,16 @@ fn paged_ethernet(skb: &SkBuff, head: &mut [u8; 32]) -> Option<Net> {
 /// the protocol. `None` for later fragments (no ports) and other shapes (the slow path).
 #[inline(always)]
 fn simple_v4(ip: &[u8], key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<Option<u8>> {
+    let proto = simple_v4_l4(ip, l4b)?;
+    if proto.is_some() {
+        v4_addrs(ip, key);
+    }
+    Some(proto)
+}
+
+/// [`simple_v4`] without the addresses: the protocol and `l4b` only.
+#[inline(always)]
+fn simple_v4_l4(ip: &[u8], l4b: &mut [u8; 8]) -> Option<Option<u8>> {
     if ip[0] != 0x45 {
         return None;
     }
@@ -739,11 +749,17 @@ fn simple_v4(ip: &[u8], key: &mut FlowKey, l4b: &mut [u8; 8]) -> Option<Option<u
     if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
         return Some(None);
     }
+    l4b.copy_from_slice(&ip[20..28]);
+    Some(Some(ip[9]))
+}
+
+/// An IPv4 header's addresses (`ip` holds at least its 20 bytes) into `key`, the source as
+/// the local end.
+#[inline(always)]
+fn v4_addrs(ip: &[u8], key: &mut FlowKey) {
     key.version = 4;
     key.local[..4].copy_from_slice(&ip[12..16]);
     key.remote[..4].copy_from_slice(&ip[16..20]);
-    l4b.copy_from_slice(&ip[20..28]);
-    Some(Some(ip[9]))
 }
 
 /// An IPv6 header's addresses (`ip` holds at least its 40 bytes) into `key`, the source as
@@ -863,16 +879,8 @@ fn quoted_headers(
     if load_net(&skb, net, at, q, 1).is_none() {
         return 0;
     }
-    if q[0] == 0x45 {
-        if load_net(&skb, net, at, q, 28).is_none() {
-            return 0;
-        }
-        match simple_v4(&q[..28], key, l4b) {
-            Some(Some(proto)) => 0x100 | u32::from(proto),
-            _ => 0,
-        }
-    } else if q[0] >> 4 == 4 {
-        // With options: the header's 20 fixed bytes, then the 8 after its options.
+    if q[0] >> 4 == 4 {
+        // The header's 20 fixed bytes, then the 8 after its options (if any).
         let ihl = u32::from(q[0] & 0x0f) * 4;
         if ihl < 20 || load_net(&skb, net, at, q, 20).is_none() {
             return 0;
@@ -880,9 +888,7 @@ fn quoted_headers(
         if u16::from_be_bytes([q[6], q[7]]) & 0x1fff != 0 {
             return 0;
         }
-        key.version = 4;
-        key.local[..4].copy_from_slice(&q[12..16]);
-        key.remote[..4].copy_from_slice(&q[16..20]);
+        v4_addrs(q, key);
         if load_net(&skb, net, at + ihl, l4b, 8).is_none() {
             return 0;
         }
@@ -1011,9 +1017,7 @@ fn slow_headers(skb: &SkBuff, net: Net, key: &mut FlowKey, l4b: &mut [u8; 8]) ->
         if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
             return None;
         }
-        key.version = 4;
-        key.local[..4].copy_from_slice(&ip[12..16]);
-        key.remote[..4].copy_from_slice(&ip[16..20]);
+        v4_addrs(ip, key);
         (ip[9], ((ip[0] & 0x0f) as u32) * 4)
     } else if version == 6 {
         load_net(skb, net, 0, ip, 40)?;
@@ -1141,9 +1145,7 @@ fn copied_headers(skb: &SkBuff, data: &[u8; 64], cap: u32) -> Option<OwnerInfo> 
     let mut slot = MaybeUninit::uninit();
     let key = &mut KeySlot::zeroed_in(&mut slot).0;
     if ip[0] >> 4 == 4 {
-        key.version = 4;
-        key.local[..4].copy_from_slice(&ip[12..16]);
-        key.remote[..4].copy_from_slice(&ip[16..20]);
+        v4_addrs(ip, key);
     } else {
         v6_addrs(ip, key);
     }
@@ -1156,14 +1158,10 @@ fn copied_headers(skb: &SkBuff, data: &[u8; 64], cap: u32) -> Option<OwnerInfo> 
 #[inline(always)]
 fn copied_l4(ip: &[u8], cap: u32, l4b: &mut [u8; 8]) -> Option<Option<u8>> {
     if ip[0] >> 4 == 4 {
-        if cap < 28 || ip[0] != 0x45 {
+        if cap < 28 {
             return None;
         }
-        if u16::from_be_bytes([ip[6], ip[7]]) & 0x1fff != 0 {
-            return Some(None);
-        }
-        l4b.copy_from_slice(&ip[20..28]);
-        return Some(Some(ip[9]));
+        return simple_v4_l4(&ip[..28], l4b);
     }
     let nh = ip[6];
     if cap < 48 || !(nh == IPPROTO_TCP || nh == IPPROTO_UDP || nh == IPPROTO_ICMPV6) {
