@@ -198,9 +198,10 @@ pub const OWNER_MAP_ENTRIES: u32 = 1 << 16;
 /// entry keyed by that port; a packet whose ports are all unseen skips the hash lookups (the
 /// bytes live in an array map, whose lookups the verifier inlines). A port's bytes of every
 /// class are one aligned 8-byte word (byte `class` of it), so a packet's lookup reads one word
-/// per port. Bytes are only ever set, by single-byte stores (kernel and userspace, through its
-/// mmap), so no update is lost; a set byte whose entries are gone costs a lookup that misses,
-/// as before.
+/// per port. Class bytes are only ever set, by single-byte stores (kernel and userspace,
+/// through its mmap), so no update is lost; a set byte whose entries are gone costs a lookup
+/// that misses, as before. The word's top two bytes count the changes to the entries under the
+/// port ([`CHANGE`](seen::CHANGE)).
 pub mod seen {
     /// `OWNER_FLOWS` by the flow's local port.
     pub const FLOW: u32 = 0;
@@ -217,7 +218,13 @@ pub mod seen {
     /// Map entries: 65,536 ports' words (512 KiB).
     pub const ENTRIES: u32 = 65536 * WORD / LINE;
 
-    const _: () = assert!(CLASSES <= WORD);
+    /// Added (atomically, to the whole word) after every change to the entries keyed by the
+    /// port: each kernel insert under it (a flow by its local port, a port key), and each
+    /// entry userspace's seed adds or its sweep deletes. What a CPU cached of a lookup under a
+    /// packet's ports holds while both ports' words are unchanged.
+    pub const CHANGE: u64 = 1 << 48;
+
+    const _: () = assert!(CLASSES <= 6 && WORD == 8);
 
     /// The class of an `OWNER_PORTS` key's protocol.
     #[inline(always)]
@@ -333,6 +340,8 @@ mod tests {
                 let mut word = [0u8; 8];
                 word[b - b0] = 1;
                 assert_ne!(u64::from_le_bytes(word) & seen::mask(class), 0);
+                // The change count never touches a class byte.
+                assert_eq!(seen::CHANGE.wrapping_mul(0xffff) & seen::mask(class), 0);
             }
         }
     }

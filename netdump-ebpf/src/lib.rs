@@ -6,6 +6,10 @@
 //! without BPF_MAP_TYPE_RINGBUF (< 5.8) cannot even create the ring map, so the perf variant
 //! is a separate object rather than a runtime switch.
 #![no_std]
+// `atomic_xadd`: the BPF target has no `AtomicU64::fetch_add`, though the kernel has the
+// instruction (BPF_ATOMIC add, `lock xadd`) since 3.18 (see `owner::mark_seen`).
+#![cfg_attr(target_arch = "bpf", feature(core_intrinsics))]
+#![cfg_attr(target_arch = "bpf", allow(internal_features))]
 
 pub mod capture;
 pub mod config;
@@ -54,12 +58,14 @@ macro_rules! define_programs {
         }
 
         #[classifier]
+        #[inline(always)]
         pub fn netdump_tc_ingress(ctx: TcContext) -> i32 {
             tc_entry::<0>(&ctx, direction::INGRESS);
             TC_ACT_UNSPEC
         }
 
         #[classifier]
+        #[inline(always)]
         pub fn netdump_tc_egress(ctx: TcContext) -> i32 {
             tc_entry::<1>(&ctx, direction::EGRESS);
             TC_ACT_UNSPEC
@@ -68,12 +74,14 @@ macro_rules! define_programs {
         /// On L3 devices (tun, tunnels) the packet starts at the IP header: the same path,
         /// but a filter compiled for raw IP, at its own slots.
         #[classifier]
+        #[inline(always)]
         pub fn netdump_tc_ingress_l3(ctx: TcContext) -> i32 {
             tc_entry::<2>(&ctx, direction::INGRESS);
             TC_ACT_UNSPEC
         }
 
         #[classifier]
+        #[inline(always)]
         pub fn netdump_tc_egress_l3(ctx: TcContext) -> i32 {
             tc_entry::<3>(&ctx, direction::EGRESS);
             TC_ACT_UNSPEC
@@ -91,6 +99,7 @@ macro_rules! define_programs {
         }
 
         #[socket_filter]
+        #[inline(always)]
         pub fn netdump_socket(ctx: SkBuffContext) -> i64 {
             let dir = socket_direction(&ctx);
             if capture::enter(dir) {
@@ -105,18 +114,21 @@ macro_rules! define_programs {
         }
 
         #[classifier]
+        #[inline(always)]
         pub fn netdump_tc_ingress_emit(ctx: TcContext) -> i32 {
             capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::INGRESS);
             TC_ACT_UNSPEC
         }
 
         #[classifier]
+        #[inline(always)]
         pub fn netdump_tc_egress_emit(ctx: TcContext) -> i32 {
             capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::TC, direction::EGRESS);
             TC_ACT_UNSPEC
         }
 
         #[socket_filter]
+        #[inline(always)]
         pub fn netdump_socket_emit(ctx: SkBuffContext) -> i64 {
             let dir = socket_direction(&ctx);
             capture::emit::<$sink, _>(&ctx, &ctx.skb, hook::SOCKET, dir);

@@ -115,6 +115,49 @@ fn listener_owner(netns: u64, port: &PortKey) -> Option<OwnerInfo> {
 pub static OWNER_SEEN: Array<[u8; seen::LINE as usize]> =
     Array::with_max_entries(seen::ENTRIES, BPF_F_MMAPABLE);
 
+/// One CPU's last attribution from a packet's headers: floods, bulk transfers and packet
+/// trains send one flow's packets back to back, and each would otherwise pay the same hash
+/// lookups again (in place, a flood to a bound UDP port cost ~50 ns a packet more than one no
+/// socket owns, mostly the lookup). Valid while the packet's ports' seen words, which the
+/// lookup reads first anyway, are the ones it was filled under ([`seen::CHANGE`]).
+#[repr(C, align(64))]
+struct OwnerCache {
+    /// The source and destination ports' seen words when filled.
+    words: [u64; 2],
+    /// The protocol (0: empty) and key [`by_seen`] was given, ports as the packet has them.
+    proto: u64,
+    key: [u64; 5],
+    /// What it returned.
+    owner: OwnerInfo,
+}
+
+#[map]
+static OWNER_CACHE: PerCpuArray<OwnerCache> = PerCpuArray::with_max_entries(1, 0);
+
+/// This CPU's [`OwnerCache`].
+#[inline(always)]
+fn cache() -> Option<&'static mut OwnerCache> {
+    let c = OWNER_CACHE.get_ptr_mut(0)?;
+    // SAFETY: this CPU's slot; programs on one CPU do not preempt each other in softirq.
+    Some(unsafe { &mut *c })
+}
+
+/// A [`FlowKey`] as the five words it is made of.
+#[inline(always)]
+fn key_words(key: &FlowKey) -> &[u64; 5] {
+    const { assert!(core::mem::size_of::<FlowKey>() == 40) };
+    // SAFETY: the same 40 bytes; every key this is called with lives in a [`KeySlot`],
+    // aligned to 8.
+    unsafe { &*(key as *const FlowKey).cast::<[u64; 5]>() }
+}
+
+/// Whether `words` are `key`'s (word by word: an array comparison is a `memcmp` call).
+#[inline(always)]
+fn same_words(words: &[u64; 5], key: &FlowKey) -> bool {
+    let k = key_words(key);
+    words[0] == k[0] && words[1] == k[1] && words[2] == k[2] && words[3] == k[3] && words[4] == k[4]
+}
+
 #[map]
 pub static OWNER_PIDS: HashMap<u32, u8> = HashMap::with_max_entries(OWNER_SELECT_ENTRIES, 0);
 
@@ -163,15 +206,33 @@ fn current() -> OwnerInfo {
     }
 }
 
-/// Notes that the maps may now hold an entry for `port` of `class` (after inserting it).
+/// Notes that the maps may now hold an entry for `port` of `class`, and that what CPUs cached
+/// under `port` is stale (after inserting it).
 #[inline(always)]
 fn mark_seen(class: u32, port: u16) {
     let (i, b) = seen::slot(class, port);
-    if let Some(line) = OWNER_SEEN.get_ptr_mut(i) {
-        // SAFETY: `b` < LINE, within the value; a one-byte store, which no other CPU's store
-        // to a neighbouring byte can undo.
-        unsafe { core::ptr::write_volatile(line.cast::<u8>().add(b), 1) };
+    let Some(line) = OWNER_SEEN.get_ptr_mut(i) else {
+        return;
+    };
+    let line = line.cast::<u8>();
+    // SAFETY: `b` < LINE, within the value; a one-byte store, which no other CPU's store
+    // to a neighbouring byte can undo.
+    unsafe { core::ptr::write_volatile(line.add(b), 1) };
+    let word = b - class as usize;
+    // SAFETY: the port's word, within the value and aligned to 8 (`seen::slot`); the change
+    // count is only ever added to atomically, here and by userspace. The old value is unused,
+    // so LLVM emits the plain atomic add every kernel with BPF has.
+    #[cfg(target_arch = "bpf")]
+    unsafe {
+        use core::intrinsics::{atomic_xadd, AtomicOrdering};
+        atomic_xadd::<u64, u64, { AtomicOrdering::Relaxed }>(
+            line.add(word).cast::<u64>(),
+            seen::CHANGE,
+        );
     }
+    // (The host build only type-checks this crate.)
+    #[cfg(not(target_arch = "bpf"))]
+    let _ = word;
 }
 
 /// The seen bytes of `port`, every class's (byte `class` of the word); all set when the map
@@ -911,6 +972,9 @@ fn quoted_headers(
 struct Seen {
     sport: u16,
     dport: u16,
+    /// The ports' whole seen words, and their bytes of the classes looked up.
+    sw: u64,
+    dw: u64,
     s: u64,
     d: u64,
 }
@@ -947,13 +1011,17 @@ fn seen_ports(proto: u8, l4b: &[u8; 8]) -> Option<Seen> {
     } else {
         return None;
     };
-    let s = seen_word(sport) & classes;
-    let d = if dport == sport {
-        s
-    } else {
-        seen_word(dport) & classes
-    };
-    (s | d != 0).then_some(Seen { sport, dport, s, d })
+    let sw = seen_word(sport);
+    let dw = if dport == sport { sw } else { seen_word(dport) };
+    let (s, d) = (sw & classes, dw & classes);
+    (s | d != 0).then_some(Seen {
+        sport,
+        dport,
+        sw,
+        dw,
+        s,
+        d,
+    })
 }
 
 /// The owner by the packet's addresses and ports (`key` has the addresses, `l4b` the first
@@ -966,9 +1034,34 @@ fn by_headers(proto: u8, key: &mut FlowKey, l4b: &[u8; 8]) -> Option<OwnerInfo> 
 /// [`by_headers`] once the seen bytes are read: only the tables they allow are looked up.
 #[inline(always)]
 fn by_seen(proto: u8, key: &mut FlowKey, p: Seen) -> Option<OwnerInfo> {
+    key.local_port = p.sport;
+    key.remote_port = p.dport;
+    let words = [p.sw, p.dw];
+    let mut c = cache();
+    if let Some(c) = &c {
+        if c.proto == u64::from(proto) && c.words == words && same_words(&c.key, key) {
+            return Some(c.owner);
+        }
+    }
+    // The key goes into the cache before the lookup changes it (no copy on the stack, which
+    // the programs have no room for); the entry is valid only once `proto` is set again.
+    if let Some(c) = &mut c {
+        c.proto = 0;
+        c.key = *key_words(key);
+    }
+    let o = by_tables(proto, key, p)?;
+    if let Some(c) = c {
+        c.words = words;
+        c.owner = o;
+        c.proto = u64::from(proto);
+    }
+    Some(o)
+}
+
+/// [`by_seen`] without the cache: the maps, in the order the module's documentation gives.
+#[inline(always)]
+fn by_tables(proto: u8, key: &mut FlowKey, p: Seen) -> Option<OwnerInfo> {
     let class = if proto == IPPROTO_TCP {
-        key.local_port = p.sport;
-        key.remote_port = p.dport;
         if p.s & seen::mask(seen::FLOW) != 0 {
             if let Some(o) = found(OWNER_FLOWS.get_ptr_mut(*key), owner_flags::VIA_FLOW) {
                 return Some(o);

@@ -16,6 +16,7 @@ use std::{
     os::fd::AsFd as _,
     os::unix::fs::MetadataExt as _,
     path::{Path, PathBuf},
+    sync::atomic::Ordering,
     time::Duration,
 };
 
@@ -156,7 +157,8 @@ impl OwnerMaps {
         })
     }
 
-    /// Sets the seen byte of `port` in `class`, as the kernel does after its inserts.
+    /// Sets the seen byte of `port` in `class` and counts a change under `port`, as the
+    /// kernel does after its inserts.
     fn mark_seen(&self, class: u32, port: u16) {
         let (i, b) = seen::slot(class, port);
         let at = i as usize * seen::LINE as usize + b;
@@ -164,6 +166,16 @@ impl OwnerMaps {
             // SAFETY: within the mapping; a one-byte store into shared memory the kernel also
             // only ever sets bytes of.
             unsafe { self.seen.as_ptr().add(at).write_volatile(1) };
+        }
+        self.changed(port);
+    }
+
+    /// Counts a change to the entries under `port` ([`seen::CHANGE`]): what the programs
+    /// cached of lookups under it is stale.
+    fn changed(&self, port: u16) {
+        let (i, b) = seen::slot(0, port);
+        if let Some(word) = self.seen.atomic_u64(i as usize * seen::LINE as usize + b) {
+            word.fetch_add(seen::CHANGE, Ordering::SeqCst);
         }
     }
 
@@ -241,11 +253,22 @@ impl OwnerMaps {
     pub fn sweep(&mut self, now_ns: u64) -> Sizes {
         let grace = GRACE.as_nanos() as u64;
         let stale = |e: &OwnerEntry| e.closed_ns != 0 && now_ns > e.closed_ns + grace;
+        let (socks, _) = sweep_map(&mut self.socks, &|e: &SockEntry| stale(&e.entry));
+        let (flows, gone_flows) = sweep_map(&mut self.flows, &stale);
+        let (ports, gone_ports) = sweep_map(&mut self.ports, &stale);
+        let (listeners, _) = sweep_map(&mut self.listeners, &stale);
+        // Packets are looked up in flows and ports (listeners only serve the hooks).
+        for port in gone_flows.iter().map(|k| k.local_port) {
+            self.changed(port);
+        }
+        for port in gone_ports.iter().map(|k| k.port) {
+            self.changed(port);
+        }
         let sizes = Sizes {
-            socks: sweep_map(&mut self.socks, &|e: &SockEntry| stale(&e.entry)),
-            flows: sweep_map(&mut self.flows, &stale),
+            socks,
+            flows,
             // Listeners by namespace count with the ports they also have an entry in.
-            ports: sweep_map(&mut self.ports, &stale) + sweep_map(&mut self.listeners, &stale),
+            ports: ports + listeners,
         };
         self.peak = self.peak.max(sizes);
         sizes
@@ -275,11 +298,11 @@ fn map_seen(ebpf: &Ebpf) -> Result<Mapping, OwnerMapError> {
     Mapping::shared(fd.as_fd(), len, 0, Access::ReadWrite).map_err(err)
 }
 
-/// Counts the entries and deletes the stale ones.
+/// Deletes the stale entries: how many are left, and the keys deleted.
 fn sweep_map<K: aya::Pod + Copy, V: aya::Pod>(
     map: &mut HashMap<MapData, K, V>,
     stale: &impl Fn(&V) -> bool,
-) -> usize {
+) -> (usize, Vec<K>) {
     let mut gone = Vec::new();
     let mut total = 0;
     for (k, v) in map.iter().flatten() {
@@ -291,7 +314,7 @@ fn sweep_map<K: aya::Pod + Copy, V: aya::Pod>(
     for k in &gone {
         let _ = map.remove(k);
     }
-    total - gone.len()
+    (total - gone.len(), gone)
 }
 
 fn flow_key(s: &DiagSocket) -> Option<FlowKey> {

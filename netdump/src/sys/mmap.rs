@@ -81,6 +81,21 @@ impl Mapping {
         self.ptr.as_ptr()
     }
 
+    /// The 8 bytes at `offset` as an atomic, for a counter this process and BPF programs both
+    /// update atomically; `None` past the end or unaligned.
+    pub fn atomic_u64(&self, offset: usize) -> Option<&std::sync::atomic::AtomicU64> {
+        let end = offset.checked_add(8)?;
+        if end > self.len || !offset.is_multiple_of(8) {
+            return None;
+        }
+        // SAFETY: within the mapping, which is page-aligned, so the address is 8-aligned; the
+        // reference lives no longer than the mapping; every writer of these bytes uses atomic
+        // operations.
+        Some(unsafe {
+            std::sync::atomic::AtomicU64::from_ptr(self.ptr.as_ptr().add(offset).cast())
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
