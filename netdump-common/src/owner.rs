@@ -277,6 +277,8 @@ pub mod names {
     /// so listeners are also recorded by namespace.
     pub const OWNER_NETNS_OK: &str = "OWNER_NETNS_OK";
     pub const OWNER_OPS_CURRENT: &str = "OWNER_OPS_CURRENT";
+    /// Non-zero (a `u8`): each CPU caches its last lookup from headers.
+    pub const OWNER_CACHE_ON: &str = "OWNER_CACHE_ON";
     /// [`seen`](super::seen) bytes, `[u8; seen::LINE]` values, mmap-able.
     pub const OWNER_SEEN: &str = "OWNER_SEEN";
     /// Per-CPU [`OwnerCounters`](super::OwnerCounters), one entry.

@@ -138,6 +138,10 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
     let netns_ok = u8::from(at_least(5, 15));
     // The current task's helpers in sockops programs: 6.10.
     let ops_current = u8::from(at_least(6, 10));
+    // The per-CPU cache of lookups from headers: 6.18's verifier accepts the programs with
+    // it (160 k instructions for `--context udp`), 6.1's stops at its million; kernels in
+    // between were not tried, so they look every packet up in the tables.
+    let owner_cache = u8::from(at_least(6, 18));
     let mut loader = EbpfLoader::new();
     // The object needs no CO-RE relocation: drop the kernel BTF aya 0.14's `new()` parsed
     // (several MiB) before the object is parsed and loaded, so the two never add up.
@@ -155,6 +159,7 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         .override_global(owner_names::OWNER_PNAME, &opts.owner_pname, true)
         .override_global(owner_names::OWNER_NETNS_OK, &netns_ok, true)
         .override_global(owner_names::OWNER_OPS_CURRENT, &ops_current, true)
+        .override_global(owner_names::OWNER_CACHE_ON, &owner_cache, true)
         .override_global(names::RATE_INTERVAL_NS, &interval, true)
         .override_global(names::RATE_BURST_NS, &burst, true);
     let offsets = opts.netns.unwrap_or(super::btf::NetnsOffsets {
