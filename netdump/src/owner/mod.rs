@@ -250,8 +250,14 @@ impl Owners {
     /// names a runtime has not given yet) is queued for the worker, and a later call shows
     /// what it found.
     pub fn cgroup(&self, cgroup_id: u64) -> Option<Arc<CgroupInfo>> {
+        self.cgroup_final(cgroup_id).0
+    }
+
+    /// [`cgroup`](Self::cgroup), and whether what it names is final (nothing more will be
+    /// asked of the hierarchy or the runtime for it), so a caller may keep it.
+    pub fn cgroup_final(&self, cgroup_id: u64) -> (Option<Arc<CgroupInfo>>, bool) {
         if cgroup_id == 0 {
-            return None;
+            return (None, false);
         }
         let shared = &self.inner.shared;
         let known = read(&shared.cache).get(&cgroup_id).map(|e| {
@@ -262,16 +268,16 @@ impl Owners {
                 MISSING_RETRY
             };
             let due = !e.complete && e.at.elapsed() >= retry;
-            (e.info.clone(), due)
+            (e.info.clone(), due, e.complete)
         });
-        let (info, due) = known.unwrap_or((None, true));
+        let (info, due, complete) = known.unwrap_or((None, true, false));
         if due
             && lock(&shared.pending).insert(cgroup_id)
             && self.inner.queue.try_send(cgroup_id).is_err()
         {
             lock(&shared.pending).remove(&cgroup_id);
         }
-        info
+        (info, complete)
     }
 
     /// The same, waiting for the walk and the runtime's answer (files, start-up).
