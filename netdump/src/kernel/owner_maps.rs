@@ -160,8 +160,7 @@ impl OwnerMaps {
     /// Sets the seen byte of `port` in `class` and counts a change under `port`, as the
     /// kernel does after its inserts.
     fn mark_seen(&self, class: u32, port: u16) {
-        let (i, b) = seen::slot(class, port);
-        let at = i as usize * seen::LINE as usize + b;
+        let at = seen_offset(class, port);
         if at < self.seen.len() {
             // SAFETY: within the mapping; a one-byte store into shared memory the kernel also
             // only ever sets bytes of.
@@ -173,8 +172,7 @@ impl OwnerMaps {
     /// Counts a change to the entries under `port` ([`seen::CHANGE`]): what the programs
     /// cached of lookups under it is stale.
     fn changed(&self, port: u16) {
-        let (i, b) = seen::slot(0, port);
-        if let Some(word) = self.seen.atomic_u64(i as usize * seen::LINE as usize + b) {
+        if let Some(word) = self.seen.atomic_u64(seen_offset(0, port)) {
             word.fetch_add(seen::CHANGE, Ordering::SeqCst);
         }
     }
@@ -281,6 +279,12 @@ impl OwnerMaps {
 }
 
 const TCP_LISTEN: u8 = 10;
+
+/// Where `port`'s byte of `class` lies in the `OWNER_SEEN` mapping (class 0: its word).
+fn seen_offset(class: u32, port: u16) -> usize {
+    let (i, b) = seen::slot(class, port);
+    i as usize * seen::LINE as usize + b
+}
 
 /// Maps `OWNER_SEEN` (a BPF_F_MMAPABLE array) read-write.
 fn map_seen(ebpf: &Ebpf) -> Result<Mapping, OwnerMapError> {
