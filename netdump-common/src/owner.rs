@@ -279,6 +279,8 @@ pub mod names {
     pub const OWNER_OPS_CURRENT: &str = "OWNER_OPS_CURRENT";
     /// Non-zero (a `u8`): each CPU caches its last lookup from headers.
     pub const OWNER_CACHE_ON: &str = "OWNER_CACHE_ON";
+    /// The kernel's per-CPU attribution caches, one entry per CPU (sized at load).
+    pub const OWNER_CACHE: &str = "OWNER_CACHE";
     /// [`seen`](super::seen) bytes, `[u8; seen::LINE]` values, mmap-able.
     pub const OWNER_SEEN: &str = "OWNER_SEEN";
     /// Per-CPU [`OwnerCounters`](super::OwnerCounters), one entry.

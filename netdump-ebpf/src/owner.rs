@@ -24,8 +24,8 @@ use aya_ebpf::{
     helpers::{
         bpf_get_current_comm, bpf_get_current_pid_tgid, bpf_get_current_uid_gid,
         generated::{
-            bpf_get_current_cgroup_id, bpf_get_netns_cookie, bpf_get_socket_cookie,
-            bpf_ktime_get_ns,
+            bpf_get_current_cgroup_id, bpf_get_netns_cookie, bpf_get_smp_processor_id,
+            bpf_get_socket_cookie, bpf_ktime_get_ns,
         },
     },
     macros::map,
@@ -120,7 +120,9 @@ pub static OWNER_SEEN: Array<[u8; seen::LINE as usize]> =
 /// lookups again (in place, a flood to a bound UDP port cost ~50 ns a packet more than one no
 /// socket owns, mostly the lookup). Valid while the packet's ports' seen words, which the
 /// lookup reads first anyway, are the ones it was filled under ([`seen::CHANGE`]).
-#[repr(C, align(64))]
+/// 128 bytes, one aligned pair of cache lines: what the comparison reads fills the first,
+/// the owner the second.
+#[repr(C, align(128))]
 struct OwnerCache {
     /// The source and destination ports' seen words when filled.
     words: [u64; 2],
@@ -131,19 +133,28 @@ struct OwnerCache {
     owner: OwnerInfo,
 }
 
+const _: () = assert!(core::mem::offset_of!(OwnerCache, owner) == 64);
+
 /// Non-zero: lookups from headers go through [`OWNER_CACHE`]. Set where the kernel's verifier
 /// accepts the programs with it (see `kernel/load.rs`); a constant to the verifier, so
 /// elsewhere the code is gone.
 #[unsafe(no_mangle)]
 pub static OWNER_CACHE_ON: Global<u8> = Global::new(0);
 
+/// One [`OwnerCache`] per CPU, indexed by CPU number; sized by userspace at load. A plain
+/// array, not a per-CPU one: its address is a constant in the program, where a per-CPU
+/// array's lookup first loads the CPU's pointer from the map (a cache line of its own a
+/// packet), and mmap-able only so that its data starts on a page, each entry on its own pair
+/// of cache lines (a per-CPU array's entries are 8-aligned). Userspace never maps it.
 #[map]
-static OWNER_CACHE: PerCpuArray<OwnerCache> = PerCpuArray::with_max_entries(1, 0);
+static OWNER_CACHE: Array<OwnerCache> = Array::with_max_entries(1, BPF_F_MMAPABLE);
 
 /// This CPU's [`OwnerCache`].
 #[inline(always)]
 fn cache() -> Option<&'static mut OwnerCache> {
-    let c = OWNER_CACHE.get_ptr_mut(0)?;
+    // SAFETY: a helper with no arguments.
+    let cpu = unsafe { bpf_get_smp_processor_id() };
+    let c = OWNER_CACHE.get_ptr_mut(cpu)?;
     // SAFETY: this CPU's slot; programs on one CPU do not preempt each other in softirq.
     Some(unsafe { &mut *c })
 }

@@ -182,6 +182,10 @@ pub fn load(opts: &LoadOptions) -> Result<Ebpf, LoadError> {
         .unwrap_or(netdump_common::MAX_CPUS)
         .clamp(1, netdump_common::MAX_CPUS);
     loader.map_max_entries(names::COUNTERS, cpus);
+    // A cache entry per CPU where the cache is on (objects without attribution have no such
+    // map, and the loader ignores the name).
+    let caches = if owner_cache != 0 { cpus } else { 1 };
+    loader.map_max_entries(owner_names::OWNER_CACHE, caches);
     // Per-interface slots for each CPU, or the one entry a map must have.
     let iface_entries = if opts.iface_stats {
         cpus * netdump_common::IFACE_SLOTS
