@@ -101,6 +101,15 @@ impl Contender {
         }
     }
 
+    /// The empty program on B's ingress: what running any program there costs.
+    fn empty(tc: TcAttach) -> Contender {
+        Contender {
+            name: "empty TC program (r0 = -1; exit)".into(),
+            setup: Setup::Empty(tc),
+            tool: None,
+        }
+    }
+
     fn command(name: &str, cmd: Vec<String>) -> Contender {
         Contender {
             name: name.into(),
@@ -163,14 +172,7 @@ const TCP_HOST: &str = "tcp port 443 and host 198.18.200.2";
 /// The flood's contenders (rates, CPU, memory; statistics off): the floor, the empty program,
 /// and each tool capturing all at both snap lengths and with the two UDP expressions.
 fn flood_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
-    let mut v = vec![
-        Contender::floor(),
-        Contender {
-            name: "empty TC program (r0 = -1; exit)".into(),
-            setup: Setup::Empty(tc),
-            tool: None,
-        },
-    ];
+    let mut v = vec![Contender::floor(), Contender::empty(tc)];
     for (snap, expr) in [
         (Snap::S128, ""),
         (Snap::Default, ""),
@@ -195,11 +197,7 @@ fn flood_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
 /// The in-place cost's contenders (statistics on): the empty program and netdump `-s 128`
 /// with each expression of the goals.
 fn stats_contenders(netdump: &Path, tc: TcAttach) -> Vec<Contender> {
-    let mut v = vec![Contender {
-        name: "empty TC program (r0 = -1; exit)".into(),
-        setup: Setup::Empty(tc),
-        tool: None,
-    }];
+    let mut v = vec![Contender::empty(tc)];
     for expr in ["", MATCH_NONE, MATCH_ALL, TCP_HOST] {
         v.push(Contender::tool(
             Tool::Netdump,
@@ -328,6 +326,8 @@ struct Sample {
     dropped: u64,
     proc_cpu: f64,
     busy: u64,
+    /// The whole machine's kernel time during the traffic, in seconds.
+    kernel: f64,
     rss_kib: u64,
     /// With statistics on: what the contender's programs spent (ns, runs) and their names.
     in_place: Option<(u64, u64, Vec<String>)>,
@@ -378,7 +378,9 @@ fn measure_in(
     };
     let cpu0 = pid.map(proc::cpu_secs).unwrap_or(0.0);
     let busy0 = proc::machine_busy_jiffies();
+    let kernel0 = proc::machine_kernel_secs();
     let rate = traffic()?;
+    let kernel1 = proc::machine_kernel_secs();
     let busy1 = proc::machine_busy_jiffies();
     let cpu1 = pid.map(proc::cpu_secs).unwrap_or(0.0);
     let rss = pid.map(proc::peak_rss_kib).unwrap_or(0);
@@ -406,6 +408,7 @@ fn measure_in(
         dropped,
         proc_cpu: cpu1 - cpu0,
         busy: busy1 - busy0,
+        kernel: kernel1 - kernel0,
         rss_kib: rss,
         in_place: spent,
     })

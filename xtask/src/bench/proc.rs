@@ -42,18 +42,33 @@ pub fn peak_rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// Busy jiffies of the whole machine.
-pub fn machine_busy_jiffies() -> u64 {
+/// The whole machine's /proc/stat times, in jiffies (USER_HZ): user, nice, system, idle,
+/// iowait, irq, softirq, steal.
+fn machine_jiffies() -> Vec<u64> {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let v: Vec<u64> = stat
-        .lines()
+    stat.lines()
         .next()
         .unwrap_or("")
         .split_whitespace()
         .skip(1)
+        .take(8)
         .filter_map(|x| x.parse().ok())
-        .collect();
-    let total: u64 = v.iter().take(8).sum();
+        .collect()
+}
+
+/// Busy jiffies of the whole machine.
+pub fn machine_busy_jiffies() -> u64 {
+    let v = machine_jiffies();
+    let total: u64 = v.iter().sum();
     let idle = v.get(3).copied().unwrap_or(0) + v.get(4).copied().unwrap_or(0);
     total.saturating_sub(idle)
+}
+
+/// The whole machine's time in the kernel (system, irq and softirq), in seconds: a flood's
+/// sending syscalls, its path through the stack and every BPF program on it, and the capture
+/// process's own syscalls.
+pub fn machine_kernel_secs() -> f64 {
+    let v = machine_jiffies();
+    let at = |i: usize| v.get(i).copied().unwrap_or(0);
+    (at(2) + at(5) + at(6)) as f64 / clk_tck()
 }

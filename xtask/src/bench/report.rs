@@ -466,8 +466,8 @@ fn samples_json(v: &[Sample]) -> String {
         .map(|s| {
             let (ns, runs, names) = s.in_place.clone().unwrap_or_default();
             format!(
-                "{{\"rate\":{:.3},\"captured\":{},\"dropped\":{},\"proc_cpu_s\":{:.6},\"busy_jiffies\":{},\"peak_rss_kib\":{},\"in_place_ns\":{ns},\"in_place_runs\":{runs},\"programs\":{names:?}}}",
-                s.rate, s.captured, s.dropped, s.proc_cpu, s.busy, s.rss_kib
+                "{{\"rate\":{:.3},\"captured\":{},\"dropped\":{},\"proc_cpu_s\":{:.6},\"busy_jiffies\":{},\"kernel_s\":{:.2},\"peak_rss_kib\":{},\"in_place_ns\":{ns},\"in_place_runs\":{runs},\"programs\":{names:?}}}",
+                s.rate, s.captured, s.dropped, s.proc_cpu, s.busy, s.kernel, s.rss_kib
             )
         })
         .collect::<Vec<_>>()
