@@ -1127,13 +1127,19 @@ fn a_thousand_short_connections_from_a_hundred_processes() {
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|w| w.parse().ok())
         .collect();
-    let [seeded, _peak_socks, peak_flows, _peak_ports, socks, flows, ports] = nums[..] else {
+    let [seeded, _peak_socks, peak_flows, _peak_ports, peak_seen, socks, flows, ports, seen_ports] =
+        nums[..]
+    else {
         panic!("owner maps line: {maps}");
     };
     // The flows of 1,000 connections came and went; what stays is the rest of the host's.
     assert!(peak_flows >= 100, "{maps}");
     assert!(flows <= seeded + 100, "{maps}");
     assert!(socks <= seeded + 200 && ports <= seeded + 100, "{maps}");
+    // And so did their ports' seen bytes: 1,000 ephemeral ports were marked, and are clear
+    // again once their flows were swept.
+    assert!(peak_seen >= 100, "{maps}");
+    assert!(seen_ports <= seeded + 100, "{maps}");
     drop(server);
     assert_nothing_left_loaded();
 }

@@ -105,6 +105,8 @@ pub struct Sizes {
     pub socks: usize,
     pub flows: usize,
     pub ports: usize,
+    /// Ports with a seen byte set (`OWNER_SEEN`), of any class.
+    pub seen: usize,
 }
 
 impl Sizes {
@@ -113,7 +115,42 @@ impl Sizes {
             socks: self.socks.max(o.socks),
             flows: self.flows.max(o.flows),
             ports: self.ports.max(o.ports),
+            seen: self.seen.max(o.seen),
         }
+    }
+}
+
+/// A bit per (seen class, port).
+struct PortBits(Vec<u64>);
+
+impl PortBits {
+    fn new() -> PortBits {
+        PortBits(vec![0; (seen::CLASSES as usize) << 10])
+    }
+
+    fn at(class: u32, port: u16) -> (usize, u64) {
+        let i = ((class as usize) << 16) | usize::from(port);
+        (i >> 6, 1 << (i & 63))
+    }
+
+    fn set(&mut self, class: u32, port: u16) {
+        let (i, bit) = Self::at(class, port);
+        self.0[i] |= bit;
+    }
+
+    fn has(&self, class: u32, port: u16) -> bool {
+        let (i, bit) = Self::at(class, port);
+        self.0[i] & bit != 0
+    }
+}
+
+/// The `OWNER_PORTS` protocol of a seen class.
+fn class_proto(class: u32) -> u8 {
+    match class {
+        seen::TCP => libc::IPPROTO_TCP as u8,
+        seen::UDP => libc::IPPROTO_UDP as u8,
+        seen::ICMP => libc::IPPROTO_ICMP as u8,
+        _ => libc::IPPROTO_ICMPV6 as u8,
     }
 }
 
@@ -167,6 +204,28 @@ impl OwnerMaps {
             unsafe { self.seen.as_ptr().add(at).write_volatile(1) };
         }
         self.changed(port);
+    }
+
+    /// Clears the seen byte of `port` in `class` (the word changes with it, so what the
+    /// programs cached under the port is stale).
+    fn clear_seen(&self, class: u32, port: u16) {
+        let at = seen_offset(class, port);
+        if at < self.seen.len() {
+            // SAFETY: within the mapping; a one-byte store, as the kernel's.
+            unsafe { self.seen.as_ptr().add(at).write_volatile(0) };
+        }
+    }
+
+    /// Ports with any seen byte set.
+    fn seen_ports(&self) -> usize {
+        let words = self.seen.len() / seen::WORD as usize;
+        (0..words)
+            .filter(|&w| {
+                self.seen
+                    .atomic_u64(w * seen::WORD as usize)
+                    .is_some_and(|v| v.load(Ordering::Relaxed) & (seen::CHANGE - 1) != 0)
+            })
+            .count()
     }
 
     /// Counts a change to the entries under `port` ([`seen::CHANGE`]): what the programs
@@ -251,11 +310,38 @@ impl OwnerMaps {
     pub fn sweep(&mut self, now_ns: u64) -> Sizes {
         let grace = GRACE.as_nanos() as u64;
         let stale = |e: &OwnerEntry| e.closed_ns != 0 && now_ns > e.closed_ns + grace;
-        let (socks, _) = sweep_map(&mut self.socks, &|e: &SockEntry| stale(&e.entry));
-        let (flows, gone_flows) = sweep_map(&mut self.flows, &stale);
-        let (ports, gone_ports) = sweep_map(&mut self.ports, &stale);
-        let (listeners, _) = sweep_map(&mut self.listeners, &stale);
-        // Packets are looked up in flows and ports (listeners only serve the hooks).
+        let mut kept = PortBits::new();
+        let (socks, _) = sweep_map(&mut self.socks, &|e: &SockEntry| stale(&e.entry), |_| ());
+        let (flows, gone_flows) = sweep_map(&mut self.flows, &stale, |k| {
+            kept.set(seen::FLOW, k.local_port)
+        });
+        let (ports, gone_ports) = sweep_map(&mut self.ports, &stale, |k| {
+            if let Some(class) = seen::class_of(k.proto) {
+                kept.set(class, k.port);
+            }
+        });
+        let (listeners, _) = sweep_map(&mut self.listeners, &stale, |_| ());
+        // Packets are looked up in flows and ports (listeners only serve the hooks): a port
+        // whose last entry of a class went has that class's seen byte cleared, so the seen
+        // bytes do not fill up over a long capture (ephemeral ports, one flow each) until
+        // every packet pays the hash lookups.
+        let gone = gone_flows.iter().map(|k| (seen::FLOW, k.local_port)).chain(
+            gone_ports
+                .iter()
+                .filter_map(|k| Some((seen::class_of(k.proto)?, k.port))),
+        );
+        let mut cleared = PortBits::new();
+        let mut any = false;
+        for (class, port) in gone {
+            if !kept.has(class, port) && !cleared.has(class, port) {
+                cleared.set(class, port);
+                self.clear_seen(class, port);
+                any = true;
+            }
+        }
+        if any {
+            self.restore_seen(&cleared);
+        }
         for port in gone_flows.iter().map(|k| k.local_port) {
             self.changed(port);
         }
@@ -267,9 +353,36 @@ impl OwnerMaps {
             flows,
             // Listeners by namespace count with the ports they also have an entry in.
             ports: ports + listeners,
+            seen: self.seen_ports(),
         };
         self.peak = self.peak.max(sizes);
         sizes
+    }
+
+    /// Sets back the `cleared` seen bytes whose class has an entry under the port now: one the
+    /// kernel added between the sweep's look at the maps and the clear, whose byte the kernel
+    /// set before the clear overwrote it. (One added after the clear sets its byte itself.)
+    fn restore_seen(&self, cleared: &PortBits) {
+        for (k, _) in self.flows.iter().flatten() {
+            if cleared.has(seen::FLOW, k.local_port) {
+                self.mark_seen(seen::FLOW, k.local_port);
+            }
+        }
+        for class in [seen::TCP, seen::UDP, seen::ICMP, seen::ICMPV6] {
+            for port in 0..=u16::MAX {
+                if !cleared.has(class, port) {
+                    continue;
+                }
+                let k = PortKey {
+                    proto: class_proto(class),
+                    _pad: 0,
+                    port,
+                };
+                if self.ports.get(&k, 0).is_ok() {
+                    self.mark_seen(class, port);
+                }
+            }
+        }
     }
 
     /// The largest sizes [`sweep`](Self::sweep) saw.
@@ -302,10 +415,12 @@ fn map_seen(ebpf: &Ebpf) -> Result<Mapping, OwnerMapError> {
     Mapping::shared(fd.as_fd(), len, 0, Access::ReadWrite).map_err(err)
 }
 
-/// Deletes the stale entries: how many are left, and the keys deleted.
+/// Deletes the stale entries: how many are left, and the keys deleted; `kept` sees every
+/// key left.
 fn sweep_map<K: aya::Pod + Copy, V: aya::Pod>(
     map: &mut HashMap<MapData, K, V>,
     stale: &impl Fn(&V) -> bool,
+    mut kept: impl FnMut(&K),
 ) -> (usize, Vec<K>) {
     let mut gone = Vec::new();
     let mut total = 0;
@@ -313,6 +428,8 @@ fn sweep_map<K: aya::Pod + Copy, V: aya::Pod>(
         total += 1;
         if stale(&v) {
             gone.push(k);
+        } else {
+            kept(&k);
         }
     }
     for k in &gone {
@@ -532,6 +649,17 @@ mod tests {
         let t = "12:pids:/user.slice\n1:name=systemd:/x\n0::/netdump-test/a\n";
         assert_eq!(cgroup_v2_path(t), Some("/netdump-test/a"));
         assert_eq!(cgroup_v2_path("1:cpu:/\n"), None);
+    }
+
+    #[test]
+    fn port_bits_are_per_class_and_port() {
+        let mut b = PortBits::new();
+        b.set(seen::UDP, 53);
+        b.set(seen::ICMPV6, u16::MAX);
+        assert!(b.has(seen::UDP, 53));
+        assert!(!b.has(seen::TCP, 53) && !b.has(seen::UDP, 54) && !b.has(seen::UDP, 52));
+        assert!(b.has(seen::ICMPV6, u16::MAX) && !b.has(seen::ICMP, u16::MAX));
+        assert_eq!(class_proto(seen::UDP), 17);
     }
 
     #[test]

@@ -225,8 +225,8 @@ pub fn write_exit_lines(
     if std::env::var_os("NETDUMP_OWNER_MAPS").is_some() {
         writeln!(
             w,
-            "owner maps: seeded {}; peak sockets {} flows {} ports {}; at exit sockets {} flows {} ports {}",
-            r.seeded, r.peak.socks, r.peak.flows, r.peak.ports, r.last.socks, r.last.flows, r.last.ports
+            "owner maps: seeded {}; peak sockets {} flows {} ports {} seen ports {}; at exit sockets {} flows {} ports {} seen ports {}",
+            r.seeded, r.peak.socks, r.peak.flows, r.peak.ports, r.peak.seen, r.last.socks, r.last.flows, r.last.ports, r.last.seen
         )?;
     }
     Ok(())
