@@ -331,17 +331,19 @@ impl OwnerMaps {
                 .filter_map(|k| Some((seen::class_of(k.proto)?, k.port))),
         );
         let mut cleared = PortBits::new();
-        let mut any = false;
+        let (mut flows_cleared, mut ports_cleared) = (false, false);
         for (class, port) in gone {
             if !kept.has(class, port) && !cleared.has(class, port) {
                 cleared.set(class, port);
                 self.clear_seen(class, port);
-                any = true;
+                if class == seen::FLOW {
+                    flows_cleared = true;
+                } else {
+                    ports_cleared = true;
+                }
             }
         }
-        if any {
-            self.restore_seen(&cleared);
-        }
+        self.restore_seen(&cleared, flows_cleared, ports_cleared);
         for port in gone_flows.iter().map(|k| k.local_port) {
             self.changed(port);
         }
@@ -361,12 +363,18 @@ impl OwnerMaps {
 
     /// Sets back the `cleared` seen bytes whose class has an entry under the port now: one the
     /// kernel added between the sweep's look at the maps and the clear, whose byte the kernel
-    /// set before the clear overwrote it. (One added after the clear sets its byte itself.)
-    fn restore_seen(&self, cleared: &PortBits) {
-        for (k, _) in self.flows.iter().flatten() {
-            if cleared.has(seen::FLOW, k.local_port) {
-                self.mark_seen(seen::FLOW, k.local_port);
+    /// set before the clear overwrote it (one added after the clear sets its byte itself).
+    /// `flows`, `ports`: whether a byte of those classes was cleared at all.
+    fn restore_seen(&self, cleared: &PortBits, flows: bool, ports: bool) {
+        if flows {
+            for (k, _) in self.flows.iter().flatten() {
+                if cleared.has(seen::FLOW, k.local_port) {
+                    self.mark_seen(seen::FLOW, k.local_port);
+                }
             }
+        }
+        if !ports {
+            return;
         }
         for class in [seen::TCP, seen::UDP, seen::ICMP, seen::ICMPV6] {
             for port in 0..=u16::MAX {
