@@ -571,6 +571,7 @@ fn select_start(spaces: &Spaces, sel: &Selection) -> Result<Vec<(u64, Vec<Interf
 
 /// Runs a capture until Ctrl-C, SIGTERM, `-c` or a closed pipe. Returns the process exit code.
 pub async fn capture(cfg: Config) -> Result<i32, RunError> {
+    let signals = event_loop::Signals::catch()?;
     let spaces = Spaces::open(&cfg.netns)?;
     let start_on = select_start(&spaces, &cfg.interfaces)?;
     privilege::check()?;
@@ -704,7 +705,15 @@ pub async fn capture(cfg: Config) -> Result<i32, RunError> {
         count: cfg.count,
         stats_every: cfg.stats_every,
     };
-    let result = event_loop::run(&mut capture, watch, output, &opts, drop_names.as_mut()).await;
+    let result = event_loop::run(
+        &mut capture,
+        watch,
+        output,
+        &opts,
+        signals,
+        drop_names.as_mut(),
+    )
+    .await;
 
     // Tear-down, then the report (the counters stay mapped after detaching).
     let kernel = capture.stop();

@@ -10,7 +10,7 @@ use std::{
 };
 
 use netdump_common::IfaceKey;
-use tokio::signal::unix::{signal, SignalKind};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use super::{
     report,
@@ -279,6 +279,25 @@ pub struct LoopOptions {
     pub stats_every: Option<u64>,
 }
 
+/// SIGINT and SIGTERM, caught from the start of a capture (`Signals::catch` comes first in
+/// `capture()`): one that comes while the programs load (a second with attribution) ends the
+/// capture as soon as the loop runs, with a whole file, where the default action would kill
+/// netdump mid-set-up and an inherited SIG_IGN (a script's background job) would lose it.
+pub struct Signals {
+    int: Signal,
+    term: Signal,
+}
+
+impl Signals {
+    /// Installs the handlers; needs the runtime.
+    pub fn catch() -> Result<Signals, RunError> {
+        Ok(Signals {
+            int: signal(SignalKind::interrupt()).map_err(RunError::Signals)?,
+            term: signal(SignalKind::terminate()).map_err(RunError::Signals)?,
+        })
+    }
+}
+
 /// Reads and prints until a signal, `-c`, a closed pipe, a full rotation, or the interface
 /// (or the namespace of `--netns NAME`) going away.
 pub async fn run<W: Write>(
@@ -286,12 +305,13 @@ pub async fn run<W: Write>(
     mut watch: Watch,
     output: Output<W>,
     opts: &LoopOptions,
+    signals: Signals,
     drop_names: Option<&mut drops::Names>,
 ) -> Result<Outcome, RunError> {
-    // Signal handlers before the banner: whoever waits for "listening on" to send SIGINT
-    // must not find the default action (or an inherited SIG_IGN) still in place.
-    let mut sigint = signal(SignalKind::interrupt()).map_err(RunError::Signals)?;
-    let mut sigterm = signal(SignalKind::terminate()).map_err(RunError::Signals)?;
+    let Signals {
+        int: mut sigint,
+        term: mut sigterm,
+    } = signals;
     for note in capture.notes() {
         eprintln!("netdump: {note}");
     }
