@@ -331,19 +331,15 @@ impl OwnerMaps {
                 .filter_map(|k| Some((seen::class_of(k.proto)?, k.port))),
         );
         let mut cleared = PortBits::new();
-        let (mut flows_cleared, mut ports_cleared) = (false, false);
+        let mut cleared_list = Vec::new();
         for (class, port) in gone {
             if !kept.has(class, port) && !cleared.has(class, port) {
                 cleared.set(class, port);
+                cleared_list.push((class, port));
                 self.clear_seen(class, port);
-                if class == seen::FLOW {
-                    flows_cleared = true;
-                } else {
-                    ports_cleared = true;
-                }
             }
         }
-        self.restore_seen(&cleared, flows_cleared, ports_cleared);
+        self.restore_seen(&cleared, &cleared_list);
         for port in gone_flows.iter().map(|k| k.local_port) {
             self.changed(port);
         }
@@ -361,34 +357,26 @@ impl OwnerMaps {
         sizes
     }
 
-    /// Sets back the `cleared` seen bytes whose class has an entry under the port now: one the
-    /// kernel added between the sweep's look at the maps and the clear, whose byte the kernel
-    /// set before the clear overwrote it (one added after the clear sets its byte itself).
-    /// `flows`, `ports`: whether a byte of those classes was cleared at all.
-    fn restore_seen(&self, cleared: &PortBits, flows: bool, ports: bool) {
-        if flows {
+    /// Sets back the cleared seen bytes (`list`, and as bits `cleared`) whose class has an
+    /// entry under the port now: one the kernel added between the sweep's look at the maps
+    /// and the clear, whose byte the kernel set before the clear overwrote it (one added after
+    /// the clear sets its byte itself).
+    fn restore_seen(&self, cleared: &PortBits, list: &[(u32, u16)]) {
+        if list.iter().any(|&(class, _)| class == seen::FLOW) {
             for (k, _) in self.flows.iter().flatten() {
                 if cleared.has(seen::FLOW, k.local_port) {
                     self.mark_seen(seen::FLOW, k.local_port);
                 }
             }
         }
-        if !ports {
-            return;
-        }
-        for class in [seen::TCP, seen::UDP, seen::ICMP, seen::ICMPV6] {
-            for port in 0..=u16::MAX {
-                if !cleared.has(class, port) {
-                    continue;
-                }
-                let k = PortKey {
-                    proto: class_proto(class),
-                    _pad: 0,
-                    port,
-                };
-                if self.ports.get(&k, 0).is_ok() {
-                    self.mark_seen(class, port);
-                }
+        for &(class, port) in list.iter().filter(|&&(class, _)| class != seen::FLOW) {
+            let k = PortKey {
+                proto: class_proto(class),
+                _pad: 0,
+                port,
+            };
+            if self.ports.get(&k, 0).is_ok() {
+                self.mark_seen(class, port);
             }
         }
     }
