@@ -37,20 +37,26 @@ fn deleted_interface_ends_the_capture_with_a_valid_file() {
         "{}",
         f.stderr
     );
+    assert!(read_by_tcpdump(&file, "").lines().count() >= 4);
+    wait_until("the programs are unloaded", || {
+        loaded_netdump_programs() == 0
+    });
+}
+
+/// What `tcpdump -n -r` prints of `file`, which it must read without an error (`what`
+/// prefixes the failure).
+fn read_by_tcpdump(file: &std::path::Path, what: &str) -> String {
     let out = Command::new("tcpdump")
         .args(["-n", "-r"])
-        .arg(&file)
+        .arg(file)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "the file is not valid: {}",
+        "{what}the file is not valid: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 4);
-    wait_until("the programs are unloaded", || {
-        loaded_netdump_programs() == 0
-    });
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
@@ -396,16 +402,7 @@ fn a_signal_while_loading_ends_the_capture_with_a_valid_file() {
             banner > sent + Duration::from_millis(100),
             "signal {sig} was caught only once the capture was set up"
         );
-        let out = Command::new("tcpdump")
-            .args(["-n", "-r"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "signal {sig}: the file is not valid: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        read_by_tcpdump(&file, &format!("signal {sig}: "));
         wait_until("the programs are unloaded", || {
             loaded_netdump_programs() == 0
         });

@@ -165,7 +165,11 @@ fn scenario(
     };
     let empty = in_place_of(&Contender::empty(tc).name).map(|x| x.0);
     let mut rows = Vec::new();
-    for m in flood.iter().chain(in_place.iter().take(1)) {
+    // The flood's rows, then the empty program's, which has only an in-place figure.
+    let empty_row = in_place
+        .iter()
+        .filter(|m| matches!(m.contender.setup, Setup::Empty(_)));
+    for m in flood.iter().chain(empty_row) {
         let is_flood = !matches!(m.contender.setup, Setup::Empty(_));
         let (rate, lo, hi) = median(m, |s| s.rate);
         let ip = in_place_of(&m.contender.name);
